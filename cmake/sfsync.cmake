@@ -1,0 +1,30 @@
+# Shared helpers for sfsync targets.
+
+# Our own code builds with warnings as errors; third-party headers come in as SYSTEM includes.
+function(sfsync_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Werror)
+endfunction()
+
+# sfsync_library(name SOURCES ... DEPS ...): a static library of our own code.
+function(sfsync_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
+  add_library(${name} STATIC ${ARG_SOURCES})
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR})
+  target_link_libraries(${name} PUBLIC ${ARG_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
+  sfsync_warnings(${name})
+endfunction()
+
+# sfsync_test(name SOURCES ... DEPS ...): a doctest executable registered with ctest, one ctest
+# entry per TEST_CASE.
+function(sfsync_test name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+  target_link_libraries(${name} PRIVATE sfsync_test_main ${ARG_DEPS})
+  sfsync_warnings(${name})
+  if(NOT ARG_LABELS)
+    set(ARG_LABELS unit)
+  endif()
+  doctest_discover_tests(${name} PROPERTIES LABELS "${ARG_LABELS}"
+    WORKING_DIRECTORY ${CMAKE_BINARY_DIR})
+endfunction()

@@ -1,0 +1,116 @@
+// RestClient: authenticated calls to one org's REST API, and the paged query iterator.
+//
+// Every call goes: add Bearer header -> send -> on 401 INVALID_SESSION_ID renew once and resend ->
+// on 5xx/connection errors retry with capped, jittered backoff -> map an error body to Status once,
+// here (STYLE.md rules 2 and 3). Calls are counted; the last Sforce-Limit-Info and server Date seen
+// are kept for the run summary and for watermark capping.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "connectors/salesforce/auth.h"
+#include "connectors/salesforce/describe.h"
+#include "connectors/salesforce/http_transport.h"
+#include "engine/core/clock.h"
+#include "engine/core/row.h"
+#include "engine/core/statusor.h"
+
+namespace sfsync::salesforce {
+
+struct RestOptions {
+  std::string api_version = "60.0";  // without the leading 'v'
+  int max_attempts = 5;              // per call, for retriable failures
+  std::chrono::milliseconds backoff_initial{500};
+  std::chrono::milliseconds backoff_max{20000};
+};
+
+// What the server said about usage and time on its most recent response.
+struct ServerInfo {
+  int64_t api_calls = 0;          // calls this client made (token calls excluded)
+  std::string limit_info;         // last Sforce-Limit-Info, e.g. "api-usage=18/15000"
+  int64_t server_date_millis = 0; // last Date header; 0 if none seen
+};
+
+struct DescribeResult {
+  bool not_modified = false;  // 304 to If-Modified-Since: `info` is empty
+  SObjectInfo info;
+  int64_t last_modified_millis = 0;  // Last-Modified header, or 0
+};
+
+struct QueryOptions {
+  bool include_deleted = false;  // queryAll
+  int batch_size = 2000;         // Sforce-Query-Options: batchSize (200..2000); pages may be smaller
+  // Columns to extract from each record, in order. A dotted path ("Account.Name") walks nested
+  // parent objects; a null parent yields null. Keys match case-insensitively, as Salesforce returns
+  // canonical casing whatever the query said.
+  std::vector<std::string> columns;
+  bool prefetch = true;  // fetch page N+1 while the caller processes page N
+};
+
+struct QueryPage {
+  RowBatch rows;  // rows.columns == QueryOptions::columns
+  int64_t total_size = 0;
+  bool done = false;
+  int64_t server_date_millis = 0;  // Date header of the response that carried this page
+};
+
+// Paged query results (leveldb Iterator shape: a trailing status, so a failed page cannot vanish).
+class QueryCursor {
+ public:
+  virtual ~QueryCursor() = default;
+  // Fills *page with the next page. Returns false at the end or on error; then check status().
+  virtual bool Next(QueryPage* page) = 0;
+  // OK after a clean end. kAborted (reason INVALID_QUERY_LOCATOR) when the cursor expired: restart
+  // from the last checkpoint.
+  virtual const Status& status() const = 0;
+  virtual int64_t pages_fetched() const = 0;
+};
+
+class RestClient {
+ public:
+  // `transport`, `tokens` and `clock` must outlive the client.
+  RestClient(HttpTransport* transport, TokenProvider* tokens, Clock* clock, RestOptions options);
+
+  // One authenticated call. `path_or_url` is either a path under the instance ("/services/data/...")
+  // or an absolute URL. Returns the response for 2xx, 300 and 304; any other status becomes a Status
+  // built from the Salesforce error body (api_error.h).
+  StatusOr<HttpResponse> Call(const std::string& method, const std::string& path_or_url,
+                              const std::string& body = {}, const HttpHeaders& extra_headers = {});
+
+  // GET /services/data/vXX.X/sobjects/{object}/describe, conditional when if_modified_since_millis
+  // is set.
+  StatusOr<DescribeResult> Describe(const std::string& object,
+                                    std::optional<int64_t> if_modified_since_millis = std::nullopt);
+
+  // Starts query (or queryAll) of `soql`; the first request is sent on the first Next().
+  std::unique_ptr<QueryCursor> Query(const std::string& soql, const QueryOptions& options);
+
+  // "/services/data/v60.0"
+  std::string DataPath() const;
+  ServerInfo server_info() const;
+
+ private:
+  friend class RestQueryCursor;
+  HttpTransport* transport_;
+  TokenProvider* tokens_;
+  Clock* clock_;
+  RestOptions options_;
+  mutable std::mutex mu_;
+  ServerInfo info_;
+};
+
+// SOQL text helpers (injection-safe literals, protocol §5.1).
+// 'O\'Brien' style string literal with \\ \' \" \n \r \t escaped.
+std::string SoqlString(std::string_view value);
+// Unquoted datetime literal in UTC: 2024-05-01T10:00:00.000Z
+std::string SoqlDateTime(int64_t epoch_millis);
+// True for a valid API name (letters, digits, underscores; starts with a letter) or a dotted path of them.
+bool IsValidFieldPath(std::string_view path);
+
+}  // namespace sfsync::salesforce

@@ -1,0 +1,65 @@
+// The job model: what a job file (jobs/*.yaml, schemas/job.schema.json) says, after defaults,
+// ${ENV}/file: references and validation. Documented for users in README.md ("Job files").
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sfsync::config {
+
+struct AuthConfig {
+  std::string flow = "jwt_bearer";  // jwt_bearer | refresh_token | client_credentials | authorization_code | device
+  std::string client_id;
+  std::string client_secret;   // resolved secret value; never printed
+  std::string refresh_token;   // resolved secret value; never printed
+  std::string username;
+  std::string private_key_file;         // absolute path
+  std::string private_key_passphrase;   // resolved secret value
+  std::vector<std::string> scopes = {"api", "refresh_token"};
+  std::string redirect_uri;             // authorization_code; default http://127.0.0.1:1717/callback
+  int64_t session_timeout_seconds = 7200;
+};
+
+struct ConnectionConfig {
+  std::string login_url;       // https://login.salesforce.com | My Domain | loopback http
+  std::string api_version = "60.0";
+  std::string ca_file;         // absolute path; empty = system trust store
+  int64_t timeout_seconds = 120;
+  int max_attempts = 5;
+  AuthConfig auth;
+};
+
+struct StoreConfig {
+  std::string sqlite_path;  // absolute; relative paths in the file resolve against the job file's directory
+};
+
+struct ObjectConfig {
+  std::string name;                 // sObject API name, e.g. "Account"
+  std::string table;                // SQL table; default = name
+  bool all_fields = false;          // fields: "*"
+  std::vector<std::string> fields;  // explicit list (may contain parent paths like Account.Name)
+  std::vector<std::string> exclude; // with "*": fields to leave out
+  std::string where;                // extra SOQL condition, ANDed with the incremental filter
+  std::string mode = "incremental"; // incremental | full
+  std::string deletes = "soft";     // soft | hard | ignore
+  int batch_size = 2000;            // 200..2000
+  std::string formula_fields = "include";  // include | exclude
+  bool include_base64 = false;
+  std::string api = "rest";         // rest | bulk | auto
+};
+
+struct Job {
+  std::string source_path;  // the file it came from (absolute)
+  int version = 1;
+  std::string name;
+  std::string schedule;     // cron expression; empty = run only when asked
+  ConnectionConfig connection;
+  StoreConfig store;
+  std::vector<ObjectConfig> objects;
+  int64_t settle_lag_seconds = 60;  // the watermark never passes server time minus this
+  std::string state_dir;            // token cache, locks; default $XDG_STATE_HOME/sfsync
+};
+
+}  // namespace sfsync::config

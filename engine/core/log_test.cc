@@ -1,0 +1,41 @@
+#include "engine/core/log.h"
+
+#include <doctest/doctest.h>
+
+namespace sfsync {
+namespace {
+
+TEST_CASE("registered secrets are redacted, also URL-encoded") {
+  RegisterSecret("s3cr3t/value+x");
+  std::string out = Redact("secret is s3cr3t/value+x and encoded s3cr3t%2Fvalue%2Bx");
+  CHECK(out.find("s3cr3t") == std::string::npos);
+  CHECK(out.find("[REDACTED]") != std::string::npos);
+}
+
+TEST_CASE("secret shapes are redacted without registration") {
+  CHECK(Redact("Authorization: Bearer abc.def-ghi") == "Authorization: Bearer [REDACTED]");
+  CHECK(Redact("token 00Dxx0000000123!AR8AQJXg.x_y end") == "token [REDACTED] end");
+  CHECK(Redact("grant_type=refresh_token&refresh_token=5Aep861TSESv&client_id=abc") ==
+        "grant_type=refresh_token&refresh_token=[REDACTED]&client_id=abc");
+  CHECK(Redact(R"({"access_token" : "zzzzzzzz", "id":"x"})") == R"({"access_token" : "[REDACTED]", "id":"x"})");
+  CHECK(Redact("key -----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY----- done") == "key [REDACTED] done");
+}
+
+TEST_CASE("ordinary text survives redaction") {
+  const std::string text = "Account: 2000 rows, code: 400, grant_type=refresh_token, api-usage=5/15000";
+  CHECK(Redact(text) == text);
+}
+
+TEST_CASE("log lines honour the level and pass through redaction") {
+  std::string sink;
+  CaptureLogForTesting(&sink);
+  SetLogLevel(LogLevel::kInfo);
+  SFSYNC_LOG(kDebug, "hidden {}", 1);
+  SFSYNC_LOG(kInfo, "sent Bearer {}", "tok123456");
+  CaptureLogForTesting(nullptr);
+  CHECK(sink.find("hidden") == std::string::npos);
+  CHECK(sink.find("INFO sent Bearer [REDACTED]") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace sfsync
