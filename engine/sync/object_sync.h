@@ -1,0 +1,71 @@
+// Pulling one object into the store: the page loop with its watermark (the heart of the promise
+// that a sync never misses, duplicates or loses a row).
+//
+// Phases of an incremental object (state in store::SyncState, all transitions committed with a page):
+//
+//   (no state) --first run--> LOADING --last page--> INCREMENTAL --every later run--> INCREMENTAL
+//
+//   LOADING      rows read in Id order (fast inserts), resumable from load_after_id after a crash.
+//                load_since = server time minus settle lag, taken before the first query.
+//   INCREMENTAL  rows read in (cursor, Id) keyset order after the watermark; the watermark moves to
+//                the largest (cursor, Id) of a committed page that is not newer than the cap.
+//
+// Invariants:
+//  1. Rows and the state that covers them commit in one transaction (Store::ApplyPage).
+//  2. The watermark never passes the cap = (server Date seen before the query was sent) minus the
+//     settle lag. Rows stamped after the cap are stored but not covered, so they are read again next
+//     run; rows committed late with a stamp inside the lag are therefore never skipped. Because the
+//     cap precedes the query, a row whose position in the result was decided at query time cannot
+//     carry a stamp at or below the cap that differs from that position's order.
+//  3. The watermark only moves forward.
+// Full mode reads everything in Id order every run and, unless deletes: ignore, deletes local rows
+// the server no longer has.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "connectors/salesforce/rest_client.h"
+#include "engine/core/clock.h"
+#include "engine/store/store.h"
+#include "engine/sync/planner.h"
+
+namespace sfsync::sync {
+
+struct SyncSettings {
+  int64_t settle_lag_millis = 60000;
+  const std::atomic<bool>* stop = nullptr;  // set by SIGINT/SIGTERM; checked after each committed page
+  int max_query_restarts = 3;               // after INVALID_QUERY_LOCATOR
+};
+
+class ObjectSyncer {
+ public:
+  // All pointers must outlive the syncer.
+  ObjectSyncer(salesforce::RestClient* client, store::Store* store, Clock* clock, const ObjectPlan* plan,
+               SyncSettings settings);
+
+  // Syncs the object. Fills *stats (rows, API calls, watermarks) whether or not it succeeds.
+  // kCancelled when stopped by a signal after a committed page.
+  Status Run(store::ObjectRunStats* stats);
+
+ private:
+  Status RunLoad(store::SyncState* state, bool resumable);
+  Status RunIncremental(store::SyncState* state);
+  Status Sweep(const store::SyncState& state);
+  // Applies one page: splits out hard-deleted rows, commits rows + state.
+  Status Apply(const salesforce::QueryPage& page, std::vector<std::string>* delete_ids, store::SyncState* state);
+  int64_t Cap() const;
+  bool StopRequested() const;
+
+  salesforce::RestClient* client_;
+  store::Store* store_;
+  Clock* clock_;
+  const ObjectPlan* plan_;
+  SyncSettings settings_;
+  store::ObjectRunStats* stats_ = nullptr;
+  std::vector<std::string> seen_ids_;  // full mode only
+};
+
+std::string WatermarkText(const store::Watermark& w);
+
+}  // namespace sfsync::sync

@@ -1,0 +1,49 @@
+#include "engine/sync/query_builder.h"
+
+#include <fmt/format.h>
+
+#include "connectors/salesforce/rest_client.h"
+
+namespace sfsync::sync {
+namespace {
+
+std::string Select(const ObjectPlan& plan) {
+  std::string s = "SELECT ";
+  for (size_t i = 0; i < plan.select.size(); ++i) {
+    if (i > 0) s += ", ";
+    s += plan.select[i];
+  }
+  s += " FROM ";
+  s += plan.object;
+  return s;
+}
+
+// Joins the job's own condition (parenthesized, so its ORs cannot escape) with ours.
+std::string Where(const ObjectPlan& plan, const std::string& ours) {
+  if (plan.where.empty() && ours.empty()) return "";
+  if (plan.where.empty()) return " WHERE " + ours;
+  if (ours.empty()) return " WHERE (" + plan.where + ")";
+  return " WHERE (" + plan.where + ") AND " + ours;
+}
+
+}  // namespace
+
+std::string BuildLoadQuery(const ObjectPlan& plan, const std::string& after_id) {
+  std::string ours = after_id.empty() ? "" : "Id > " + salesforce::SoqlString(after_id);
+  return Select(plan) + Where(plan, ours) + " ORDER BY Id ASC";
+}
+
+std::string BuildIncrementalQuery(const ObjectPlan& plan, const store::Watermark& watermark) {
+  // watermark.ts is stored as ISO-8601 UTC with Z, which is also a valid SOQL datetime literal.
+  const std::string& c = plan.cursor_field;
+  std::string ours;
+  if (watermark.id.empty()) {
+    ours = fmt::format("{} >= {}", c, watermark.ts);
+  } else {
+    ours = fmt::format("({0} > {1} OR ({0} = {1} AND Id > {2}))", c, watermark.ts,
+                       salesforce::SoqlString(watermark.id));
+  }
+  return Select(plan) + Where(plan, ours) + fmt::format(" ORDER BY {} ASC, Id ASC", c);
+}
+
+}  // namespace sfsync::sync

@@ -1,0 +1,23 @@
+// SOQL for the three ways sfsync reads an object. Literals go through SoqlString/ISO datetimes, so a
+// watermark Id can never change a query's meaning.
+//
+//  Load (initial load and full mode), in Id order so rows reach SQLite in key order:
+//    SELECT ... FROM X [WHERE (where) AND] Id > 'after' ORDER BY Id ASC
+//  Incremental, keyset-ordered so equal timestamps never lose or repeat rows across pages or runs:
+//    SELECT ... FROM X WHERE [(where) AND] (C > ts OR (C = ts AND Id > 'id')) ORDER BY C ASC, Id ASC
+#pragma once
+
+#include <string>
+
+#include "engine/store/store.h"
+#include "engine/sync/planner.h"
+
+namespace sfsync::sync {
+
+// `after_id` empty = from the start.
+std::string BuildLoadQuery(const ObjectPlan& plan, const std::string& after_id);
+
+// REQUIRES: plan.incremental and !watermark.empty()
+std::string BuildIncrementalQuery(const ObjectPlan& plan, const store::Watermark& watermark);
+
+}  // namespace sfsync::sync

@@ -1,0 +1,52 @@
+// Running a job once: authenticate, then sync each object in the job's order, recording history.
+//
+// Run lifecycle (one function per transition, in run.cc):
+//
+//   START --Authenticate--> AUTHENTICATED --OpenStore (lock, BeginRun)--> SYNCING
+//   SYNCING --SyncObject, per object--> SYNCING | STOPPING
+//   SYNCING|STOPPING --Finish--> SUCCESS | PARTIAL | FAILED
+//
+//  - Authentication comes before the store is touched: a run refused by the org writes nothing.
+//  - An object failing with a cause local to it (bad field, cursor errors, malformed responses) is
+//    recorded FAILED and the run goes on with the next object: the run ends PARTIAL.
+//  - A cause that would fail every later object too (authentication, REQUEST_LIMIT_EXCEEDED, storage
+//    errors, SIGINT/SIGTERM) stops the run; the objects not reached are recorded SKIPPED.
+//  - The run is SUCCESS when every object succeeded, FAILED when none did, PARTIAL otherwise.
+#pragma once
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+#include "connectors/salesforce/http_transport.h"
+#include "engine/config/job.h"
+#include "engine/core/clock.h"
+#include "engine/core/status.h"
+#include "engine/store/store.h"
+
+namespace sfsync::sync {
+
+struct RunOptions {
+  const std::atomic<bool>* stop = nullptr;  // SIGINT/SIGTERM flag
+};
+
+struct RunReport {
+  std::string job;
+  std::string status;  // SUCCESS | PARTIAL | FAILED
+  Status error;        // the first error that failed an object or stopped the run; OK on success
+  std::vector<store::ObjectRunStats> objects;
+  std::string database;
+  int64_t run_id = 0;   // 0 when the run never reached the store
+  double seconds = 0;
+  int64_t api_calls = 0;
+  std::string limit_info;  // last Sforce-Limit-Info
+};
+
+// Runs `job` once through `transport`. Never throws; every failure is in the report.
+RunReport RunJob(const config::Job& job, salesforce::HttpTransport* transport, Clock* clock,
+                 const RunOptions& options);
+
+// The per-object table printed after a run.
+std::string FormatRunSummary(const RunReport& report);
+
+}  // namespace sfsync::sync

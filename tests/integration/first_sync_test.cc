@@ -1,0 +1,240 @@
+// The first end-to-end slice: full sync, incremental, paging, auth failure, bad job files.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "tests/testing/emulator.h"
+#include "tests/testing/sqlite_db.h"
+
+namespace sfsync::testing {
+namespace {
+
+using nlohmann::json;
+
+constexpr char kAccountFields[] =
+    "  - name: Account\n"
+    "    fields: [Id, Name, Type, Industry, AnnualRevenue, NumberOfEmployees, Rating, Phone, Website,\n"
+    "             BillingStreet, BillingCity, BillingPostalCode, BillingLatitude, Description,\n"
+    "             CreatedDate, SystemModstamp, IsDeleted, OwnerId, Owner.Name]\n";
+constexpr char kContactFields[] =
+    "  - name: Contact\n"
+    "    fields: [Id, FirstName, LastName, Email, Birthdate, AccountId, Account.Name, HasOptedOutOfEmail,\n"
+    "             MailingAddress, SystemModstamp]\n";
+constexpr char kOpportunityAll[] =
+    "  - name: Opportunity\n"
+    "    fields: \"*\"\n";
+
+// The value a synced column must hold for a Salesforce JSON value, derived independently of the
+// engine: datetimes +0000 -> Z, booleans 0/1, numbers as numbers, text as text.
+void CheckValue(const json& expected, const SqlValue& got, const std::string& what) {
+  INFO(what);
+  if (expected.is_null()) {
+    CHECK(got.type == "null");
+  } else if (expected.is_boolean()) {
+    CHECK(got.type == "integer");
+    CHECK(got.text == (expected.get<bool>() ? "1" : "0"));
+  } else if (expected.is_number_integer()) {
+    CHECK((got.type == "integer" || got.type == "real"));
+    CHECK(std::stod(got.text) == doctest::Approx(expected.get<double>()));
+  } else if (expected.is_number()) {
+    CHECK((got.type == "real" || got.type == "integer"));
+    CHECK(std::stod(got.text) == doctest::Approx(expected.get<double>()).epsilon(1e-12));
+  } else {
+    std::string s = expected.get<std::string>();
+    if (s.size() == 28 && s.compare(23, 5, "+0000") == 0 && s[10] == 'T') s = s.substr(0, 23) + "Z";
+    CHECK(got.type == "text");
+    CHECK(got.text == s);
+  }
+}
+
+json FieldValue(const json& record, const std::string& path, const std::map<std::string, json>& parents) {
+  size_t dot = path.find('.');
+  if (dot == std::string::npos) return record.contains(path) ? record.at(path) : json(nullptr);
+  // Parent path: follow the reference through the parent object's records.
+  std::string rel = path.substr(0, dot);
+  std::string id_field = rel + "Id";
+  const json& id = record.at(id_field);
+  if (id.is_null()) return nullptr;
+  const json& parent = parents.at(rel).at(id.get<std::string>());
+  return FieldValue(parent, path.substr(dot + 1), parents);
+}
+
+// Asserts that `table` holds exactly the emulator's rows of `object`, column by column.
+void CheckTableEqualsEmulator(Emulator& emu, const std::string& db_path, const std::string& object,
+                              const std::map<std::string, json>& parents = {}) {
+  json records = emu.Records(object, "exclude");
+  SqliteDb db(db_path);
+  auto columns = db.Columns(object);
+  REQUIRE(db.Count(object) == static_cast<int64_t>(records.size()));
+  std::string select = "SELECT ";
+  for (size_t i = 0; i < columns.size(); ++i) select += (i ? ", \"" : "\"") + columns[i].first + "\"";
+  for (const json& rec : records) {
+    const std::string id = rec.at("Id");
+    auto rows = db.Query(select + " FROM \"" + object + "\" WHERE \"Id\" = '" + id + "'");
+    REQUIRE(rows.size() == 1);
+    for (size_t c = 0; c < columns.size(); ++c) {
+      std::string path = columns[c].first;
+      for (auto& [rel, unused] : parents) {
+        if (path.rfind(rel + "_", 0) == 0) path = rel + "." + path.substr(rel.size() + 1);
+      }
+      CheckValue(FieldValue(rec, path, parents), rows[0][c], object + "." + path + " of " + id);
+    }
+  }
+}
+
+std::map<std::string, json> ById(const json& records) {
+  std::map<std::string, json> out;
+  for (const json& r : records) out[r.at("Id")] = r;
+  return out;
+}
+
+int64_t LastRunRowsRead(const std::string& db_path, const std::string& object) {
+  SqliteDb db(db_path);
+  return std::stoll(db.Scalar("SELECT rows_read FROM _sfsync_run_objects WHERE object = '" + object +
+                              "' ORDER BY run_id DESC LIMIT 1"));
+}
+
+TEST_CASE("a) a full sync lands every seeded row with correct values and types") {
+  Emulator emu({"--size", "150"});
+  TempDir dir;
+  const std::string db = dir.File("full.db");
+  WriteFile(dir.File("job.yaml"), JobYaml(emu, db, std::string(kAccountFields) + kContactFields + kOpportunityAll));
+
+  ProcessResult r = RunSfsync(dir.File("job.yaml"));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("SUCCESS") != std::string::npos);
+  CHECK(r.out.find(db) != std::string::npos);
+
+  SqliteDb sql(db);
+  std::map<std::string, std::string> types;
+  for (auto& [name, type] : sql.Columns("Account")) types[name] = type;
+  CHECK(types["Id"] == "TEXT");
+  CHECK(types["AnnualRevenue"] == "REAL");
+  CHECK(types["NumberOfEmployees"] == "INTEGER");
+  CHECK(types["IsDeleted"] == "INTEGER");
+  CHECK(types["CreatedDate"] == "TEXT");
+  CHECK(types["Owner_Name"] == "TEXT");
+  std::map<std::string, std::string> contact_types;
+  for (auto& [name, type] : sql.Columns("Contact")) contact_types[name] = type;
+  CHECK(contact_types.count("MailingCity") == 1);  // the compound address became its components
+  CHECK(contact_types.count("MailingAddress") == 0);
+
+  json users = emu.Records("User");
+  json accounts = emu.Records("Account");
+  CHECK(accounts.size() == 150);
+  CheckTableEqualsEmulator(emu, db, "Account", {{"Owner", ById(users)}});
+  CheckTableEqualsEmulator(emu, db, "Contact", {{"Account", ById(accounts)}});
+  CheckTableEqualsEmulator(emu, db, "Opportunity");
+  CHECK(sql.Scalar("SELECT status FROM _sfsync_runs ORDER BY run_id DESC LIMIT 1") == "SUCCESS");
+}
+
+TEST_CASE("b) after remote inserts and updates, an incremental run fetches only those") {
+  Emulator emu({"--size", "300"});
+  TempDir dir;
+  const std::string db = dir.File("inc.db");
+  WriteFile(dir.File("job.yaml"), JobYaml(emu, db, kAccountFields));
+  REQUIRE(RunSfsync(dir.File("job.yaml")).exit_code == 0);
+  CHECK(LastRunRowsRead(db, "Account") == 300);
+
+  json accounts = emu.Records("Account");
+  emu.AdvanceClock(5);
+  for (int i = 0; i < 5; ++i) {
+    emu.Update("Account", accounts[static_cast<size_t>(i * 50)].at("Id"),
+               {{"Name", "Renamed " + std::to_string(i)}, {"AnnualRevenue", 1234.5 + i}});
+  }
+  emu.Insert("Account", json::array({{{"Name", "New One"}, {"Industry", "Energy"}},
+                                     {{"Name", "New Two"}, {"NumberOfEmployees", 7}},
+                                     {{"Name", "Ünïcødé ☃"}, {"Description", "line 1\nline 2"}}}));
+  emu.AdvanceClock(5);
+
+  ProcessResult second = RunSfsync(dir.File("job.yaml"));
+  INFO(second.err);
+  REQUIRE(second.exit_code == 0);
+  CHECK(LastRunRowsRead(db, "Account") == 8);
+  CheckTableEqualsEmulator(emu, db, "Account", {{"Owner", ById(emu.Records("User"))}});
+
+  // Nothing changed since: the next run reads nothing.
+  REQUIRE(RunSfsync(dir.File("job.yaml")).exit_code == 0);
+  CHECK(LastRunRowsRead(db, "Account") == 0);
+}
+
+TEST_CASE("c) paging with batch sizes 200, 1000 and 2000, and an object with no rows") {
+  Emulator emu({"--rows", "Account=2500", "--rows", "Contact=0", "--rows", "Opportunity=0"});
+  for (int batch : {200, 1000, 2000}) {
+    CAPTURE(batch);
+    TempDir dir;
+    const std::string db = dir.File("paging.db");
+    WriteFile(dir.File("job.yaml"),
+              JobYaml(emu, db,
+                      "  - name: Account\n    fields: [Id, Name, SystemModstamp]\n    batch_size: " +
+                          std::to_string(batch) + "\n  - name: Lead\n    fields: [Id, LastName, Company]\n"));
+    json before = emu.Stats();
+    ProcessResult r = RunSfsync(dir.File("job.yaml"));
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    json after = emu.Stats();
+    const int pages = (2500 + batch - 1) / batch;
+    // Load: 1 query + (pages - 1) continuations for Account; Lead: 1 query. Then one incremental query each.
+    CHECK(after["query_more_requests"].get<int>() - before["query_more_requests"].get<int>() == pages - 1);
+    CHECK(after["query_requests"].get<int>() - before["query_requests"].get<int>() == 4);
+    SqliteDb sql(db);
+    CHECK(sql.Count("Account") == 2500);
+    CHECK(sql.Scalar("SELECT count(DISTINCT Id) FROM Account") == "2500");
+    CHECK(sql.Count("Lead") == 0);
+    CHECK(LastRunRowsRead(db, "Lead") == 0);
+  }
+}
+
+TEST_CASE("d) an invalid refresh token is a clear error, a non-zero exit, and leaves the database as it was") {
+  Emulator emu({"--size", "20"});
+  TempDir dir;
+  const std::string db = dir.File("auth.db");
+  WriteFile(dir.File("job.yaml"), JobYaml(emu, db, kAccountFields));
+  REQUIRE(RunSfsync(dir.File("job.yaml")).exit_code == 0);
+  emu.Update("Account", emu.Records("Account")[0].at("Id"), {{"Name", "changed remotely"}});
+  const std::string before = DumpDatabase(db);
+
+  ProcessResult r = RunSfsync(dir.File("job.yaml"), {{"SF_REFRESH_TOKEN", "not-a-valid-refresh-token"}});
+  CHECK(r.exit_code == 25);
+  CHECK(r.err.find("refresh token") != std::string::npos);
+  CHECK(r.err.find("not-a-valid-refresh-token") == std::string::npos);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  CHECK(DumpDatabase(db) == before);
+
+  // Against a database that does not exist yet, nothing is created.
+  WriteFile(dir.File("job2.yaml"), JobYaml(emu, dir.File("never.db"), kAccountFields));
+  ProcessResult r2 = RunSfsync(dir.File("job2.yaml"), {{"SF_REFRESH_TOKEN", "bogus-token-123"}});
+  CHECK(r2.exit_code == 25);
+  CHECK_FALSE(FileExists(dir.File("never.db")));
+}
+
+TEST_CASE("e) a job file with a syntax error or an unknown key is refused with file:line and nothing is written") {
+  Emulator emu({"--size", "5"});
+  TempDir dir;
+  const std::string db = dir.File("bad.db");
+  std::string good = JobYaml(emu, db, kAccountFields);
+
+  std::string unknown_key = good;
+  unknown_key.replace(unknown_key.find("    fields:"), 11, "    feilds:");
+  WriteFile(dir.File("unknown.yaml"), unknown_key);
+  ProcessResult r = RunSfsync(dir.File("unknown.yaml"));
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find(dir.File("unknown.yaml") + ":") != std::string::npos);
+  CHECK(r.err.find("feilds") != std::string::npos);
+
+  std::string syntax = good + "  - name: [unclosed\n";
+  WriteFile(dir.File("syntax.yaml"), syntax);
+  ProcessResult s = RunSfsync(dir.File("syntax.yaml"));
+  CHECK(s.exit_code == 3);
+  CHECK(s.err.find(dir.File("syntax.yaml") + ":") != std::string::npos);
+
+  CHECK_FALSE(FileExists(db));
+  CHECK(emu.Stats()["token_requests"].get<int>() == 0);
+}
+
+}  // namespace
+}  // namespace sfsync::testing

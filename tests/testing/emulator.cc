@@ -1,0 +1,108 @@
+#include "tests/testing/emulator.h"
+
+#include <signal.h>
+
+#include <chrono>
+#include <stdexcept>
+#include <thread>
+
+namespace sfsync::testing {
+
+std::string SfsyncBinary() { return SFSYNC_BINARY; }
+std::string EmulatorBinary() { return SFSYNC_EMULATOR_BINARY; }
+std::string SourceDir() { return SFSYNC_SOURCE_DIR; }
+
+Emulator::Emulator(std::vector<std::string> args) {
+  const std::string port_file = dir_.File("port");
+  std::vector<std::string> argv = {EmulatorBinary(), "--port",          "0",
+                                   "--port-file",    port_file,          "--client-id",
+                                   kClientId,        "--client-secret",  kClientSecret,
+                                   "--refresh-token", kRefreshToken};
+  argv.insert(argv.end(), args.begin(), args.end());
+  process_ = std::make_unique<BackgroundProcess>(argv, dir_.path());
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!FileExists(port_file) || ReadFile(port_file).empty()) {
+    if (!process_->Running()) throw std::runtime_error("emulator exited: " + process_->Stderr());
+    if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("emulator did not start");
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  port_ = std::stoi(ReadFile(port_file));
+  url_ = "http://127.0.0.1:" + std::to_string(port_);
+  salesforce::TransportOptions options;
+  options.timeout = std::chrono::seconds(60);
+  http_ = salesforce::NewCpprestTransport(options);
+}
+
+Emulator::~Emulator() {
+  process_->Signal(SIGTERM);
+  process_->Wait();
+}
+
+nlohmann::json Emulator::Admin(const std::string& method, const std::string& path, const nlohmann::json& body) {
+  salesforce::HttpRequest req;
+  req.method = method;
+  req.url = url_ + path;
+  if (!body.is_null()) {
+    req.body = body.dump();
+    req.headers.push_back({"Content-Type", "application/json"});
+  }
+  auto resp = http_->Send(req);
+  if (!resp.ok()) throw std::runtime_error("admin " + method + " " + path + ": " + resp.status().ToString());
+  if (resp->status < 200 || resp->status > 299) {
+    throw std::runtime_error("admin " + method + " " + path + ": HTTP " + std::to_string(resp->status) + " " +
+                             resp->body);
+  }
+  if (resp->body.empty()) return nullptr;
+  return nlohmann::json::parse(resp->body);
+}
+
+nlohmann::json Emulator::Records(const std::string& object, const std::string& deleted) {
+  return Admin("GET", "/__emulator/records/" + object + "?deleted=" + deleted);
+}
+
+std::vector<std::string> Emulator::Insert(const std::string& object, const nlohmann::json& records) {
+  nlohmann::json r = Admin("POST", "/__emulator/records/" + object, records);
+  return r.at("ids").get<std::vector<std::string>>();
+}
+
+void Emulator::Update(const std::string& object, const std::string& id, const nlohmann::json& fields) {
+  Admin("PATCH", "/__emulator/records/" + object + "/" + id, fields);
+}
+
+void Emulator::Delete(const std::string& object, const std::string& id, bool hard) {
+  Admin("DELETE", "/__emulator/records/" + object + "/" + id + (hard ? "?hard=true" : ""));
+}
+
+void Emulator::AdvanceClock(int seconds) { Admin("POST", "/__emulator/clock", {{"advance_seconds", seconds}}); }
+
+std::map<std::string, std::string> TestAuthEnv() {
+  return {{"SF_CLIENT_ID", kClientId}, {"SF_CLIENT_SECRET", kClientSecret}, {"SF_REFRESH_TOKEN", kRefreshToken}};
+}
+
+std::string JobYaml(const Emulator& emu, const std::string& db_path, const std::string& objects_yaml,
+                    const std::string& extra) {
+  return "version: 1\n"
+         "name: it\n"
+         "connection:\n"
+         "  login_url: " + emu.url() + "\n"
+         "  api_version: \"60.0\"\n"
+         "  auth:\n"
+         "    flow: refresh_token\n"
+         "    client_id: ${SF_CLIENT_ID}\n"
+         "    client_secret: ${SF_CLIENT_SECRET}\n"
+         "    refresh_token: ${SF_REFRESH_TOKEN}\n"
+         "store:\n"
+         "  sqlite: " + db_path + "\n" + extra +
+         "objects:\n" + objects_yaml;
+}
+
+ProcessResult RunSfsync(const std::string& job_path, const std::map<std::string, std::string>& env,
+                        const std::vector<std::string>& extra_args) {
+  std::map<std::string, std::string> all = TestAuthEnv();
+  for (const auto& [k, v] : env) all[k] = v;
+  std::vector<std::string> argv = {SfsyncBinary(), "run", job_path};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  return RunProcess(argv, all);
+}
+
+}  // namespace sfsync::testing

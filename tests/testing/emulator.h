@@ -1,0 +1,66 @@
+// Starts the real sfsync-emulator on a free port for a test and drives its admin API
+// (tests/emulator/README.md) over HTTP.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "connectors/salesforce/http_transport.h"
+#include "tests/testing/process.h"
+
+namespace sfsync::testing {
+
+// Credentials every test emulator accepts (passed on its command line; not secrets).
+inline constexpr char kClientId[] = "sfsync-test-client";
+inline constexpr char kClientSecret[] = "sfsync-test-secret";
+inline constexpr char kRefreshToken[] = "sfsync-test-refresh-token";
+
+std::string SfsyncBinary();
+std::string EmulatorBinary();
+std::string SourceDir();
+
+class Emulator {
+ public:
+  // Starts the emulator with the test credentials plus `args` (e.g. {"--size", "100"}) and waits
+  // until it listens. Throws std::runtime_error if it does not start within 20 s.
+  explicit Emulator(std::vector<std::string> args = {});
+  ~Emulator();
+
+  const std::string& url() const { return url_; }
+  int port() const { return port_; }
+
+  // One admin call; returns the parsed JSON body (null for an empty body). Throws on a non-2xx status.
+  nlohmann::json Admin(const std::string& method, const std::string& path, const nlohmann::json& body = nullptr);
+  nlohmann::json Records(const std::string& object, const std::string& deleted = "exclude");
+  nlohmann::json Stats() { return Admin("GET", "/__emulator/stats"); }
+  std::vector<std::string> Insert(const std::string& object, const nlohmann::json& records);
+  void Update(const std::string& object, const std::string& id, const nlohmann::json& fields);
+  void Delete(const std::string& object, const std::string& id, bool hard = false);
+  void AdvanceClock(int seconds);
+
+  BackgroundProcess& process() { return *process_; }
+
+ private:
+  TempDir dir_;
+  std::unique_ptr<BackgroundProcess> process_;
+  std::unique_ptr<salesforce::HttpTransport> http_;
+  std::string url_;
+  int port_ = 0;
+};
+
+// The environment a job run needs to authenticate against a test emulator.
+std::map<std::string, std::string> TestAuthEnv();
+
+// A job file for the test emulator. `objects_yaml` is the YAML list under `objects:`, indented by
+// two spaces; `extra` is appended at top level.
+std::string JobYaml(const Emulator& emu, const std::string& db_path, const std::string& objects_yaml,
+                    const std::string& extra = "settle_lag_seconds: 0\n");
+
+// Runs `sfsync run JOB` with TestAuthEnv() plus `env`.
+ProcessResult RunSfsync(const std::string& job_path, const std::map<std::string, std::string>& env = {},
+                        const std::vector<std::string>& extra_args = {});
+
+}  // namespace sfsync::testing

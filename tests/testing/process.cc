@@ -1,0 +1,152 @@
+#include "tests/testing/process.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+
+extern char** environ;
+
+namespace sfsync::testing {
+namespace {
+
+std::vector<std::string> MergedEnv(const std::map<std::string, std::string>& extra) {
+  std::map<std::string, std::string> all;
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string kv(*e);
+    size_t eq = kv.find('=');
+    if (eq != std::string::npos) all[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  for (const auto& [k, v] : extra) all[k] = v;
+  std::vector<std::string> out;
+  for (const auto& [k, v] : all) out.push_back(k + "=" + v);
+  return out;
+}
+
+std::vector<char*> CStrings(std::vector<std::string>& v) {
+  std::vector<char*> out;
+  for (auto& s : v) out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
+
+pid_t Spawn(const std::vector<std::string>& argv_in, const std::map<std::string, std::string>& env_in,
+            const std::string& out_path, const std::string& err_path) {
+  std::vector<std::string> argv = argv_in;
+  std::vector<std::string> env = MergedEnv(env_in);
+  std::vector<char*> cargv = CStrings(argv);
+  std::vector<char*> cenv = CStrings(env);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  pid_t pid = -1;
+  int rc = posix_spawn(&pid, cargv[0], &fa, nullptr, cargv.data(), cenv.data());
+  posix_spawn_file_actions_destroy(&fa);
+  if (rc != 0) throw std::runtime_error("cannot start " + argv_in[0]);
+  return pid;
+}
+
+}  // namespace
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+}
+
+bool FileExists(const std::string& path) { return std::filesystem::exists(path); }
+
+TempDir::TempDir() {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "sfsync-test-XXXXXX").string();
+  if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  path_ = tmpl;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+ProcessResult RunProcess(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
+  TempDir dir;
+  BackgroundProcess p(argv, dir.path(), env);
+  ProcessResult r;
+  int rc = p.Wait();
+  if (rc < 0) {
+    r.signal = -rc;
+  } else {
+    r.exit_code = rc;
+  }
+  r.max_rss_kib = p.max_rss_kib();
+  r.out = p.Stdout();
+  r.err = p.Stderr();
+  return r;
+}
+
+BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv, const std::string& log_dir,
+                                     const std::map<std::string, std::string>& env) {
+  static std::atomic<int> counter{0};
+  std::string tag = std::to_string(::getpid()) + "-" + std::to_string(counter++);
+  out_path_ = log_dir + "/proc-" + tag + ".out";
+  err_path_ = log_dir + "/proc-" + tag + ".err";
+  pid_ = Spawn(argv, env, out_path_, err_path_);
+}
+
+BackgroundProcess::~BackgroundProcess() {
+  if (!reaped_ && pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    Wait();
+  }
+}
+
+void BackgroundProcess::Signal(int sig) {
+  if (!reaped_) ::kill(pid_, sig);
+}
+
+int BackgroundProcess::Wait() {
+  if (!reaped_) {
+    struct rusage usage{};
+    while (::wait4(pid_, &status_, 0, &usage) < 0 && errno == EINTR) {
+    }
+    max_rss_kib_ = usage.ru_maxrss;
+    reaped_ = true;
+  }
+  if (WIFEXITED(status_)) return WEXITSTATUS(status_);
+  if (WIFSIGNALED(status_)) return -WTERMSIG(status_);
+  return -1;
+}
+
+bool BackgroundProcess::Running() {
+  if (reaped_) return false;
+  pid_t r = ::waitpid(pid_, &status_, WNOHANG);
+  if (r == pid_) {
+    reaped_ = true;
+    return false;
+  }
+  return true;
+}
+
+std::string BackgroundProcess::Stdout() const { return ReadFile(out_path_); }
+std::string BackgroundProcess::Stderr() const { return ReadFile(err_path_); }
+
+}  // namespace sfsync::testing

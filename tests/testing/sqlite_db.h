@@ -1,0 +1,37 @@
+// Reading a synced database from tests, with the SQLite C API directly (tests check what landed on
+// disk, not what the store says it wrote).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+struct sqlite3;
+
+namespace sfsync::testing {
+
+struct SqlValue {
+  std::string type;  // typeof(): null, integer, real, text, blob
+  std::string text;  // the value as text ("" for null)
+  bool operator==(const SqlValue& o) const { return type == o.type && text == o.text; }
+};
+
+class SqliteDb {
+ public:
+  explicit SqliteDb(const std::string& path);  // read-only; throws if it cannot open
+  ~SqliteDb();
+  std::vector<std::vector<SqlValue>> Query(const std::string& sql);
+  // The first column of the first row as text; throws if there is no row.
+  std::string Scalar(const std::string& sql);
+  int64_t Count(const std::string& table);
+  // Column name -> declared type, from PRAGMA table_info.
+  std::vector<std::pair<std::string, std::string>> Columns(const std::string& table);
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+// Every row of every table, sorted, as one string: to compare a database before and after.
+std::string DumpDatabase(const std::string& path);
+
+}  // namespace sfsync::testing
