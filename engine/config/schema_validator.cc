@@ -354,8 +354,13 @@ class Phraser {
     const std::string got = value != nullptr ? DescribeValue(*value, f.pointer) : "nothing";
     switch (f.kind) {
       case Kind::kUnknownKey: return EmitUnknownKeys(f.pointer, value, schema);
-      case Kind::kType:
-        return diag_->AtValue(node, fmt::format("expected {}, got {}", DescribeExpected(schema), got));
+      case Kind::kType: {
+        // YAML typed an unquoted 60.0 or true; the user most likely meant the text.
+        const bool quote_hint = Keyword(schema, "type", "") == "string" && value != nullptr &&
+                                (value->is_number() || value->is_boolean()) && !IsSecretKey(LastToken(f.pointer));
+        return diag_->AtValue(node, fmt::format("expected {}, got {}{}", DescribeExpected(schema), got,
+                                                quote_hint ? " (put it in quotes)" : ""));
+      }
       case Kind::kEnum: {
         std::vector<std::string> options;
         if (schema != nullptr && schema->contains("enum")) {

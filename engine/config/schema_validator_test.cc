@@ -137,6 +137,8 @@ TEST_CASE("wrong types say what was expected and what was found") {
         "job.yaml:12:17: objects[0].batch_size: expected an integer, got number 2000.0");
   CHECK(Validate(Edit("  sqlite: demo.db", "  sqlite: [a, b]")) ==
         "job.yaml:8:11: store.sqlite: expected a string, got a list");
+  CHECK(Validate(Edit("name: demo", "name: 2024")) ==
+        "job.yaml:2:7: name: expected a string, got 2024 (put it in quotes)");
   CHECK(Validate(Edit("store:\n  sqlite: demo.db", "store:")) ==
         "job.yaml:7:1: store: expected a mapping of keys, got an empty value");
 }
