@@ -1,6 +1,7 @@
 #include "engine/config/job_loader.h"
 
 #include <doctest/doctest.h>
+#include <stdlib.h>
 
 #include <string>
 
@@ -197,6 +198,14 @@ TEST_CASE("a secret value never appears in any error message") {
   CHECK(later.status().message() ==
         "s.yaml:16:11: objects[1].name: object account is listed twice (first on line 13); give each object one "
         "entry");
+}
+
+TEST_CASE("ProcessEnv reads the process environment") {
+  REQUIRE(setenv("SFSYNC_CONFIG_TEST_VAR", "from-process", 1) == 0);
+  EnvLookup env = ProcessEnv();
+  CHECK(env("SFSYNC_CONFIG_TEST_VAR") == std::optional<std::string>("from-process"));
+  unsetenv("SFSYNC_CONFIG_TEST_VAR");
+  CHECK_FALSE(env("SFSYNC_CONFIG_TEST_VAR").has_value());
 }
 
 TEST_CASE("a job file that cannot be read is a job error naming the path") {

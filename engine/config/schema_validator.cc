@@ -330,7 +330,7 @@ class Phraser {
 
     const nlohmann::json* value = InstanceAt(doc_.root, p);
     const ordered_json* schema = SchemaAt(doc_.root, p);
-    int fitting = -1;
+    int fitting = -1;  // the one branch whose type fits; -1 none, -2 several
     if (value != nullptr && schema != nullptr && schema->contains("oneOf")) {
       const ordered_json& options = schema->at("oneOf");
       for (size_t k = 0; k < options.size() && k < branches.size(); ++k) {
