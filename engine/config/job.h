@@ -1,5 +1,9 @@
 // The job model: what a job file (jobs/*.yaml, schemas/job.schema.json) says, after defaults,
 // ${ENV}/file: references and validation. Documented for users in README.md ("Job files").
+//
+// The initial values below are the defaults: the loader keeps them for keys a file leaves out, and
+// the schema's "default" keywords document the same values (a test keeps the two in step).
+// Every path is absolute; relative paths in a file resolve against the file's directory.
 #pragma once
 
 #include <cstdint>
@@ -18,12 +22,12 @@ struct AuthConfig {
   std::string private_key_file;         // absolute path
   std::string private_key_passphrase;   // resolved secret value
   std::vector<std::string> scopes = {"api", "refresh_token"};
-  std::string redirect_uri;             // authorization_code; default http://127.0.0.1:1717/callback
+  std::string redirect_uri = "http://127.0.0.1:1717/callback";  // authorization_code
   int64_t session_timeout_seconds = 7200;
 };
 
 struct ConnectionConfig {
-  std::string login_url;       // https://login.salesforce.com | My Domain | loopback http
+  std::string login_url;       // https://login.salesforce.com | My Domain | loopback http; no trailing '/'
   std::string api_version = "60.0";
   std::string ca_file;         // absolute path; empty = system trust store
   int64_t timeout_seconds = 120;
@@ -39,8 +43,9 @@ struct ObjectConfig {
   std::string name;                 // sObject API name, e.g. "Account"
   std::string table;                // SQL table; default = name
   bool all_fields = false;          // fields: "*"
-  std::vector<std::string> fields;  // explicit list (may contain parent paths like Account.Name)
-  std::vector<std::string> exclude; // with "*": fields to leave out
+  std::vector<std::string> fields;  // explicit list (may contain parent paths like Account.Name); starts
+                                    // with "Id" when the file did not list it; empty when all_fields
+  std::vector<std::string> exclude; // with "*": fields to leave out (never Id)
   std::string where;                // extra SOQL condition, ANDed with the incremental filter
   std::string mode = "incremental"; // incremental | full
   std::string deletes = "soft";     // soft | hard | ignore
@@ -54,12 +59,13 @@ struct Job {
   std::string source_path;  // the file it came from (absolute)
   int version = 1;
   std::string name;
-  std::string schedule;     // cron expression; empty = run only when asked
+  std::string schedule;     // cron expression (engine/scheduler/cron.h, UTC); empty = run only when asked
   ConnectionConfig connection;
   StoreConfig store;
   std::vector<ObjectConfig> objects;
   int64_t settle_lag_seconds = 60;  // the watermark never passes server time minus this
-  std::string state_dir;            // token cache, locks; default $XDG_STATE_HOME/sfsync
+  std::string state_dir;            // token cache, locks; default $XDG_STATE_HOME/sfsync, else
+                                    // $HOME/.local/state/sfsync
 };
 
 }  // namespace sfsync::config

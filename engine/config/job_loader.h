@@ -1,10 +1,18 @@
-// Loading a job: YAML text -> JSON form -> JSON Schema validation (schemas/job.schema.json,
-// compiled into the binary) -> model with defaults -> reference resolution -> semantic checks.
+// Loading a job: YAML text -> JSON form -> ${ENV}/file: references -> JSON Schema validation
+// (schemas/job.schema.json, compiled into the binary) -> model with defaults and absolute paths ->
+// semantic checks (cron, login URL, auth flow keys, duplicate objects...). README "Job files"
+// documents the format; engine/config/README.md is its draft.
 //
-// Every error is kInvalidArgument with reason "job.invalid" and a message of the form
-//   jobs/demo.yaml:12:5: objects[1].feilds: unknown key 'feilds'
-// naming file, line, column (1-based) and the key path. Nothing is resolved or touched on disk
-// beyond reading the file and any file: secret references.
+// Every error is kInvalidArgument with reason "job.invalid" (exit code 3) and a message holding
+// one line per problem, sorted by position, each naming file, line, column (1-based) and key path:
+//   jobs/demo.yaml:12:5: objects[1].feilds: unknown key 'feilds' (allowed: name, table, ...)
+// All problems of a phase are reported together; later phases run only once earlier ones pass
+// (references and schema count as one phase). Messages never contain a secret's value.
+//
+// Nothing is written anywhere. Nothing is read beyond the job file and the files of file:
+// secret references; private_key_file, ca_file and the database are only turned into absolute
+// paths. Resolved secrets are registered with RegisterSecret() as they are read.
+// Thread-safe.
 #pragma once
 
 #include <functional>
@@ -19,14 +27,18 @@ namespace sfsync::config {
 
 // Looks up an environment variable; nullopt when unset.
 using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+// The process environment (getenv).
 EnvLookup ProcessEnv();
 
-// Parses a job from text. `file_name` is used in messages and, with `base_dir`, to resolve
-// relative paths (store.sqlite, private_key_file, ca_file, file: references).
+// Parses a job from text. `file_name` is used in messages; `base_dir` (made absolute against the
+// working directory if relative) is the directory relative paths resolve against: store.sqlite,
+// private_key_file, ca_file, state_dir and file: references. Job::source_path becomes
+// base_dir/<last component of file_name>.
 StatusOr<Job> ParseJob(std::string_view yaml_text, std::string_view file_name, std::string_view base_dir,
                        const EnvLookup& env);
 
-// Reads and parses a job file.
+// Reads and parses a job file; messages name `path` as given, relative paths resolve against its
+// directory, and Job::source_path is its absolute path.
 StatusOr<Job> LoadJobFile(const std::string& path, const EnvLookup& env);
 
 // The schema text compiled into the binary (for `sfsync schema` and tests).

@@ -1,0 +1,61 @@
+#include "engine/config/job_checks.h"
+
+#include <doctest/doctest.h>
+
+#include "engine/config/job_loader.h"
+#include "engine/config/test_env.h"
+
+namespace sfsync::config {
+namespace {
+
+TEST_CASE("login URLs that are refused, and why") {
+  CHECK(LoginUrlProblem("https://login.salesforce.com").empty());
+  CHECK(LoginUrlProblem("http://127.0.0.1:8383/").empty());
+  CHECK(LoginUrlProblem("ftp://login.salesforce.com") == "must start with https:// (or http:// for a loopback host)");
+  CHECK(LoginUrlProblem("http://acme.my.salesforce.com") ==
+        "plain http:// is accepted only for a loopback host (127.0.0.1, [::1], localhost); use https://");
+  // Look-alikes of loopback hosts are not loopback.
+  for (const char* url : {"http://127.0.0.1.evil.com", "http://128.0.0.1", "http://localhost.evil.com",
+                          "http://[::2]:8383", "http://127.0.0.256", "http://127.1"}) {
+    CAPTURE(url);
+    CHECK(LoginUrlProblem(url).find("plain http:// is accepted only for a loopback host") == 0);
+  }
+  CHECK(LoginUrlProblem("https://login.salesforce.com/services/oauth2/token") ==
+        "must be the login host only, without a path, query or fragment: remove '/services/oauth2/token'");
+  CHECK(LoginUrlProblem("https://login.salesforce.com?x=1") ==
+        "must be the login host only, without a path, query or fragment: remove '?x=1'");
+  CHECK(LoginUrlProblem("https://user:pw@login.salesforce.com") == "must not contain a user name or password");
+  CHECK(LoginUrlProblem("https://") == "has no host");
+  CHECK(LoginUrlProblem("https://login.salesforce.com:0") == "has an invalid port '0'");
+  CHECK(LoginUrlProblem("https://login.salesforce.com:") == "has an invalid port ''");
+  CHECK(LoginUrlProblem("https://login_salesforce.com") == "has an invalid host name 'login_salesforce.com'");
+  CHECK(LoginUrlProblem("http://[::1") == "has an IPv6 host without its closing ']'");
+}
+
+// A jwt_bearer job whose auth section is `auth`.
+StatusOr<Job> WithAuth(const std::string& auth, const std::string& login_url = "https://acme.my.salesforce.com") {
+  const std::string yaml = "version: 1\nname: t\nconnection:\n  login_url: " + login_url + "\n  auth:\n" + auth +
+                           "store:\n  sqlite: t.db\nobjects:\n  - name: Account\n    fields: \"*\"\n";
+  return ParseJob(yaml, "t.yaml", "/jobs",
+                  testing::FakeEnv({{"HOME", "/h"}, {"SECRET", "client-secret-value"}, {"TOKEN", "refresh-value"}}));
+}
+
+TEST_CASE("each auth flow has the keys it needs and no key it would ignore") {
+  CHECK(WithAuth("    flow: client_credentials\n    client_id: a\n    client_secret: ${SECRET}\n").ok());
+  CHECK(WithAuth("    flow: refresh_token\n    client_id: a\n    refresh_token: ${TOKEN}\n").ok());
+  CHECK(WithAuth("    flow: device\n    client_id: a\n    scopes: [api]\n    session_timeout_seconds: 900\n").ok());
+
+  StatusOr<Job> cc = WithAuth("    flow: client_credentials\n    client_id: a\n");
+  CHECK(cc.status().message() == "t.yaml:5:3: connection.auth: flow client_credentials needs 'client_secret'");
+  StatusOr<Job> extra = WithAuth(
+      "    client_id: a\n    username: u\n    private_key_file: k.pem\n    client_secret: ${SECRET}\n");
+  CHECK(extra.status().message() ==
+        "t.yaml:9:5: connection.auth.client_secret: flow jwt_bearer (the default) does not use this key; only "
+        "refresh_token, client_credentials, authorization_code, device do: remove it or set 'flow'");
+  StatusOr<Job> test_host = WithAuth("    flow: client_credentials\n    client_id: a\n    client_secret: ${SECRET}\n",
+                                     "https://test.salesforce.com");
+  CHECK(test_host.status().message().find("flow client_credentials needs your My Domain URL") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace sfsync::config

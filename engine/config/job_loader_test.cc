@@ -1,0 +1,232 @@
+#include "engine/config/job_loader.h"
+
+#include <doctest/doctest.h>
+#include <stdlib.h>
+
+#include <string>
+
+#include "engine/config/test_env.h"
+#include "engine/core/exit_codes.h"
+
+namespace sfsync::config {
+namespace {
+
+using testing::FakeEnv;
+using testing::JobsDir;
+
+constexpr const char* kClientSecret = "client-secret-env-0001";
+constexpr const char* kRefreshToken = "5Aep861-refresh-env-0002";
+
+EnvLookup TestEnv() {
+  return FakeEnv({{"SF_CLIENT_ID", "3MVG9fromEnv"},
+                  {"SF_CLIENT_SECRET", kClientSecret},
+                  {"SF_REFRESH_TOKEN", kRefreshToken},
+                  {"HOME", "/home/tester"}});
+}
+
+Job LoadGood(const std::string& name) {
+  StatusOr<Job> job = LoadJobFile(JobsDir() + "/good/" + name, TestEnv());
+  REQUIRE_MESSAGE(job.ok(), job.status().ToString());
+  return *job;
+}
+
+const char* kMinimalJob =
+    "version: 1\n"
+    "name: minimal\n"
+    "connection:\n"
+    "  login_url: https://login.salesforce.com\n"
+    "  auth:\n"
+    "    client_id: abc\n"
+    "    username: u@example.com\n"
+    "    private_key_file: keys/server.key\n"
+    "store:\n"
+    "  sqlite: data/minimal.db\n"
+    "objects:\n"
+    "  - name: Account\n"
+    "    fields: [Name]\n";
+
+TEST_CASE("a minimal job gets every default, absolute paths and an Id field") {
+  StatusOr<Job> job = ParseJob(kMinimalJob, "minimal.yaml", "/etc/sfsync/jobs", FakeEnv({{"HOME", "/home/u"}}));
+  REQUIRE_MESSAGE(job.ok(), job.status().ToString());
+  CHECK(job->source_path == "/etc/sfsync/jobs/minimal.yaml");
+  CHECK(job->version == 1);
+  CHECK(job->schedule.empty());
+  CHECK(job->settle_lag_seconds == 60);
+  CHECK(job->state_dir == "/home/u/.local/state/sfsync");
+  CHECK(job->store.sqlite_path == "/etc/sfsync/jobs/data/minimal.db");
+  const ConnectionConfig& c = job->connection;
+  CHECK(c.api_version == "60.0");
+  CHECK(c.ca_file.empty());
+  CHECK(c.timeout_seconds == 120);
+  CHECK(c.max_attempts == 5);
+  CHECK(c.auth.flow == "jwt_bearer");
+  CHECK(c.auth.private_key_file == "/etc/sfsync/jobs/keys/server.key");
+  CHECK(c.auth.scopes == std::vector<std::string>{"api", "refresh_token"});
+  CHECK(c.auth.session_timeout_seconds == 7200);
+  REQUIRE(job->objects.size() == 1);
+  const ObjectConfig& o = job->objects[0];
+  CHECK(o.table == "Account");
+  CHECK_FALSE(o.all_fields);
+  CHECK(o.fields == std::vector<std::string>{"Id", "Name"});
+  CHECK(o.mode == "incremental");
+  CHECK(o.deletes == "soft");
+  CHECK(o.batch_size == 2000);
+  CHECK(o.formula_fields == "include");
+  CHECK_FALSE(o.include_base64);
+  CHECK(o.api == "rest");
+}
+
+TEST_CASE("state_dir defaults to XDG_STATE_HOME, then HOME; without either it must be set") {
+  StatusOr<Job> xdg = ParseJob(kMinimalJob, "j.yaml", "/jobs", FakeEnv({{"XDG_STATE_HOME", "/state"}, {"HOME", "/h"}}));
+  REQUIRE(xdg.ok());
+  CHECK(xdg->state_dir == "/state/sfsync");
+  StatusOr<Job> relative_xdg = ParseJob(kMinimalJob, "j.yaml", "/jobs", FakeEnv({{"XDG_STATE_HOME", "st"}, {"HOME", "/h"}}));
+  REQUIRE(relative_xdg.ok());
+  CHECK(relative_xdg->state_dir == "/h/.local/state/sfsync");
+  StatusOr<Job> none = ParseJob(kMinimalJob, "j.yaml", "/jobs", FakeEnv({}));
+  REQUIRE_FALSE(none.ok());
+  CHECK(none.status().message() ==
+        "j.yaml:1:1: no state_dir, and neither XDG_STATE_HOME nor HOME is set to an absolute path: set state_dir");
+}
+
+TEST_CASE("jwt_bearer example: file secret, explicit options, paths, Id added") {
+  Job job = LoadGood("jwt_bearer.yaml");
+  const std::string dir = JobsDir() + "/good";
+  CHECK(job.source_path == dir + "/jwt_bearer.yaml");
+  CHECK(job.name == "jwt-nightly");
+  CHECK(job.schedule == "30 2 * * mon-fri");
+  CHECK(job.connection.login_url == "https://login.salesforce.com");  // trailing '/' dropped
+  CHECK(job.connection.api_version == "61.0");
+  CHECK(job.connection.ca_file == JobsDir() + "/certs/private-ca.pem");
+  CHECK(job.connection.timeout_seconds == 90);
+  CHECK(job.connection.max_attempts == 3);
+  const AuthConfig& auth = job.connection.auth;
+  CHECK(auth.flow == "jwt_bearer");
+  CHECK(auth.username == "integration@acme.com");
+  CHECK(auth.private_key_file == JobsDir() + "/keys/server.key");
+  CHECK(auth.private_key_passphrase == "correct-horse-battery-staple");
+  CHECK(job.store.sqlite_path == JobsDir() + "/out/jwt.db");
+  CHECK(job.state_dir == "/var/lib/sfsync");
+  CHECK(job.settle_lag_seconds == 120);
+  REQUIRE(job.objects.size() == 3);
+  CHECK(job.objects[1].table == "contacts");
+  CHECK(job.objects[1].fields.front() == "Id");
+  CHECK(job.objects[1].fields.size() == 7);
+  CHECK(job.objects[1].where == "LastName != null AND Email LIKE '%$%'");
+  CHECK(job.objects[1].mode == "full");
+  CHECK(job.objects[1].deletes == "hard");
+  CHECK(job.objects[1].batch_size == 500);
+  const ObjectConfig& opp = job.objects[2];
+  CHECK(opp.all_fields);
+  CHECK(opp.fields.empty());
+  CHECK(opp.exclude == std::vector<std::string>{"Description", "NextStep"});
+  CHECK(opp.formula_fields == "exclude");
+  CHECK(opp.include_base64);
+  CHECK(opp.api == "bulk");
+}
+
+TEST_CASE("refresh_token example (the demo job): secrets from the environment") {
+  Job job = LoadGood("refresh_token.yaml");
+  CHECK(job.connection.login_url == "http://127.0.0.1:8383");
+  CHECK(job.connection.auth.flow == "refresh_token");
+  CHECK(job.connection.auth.client_id == "3MVG9fromEnv");
+  CHECK(job.connection.auth.client_secret == kClientSecret);
+  CHECK(job.connection.auth.refresh_token == kRefreshToken);
+  CHECK(job.store.sqlite_path == JobsDir() + "/good/demo.db");
+  CHECK(job.objects.size() == 3);
+}
+
+TEST_CASE("client_credentials example: My Domain, relative state_dir, custom objects") {
+  Job job = LoadGood("client_credentials.yaml");
+  CHECK(job.connection.auth.flow == "client_credentials");
+  CHECK(job.connection.auth.client_secret == kClientSecret);
+  CHECK(job.connection.auth.session_timeout_seconds == 3600);
+  CHECK(job.store.sqlite_path == "/srv/warehouse/salesforce.db");
+  CHECK(job.state_dir == JobsDir() + "/good/state");
+  CHECK(job.objects[0].table == "invoices");
+  CHECK(job.objects[0].fields[3] == "Account__r.Name");
+  CHECK(job.objects[1].name == "ns__Thing__c");
+}
+
+TEST_CASE("authorization_code and device examples") {
+  Job code = LoadGood("authorization_code.yaml");
+  CHECK(code.connection.auth.flow == "authorization_code");
+  CHECK(code.connection.auth.client_secret == "client-secret-from-file-0003");
+  CHECK(code.connection.auth.redirect_uri == "http://localhost:1717/oauth/callback");
+  CHECK(code.connection.auth.scopes == std::vector<std::string>{"api", "refresh_token", "offline_access"});
+  Job device = LoadGood("device.yaml");
+  CHECK(device.connection.auth.flow == "device");
+  CHECK(device.connection.login_url == "http://localhost:8383");
+  CHECK(device.objects[0].fields == std::vector<std::string>{"Id", "Name", "Company"});
+}
+
+TEST_CASE("a secret value never appears in any error message") {
+  // The refresh token resolves first; later keys fail, one of them showing a value taken from the
+  // same environment variable.
+  const std::string yaml =
+      "version: 1\n"
+      "name: job-${SF_REFRESH_TOKEN}!\n"
+      "connection:\n"
+      "  login_url: http://127.0.0.1:8383\n"
+      "  auth:\n"
+      "    flow: refresh_token\n"
+      "    client_id: abc\n"
+      "    client_secret: ${SF_CLIENT_SECRET}\n"
+      "    refresh_token: ${SF_REFRESH_TOKEN}\n"
+      "store:\n"
+      "  sqlite: x.db\n"
+      "objects:\n"
+      "  - name: Account\n"
+      "    fields: [Id]\n"
+      "    where: \"Name = '${SF_CLIENT_SECRET}\"\n"
+      "    batch_size: 5000\n";
+  StatusOr<Job> job = ParseJob(yaml, "s.yaml", "/jobs", TestEnv());
+  REQUIRE_FALSE(job.ok());
+  const std::string& message = job.status().message();
+  CHECK(message.find(kRefreshToken) == std::string::npos);
+  CHECK(message.find(kClientSecret) == std::string::npos);
+  CHECK(message.find("s.yaml:2:7: name: must be 1-64 letters") != std::string::npos);
+  CHECK(message.find("[REDACTED]") != std::string::npos);
+  CHECK(message.find("s.yaml:16:17: objects[0].batch_size: 5000 is above the maximum 2000") != std::string::npos);
+
+  // A semantic error after the schema passed, while both secrets are resolved.
+  std::string semantic = yaml;
+  semantic.replace(semantic.find("job-${SF_REFRESH_TOKEN}!"), 24, "ok");
+  semantic.replace(semantic.find("    batch_size: 5000\n"), 21, "  - name: account\n    fields: [Id]\n");
+  StatusOr<Job> later = ParseJob(semantic, "s.yaml", "/jobs", TestEnv());
+  REQUIRE_FALSE(later.ok());
+  CHECK(later.status().message() ==
+        "s.yaml:16:11: objects[1].name: object account is listed twice (first on line 13); give each object one "
+        "entry");
+}
+
+TEST_CASE("ProcessEnv reads the process environment") {
+  REQUIRE(setenv("SFSYNC_CONFIG_TEST_VAR", "from-process", 1) == 0);
+  EnvLookup env = ProcessEnv();
+  CHECK(env("SFSYNC_CONFIG_TEST_VAR") == std::optional<std::string>("from-process"));
+  unsetenv("SFSYNC_CONFIG_TEST_VAR");
+  CHECK_FALSE(env("SFSYNC_CONFIG_TEST_VAR").has_value());
+}
+
+TEST_CASE("a job file that cannot be read is a job error naming the path") {
+  StatusOr<Job> job = LoadJobFile(JobsDir() + "/no-such-job.yaml", TestEnv());
+  REQUIRE_FALSE(job.ok());
+  CHECK(job.status().reason() == "job.invalid");
+  CHECK(ExitCodeFor(job.status()) == kExitInvalidJob);
+  CHECK(job.status().message() == JobsDir() + "/no-such-job.yaml: cannot read job file: No such file or directory");
+}
+
+TEST_CASE("login URLs: https anywhere, http only on loopback, host only") {
+  for (const char* ok : {"https://login.salesforce.com", "https://acme.my.salesforce.com/", "HTTPS://Login.Salesforce.com",
+                         "http://127.0.0.1:8383", "http://127.3.2.1", "http://localhost:8080/", "http://[::1]:8383",
+                         "https://10.0.0.5:8443"}) {
+    CAPTURE(ok);
+    std::string yaml = kMinimalJob;
+    yaml.replace(yaml.find("https://login.salesforce.com"), 28, ok);
+    StatusOr<Job> job = ParseJob(yaml, "u.yaml", "/jobs", FakeEnv({{"HOME", "/h"}}));
+    CHECK_MESSAGE(job.ok(), job.status().message());
+  }
+}
+
+}  // namespace
+}  // namespace sfsync::config

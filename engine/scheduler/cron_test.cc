@@ -1,0 +1,118 @@
+#include "engine/scheduler/cron.h"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "engine/core/time_format.h"
+
+namespace sfsync::scheduler {
+namespace {
+
+int64_t At(const char* iso) {
+  StatusOr<int64_t> t = ParseDateTime(iso);
+  REQUIRE(t.ok());
+  return *t;
+}
+
+// The next fire time of `expression` after `after`, as ISO text.
+std::string Next(const char* expression, const char* after) {
+  StatusOr<CronSchedule> s = ParseCron(expression);
+  REQUIRE_MESSAGE(s.ok(), s.status().ToString());
+  return FormatIsoUtc(s->NextAfter(At(after)));
+}
+
+std::string ErrorOf(const char* expression) {
+  StatusOr<CronSchedule> s = ParseCron(expression);
+  REQUIRE(!s.ok());
+  CHECK(s.status().code() == StatusCode::kInvalidArgument);
+  return s.status().message();
+}
+
+TEST_CASE("steps, lists and ranges fire on the next matching minute") {
+  CHECK(Next("*/15 * * * *", "2024-05-01T10:07:30Z") == "2024-05-01T10:15:00.000Z");
+  CHECK(Next("5,35 9-10 * * *", "2024-05-01T09:40:00Z") == "2024-05-01T10:05:00.000Z");
+  CHECK(Next("5,35 9-10 * * *", "2024-05-01T10:35:00Z") == "2024-05-02T09:05:00.000Z");
+  CHECK(Next("10/20 * * * *", "2024-05-01T10:31:00Z") == "2024-05-01T10:50:00.000Z");
+  CHECK(Next("0 0-12/6 * * *", "2024-05-01T06:00:00Z") == "2024-05-01T12:00:00.000Z");
+}
+
+TEST_CASE("the next fire time is strictly after the given instant") {
+  CHECK(Next("*/15 * * * *", "2024-05-01T10:15:00Z") == "2024-05-01T10:30:00.000Z");
+  CHECK(Next("0 2 * * *", "2024-05-01T02:00:00Z") == "2024-05-02T02:00:00.000Z");
+  CHECK(Next("0 2 * * *", "2024-05-01T01:59:59.999Z") == "2024-05-01T02:00:00.000Z");
+}
+
+TEST_CASE("shortcuts expand to their 5-field forms") {
+  CHECK(Next("@hourly", "2024-05-01T10:07:00Z") == "2024-05-01T11:00:00.000Z");
+  CHECK(Next("@daily", "2024-05-01T10:07:00Z") == "2024-05-02T00:00:00.000Z");
+  CHECK(Next("@midnight", "2024-05-01T10:07:00Z") == "2024-05-02T00:00:00.000Z");
+  CHECK(Next("@weekly", "2024-05-01T10:07:00Z") == "2024-05-05T00:00:00.000Z");  // Wednesday -> Sunday
+  CHECK(Next("@monthly", "2024-05-01T00:00:00Z") == "2024-06-01T00:00:00.000Z");
+  CHECK(Next("@yearly", "2024-05-01T00:00:00Z") == "2025-01-01T00:00:00.000Z");
+}
+
+TEST_CASE("month and weekday names, any case, also in ranges; 7 is Sunday") {
+  // Friday 2024-03-29 after 08:30: the next weekday in January-March is Wednesday 2025-01-01.
+  CHECK(Next("30 8 * jan-MAR Mon-fri", "2024-03-29T09:00:00Z") == "2025-01-01T08:30:00.000Z");
+  CHECK(Next("0 12 * * 7", "2024-05-01T00:00:00Z") == "2024-05-05T12:00:00.000Z");
+  CHECK(Next("0 12 * * sun", "2024-05-01T00:00:00Z") == "2024-05-05T12:00:00.000Z");
+  CHECK(Next("0 12 * * 5-7", "2024-05-04T12:00:00Z") == "2024-05-05T12:00:00.000Z");
+}
+
+TEST_CASE("Vixie rule: both day fields restricted means either matches") {
+  // The 13th or any Friday: Friday the 6th comes first, then Friday the 13th, then the 20th.
+  CHECK(Next("0 0 13 * fri", "2024-09-01T00:00:00Z") == "2024-09-06T00:00:00.000Z");
+  CHECK(Next("0 0 13 * fri", "2024-09-06T00:00:00Z") == "2024-09-13T00:00:00.000Z");
+  CHECK(Next("0 0 13 * fri", "2024-09-13T00:00:00Z") == "2024-09-20T00:00:00.000Z");
+  CHECK(Next("0 0 1 * mon", "2024-04-23T00:00:00Z") == "2024-04-29T00:00:00.000Z");
+  CHECK(Next("0 0 1 * mon", "2024-04-29T00:00:00Z") == "2024-05-01T00:00:00.000Z");
+}
+
+TEST_CASE("Vixie rule: a day field starting with * counts as unrestricted, so both must match") {
+  // Days 1, 11, 21, 31 that are Mondays: the first after New Year 2024 is March 11.
+  CHECK(Next("0 0 */10 * mon", "2024-01-01T00:00:00Z") == "2024-03-11T00:00:00.000Z");
+}
+
+TEST_CASE("dates that exist only some years, year ends and times before 1970") {
+  CHECK(Next("0 0 29 2 *", "2024-03-01T00:00:00Z") == "2028-02-29T00:00:00.000Z");
+  CHECK(Next("59 23 31 12 *", "2024-12-31T23:59:00Z") == "2025-12-31T23:59:00.000Z");
+  CHECK(Next("0 0 31 * *", "2024-04-01T00:00:00Z") == "2024-05-31T00:00:00.000Z");
+  StatusOr<CronSchedule> s = ParseCron("0 0 1 1 *");
+  REQUIRE(s.ok());
+  CHECK(s->NextAfter(-1) == 0);
+  CHECK(s->NextAfter(-60000 * 60 * 24 * 365LL) == 0);
+}
+
+TEST_CASE("each malformed field is named in the error") {
+  CHECK(ErrorOf("61 * * * *") == "minute field '61': 61 is out of range 0-59");
+  CHECK(ErrorOf("0 24 * * *") == "hour field '24': 24 is out of range 0-23");
+  CHECK(ErrorOf("0 0 0 * *") == "day-of-month field '0': 0 is out of range 1-31");
+  CHECK(ErrorOf("0 0 32 * *") == "day-of-month field '32': 32 is out of range 1-31");
+  CHECK(ErrorOf("0 0 * 13 *") == "month field '13': 13 is out of range 1-12");
+  CHECK(ErrorOf("0 0 * foo *") == "month field 'foo': 'foo' is not a number or a name");
+  CHECK(ErrorOf("0 0 * * 8") == "day-of-week field '8': 8 is out of range 0-7");
+  CHECK(ErrorOf("0 0 * * mon-funday") == "day-of-week field 'mon-funday': 'funday' is not a number or a name");
+  CHECK(ErrorOf("x * * * *") == "minute field 'x': 'x' is not a number");
+}
+
+TEST_CASE("malformed structure: field count, steps, ranges, lists, shortcuts") {
+  CHECK(ErrorOf("0 2 * *") == "expected 5 fields (minute hour day-of-month month day-of-week), got 4");
+  CHECK(ErrorOf("0 0 2 * * *") == "expected 5 fields (minute hour day-of-month month day-of-week), got 6");
+  CHECK(ErrorOf("") == "expected 5 fields (minute hour day-of-month month day-of-week), got 0");
+  CHECK(ErrorOf("*/0 * * * *") == "minute field '*/0': step '0' must be a whole number of at least 1");
+  CHECK(ErrorOf("0 5-2 * * *") == "hour field '5-2': range 5-2 runs backwards");
+  CHECK(ErrorOf("1,,2 * * * *") == "minute field '1,,2': empty list item");
+  CHECK(ErrorOf("@reboot") == "unknown shortcut '@reboot' (use @hourly, @daily, @weekly, @monthly or @yearly)");
+}
+
+TEST_CASE("a schedule that can never fire is refused") {
+  CHECK(ErrorOf("0 0 30 2 *") ==
+        "day-of-month field '30' never falls in month field '2': the schedule never fires");
+  CHECK(ErrorOf("0 0 31 apr,jun *").find("never fires") != std::string::npos);
+  // With a weekday as well, the Vixie rule makes it fire on that weekday.
+  CHECK(Next("0 0 30 2 mon", "2024-01-01T00:00:00Z") == "2024-02-05T00:00:00.000Z");
+}
+
+}  // namespace
+}  // namespace sfsync::scheduler
