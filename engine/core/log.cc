@@ -68,8 +68,10 @@ void RedactKeyedValues(std::string* s) {
       size_t at = lower.find(key, from);
       if (at == std::string::npos) break;
       from = at + key.size();
-      // Must be a whole key: not preceded or followed by an identifier character.
-      if (at > 0 && (IsAlnum(lower[at - 1]) || lower[at - 1] == '_')) continue;
+      // Must be a whole key: not preceded or followed by an identifier character. A key at the end
+      // of a dotted path ("connection.auth.refresh_token: plain-text secret ...") names a job-file
+      // key in a message; such messages never carry the value.
+      if (at > 0 && (IsAlnum(lower[at - 1]) || lower[at - 1] == '_' || lower[at - 1] == '.')) continue;
       size_t p = at + key.size();
       if (p < lower.size() && (IsAlnum(lower[p]) || lower[p] == '_')) continue;
       if (p < lower.size() && lower[p] == '"') ++p;

@@ -24,6 +24,9 @@ TEST_CASE("secret shapes are redacted without registration") {
 TEST_CASE("ordinary text survives redaction") {
   const std::string text = "Account: 2000 rows, code: 400, grant_type=refresh_token, api-usage=5/15000";
   CHECK(Redact(text) == text);
+  // A job-file key path in a validation message is not a secret.
+  const std::string job_error = "job.yaml:9:20: connection.auth.refresh_token: plain-text secret in job file";
+  CHECK(Redact(job_error) == job_error);
 }
 
 TEST_CASE("log lines honour the level and pass through redaction") {
