@@ -120,7 +120,7 @@ TEST_CASE("a value that cannot be converted is stored as given, never dropped") 
                                         Cell::Text("Fri Aug 01 21:15:46 GMT 2014")}});
 }
 
-TEST_CASE("an upsert replaces the row's values; columns missing from the page keep theirs") {
+TEST_CASE("an upsert replaces the row's values, and columns missing from the page keep theirs") {
   TempDir dir;
   const std::string path = dir.File("sync.db");
   auto store = MustOpen(path);
@@ -151,7 +151,7 @@ TEST_CASE("an upsert replaces the row's values; columns missing from the page ke
   CHECK(*store->CountRows("Account") == 2);
 }
 
-TEST_CASE("deletes remove the listed ids after the upserts; unknown ids are ignored") {
+TEST_CASE("deletes remove the listed ids after the upserts, and unknown ids are ignored") {
   TempDir dir;
   const std::string path = dir.File("sync.db");
   auto store = MustOpen(path);
@@ -395,7 +395,7 @@ TEST_CASE("table and column names with quotes, spaces and keywords work end to e
   CHECK(QueryText(path, "SELECT \"\"\"quoted\"\"__v1\" FROM \"my \"\"odd\"\" table; DROP TABLE x; --\"") == "2");
 }
 
-TEST_CASE("metadata is created once and survives reopening; a newer schema version is refused") {
+TEST_CASE("metadata is created once and survives reopening, and a newer schema version is refused") {
   TempDir dir;
   const std::string path = dir.File("sync.db");
   {

@@ -35,7 +35,7 @@ TEST_CASE("integers keep every digit, including beyond 2^53") {
   CHECK(Convert(Cell::Text("12 apples"), ColumnType::kInteger) == Cell::Text("12 apples"));
 }
 
-TEST_CASE("reals take ints, doubles and numeric text; nan and inf text are not numbers") {
+TEST_CASE("reals take ints, doubles and numeric text, but not nan or inf text") {
   CHECK(Convert(Cell::Int(15000), ColumnType::kReal) == Cell::Double(15000));
   CHECK(Convert(Cell::Double(-2.5e-300), ColumnType::kReal) == Cell::Double(-2.5e-300));
   CHECK(Convert(Cell::Text("12500.75"), ColumnType::kReal) == Cell::Double(12500.75));

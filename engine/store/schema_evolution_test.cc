@@ -97,7 +97,7 @@ TEST_CASE("EnsureTable with the same spec changes and records nothing, also from
   CHECK(History(f.path).size() == 1);
 }
 
-TEST_CASE("a new field becomes a column, recorded once; rows hold NULL until a backfill page fills it") {
+TEST_CASE("a new field becomes a column, recorded once, and rows hold NULL until a backfill page fills it") {
   Fixture f;
   TableSpec spec = OpportunitySpec();
   f.Ensure(spec);
@@ -165,7 +165,7 @@ TEST_CASE("a retyped field keeps its old values under a versioned name next to a
   CHECK(f.Ensure(spec).empty());
 }
 
-TEST_CASE("a field removed from the describe stays with its data, marked; re-adding it restores it") {
+TEST_CASE("a field removed from the describe stays with its data, marked, and re-adding it restores it") {
   Fixture f;
   TableSpec spec = OpportunitySpec();
   f.Ensure(spec);
