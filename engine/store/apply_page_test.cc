@@ -30,7 +30,7 @@ TableSpec AccountSpec() {
                     Col("At__c", ColumnType::kTime, "time"), Col("Notes", ColumnType::kText, "textarea")}};
 }
 
-const std::vector<std::string> kAllSources = {"Id",     "Name",      "Owner.Name", "Count__c", "Big__c", "Amount",
+const std::vector<std::string> kAllSources = {"Id",        "Name",      "Owner.Name", "Count__c", "Big__c", "Amount",
                                               "Active__c", "Opened__c", "Stamp",      "At__c",    "Notes"};
 
 // typeof() and value of every column of one row, in spec order after Id.
@@ -49,36 +49,38 @@ TEST_CASE("every column type round-trips through SQLite, stored as its declared 
   REQUIRE(store->EnsureTable(AccountSpec()).ok());
 
   RowBatch page = Batch(
-      kAllSources,
-      {
-          // (a) JSON values as the REST API sends them.
-          {Cell::Text("001A"), Cell::Text("Zürich 東京 🚀 \"quoted\" 'single'"), Cell::Text("Ann"), Cell::Int(42),
-           Cell::Int(9007199254740993), Cell::Double(-1.234e-6), Cell::Bool(true), Cell::Text("2024-02-29"),
-           Cell::Text("2024-05-01T12:00:00.000+0200"), Cell::Text("13:45:00.000Z"),
-           Cell::Text("312 Constitution Place\nAustin, TX 78767\nUSA")},
-          // (b) every field null.
-          {Cell::Text("001B"), Cell::Null(), Cell::Null(), Cell::Null(), Cell::Null(), Cell::Null(), Cell::Null(),
-           Cell::Null(), Cell::Null(), Cell::Null(), Cell::Null()},
-          // (c) Bulk CSV gives everything as text; "" means null except in text columns.
-          {Cell::Text("001C"), Cell::Text(""), Cell::Text("Bob"), Cell::Text("-17"), Cell::Text("-9223372036854775807"),
-           Cell::Text("1e-300"), Cell::Text("false"), Cell::Text(""), Cell::Text("2024-01-02T17:38:59.000Z"),
-           Cell::Text(""), Cell::Text("tab\there")},
-          // (d) numbers where text is declared, a whole double for an integer, a negative zero.
-          {Cell::Text("001D"), Cell::Int(12345), Cell::Double(2.5), Cell::Double(7.0), Cell::Int(INT64_MAX),
-           Cell::Double(-0.0), Cell::Bool(false), Cell::Text("1999-12-31"), Cell::Text("1969-12-31T23:59:59.999-0000"),
-           Cell::Text("00:00:00.000Z"), Cell::Text("")},
-      });
+      kAllSources, {
+                       // (a) JSON values as the REST API sends them.
+                       {Cell::Text("001A"), Cell::Text("Zürich 東京 🚀 \"quoted\" 'single'"), Cell::Text("Ann"),
+                        Cell::Int(42), Cell::Int(9007199254740993), Cell::Double(-1.234e-6), Cell::Bool(true),
+                        Cell::Text("2024-02-29"), Cell::Text("2024-05-01T12:00:00.000+0200"),
+                        Cell::Text("13:45:00.000Z"), Cell::Text("312 Constitution Place\nAustin, TX 78767\nUSA")},
+                       // (b) every field null.
+                       {Cell::Text("001B"), Cell::Null(), Cell::Null(), Cell::Null(), Cell::Null(), Cell::Null(),
+                        Cell::Null(), Cell::Null(), Cell::Null(), Cell::Null(), Cell::Null()},
+                       // (c) Bulk CSV gives everything as text; "" means null except in text columns.
+                       {Cell::Text("001C"), Cell::Text(""), Cell::Text("Bob"), Cell::Text("-17"),
+                        Cell::Text("-9223372036854775807"), Cell::Text("1e-300"), Cell::Text("false"), Cell::Text(""),
+                        Cell::Text("2024-01-02T17:38:59.000Z"), Cell::Text(""), Cell::Text("tab\there")},
+                       // (d) numbers where text is declared, a whole double for an integer, a negative zero.
+                       {Cell::Text("001D"), Cell::Int(12345), Cell::Double(2.5), Cell::Double(7.0),
+                        Cell::Int(INT64_MAX), Cell::Double(-0.0), Cell::Bool(false), Cell::Text("1999-12-31"),
+                        Cell::Text("1969-12-31T23:59:59.999-0000"), Cell::Text("00:00:00.000Z"), Cell::Text("")},
+                   });
   REQUIRE(store->ApplyPage(AccountSpec(), page, {}, StateAt("2024-05-01T10:00:00.000Z", "001D")).ok());
 
   CHECK(StoredRow(path, "001A") ==
-        std::vector<std::vector<Cell>>{{Cell::Text("text"), Cell::Text("Zürich 東京 🚀 \"quoted\" 'single'"),
-                                        Cell::Text("text"), Cell::Text("Ann"), Cell::Text("integer"), Cell::Int(42),
-                                        Cell::Text("integer"), Cell::Int(9007199254740993), Cell::Text("real"),
-                                        Cell::Double(-1.234e-6), Cell::Text("integer"), Cell::Int(1),
-                                        Cell::Text("text"), Cell::Text("2024-02-29"), Cell::Text("text"),
-                                        Cell::Text("2024-05-01T10:00:00.000Z"), Cell::Text("text"),
-                                        Cell::Text("13:45:00.000Z"), Cell::Text("text"),
-                                        Cell::Text("312 Constitution Place\nAustin, TX 78767\nUSA")}});
+        std::vector<std::vector<Cell>>{
+            {Cell::Text("text"),    Cell::Text("Zürich 東京 🚀 \"quoted\" 'single'"),
+             Cell::Text("text"),    Cell::Text("Ann"),
+             Cell::Text("integer"), Cell::Int(42),
+             Cell::Text("integer"), Cell::Int(9007199254740993),
+             Cell::Text("real"),    Cell::Double(-1.234e-6),
+             Cell::Text("integer"), Cell::Int(1),
+             Cell::Text("text"),    Cell::Text("2024-02-29"),
+             Cell::Text("text"),    Cell::Text("2024-05-01T10:00:00.000Z"),
+             Cell::Text("text"),    Cell::Text("13:45:00.000Z"),
+             Cell::Text("text"),    Cell::Text("312 Constitution Place\nAustin, TX 78767\nUSA")}});
   std::vector<Cell> nulls;
   for (int i = 0; i < 10; ++i) {
     nulls.push_back(Cell::Text("null"));
@@ -86,21 +88,23 @@ TEST_CASE("every column type round-trips through SQLite, stored as its declared 
   }
   CHECK(StoredRow(path, "001B") == std::vector<std::vector<Cell>>{nulls});
   CHECK(StoredRow(path, "001C") ==
-        std::vector<std::vector<Cell>>{{Cell::Text("text"), Cell::Text(""), Cell::Text("text"), Cell::Text("Bob"),
-                                        Cell::Text("integer"), Cell::Int(-17), Cell::Text("integer"),
-                                        Cell::Int(-9223372036854775807), Cell::Text("real"), Cell::Double(1e-300),
-                                        Cell::Text("integer"), Cell::Int(0), Cell::Text("null"), Cell::Null(),
-                                        Cell::Text("text"), Cell::Text("2024-01-02T17:38:59.000Z"),
-                                        Cell::Text("null"), Cell::Null(), Cell::Text("text"),
-                                        Cell::Text("tab\there")}});
+        std::vector<std::vector<Cell>>{
+            {Cell::Text("text"),    Cell::Text(""),       Cell::Text("text"),    Cell::Text("Bob"),
+             Cell::Text("integer"), Cell::Int(-17),       Cell::Text("integer"), Cell::Int(-9223372036854775807),
+             Cell::Text("real"),    Cell::Double(1e-300), Cell::Text("integer"), Cell::Int(0),
+             Cell::Text("null"),    Cell::Null(),         Cell::Text("text"),    Cell::Text("2024-01-02T17:38:59.000Z"),
+             Cell::Text("null"),    Cell::Null(),         Cell::Text("text"),    Cell::Text("tab\there")}});
   CHECK(StoredRow(path, "001D") ==
-        std::vector<std::vector<Cell>>{{Cell::Text("text"), Cell::Text("12345"), Cell::Text("text"), Cell::Text("2.5"),
-                                        Cell::Text("integer"), Cell::Int(7), Cell::Text("integer"),
-                                        Cell::Int(INT64_MAX), Cell::Text("real"), Cell::Double(0.0),
-                                        Cell::Text("integer"), Cell::Int(0), Cell::Text("text"),
-                                        Cell::Text("1999-12-31"), Cell::Text("text"),
-                                        Cell::Text("1969-12-31T23:59:59.999Z"), Cell::Text("text"),
-                                        Cell::Text("00:00:00.000Z"), Cell::Text("text"), Cell::Text("")}});
+        std::vector<std::vector<Cell>>{{Cell::Text("text"),    Cell::Text("12345"),
+                                        Cell::Text("text"),    Cell::Text("2.5"),
+                                        Cell::Text("integer"), Cell::Int(7),
+                                        Cell::Text("integer"), Cell::Int(INT64_MAX),
+                                        Cell::Text("real"),    Cell::Double(0.0),
+                                        Cell::Text("integer"), Cell::Int(0),
+                                        Cell::Text("text"),    Cell::Text("1999-12-31"),
+                                        Cell::Text("text"),    Cell::Text("1969-12-31T23:59:59.999Z"),
+                                        Cell::Text("text"),    Cell::Text("00:00:00.000Z"),
+                                        Cell::Text("text"),    Cell::Text("")}});
 }
 
 TEST_CASE("a value that cannot be converted is stored as given, never dropped") {
@@ -136,7 +140,8 @@ TEST_CASE("an upsert replaces the row's values, and columns missing from the pag
               .ok());
   // (b) 001A changes: new name, amount now null; columns in another order.
   REQUIRE(store
-              ->ApplyPage(spec, Batch({"Amount", "Id", "Name"}, {{Cell::Null(), Cell::Text("001A"), Cell::Text("Acme 2")}}),
+              ->ApplyPage(spec,
+                          Batch({"Amount", "Id", "Name"}, {{Cell::Null(), Cell::Text("001A"), Cell::Text("Acme 2")}}),
                           {}, StateAt("2024-05-02T10:00:00.000Z", "001A"))
               .ok());
   // (c) a backfill page with just Id and one column leaves Name and Amount alone.
@@ -200,10 +205,9 @@ TEST_CASE("a page that is refused midway writes nothing and leaves the state unc
   const SyncState later = StateAt("2024-06-01T00:00:00.000Z", "001Z");
 
   SUBCASE("a column that is not in the spec") {
-    const Status s = store->ApplyPage(spec,
-                                      Batch({"Id", "Name", "Rogue__c"}, {{Cell::Text("001A"), Cell::Text("changed"),
-                                                                          Cell::Int(1)}}),
-                                      {"001A"}, later);
+    const Status s = store->ApplyPage(
+        spec, Batch({"Id", "Name", "Rogue__c"}, {{Cell::Text("001A"), Cell::Text("changed"), Cell::Int(1)}}), {"001A"},
+        later);
     CHECK(s.code() == StatusCode::kInvalidArgument);
     CHECK(s.message().find("Rogue__c") != std::string::npos);
   }
@@ -220,10 +224,10 @@ TEST_CASE("a page that is refused midway writes nothing and leaves the state unc
     CHECK(s.code() == StatusCode::kInvalidArgument);
   }
   SUBCASE("a watermark that goes backwards") {
-    const Status s = store->ApplyPage(spec,
-                                      Batch({"Id", "Name"}, {{Cell::Text("001A"), Cell::Text("changed")},
-                                                             {Cell::Text("001B"), Cell::Text("new")}}),
-                                      {"001A"}, StateAt("2024-04-30T23:59:59.999Z", "001Z"));
+    const Status s = store->ApplyPage(
+        spec,
+        Batch({"Id", "Name"}, {{Cell::Text("001A"), Cell::Text("changed")}, {Cell::Text("001B"), Cell::Text("new")}}),
+        {"001A"}, StateAt("2024-04-30T23:59:59.999Z", "001Z"));
     CHECK(s.code() == StatusCode::kFailedPrecondition);
     CHECK(s.message().find("backwards") != std::string::npos);
     // Same timestamp, smaller Id: still behind.
@@ -290,8 +294,9 @@ TEST_CASE("the first storage error is sticky: later writes return it and write n
   store.reset();
   auto reopened = MustOpen(path);
   CHECK(*reopened->ListIds("Account") == std::vector<std::string>{"001A"});
-  CHECK(reopened->ApplyPage(spec, Batch({"Id"}, {{Cell::Text("001B")}}), {}, StateAt("2024-05-02T10:00:00.000Z", "001B"))
-            .ok());
+  CHECK(
+      reopened->ApplyPage(spec, Batch({"Id"}, {{Cell::Text("001B")}}), {}, StateAt("2024-05-02T10:00:00.000Z", "001B"))
+          .ok());
 }
 
 TEST_CASE("another writer holding the lock past the busy timeout gives kUnavailable") {
@@ -353,7 +358,8 @@ TEST_CASE("ListIds filters on a column range, open on an empty side") {
   CHECK(*store->ListIds("Account") == std::vector<std::string>{"001A", "001B", "001C"});
   CHECK(*store->ListIds("Account", "Stamp", "2024-01-15T00:00:00.000Z", "2024-03-01T00:00:00.000Z") ==
         std::vector<std::string>{"001A"});
-  CHECK(*store->ListIds("Account", "Stamp", "2024-02-01T00:00:00.000Z", "") == std::vector<std::string>{"001A", "001B"});
+  CHECK(*store->ListIds("Account", "Stamp", "2024-02-01T00:00:00.000Z", "") ==
+        std::vector<std::string>{"001A", "001B"});
   CHECK(*store->ListIds("Account", "Stamp", "", "2024-02-01T00:00:00.000Z") == std::vector<std::string>{"001C"});
   // Bounds are compared with the column's affinity: 9 < 10 < 100 as numbers, not as text.
   CHECK(*store->ListIds("Account", "Count__c", "10", "") == std::vector<std::string>{"001A", "001B"});
@@ -373,17 +379,19 @@ TEST_CASE("table and column names with quotes, spaces and keywords work end to e
                         ColumnSpec{"select", "Select__c", ColumnType::kReal, "double"},
                         ColumnSpec{"naïve ünïcode", "Naive__c", ColumnType::kBoolean, "boolean"}}};
   REQUIRE(store->EnsureTable(spec).ok());
-  REQUIRE(store
-              ->ApplyPage(spec,
-                          Batch({"Id", "A B__c", "Quoted__c", "Select__c", "Naive__c"},
-                                {{Cell::Text("a0X"), Cell::Text("x"), Cell::Int(1), Cell::Double(1.5), Cell::Bool(true)},
-                                 {Cell::Text("a0Y"), Cell::Text("y"), Cell::Int(2), Cell::Double(2.5), Cell::Bool(false)}}),
-                          {"a0X"}, StateAt("2024-05-01T10:00:00.000Z", "a0Y"))
-              .ok());
+  REQUIRE(
+      store
+          ->ApplyPage(spec,
+                      Batch({"Id", "A B__c", "Quoted__c", "Select__c", "Naive__c"},
+                            {{Cell::Text("a0X"), Cell::Text("x"), Cell::Int(1), Cell::Double(1.5), Cell::Bool(true)},
+                             {Cell::Text("a0Y"), Cell::Text("y"), Cell::Int(2), Cell::Double(2.5), Cell::Bool(false)}}),
+                      {"a0X"}, StateAt("2024-05-01T10:00:00.000Z", "a0Y"))
+          .ok());
   CHECK(*store->ListIds(spec.table, "\"quoted\"", "2", "") == std::vector<std::string>{"a0Y"});
   CHECK(*store->CountRows(spec.table) == 1);
-  CHECK(Query(path, "SELECT \"a b\", \"\"\"quoted\"\"\", \"select\", \"naïve ünïcode\" FROM \"my \"\"odd\"\" table; DROP "
-                    "TABLE x; --\"") ==
+  CHECK(Query(path,
+              "SELECT \"a b\", \"\"\"quoted\"\"\", \"select\", \"naïve ünïcode\" FROM \"my \"\"odd\"\" table; DROP "
+              "TABLE x; --\"") ==
         std::vector<std::vector<Cell>>{{Cell::Text("y"), Cell::Int(2), Cell::Double(2.5), Cell::Int(0)}});
   // Evolving it works too (ALTER TABLE with the same quoting).
   TableSpec evolved = spec;

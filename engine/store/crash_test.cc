@@ -176,7 +176,8 @@ void CheckConverged(const std::string& path) {
   CHECK(QueryText(path, "SELECT count(*) FROM \"Order\" WHERE Flag__c = (CAST(substr(Id, 4) AS INTEGER) + 1) % 2") ==
         "250");
   std::set<std::string> seen;
-  for (const std::vector<Cell>& row : Query(path, "SELECT change, coalesce(column_name, '') FROM _sfsync_schema_history")) {
+  for (const std::vector<Cell>& row :
+       Query(path, "SELECT change, coalesce(column_name, '') FROM _sfsync_schema_history")) {
     CHECK_MESSAGE(seen.insert(row[0].s + " " + row[1].s).second, "recorded twice: ", row[0].s, " ", row[1].s);
   }
 }

@@ -21,7 +21,9 @@ sqlite3_vfs* RealVfs(sqlite3_vfs* vfs) { return static_cast<sqlite3_vfs*>(static
 FaultVfs* Owner(sqlite3_vfs* vfs) { return static_cast<FaultVfs*>(static_cast<void**>(vfs->pAppData)[0]); }
 
 int Close(sqlite3_file* f) { return Real(f)->pMethods->xClose(Real(f)); }
-int Read(sqlite3_file* f, void* buf, int n, sqlite3_int64 off) { return Real(f)->pMethods->xRead(Real(f), buf, n, off); }
+int Read(sqlite3_file* f, void* buf, int n, sqlite3_int64 off) {
+  return Real(f)->pMethods->xRead(Real(f), buf, n, off);
+}
 int Write(sqlite3_file* f, const void* buf, int n, sqlite3_int64 off) {
   const int rc = Cast(f)->owner->OnWriteCall(SQLITE_IOERR_WRITE);
   return rc != SQLITE_OK ? rc : Real(f)->pMethods->xWrite(Real(f), buf, n, off);
@@ -55,10 +57,25 @@ int Fetch(sqlite3_file* f, sqlite3_int64 off, int amount, void** out) {
 int Unfetch(sqlite3_file* f, sqlite3_int64 off, void* p) { return Real(f)->pMethods->xUnfetch(Real(f), off, p); }
 
 // The default ("unix") VFS's files implement io_methods version 3 (WAL shared memory, mmap).
-const sqlite3_io_methods kMethods = {3,        Close,       Read,       Write,     Truncate,          Sync,
-                                     FileSize, Lock,        Unlock,     CheckReservedLock, FileControl,
-                                     SectorSize, DeviceCharacteristics, ShmMap, ShmLock, ShmBarrier,
-                                     ShmUnmap, Fetch,       Unfetch};
+const sqlite3_io_methods kMethods = {3,
+                                     Close,
+                                     Read,
+                                     Write,
+                                     Truncate,
+                                     Sync,
+                                     FileSize,
+                                     Lock,
+                                     Unlock,
+                                     CheckReservedLock,
+                                     FileControl,
+                                     SectorSize,
+                                     DeviceCharacteristics,
+                                     ShmMap,
+                                     ShmLock,
+                                     ShmBarrier,
+                                     ShmUnmap,
+                                     Fetch,
+                                     Unfetch};
 
 int Open(sqlite3_vfs* vfs, const char* name, sqlite3_file* file, int flags, int* out_flags) {
   FaultFile* f = Cast(file);

@@ -35,7 +35,7 @@ class FaultVfs {
 
   // Restarts the call count at zero and arms `mode` for call number n (1-based).
   void Arm(Mode mode, int64_t n);
-  int64_t calls() const { return calls_; }  // write-class calls since the last Arm
+  int64_t calls() const { return calls_; }     // write-class calls since the last Arm
   bool injected() const { return injected_; }  // whether a fault fired since the last Arm
 
   // Counts one write-class call; returns SQLITE_OK or `io_error`, or does not return (kCrash).

@@ -80,14 +80,16 @@ INSERT INTO _sfsync_meta (key, value) VALUES ('schema_version', '1');
 Status InitMetadata(Db* db) {
   Transaction txn(db);
   SFSYNC_RETURN_IF_ERROR(txn.status());
-  SFSYNC_ASSIGN_OR_RETURN(std::string has_meta,
-                          db->QueryText("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_sfsync_meta'"));
+  SFSYNC_ASSIGN_OR_RETURN(
+      std::string has_meta,
+      db->QueryText("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_sfsync_meta'"));
   if (has_meta == "0") {
     SFSYNC_RETURN_IF_ERROR(db->Exec(kSchemaV1));
     return txn.Commit();
   }
   StatusOr<std::string> stored = db->QueryText("SELECT value FROM _sfsync_meta WHERE key = 'schema_version'");
-  if (!stored.ok()) return DataLossError("_sfsync_meta has no readable schema_version row: " + stored.status().message());
+  if (!stored.ok())
+    return DataLossError("_sfsync_meta has no readable schema_version row: " + stored.status().message());
   int version = 0;
   const char* end = stored->data() + stored->size();
   if (auto [ptr, ec] = std::from_chars(stored->data(), end, version); ec != std::errc() || ptr != end || version < 1) {

@@ -32,14 +32,14 @@ StatusOr<int64_t> SqliteStore::BeginRun(const std::string& job, int64_t started_
   StatusOr<int64_t> run_id = [&]() -> StatusOr<int64_t> {
     Transaction txn(&db_);
     SFSYNC_RETURN_IF_ERROR(txn.status());
-    SFSYNC_ASSIGN_OR_RETURN(Statement * interrupt,
-                            Cached("UPDATE _sfsync_runs SET status = 'FAILED', error = "
-                                   "'interrupted: the process ended before the run finished' "
-                                   "WHERE job = ?1 AND status = 'RUNNING'"));
+    SFSYNC_ASSIGN_OR_RETURN(Statement * interrupt, Cached("UPDATE _sfsync_runs SET status = 'FAILED', error = "
+                                                          "'interrupted: the process ended before the run finished' "
+                                                          "WHERE job = ?1 AND status = 'RUNNING'"));
     interrupt->BindText(1, job);
     SFSYNC_RETURN_IF_ERROR(interrupt->Run());
-    SFSYNC_ASSIGN_OR_RETURN(Statement * insert,
-                            Cached("INSERT INTO _sfsync_runs (job, status, started_millis) VALUES (?1, 'RUNNING', ?2)"));
+    SFSYNC_ASSIGN_OR_RETURN(
+        Statement * insert,
+        Cached("INSERT INTO _sfsync_runs (job, status, started_millis) VALUES (?1, 'RUNNING', ?2)"));
     insert->BindText(1, job);
     insert->BindInt(2, started_millis);
     SFSYNC_RETURN_IF_ERROR(insert->Run());

@@ -75,8 +75,8 @@ Status ValidateSpec(const TableSpec& spec) {
       return InvalidArgumentError(fmt::format("table {}: a column name is empty or contains a NUL", spec.table));
     }
     if (!names.insert(Lower(c.name)).second) {
-      return InvalidArgumentError(fmt::format("table {}: column {} appears twice (names ignore case)", spec.table,
-                                              QuoteIdentifier(c.name)));
+      return InvalidArgumentError(
+          fmt::format("table {}: column {} appears twice (names ignore case)", spec.table, QuoteIdentifier(c.name)));
     }
     if (!sources.insert(c.source).second) {
       return InvalidArgumentError(fmt::format("table {}: source '{}' feeds two columns", spec.table, c.source));
@@ -122,18 +122,21 @@ class TableEvolution {
 
  private:
   Status LoadCatalog() {
-    SFSYNC_ASSIGN_OR_RETURN(Statement stmt, db_->Prepare("SELECT column_name, source, declared_type, value_type, "
-                                                         "sf_type, status, coalesce(removed_at, '') FROM _sfsync_columns "
-                                                         "WHERE table_name = ?1 ORDER BY rowid"));
+    SFSYNC_ASSIGN_OR_RETURN(Statement stmt,
+                            db_->Prepare("SELECT column_name, source, declared_type, value_type, "
+                                         "sf_type, status, coalesce(removed_at, '') FROM _sfsync_columns "
+                                         "WHERE table_name = ?1 ORDER BY rowid"));
     stmt.BindText(1, spec_.table);
     while (true) {
       SFSYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
       if (!row) break;
-      CatalogColumn c{stmt.ColumnText(0), stmt.ColumnText(1), stmt.ColumnText(2), stmt.ColumnText(3),
-                      stmt.ColumnText(4), stmt.ColumnText(5) == "removed", stmt.ColumnText(6)};
+      CatalogColumn c{stmt.ColumnText(0), stmt.ColumnText(1), stmt.ColumnText(2),
+                      stmt.ColumnText(3), stmt.ColumnText(4), stmt.ColumnText(5) == "removed",
+                      stmt.ColumnText(6)};
       taken_.insert(Lower(c.name));
       catalog_.push_back(std::move(c));
     }
+    for (const CatalogColumn& c : catalog_) by_name_.emplace(Lower(c.name), &c);
     return Status::Ok();
   }
 
@@ -186,11 +189,8 @@ class TableEvolution {
   }
 
   const CatalogColumn* Find(const std::string& name) const {
-    const std::string key = Lower(name);
-    for (const CatalogColumn& c : catalog_) {
-      if (Lower(c.name) == key) return &c;
-    }
-    return nullptr;
+    auto it = by_name_.find(Lower(name));
+    return it == by_name_.end() ? nullptr : it->second;
   }
 
   Status EvolveColumn(const ColumnSpec& column) {
@@ -209,9 +209,9 @@ class TableEvolution {
     }
     if (old->source != column.source || old->sf_type != column.sf_type) {
       SFSYNC_RETURN_IF_ERROR(UpdateCatalog(column, "active"));
-      return RecordHistory("update_column", column.name,
-                           fmt::format("source {} -> {}; sf_type {} -> {}", old->source, column.source, old->sf_type,
-                                       column.sf_type));
+      return RecordHistory(
+          "update_column", column.name,
+          fmt::format("source {} -> {}; sf_type {} -> {}", old->source, column.source, old->sf_type, column.sf_type));
     }
     return Status::Ok();
   }
@@ -236,8 +236,8 @@ class TableEvolution {
     physical_.erase(Lower(old.name));
     SFSYNC_RETURN_IF_ERROR(AddColumn(column));
     const std::string from = old.declared_type != ColumnTypeName(column.type) ? old.declared_type : old.value_type;
-    const std::string to = old.declared_type != ColumnTypeName(column.type) ? ColumnTypeName(column.type)
-                                                                            : ValueTypeKey(column.type);
+    const std::string to =
+        old.declared_type != ColumnTypeName(column.type) ? ColumnTypeName(column.type) : ValueTypeKey(column.type);
     return Record({SchemaChange::Kind::kRetypeColumn, column.name,
                    fmt::format("{} -> {}; old values kept in {}", from, to, versioned)});
   }
@@ -317,10 +317,11 @@ class TableEvolution {
   Db* db_;
   const TableSpec& spec_;
   const std::string now_;
-  std::vector<CatalogColumn> catalog_;
-  std::unordered_set<std::string> physical_;  // lower-cased names of the table's columns
-  std::unordered_set<std::string> taken_;     // lower-cased names in the table or the catalog
-  std::unordered_set<std::string> in_spec_;   // lower-cased names of the spec's columns
+  std::vector<CatalogColumn> catalog_;  // as loaded; the transaction's changes are not reflected here
+  std::unordered_map<std::string, const CatalogColumn*> by_name_;  // lower-cased name -> catalog_ entry
+  std::unordered_set<std::string> physical_;                       // lower-cased names of the table's columns
+  std::unordered_set<std::string> taken_;                          // lower-cased names in the table or the catalog
+  std::unordered_set<std::string> in_spec_;                        // lower-cased names of the spec's columns
   std::vector<SchemaChange> changes_;
 };
 

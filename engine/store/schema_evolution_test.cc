@@ -78,8 +78,9 @@ TEST_CASE("a new table is created with typed columns, catalogued, and recorded o
                                 {Cell::Text("Name"), Cell::Text("TEXT"), Cell::Int(0)},
                                 {Cell::Text("Amount"), Cell::Text("TEXT"), Cell::Int(0)},
                                 {Cell::Text("CloseDate"), Cell::Text("TEXT"), Cell::Int(0)}});
-  CHECK(Query(f.path, "SELECT column_name, source, sf_type, status, added_at, removed_at FROM _sfsync_columns "
-                      "WHERE column_name = 'CloseDate'") ==
+  CHECK(Query(f.path,
+              "SELECT column_name, source, sf_type, status, added_at, removed_at FROM _sfsync_columns "
+              "WHERE column_name = 'CloseDate'") ==
         Rows{{Cell::Text("CloseDate"), Cell::Text("CloseDate"), Cell::Text("date"), Cell::Text("active"),
               Cell::Text("2024-05-01T10:00:00.000Z"), Cell::Null()}});
   CHECK(Query(f.path, "SELECT object, table_name, change, column_name, detail, at FROM _sfsync_schema_history") ==
@@ -117,8 +118,8 @@ TEST_CASE("a new field becomes a column, recorded once, and rows hold NULL until
   CHECK(Query(f.path, "SELECT Name, Account_Name FROM Opportunity") == Rows{{Cell::Text("Deal"), Cell::Text("Acme")}});
   CHECK(Query(f.path, "SELECT added_at FROM _sfsync_columns WHERE column_name = 'Account_Name'") ==
         Rows{{Cell::Text("2024-05-02T10:00:00.000Z")}});
-  CHECK(History(f.path).back() ==
-        std::vector<Cell>{Cell::Text("add_column"), Cell::Text("Account_Name"), Cell::Text("TEXT from Account.Name (string)")});
+  CHECK(History(f.path).back() == std::vector<Cell>{Cell::Text("add_column"), Cell::Text("Account_Name"),
+                                                    Cell::Text("TEXT from Account.Name (string)")});
   CHECK(History(f.path).size() == 2);
 }
 
@@ -126,7 +127,8 @@ TEST_CASE("a retyped field keeps its old values under a versioned name next to a
   Fixture f;
   TableSpec spec = OpportunitySpec();
   f.Ensure(spec);
-  f.Put(spec, Batch({"Id", "Amount", "CloseDate"}, {{Cell::Text("006A"), Cell::Text("1,000 USD"), Cell::Text("2024-06-30")}}));
+  f.Put(spec, Batch({"Id", "Amount", "CloseDate"},
+                    {{Cell::Text("006A"), Cell::Text("1,000 USD"), Cell::Text("2024-06-30")}}));
 
   // (a) Amount: string -> currency (TEXT -> REAL).
   spec.columns[2] = Col("Amount", ColumnType::kReal, "currency");
@@ -152,13 +154,14 @@ TEST_CASE("a retyped field keeps its old values under a versioned name next to a
   REQUIRE(changes.size() == 1);
   CHECK(changes[0].detail == "REAL -> TEXT; old values kept in Amount__v2");
 
-  CHECK(Catalog(f.path) == Rows{{Cell::Text("Id"), Cell::Text("TEXT"), Cell::Text("text"), Cell::Text("active")},
-                                {Cell::Text("Name"), Cell::Text("TEXT"), Cell::Text("text"), Cell::Text("active")},
-                                {Cell::Text("Amount__v1"), Cell::Text("TEXT"), Cell::Text("text"), Cell::Text("removed")},
-                                {Cell::Text("CloseDate__v1"), Cell::Text("TEXT"), Cell::Text("date"), Cell::Text("removed")},
-                                {Cell::Text("Amount__v2"), Cell::Text("REAL"), Cell::Text("real"), Cell::Text("removed")},
-                                {Cell::Text("CloseDate"), Cell::Text("TEXT"), Cell::Text("datetime"), Cell::Text("active")},
-                                {Cell::Text("Amount"), Cell::Text("TEXT"), Cell::Text("text"), Cell::Text("active")}});
+  CHECK(Catalog(f.path) ==
+        Rows{{Cell::Text("Id"), Cell::Text("TEXT"), Cell::Text("text"), Cell::Text("active")},
+             {Cell::Text("Name"), Cell::Text("TEXT"), Cell::Text("text"), Cell::Text("active")},
+             {Cell::Text("Amount__v1"), Cell::Text("TEXT"), Cell::Text("text"), Cell::Text("removed")},
+             {Cell::Text("CloseDate__v1"), Cell::Text("TEXT"), Cell::Text("date"), Cell::Text("removed")},
+             {Cell::Text("Amount__v2"), Cell::Text("REAL"), Cell::Text("real"), Cell::Text("removed")},
+             {Cell::Text("CloseDate"), Cell::Text("TEXT"), Cell::Text("datetime"), Cell::Text("active")},
+             {Cell::Text("Amount"), Cell::Text("TEXT"), Cell::Text("text"), Cell::Text("active")}});
   CHECK(Query(f.path, "SELECT Amount__v1, Amount__v2, CloseDate__v1 FROM Opportunity") ==
         Rows{{Cell::Text("1,000 USD"), Cell::Double(1000), Cell::Text("2024-06-30")}});
   CHECK(History(f.path).size() == 4);  // create + three retypes
@@ -234,8 +237,8 @@ TEST_CASE("several changes at once are made together and each recorded once") {
   TableSpec spec = OpportunitySpec();
   f.Ensure(spec);
   TableSpec next = spec;
-  next.columns.erase(next.columns.begin() + 1);                           // Name removed
-  next.columns[1] = Col("Amount", ColumnType::kReal, "currency");         // Amount retyped
+  next.columns.erase(next.columns.begin() + 1);                              // Name removed
+  next.columns[1] = Col("Amount", ColumnType::kReal, "currency");            // Amount retyped
   next.columns.push_back(Col("Probability", ColumnType::kReal, "percent"));  // added
   const std::vector<SchemaChange> changes = f.Ensure(next);
   CHECK(Kinds(changes) == std::vector<SchemaChange::Kind>{SchemaChange::Kind::kRetypeColumn,

@@ -11,26 +11,20 @@ StatusCode CodeFor(int rc) {
   switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-    case SQLITE_IOERR:
-      return StatusCode::kUnavailable;
+    case SQLITE_IOERR: return StatusCode::kUnavailable;
     case SQLITE_FULL:
-    case SQLITE_NOMEM:
-      return StatusCode::kResourceExhausted;
+    case SQLITE_NOMEM: return StatusCode::kResourceExhausted;
     case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-      return StatusCode::kDataLoss;
+    case SQLITE_NOTADB: return StatusCode::kDataLoss;
     case SQLITE_CANTOPEN:
     case SQLITE_READONLY:
     case SQLITE_PERM:
-    case SQLITE_AUTH:
-      return StatusCode::kFailedPrecondition;
+    case SQLITE_AUTH: return StatusCode::kFailedPrecondition;
     case SQLITE_CONSTRAINT:
     case SQLITE_MISMATCH:
     case SQLITE_TOOBIG:
-    case SQLITE_RANGE:
-      return StatusCode::kInvalidArgument;
-    default:
-      return StatusCode::kInternal;
+    case SQLITE_RANGE: return StatusCode::kInvalidArgument;
+    default: return StatusCode::kInternal;
   }
 }
 
@@ -40,8 +34,7 @@ Status SqliteError(sqlite3* db, int rc, std::string_view what) {
   // sqlite3_errmsg describes the most recent failure on the connection, which is this one as long as
   // we ask right away; without a connection only the generic text for the code is known.
   const char* detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-  return Status(CodeFor(rc), fmt::format("{}: {} ({})", what, detail, sqlite3_errstr(rc)),
-                std::string(kStoreReason));
+  return Status(CodeFor(rc), fmt::format("{}: {} ({})", what, detail, sqlite3_errstr(rc)), std::string(kStoreReason));
 }
 
 // ---- Statement ----
@@ -171,8 +164,8 @@ StatusOr<std::string> Db::QueryText(std::string_view sql) {
 
 StatusOr<Statement> Db::Prepare(std::string_view sql) {
   sqlite3_stmt* stmt = nullptr;
-  const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
-                                    nullptr);
+  const int rc =
+      sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) return SqliteError(db_, rc, fmt::format("preparing '{:.120}'", sql));
   return Statement(db_, stmt);
 }

@@ -57,8 +57,8 @@ StatusOr<PagePlan> PlanPage(const TableSpec& spec, const RowBatch& rows) {
   PagePlan plan;
   if (rows.cells.empty() && rows.columns.empty()) return plan;
   if (rows.columns.empty() || rows.cells.size() % rows.columns.size() != 0) {
-    return InvalidArgumentError(fmt::format("page for {} has {} cells for {} columns", spec.table, rows.cells.size(),
-                                            rows.columns.size()));
+    return InvalidArgumentError(
+        fmt::format("page for {} has {} cells for {} columns", spec.table, rows.cells.size(), rows.columns.size()));
   }
   std::unordered_map<std::string_view, const ColumnSpec*> by_source;
   by_source.reserve(spec.columns.size());
@@ -102,10 +102,10 @@ StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, const 
   }
   // synchronous=NORMAL in WAL mode syncs at checkpoints, not at every commit: a killed process loses
   // nothing committed, a power cut may lose the last commits but never leaves a half-written one.
-  SFSYNC_RETURN_IF_ERROR(db.Exec(fmt::format(
-      "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF; PRAGMA cache_size = -{}; "
-      "PRAGMA journal_size_limit = 67108864;",
-      options.cache_size_mib * 1024)));
+  SFSYNC_RETURN_IF_ERROR(
+      db.Exec(fmt::format("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF; PRAGMA cache_size = -{}; "
+                          "PRAGMA journal_size_limit = 67108864;",
+                          options.cache_size_mib * 1024)));
   SFSYNC_RETURN_IF_ERROR(InitMetadata(&db));
   Clock* clock = options.clock != nullptr ? options.clock : SystemClock();
   return std::unique_ptr<Store>(new SqliteStore(std::move(db), clock));
@@ -236,8 +236,8 @@ Status SqliteStore::WritePage(const TableSpec& spec, const std::vector<const Col
 }
 
 StatusOr<bool> SqliteStore::TableExists(const std::string& table) {
-  SFSYNC_ASSIGN_OR_RETURN(Statement * stmt,
-                          Cached("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE"));
+  SFSYNC_ASSIGN_OR_RETURN(
+      Statement * stmt, Cached("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE"));
   stmt->BindText(1, table);
   SFSYNC_ASSIGN_OR_RETURN(bool row, stmt->Step());
   const bool exists = row && stmt->ColumnInt(0) > 0;

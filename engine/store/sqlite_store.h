@@ -34,8 +34,8 @@ class SqliteStore final : public Store {
   StatusOr<std::vector<RunRecord>> RecentRuns(const std::string& job, int limit) override;
   StatusOr<std::vector<ObjectRunStats>> RunObjects(int64_t run_id) override;
 
-  StatusOr<std::vector<std::string>> ListIds(const std::string& table, const std::string& column,
-                                             const std::string& lo, const std::string& hi) override;
+  StatusOr<std::vector<std::string>> ListIds(const std::string& table, const std::string& column, const std::string& lo,
+                                             const std::string& hi) override;
   StatusOr<int64_t> CountRows(const std::string& table) override;
 
  private:

@@ -22,14 +22,14 @@ namespace {
 
 constexpr size_t kPageRows = 2000;
 constexpr int kRepeats = 3;
-const std::vector<std::string> kColumns = {"Id",       "Name",      "Industry", "Street",     "City",   "Phone",
+const std::vector<std::string> kColumns = {"Id",        "Name",      "Industry", "Street",      "City",   "Phone",
                                            "Employees", "Locations", "Revenue",  "Probability", "Active", "Modstamp"};
 
 TableSpec BenchSpec() {
   TableSpec spec{"Account", "Account", {}};
-  const ColumnType types[] = {ColumnType::kText,    ColumnType::kText, ColumnType::kText, ColumnType::kText,
-                              ColumnType::kText,    ColumnType::kText, ColumnType::kInteger, ColumnType::kInteger,
-                              ColumnType::kReal,    ColumnType::kReal, ColumnType::kBoolean, ColumnType::kDateTime};
+  const ColumnType types[] = {ColumnType::kText, ColumnType::kText, ColumnType::kText,    ColumnType::kText,
+                              ColumnType::kText, ColumnType::kText, ColumnType::kInteger, ColumnType::kInteger,
+                              ColumnType::kReal, ColumnType::kReal, ColumnType::kBoolean, ColumnType::kDateTime};
   for (size_t i = 0; i < kColumns.size(); ++i) spec.columns.push_back({kColumns[i], kColumns[i], types[i], ""});
   return spec;
 }
@@ -118,7 +118,9 @@ double RawLoop(const std::string& path, const std::vector<std::vector<Cell>>& ro
         const Cell& v = rows[r][c];
         const int i = static_cast<int>(c + 1);
         switch (v.kind) {
-          case Cell::Kind::kText: sqlite3_bind_text(stmt, i, v.s.data(), static_cast<int>(v.s.size()), SQLITE_STATIC); break;
+          case Cell::Kind::kText:
+            sqlite3_bind_text(stmt, i, v.s.data(), static_cast<int>(v.s.size()), SQLITE_STATIC);
+            break;
           case Cell::Kind::kInt: sqlite3_bind_int64(stmt, i, v.i); break;
           case Cell::Kind::kDouble: sqlite3_bind_double(stmt, i, v.d); break;
           case Cell::Kind::kBool: sqlite3_bind_int(stmt, i, v.b); break;
