@@ -245,6 +245,54 @@ TEST_CASE("a page that is refused midway writes nothing and leaves the state unc
   CHECK(*store->CountRows("Account") == 2);
 }
 
+TEST_CASE("a page that SQLite rejects midway through its rows is rolled back whole, and the error is sticky") {
+  TempDir dir;
+  const std::string path = dir.File("sync.db");
+  auto store = MustOpen(path);
+  const TableSpec spec = AccountSpec();
+  REQUIRE(store->EnsureTable(spec).ok());
+  REQUIRE(store
+              ->ApplyPage(spec,
+                          Batch({"Id", "Name"}, {{Cell::Text("001A"), Cell::Text("a")},
+                                                 {Cell::Text("001B"), Cell::Text("b")},
+                                                 {Cell::Text("001C"), Cell::Text("c")}}),
+                          {}, StateAt("2024-05-01T10:00:00.000Z", "001C"))
+              .ok());
+  const Committed before = Snapshot(store.get(), path);
+  {
+    // Triggers stand in for any failure SQLite reports half-way through a page.
+    StatusOr<Db> raw = Db::Open(path, "", 1000);
+    REQUIRE(raw.ok());
+    REQUIRE(raw->Exec("CREATE TRIGGER poison_insert BEFORE INSERT ON Account WHEN NEW.Name = 'poison' "
+                      "BEGIN SELECT RAISE(ABORT, 'poisoned row'); END; "
+                      "CREATE TRIGGER poison_delete BEFORE DELETE ON Account WHEN OLD.Id = '001C' "
+                      "BEGIN SELECT RAISE(ABORT, 'poisoned delete'); END;")
+                .ok());
+  }
+  const SyncState later = StateAt("2024-06-01T00:00:00.000Z", "001Z");
+  Status failed;
+  SUBCASE("the third row fails after two were upserted") {
+    failed = store->ApplyPage(spec,
+                              Batch({"Id", "Name"}, {{Cell::Text("001A"), Cell::Text("a2")},
+                                                     {Cell::Text("001D"), Cell::Text("d")},
+                                                     {Cell::Text("001E"), Cell::Text("poison")},
+                                                     {Cell::Text("001F"), Cell::Text("f")}}),
+                              {"001B"}, later);
+  }
+  SUBCASE("the second delete fails after every upsert and one delete") {
+    failed = store->ApplyPage(spec, Batch({"Id", "Name"}, {{Cell::Text("001A"), Cell::Text("a2")}}),
+                              {"001B", "001C"}, later);
+  }
+  CHECK(failed.reason() == "store");
+  CHECK(failed.message().find("poisoned") != std::string::npos);
+  const Committed after = Snapshot(store.get(), path);
+  CHECK(after.rows == before.rows);
+  CHECK(after.watermark == before.watermark);
+  // Sticky: even a harmless page is refused now.
+  CHECK(store->ApplyPage(spec, Batch({"Id"}, {{Cell::Text("001G")}}), {}, later).message() == failed.message());
+  CHECK(*store->CountRows("Account") == 3);
+}
+
 TEST_CASE("replaying a page at the stored watermark is accepted (resume after a crash)") {
   TempDir dir;
   auto store = MustOpen(dir.File("sync.db"));
