@@ -127,7 +127,7 @@ class Store {
   // In one transaction: upsert every row of `rows` by Id (rows.columns are column *sources* from
   // spec, in any order; each must exist in spec), delete the rows whose Id is in `delete_ids`, and
   // store `state`. Fails with kFailedPrecondition (nothing written) if state.watermark is behind the
-  // stored watermark. The first storage error is sticky: every later call returns it.
+  // stored watermark. The first storage error is sticky: every later write returns it (see below).
   //
   // REQUIRES: EnsureTable(spec) succeeded (in this Store or an earlier one on the same file).
   // rows.columns must include the Id column's source, and every row a non-empty text Id; a batch
@@ -172,7 +172,7 @@ class Store {
 };
 
 struct SqliteStoreOptions {
-  Clock* clock = nullptr;         // stamps catalog and schema-history times; SystemClock() when null
+  Clock* clock = nullptr;          // stamps catalog and schema-history times; SystemClock() when null
   int busy_timeout_millis = 5000;  // how long a write waits for another writer before kUnavailable
   int cache_size_mib = 64;         // page cache per connection (random-order upserts want more)
   std::string vfs = {};            // SQLite VFS name; empty = the default (tests inject faults here)
