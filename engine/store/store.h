@@ -3,16 +3,25 @@
 // Invariants this interface exists to keep (ARCHITECTURE.md):
 //  1. A watermark never moves past a row that is not committed, and never moves backwards.
 //  2. A page of rows and the watermark (sync state) that covers it commit in one transaction.
-// The SQLite implementation (sqlite_store.cc) is the only code that includes sqlite3.h.
+// The SQLite implementation (sqlite_store.cc) is the only code that includes sqlite3.h; its metadata
+// tables and value conversions are documented in engine/store/README.md.
+//
+// Thread-safety: a Store is not thread-safe; use it from one thread at a time. Several Stores (in one
+// process or several) may open the same file; writers take turns (busy timeout, then kUnavailable).
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/core/row.h"
 #include "engine/core/statusor.h"
+
+namespace sfsync {
+class Clock;
+}  // namespace sfsync
 
 namespace sfsync::store {
 
@@ -30,16 +39,16 @@ enum class ColumnType {
 const char* ColumnTypeName(ColumnType type);  // "TEXT", "INTEGER", ... (the SQL declared type)
 
 struct ColumnSpec {
-  std::string name;     // SQL column name, e.g. "Account_Name"
-  std::string source;   // the Salesforce field path it holds, e.g. "Account.Name"
+  std::string name;     // SQL column name, e.g. "Account_Name"; unique in the table, ignoring ASCII case
+  std::string source;   // the Salesforce field path it holds, e.g. "Account.Name"; unique in the spec
   ColumnType type = ColumnType::kText;
   std::string sf_type;  // describe type, e.g. "reference"; recorded in the column catalog
 };
 
 struct TableSpec {
   std::string object;  // "Account"
-  std::string table;   // SQL table name, usually the object name
-  std::vector<ColumnSpec> columns;  // must contain a column named "Id" (the primary key)
+  std::string table;   // SQL table name, usually the object name; not "_sfsync_*" or "sqlite_*"
+  std::vector<ColumnSpec> columns;  // must contain a kText column named "Id" (the primary key)
 };
 
 // One change EnsureTable made to bring a table in line with its spec.
@@ -73,14 +82,14 @@ struct SyncState {
 
 struct ObjectRunStats {
   std::string object;
-  std::string status;  // SUCCESS | PARTIAL | FAILED | SKIPPED
+  std::string status;  // RUNNING (while in progress) | SUCCESS | PARTIAL | FAILED | SKIPPED
   int64_t rows_read = 0;
   int64_t rows_written = 0;
   int64_t rows_deleted = 0;
   int64_t api_calls = 0;
   std::string watermark_before;  // "ts|id" or empty
   std::string watermark_after;
-  std::string error;  // redacted one-line reason, empty on success
+  std::string error;  // redacted one-line reason, empty on success (the store redacts it again)
   int64_t started_millis = 0;
   int64_t finished_millis = 0;
 };
@@ -101,8 +110,15 @@ class Store {
 
   // Creates spec.table or evolves it to match spec: missing columns are added; a column whose type
   // changed is renamed to "<name>__v<N>" (data kept) and a new column of the new type is added;
-  // columns no longer in the spec stay, marked removed in the catalog. Every change is appended to
-  // _sfsync_schema_history and returned, so the caller can backfill added columns.
+  // columns no longer in the spec stay, marked removed in the catalog (and are restored, with the
+  // values they had, if they come back). Every change is appended to _sfsync_schema_history and
+  // returned, so the caller can backfill added, retyped and restored columns (they hold NULL or stale
+  // values until it does). A change of a column's source or sf_type alone only updates the catalog
+  // (history kind "update_column"; not returned: the SQL column is unchanged). Calling it again with
+  // the same spec changes and records nothing. All of it is one transaction.
+  // Errors: kInvalidArgument for a bad spec (no Id, duplicate names or sources, reserved table name);
+  // kFailedPrecondition if the table exists but was not created by sfsync, or was altered behind
+  // its back (a catalogued column is missing).
   virtual StatusOr<std::vector<SchemaChange>> EnsureTable(const TableSpec& spec) = 0;
 
   // The object's sync state; a default SyncState when the object was never synced.
@@ -111,27 +127,62 @@ class Store {
   // In one transaction: upsert every row of `rows` by Id (rows.columns are column *sources* from
   // spec, in any order; each must exist in spec), delete the rows whose Id is in `delete_ids`, and
   // store `state`. Fails with kFailedPrecondition (nothing written) if state.watermark is behind the
-  // stored watermark. The first storage error is sticky: every later call returns it.
+  // stored watermark. The first storage error is sticky: every later write returns it (see below).
+  //
+  // REQUIRES: EnsureTable(spec) succeeded (in this Store or an earlier one on the same file).
+  // rows.columns must include the Id column's source, and every row a non-empty text Id; a batch
+  // that breaks this, or names a source not in spec, fails with kInvalidArgument before anything is
+  // written. Columns absent from rows.columns keep their stored values on update (a backfill page
+  // may carry just Id and the new column). Deletes run after the upserts. Values are converted to
+  // each column's type; a value that cannot be converted is stored as given (README.md).
+  //
+  // Storage errors (any error whose reason() is "store": SQLite failed) are sticky: every later
+  // EnsureTable, ApplyPage and SaveState returns the first one without touching the database, so a
+  // caller cannot commit a later page's watermark over a page that failed. Reads and the run-history
+  // calls still run, so the failure can be recorded. Validation errors and the watermark check are
+  // not sticky (nothing was written, the store is intact).
   virtual Status ApplyPage(const TableSpec& spec, const RowBatch& rows, const std::vector<std::string>& delete_ids,
                            const SyncState& state) = 0;
 
-  // Replaces the object's sync state on its own (e.g. to start a full resync).
+  // Replaces the object's sync state on its own (e.g. to start a full resync); no monotonicity check.
   virtual Status SaveState(const std::string& object, const SyncState& state) = 0;
 
   // Run history (_sfsync_runs, _sfsync_run_objects).
+  // BeginRun inserts a RUNNING run and returns its id (ids are never reused). Runs of the same job
+  // still RUNNING were cut short (the process died; the scheduler's run lock allows one run of a job
+  // at a time), so BeginRun first marks them FAILED with error "interrupted".
   virtual StatusOr<int64_t> BeginRun(const std::string& job, int64_t started_millis) = 0;
+  // Inserts or replaces the (run_id, stats.object) row, so it may be called as the object progresses.
+  // kNotFound if the run does not exist; kInvalidArgument for an unknown status.
   virtual Status RecordObjectRun(int64_t run_id, const ObjectRunStats& stats) = 0;
+  // Stores status, finished_millis, api_calls and error of run.run_id (job and started_millis are
+  // kept from BeginRun). kNotFound if the run does not exist; kInvalidArgument for an unknown status.
   virtual Status FinishRun(const RunRecord& run) = 0;
+  // The newest `limit` runs of `job` (every job when empty), newest first.
   virtual StatusOr<std::vector<RunRecord>> RecentRuns(const std::string& job, int limit) = 0;
+  // The per-object rows of one run, ordered by object.
+  virtual StatusOr<std::vector<ObjectRunStats>> RunObjects(int64_t run_id) = 0;
 
-  // Ids currently stored in `table` (sorted), optionally only those whose `column` lies in [lo, hi).
+  // Ids currently stored in `table` (sorted), optionally only those whose `column` lies in [lo, hi);
+  // an empty lo or hi leaves that side open. kNotFound if the table or column does not exist.
   virtual StatusOr<std::vector<std::string>> ListIds(const std::string& table, const std::string& column = {},
                                                      const std::string& lo = {}, const std::string& hi = {}) = 0;
+  // kNotFound if the table does not exist.
   virtual StatusOr<int64_t> CountRows(const std::string& table) = 0;
 };
 
-// Opens (creating if needed) the SQLite database at `path` in WAL mode with synchronous=NORMAL.
-StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
+struct SqliteStoreOptions {
+  Clock* clock = nullptr;          // stamps catalog and schema-history times; SystemClock() when null
+  int busy_timeout_millis = 5000;  // how long a write waits for another writer before kUnavailable
+  int cache_size_mib = 64;         // page cache per connection (random-order upserts want more)
+  std::string vfs = {};            // SQLite VFS name; empty = the default (tests inject faults here)
+};
+
+// Opens (creating if needed) the SQLite database at `path` in WAL mode with synchronous=NORMAL (a
+// killed process loses nothing committed; a power cut may lose the last commits, never consistency),
+// and creates or migrates the _sfsync_* metadata tables. kFailedPrecondition if the file was written
+// by a newer sfsync (higher schema version) or cannot be put in WAL mode.
+StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, const SqliteStoreOptions& options = {});
 
 // Quotes an SQL identifier: "name" with embedded quotes doubled.
 std::string QuoteIdentifier(std::string_view name);

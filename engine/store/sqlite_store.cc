@@ -1,0 +1,294 @@
+// SqliteStore: opening, the page write (ApplyPage), sync state and the simple reads.
+//
+// Invariants kept here (ARCHITECTURE.md):
+//  1. A watermark never moves past a row that is not committed: the rows of a page and the state
+//     holding its watermark are written in one BEGIN IMMEDIATE ... COMMIT, so a crash at any point
+//     leaves either the whole page with its watermark or neither (WAL; tested by crash_test.cc).
+//  2. A watermark never moves backwards: ApplyPage reads the stored watermark inside the same
+//     transaction (the write lock is already held, so no other writer can slip in between) and
+//     refuses a page behind it before writing anything.
+//  3. After the first storage error nothing more is written (sticky_), so a caller that ignores an
+//     error cannot commit a later watermark over a page that was lost.
+#include "engine/store/sqlite_store.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <string_view>
+#include <unordered_set>
+
+#include "engine/core/time_format.h"
+#include "engine/store/cell_conversion.h"
+#include "engine/store/metadata.h"
+
+namespace sfsync::store {
+namespace {
+
+constexpr const char* kReadState =
+    "SELECT cursor_field, watermark_ts, watermark_id, load_in_progress, load_after_id, load_since "
+    "FROM _sfsync_state WHERE object = ?1";
+
+constexpr const char* kWriteState =
+    "INSERT INTO _sfsync_state (object, cursor_field, watermark_ts, watermark_id, load_in_progress, load_after_id, "
+    "load_since, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+    "ON CONFLICT (object) DO UPDATE SET cursor_field = excluded.cursor_field, watermark_ts = excluded.watermark_ts, "
+    "watermark_id = excluded.watermark_id, load_in_progress = excluded.load_in_progress, "
+    "load_after_id = excluded.load_after_id, load_since = excluded.load_since, updated_at = excluded.updated_at";
+
+std::string FormatWatermark(const Watermark& w) { return w.empty() ? "(none)" : w.ts + "|" + w.id; }
+
+void BindStorage(Statement* stmt, int index, const Cell& value) {
+  switch (value.kind) {
+    case Cell::Kind::kNull: stmt->BindNull(index); break;
+    case Cell::Kind::kInt: stmt->BindInt(index, value.i); break;
+    case Cell::Kind::kDouble: stmt->BindDouble(index, value.d); break;
+    case Cell::Kind::kText: stmt->BindText(index, value.s); break;
+    case Cell::Kind::kBool: stmt->BindInt(index, value.b ? 1 : 0); break;  // ToStorage never returns it
+  }
+}
+
+// Which spec column each batch column feeds, found once per page before anything is written.
+struct PagePlan {
+  std::vector<const ColumnSpec*> columns;  // parallel to rows.columns
+  size_t id_index = 0;                     // batch column holding the Id
+};
+
+StatusOr<PagePlan> PlanPage(const TableSpec& spec, const RowBatch& rows) {
+  PagePlan plan;
+  if (rows.cells.empty() && rows.columns.empty()) return plan;
+  if (rows.columns.empty() || rows.cells.size() % rows.columns.size() != 0) {
+    return InvalidArgumentError(
+        fmt::format("page for {} has {} cells for {} columns", spec.table, rows.cells.size(), rows.columns.size()));
+  }
+  std::unordered_map<std::string_view, const ColumnSpec*> by_source;
+  by_source.reserve(spec.columns.size());
+  for (const ColumnSpec& c : spec.columns) by_source.emplace(c.source, &c);
+
+  bool have_id = false;
+  std::unordered_set<const ColumnSpec*> seen;
+  for (size_t i = 0; i < rows.columns.size(); ++i) {
+    auto it = by_source.find(rows.columns[i]);
+    if (it == by_source.end()) {
+      return InvalidArgumentError(
+          fmt::format("page column '{}' is not a source in the spec of table {}", rows.columns[i], spec.table));
+    }
+    if (!seen.insert(it->second).second) {
+      return InvalidArgumentError(fmt::format("page column '{}' appears twice", rows.columns[i]));
+    }
+    plan.columns.push_back(it->second);
+    if (it->second->name == "Id") {
+      plan.id_index = i;
+      have_id = true;
+    }
+  }
+  if (!have_id) return InvalidArgumentError(fmt::format("page for {} has no Id column", spec.table));
+  for (size_t r = 0; r < rows.rows(); ++r) {
+    const Cell& id = rows.at(r, plan.id_index);
+    if (id.kind != Cell::Kind::kText || id.s.empty()) {
+      return InvalidArgumentError(fmt::format("row {} of the page for {} has no Id", r, spec.table));
+    }
+  }
+  return plan;
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, const SqliteStoreOptions& options) {
+  SFSYNC_ASSIGN_OR_RETURN(Db db, Db::Open(path, options.vfs, options.busy_timeout_millis));
+  SFSYNC_ASSIGN_OR_RETURN(std::string mode, db.QueryText("PRAGMA journal_mode = WAL"));
+  // An in-memory database reports "memory": it has nothing to keep safe across a crash.
+  if (mode != "wal" && mode != "memory") {
+    return FailedPreconditionError(fmt::format("'{}' cannot use WAL journaling (journal_mode is '{}')", path, mode));
+  }
+  // synchronous=NORMAL in WAL mode syncs at checkpoints, not at every commit: a killed process loses
+  // nothing committed, a power cut may lose the last commits but never leaves a half-written one.
+  SFSYNC_RETURN_IF_ERROR(
+      db.Exec(fmt::format("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF; PRAGMA cache_size = -{}; "
+                          "PRAGMA journal_size_limit = 67108864;",
+                          options.cache_size_mib * 1024)));
+  SFSYNC_RETURN_IF_ERROR(InitMetadata(&db));
+  Clock* clock = options.clock != nullptr ? options.clock : SystemClock();
+  return std::unique_ptr<Store>(new SqliteStore(std::move(db), clock));
+}
+
+Status SqliteStore::Remember(Status status) {
+  if (!status.ok() && status.reason() == kStoreReason && sticky_.ok()) sticky_ = status;
+  return status;
+}
+
+std::string SqliteStore::Now() { return FormatIsoUtc(clock_->NowMillis()); }
+
+StatusOr<Statement*> SqliteStore::Cached(const std::string& sql) {
+  auto it = statements_.find(sql);
+  if (it == statements_.end()) {
+    SFSYNC_ASSIGN_OR_RETURN(Statement stmt, db_.Prepare(sql));
+    it = statements_.emplace(sql, std::move(stmt)).first;
+  }
+  return &it->second;
+}
+
+StatusOr<Statement*> SqliteStore::UpsertStatement(const std::string& table,
+                                                  const std::vector<const ColumnSpec*>& columns) {
+  std::string key = table;
+  for (const ColumnSpec* c : columns) {
+    key += '\0';
+    key += c->name;
+  }
+  auto it = upserts_.find(key);
+  if (it != upserts_.end()) return &it->second;
+
+  std::string names, params, updates;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    const std::string quoted = QuoteIdentifier(columns[i]->name);
+    names += (i ? ", " : "") + quoted;
+    params += fmt::format("{}?{}", i ? ", " : "", i + 1);
+    if (columns[i]->name != "Id") updates += (updates.empty() ? "" : ", ") + quoted + " = excluded." + quoted;
+  }
+  const std::string sql =
+      fmt::format("INSERT INTO {} ({}) VALUES ({}) ON CONFLICT (\"Id\") DO {}", QuoteIdentifier(table), names, params,
+                  updates.empty() ? std::string("NOTHING") : "UPDATE SET " + updates);
+  SFSYNC_ASSIGN_OR_RETURN(Statement stmt, db_.Prepare(sql));
+  return &upserts_.emplace(std::move(key), std::move(stmt)).first->second;
+}
+
+void SqliteStore::ForgetStatements() {
+  statements_.clear();
+  upserts_.clear();
+}
+
+StatusOr<SyncState> SqliteStore::ReadState(const std::string& object) {
+  SFSYNC_ASSIGN_OR_RETURN(Statement * stmt, Cached(kReadState));
+  stmt->BindText(1, object);
+  SyncState state;
+  SFSYNC_ASSIGN_OR_RETURN(bool row, stmt->Step());
+  if (row) {
+    state.cursor_field = stmt->ColumnText(0);
+    state.watermark.ts = stmt->ColumnText(1);
+    state.watermark.id = stmt->ColumnText(2);
+    state.load_in_progress = stmt->ColumnInt(3) != 0;
+    state.load_after_id = stmt->ColumnText(4);
+    state.load_since = stmt->ColumnText(5);
+    stmt->Reset();
+  }
+  return state;
+}
+
+Status SqliteStore::WriteState(const std::string& object, const SyncState& state) {
+  SFSYNC_ASSIGN_OR_RETURN(Statement * stmt, Cached(kWriteState));
+  const std::string now = Now();
+  stmt->BindText(1, object);
+  stmt->BindText(2, state.cursor_field);
+  stmt->BindText(3, state.watermark.ts);
+  stmt->BindText(4, state.watermark.id);
+  stmt->BindInt(5, state.load_in_progress ? 1 : 0);
+  stmt->BindText(6, state.load_after_id);
+  stmt->BindText(7, state.load_since);
+  stmt->BindText(8, now);
+  return stmt->Run();
+}
+
+StatusOr<SyncState> SqliteStore::LoadState(const std::string& object) { return ReadState(object); }
+
+Status SqliteStore::SaveState(const std::string& object, const SyncState& state) {
+  if (!sticky_.ok()) return sticky_;
+  return Remember(WriteState(object, state));
+}
+
+Status SqliteStore::ApplyPage(const TableSpec& spec, const RowBatch& rows, const std::vector<std::string>& delete_ids,
+                              const SyncState& state) {
+  if (!sticky_.ok()) return sticky_;
+  SFSYNC_ASSIGN_OR_RETURN(PagePlan plan, PlanPage(spec, rows));
+  return Remember(WritePage(spec, plan.columns, rows, delete_ids, state));
+}
+
+Status SqliteStore::WritePage(const TableSpec& spec, const std::vector<const ColumnSpec*>& columns,
+                              const RowBatch& rows, const std::vector<std::string>& delete_ids,
+                              const SyncState& state) {
+  Transaction txn(&db_);
+  SFSYNC_RETURN_IF_ERROR(txn.status());
+  SFSYNC_ASSIGN_OR_RETURN(SyncState stored, ReadState(spec.object));
+  if (state.watermark < stored.watermark) {
+    return FailedPreconditionError(fmt::format("watermark of {} would move backwards: stored {}, page {}", spec.object,
+                                               FormatWatermark(stored.watermark), FormatWatermark(state.watermark)));
+  }
+  if (rows.rows() > 0) {
+    SFSYNC_ASSIGN_OR_RETURN(Statement * upsert, UpsertStatement(spec.table, columns));
+    // One scratch cell per column: a converted value must stay alive until its row is stepped,
+    // because text is bound without copying.
+    std::vector<Cell> scratch(columns.size());
+    for (size_t r = 0; r < rows.rows(); ++r) {
+      for (size_t c = 0; c < columns.size(); ++c) {
+        BindStorage(upsert, static_cast<int>(c + 1), ToStorage(rows.at(r, c), columns[c]->type, &scratch[c]));
+      }
+      SFSYNC_RETURN_IF_ERROR(upsert->Run());
+    }
+  }
+  if (!delete_ids.empty()) {
+    SFSYNC_ASSIGN_OR_RETURN(Statement * del,
+                            Cached(fmt::format("DELETE FROM {} WHERE \"Id\" = ?1", QuoteIdentifier(spec.table))));
+    for (const std::string& id : delete_ids) {
+      del->BindText(1, id);
+      SFSYNC_RETURN_IF_ERROR(del->Run());
+    }
+  }
+  SFSYNC_RETURN_IF_ERROR(WriteState(spec.object, state));
+  return txn.Commit();
+}
+
+StatusOr<bool> SqliteStore::TableExists(const std::string& table) {
+  SFSYNC_ASSIGN_OR_RETURN(
+      Statement * stmt, Cached("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE"));
+  stmt->BindText(1, table);
+  SFSYNC_ASSIGN_OR_RETURN(bool row, stmt->Step());
+  const bool exists = row && stmt->ColumnInt(0) > 0;
+  stmt->Reset();
+  return exists;
+}
+
+StatusOr<std::vector<std::string>> SqliteStore::ListIds(const std::string& table, const std::string& column,
+                                                        const std::string& lo, const std::string& hi) {
+  SFSYNC_ASSIGN_OR_RETURN(bool exists, TableExists(table));
+  if (!exists) return NotFoundError(fmt::format("no table {}", table));
+  std::string sql = "SELECT \"Id\" FROM " + QuoteIdentifier(table);
+  std::vector<const std::string*> bounds;
+  if (!column.empty()) {
+    SFSYNC_ASSIGN_OR_RETURN(Statement * has_column,
+                            Cached("SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2 COLLATE NOCASE"));
+    has_column->BindText(1, table);
+    has_column->BindText(2, column);
+    SFSYNC_ASSIGN_OR_RETURN(bool row, has_column->Step());
+    const bool found = row && has_column->ColumnInt(0) > 0;
+    has_column->Reset();
+    if (!found) return NotFoundError(fmt::format("table {} has no column {}", table, column));
+    std::vector<std::string> conditions;
+    if (!lo.empty()) {
+      bounds.push_back(&lo);
+      conditions.push_back(fmt::format("{} >= ?{}", QuoteIdentifier(column), bounds.size()));
+    }
+    if (!hi.empty()) {
+      bounds.push_back(&hi);
+      conditions.push_back(fmt::format("{} < ?{}", QuoteIdentifier(column), bounds.size()));
+    }
+    if (!conditions.empty()) sql += fmt::format(" WHERE {}", fmt::join(conditions, " AND "));
+  }
+  sql += " ORDER BY \"Id\"";
+  SFSYNC_ASSIGN_OR_RETURN(Statement stmt, db_.Prepare(sql));
+  for (size_t i = 0; i < bounds.size(); ++i) stmt.BindText(static_cast<int>(i + 1), *bounds[i]);
+  std::vector<std::string> ids;
+  while (true) {
+    SFSYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    ids.push_back(stmt.ColumnText(0));
+  }
+  return ids;
+}
+
+StatusOr<int64_t> SqliteStore::CountRows(const std::string& table) {
+  SFSYNC_ASSIGN_OR_RETURN(bool exists, TableExists(table));
+  if (!exists) return NotFoundError(fmt::format("no table {}", table));
+  SFSYNC_ASSIGN_OR_RETURN(Statement stmt, db_.Prepare("SELECT count(*) FROM " + QuoteIdentifier(table)));
+  SFSYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  return row ? stmt.ColumnInt(0) : int64_t{0};
+}
+
+}  // namespace sfsync::store

@@ -1,0 +1,67 @@
+// SqliteStore: the Store on one SQLite connection. Internal to engine/store; everyone else uses
+// OpenSqliteStore() from store.h.
+//
+// Its methods live in three files, one job each:
+//   sqlite_store.cc      open, ApplyPage (the hot path), sync state, ListIds, CountRows
+//   schema_evolution.cc  EnsureTable and the column catalog
+//   run_history.cc       _sfsync_runs and _sfsync_run_objects
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/core/clock.h"
+#include "engine/store/sqlite_db.h"
+#include "engine/store/store.h"
+
+namespace sfsync::store {
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(Db db, Clock* clock) : db_(std::move(db)), clock_(clock) {}
+
+  StatusOr<std::vector<SchemaChange>> EnsureTable(const TableSpec& spec) override;
+  StatusOr<SyncState> LoadState(const std::string& object) override;
+  Status ApplyPage(const TableSpec& spec, const RowBatch& rows, const std::vector<std::string>& delete_ids,
+                   const SyncState& state) override;
+  Status SaveState(const std::string& object, const SyncState& state) override;
+
+  StatusOr<int64_t> BeginRun(const std::string& job, int64_t started_millis) override;
+  Status RecordObjectRun(int64_t run_id, const ObjectRunStats& stats) override;
+  Status FinishRun(const RunRecord& run) override;
+  StatusOr<std::vector<RunRecord>> RecentRuns(const std::string& job, int limit) override;
+  StatusOr<std::vector<ObjectRunStats>> RunObjects(int64_t run_id) override;
+
+  StatusOr<std::vector<std::string>> ListIds(const std::string& table, const std::string& column, const std::string& lo,
+                                             const std::string& hi) override;
+  StatusOr<int64_t> CountRows(const std::string& table) override;
+
+ private:
+  // The first storage error (reason "store") becomes sticky; returns `status` unchanged.
+  Status Remember(Status status);
+  // A statement prepared once per connection and kept; keyed by its SQL text.
+  StatusOr<Statement*> Cached(const std::string& sql);
+  // The upsert for `table` with these columns, in this order; keyed by table and names, so the SQL
+  // is built and prepared only the first time a column set is seen.
+  StatusOr<Statement*> UpsertStatement(const std::string& table, const std::vector<const ColumnSpec*>& columns);
+  // Drops every cached statement (after a schema change; SQLite would re-prepare them anyway).
+  void ForgetStatements();
+
+  // ApplyPage's transaction; `columns` are the spec columns of rows.columns, in order.
+  Status WritePage(const TableSpec& spec, const std::vector<const ColumnSpec*>& columns, const RowBatch& rows,
+                   const std::vector<std::string>& delete_ids, const SyncState& state);
+  StatusOr<SyncState> ReadState(const std::string& object);
+  Status WriteState(const std::string& object, const SyncState& state);
+  StatusOr<bool> TableExists(const std::string& table);
+  std::string Now();
+
+  Db db_;
+  Clock* clock_;
+  Status sticky_;
+  std::unordered_map<std::string, Statement> statements_;
+  std::unordered_map<std::string, Statement> upserts_;
+};
+
+}  // namespace sfsync::store
