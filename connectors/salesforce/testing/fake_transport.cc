@@ -27,7 +27,10 @@ FakeTransport::Script& FakeTransport::Script::Then(StatusOr<HttpResponse> answer
 
 FakeTransport::Script& FakeTransport::On(const std::string& method, const std::string& url) {
   std::lock_guard<std::mutex> lock(mu_);
-  return routes_[method + " " + url].script;
+  Route& route = routes_[method + " " + url];
+  route.script = Script();
+  route.handler = nullptr;
+  return route.script;
 }
 
 void FakeTransport::OnRequest(const std::string& method, const std::string& url, Handler handler) {

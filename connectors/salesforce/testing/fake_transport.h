@@ -43,8 +43,8 @@ class FakeTransport : public HttpTransport {
     size_t next_ = 0;
   };
 
-  // The script for `method` and `url`. A url with a query matches exactly; one without a query
-  // matches any query string (the exact route wins when both exist).
+  // A new, empty script for `method` and `url`, replacing any earlier one. A url with a query
+  // matches exactly; one without a query matches any query string (the exact route wins).
   Script& On(const std::string& method, const std::string& url);
   // Like On, but every answer is computed by `handler` (called outside the fake's lock).
   void OnRequest(const std::string& method, const std::string& url, Handler handler);
