@@ -73,6 +73,11 @@ Diagnosis NotApproved(std::string_view flow) {
           std::string(kLoginAgain) + " to approve it, or pre-authorize the user in the app's policies"};
 }
 
+Diagnosis RedirectMismatch() {
+  return {"auth.redirect_uri_mismatch", "redirect URI not registered on the app",
+          "add the callback URL to the External Client App, or set redirect_uri to a registered one"};
+}
+
 Diagnosis InvalidGrant(const std::string& d, std::string_view flow) {
   if (Contains(d, "expired access/refresh token")) {
     return {"auth.grant_expired", "refresh token expired or revoked",
@@ -101,10 +106,7 @@ Diagnosis InvalidGrant(const std::string& d, std::string_view flow) {
     return {"auth.domain", "client credentials flow needs the org's My Domain",
             "set login_url to https://YOUR-DOMAIN.my.salesforce.com"};
   }
-  if (Contains(d, "redirect_uri")) {
-    return {"auth.redirect_uri_mismatch", "redirect URI not registered on the app",
-            "add the callback URL to the External Client App, or set redirect_uri to a registered one"};
-  }
+  if (Contains(d, "redirect_uri")) return RedirectMismatch();
   if (Contains(d, "code verifier")) return {"", "PKCE code verifier rejected", std::string(kLoginAgain)};
   if (Contains(d, "authentication failure")) {
     return {"", "user authentication failed", "check the user's Login History in Setup for the cause"};
@@ -129,7 +131,7 @@ Diagnosis Diagnose(const std::string& error, const std::string& d, std::string_v
     return {"auth.invalid_client_secret", "client credentials rejected",
             "set client_secret to the External Client App's consumer secret"};
   }
-  if (error == "redirect_uri_mismatch") return InvalidGrant("redirect_uri", flow);
+  if (error == "redirect_uri_mismatch") return RedirectMismatch();
   if (error == "invalid_scope" || (error != "invalid_grant" && Contains(d, "scope"))) {
     return {"auth.scope", "scope not allowed",
             "add the scopes the job needs (api, refresh_token) to the External Client App's OAuth scopes"};

@@ -1,16 +1,19 @@
 // RestClient::Query: paging, prefetch, refetch of malformed pages, expired locators.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "connectors/salesforce/rest_client.h"
 #include "connectors/salesforce/testing/fake_org.h"
+#include "connectors/salesforce/testing/fail_nth_transport.h"
 #include "connectors/salesforce/testing/fake_transport.h"
 #include "connectors/salesforce/testing/recording_clock.h"
 
 namespace sfsync::salesforce {
 namespace {
 
+using testing::FailNthTransport;
 using testing::FakeTransport;
 using testing::JsonResponse;
 using testing::kInstanceUrl;
@@ -48,19 +51,27 @@ HttpResponse PageResponse(int first, int last, const std::string& next_path, con
 
 struct Org {
   FakeTransport fake;
+  std::unique_ptr<FailNthTransport> faulty;  // when set, token and page requests go through it
   RecordingClock clock{1700000000000};
   std::unique_ptr<TokenProvider> tokens;
   std::unique_ptr<RestClient> client;
 
-  Org() {
+  Org() : Org(0, false) {}
+  // With fail_nth > 0, the fail_nth-th request (and in persistent mode every later one) is dropped.
+  Org(int fail_nth, bool persistent) {
+    HttpTransport* transport = &fake;
+    if (fail_nth > 0) {
+      faulty = std::make_unique<FailNthTransport>(&fake, fail_nth, persistent);
+      transport = faulty.get();
+    }
     fake.On("POST", kTokenUrl).Then(JsonResponse(200, TokenBody("00Dxx!token-1")));
     OAuthSettings settings;
     settings.flow = "refresh_token";
     settings.login_url = kLoginUrl;
     settings.client_id = "3MVG9client";
     settings.refresh_token = "5Aep861refresh";
-    tokens = std::move(NewTokenProvider(settings, &fake, &clock).value());
-    client = std::make_unique<RestClient>(&fake, tokens.get(), &clock, RestOptions{});
+    tokens = std::move(NewTokenProvider(settings, transport, &clock).value());
+    client = std::make_unique<RestClient>(transport, tokens.get(), &clock, RestOptions{});
   }
 
   void ScriptThreePages() {
@@ -222,6 +233,36 @@ TEST_CASE("transient failures on a continuation are retried inside the page fetc
   for (auto d : org.clock.sleeps()) slept += d;
   CHECK(slept >= std::chrono::milliseconds(750));
   CHECK(slept <= std::chrono::milliseconds(1500));
+}
+
+TEST_CASE("fail the Nth request, for every N: transient failures lose nothing, persistent ones lose no page silently") {
+  for (bool persistent : {false, true}) {
+    int n = 1;
+    for (;; ++n) {
+      CAPTURE(persistent);
+      CAPTURE(n);
+      Org org(n, persistent);
+      org.ScriptThreePages();
+      auto cursor = org.client->Query(kSoql, Columns());
+      std::vector<std::string> ids = DrainIds(cursor.get());
+      if (!org.faulty->injected()) {
+        CHECK(ids == kAllIds);
+        CHECK(cursor->status().ok());
+        break;
+      }
+      if (!persistent) {
+        CHECK(ids == kAllIds);  // retried within the call
+        CHECK(cursor->status().ok());
+      } else {
+        // The rows delivered are a prefix of the result, and the cursor says why it stopped.
+        REQUIRE(ids.size() <= kAllIds.size());
+        CHECK(std::equal(ids.begin(), ids.end(), kAllIds.begin()));
+        CHECK(ids.size() < kAllIds.size());
+        CHECK(cursor->status().code() == StatusCode::kUnavailable);
+      }
+    }
+    CHECK(n == 5);  // the token request and each of the three pages took a failure
+  }
 }
 
 TEST_CASE("each page reports the Date of the response that carried it") {

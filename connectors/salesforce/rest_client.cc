@@ -5,7 +5,8 @@
 //   [send] --transport error--> retriable? [backoff] : return
 //     |
 //   [status] 2xx/300/304 -> return response
-//            401 INVALID_SESSION_ID, not yet renewed -> Renew(rejected token) -> [send] (not counted)
+//            401 INVALID_SESSION_ID, not yet renewed -> Renew(rejected token) -> [send] (not counted);
+//              a renewal that failed is an error like the others below
 //            401 again, or any other error -> retriable (kUnavailable) and attempts left? [backoff] : return
 //
 // [backoff] sleeps on the Clock, then goes back to [token] (so a session renewed meanwhile by
@@ -83,8 +84,11 @@ StatusOr<HttpResponse> RestClient::CallImpl(const std::string& method, const std
       if (response.ok() && response->status == 401 && !renewed && IsSessionExpired(ErrorFromResponse(*response))) {
         renewed = true;
         StatusOr<Session> fresh = tokens_->Renew(session->access_token);
-        if (!fresh.ok()) return fresh.status().Annotate("the session expired and could not be renewed");
-        response = SendOnce(*fresh, method, path_or_url, body, extra_headers);
+        // A renewal the token endpoint could not answer is retried like any unavailable call: the
+        // next attempt's Current() asks for a session again.
+        response = fresh.ok() ? SendOnce(*fresh, method, path_or_url, body, extra_headers)
+                              : StatusOr<HttpResponse>(
+                                    fresh.status().Annotate("the session expired and could not be renewed"));
       }
       if (!response.ok()) {
         failure = response.status();

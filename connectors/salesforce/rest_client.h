@@ -103,7 +103,8 @@ class RestClient {
   StatusOr<DescribeResult> Describe(const std::string& object,
                                     std::optional<int64_t> if_modified_since_millis = std::nullopt);
 
-  // Starts query (or queryAll) of `soql`; the first request is sent on the first Next(). An unusable
+  // Starts query (or queryAll) of `soql`; the first request is sent on the first Next(). The cursor
+  // must be destroyed before the client (it may be fetching ahead on its own thread). An unusable
   // column list (invalid path, duplicate, a column that is also a parent of another) shows up as
   // kInvalidArgument from the cursor's status() after the first Next().
   std::unique_ptr<QueryCursor> Query(const std::string& soql, const QueryOptions& options);

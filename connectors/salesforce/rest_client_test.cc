@@ -125,6 +125,19 @@ TEST_CASE("a renewal refused by the token endpoint ends the call with the auth r
   CHECK(org.fake.CountRequests("GET", kLimitsUrl) == 1);
 }
 
+TEST_CASE("a renewal that meets a busy token endpoint is retried after a backoff, not given up") {
+  Org org;
+  org.fake.On("POST", kTokenUrl)
+      .Then(JsonResponse(200, TokenBody("00Dxx!token-1")))
+      .Then(JsonResponse(503, "<html>busy</html>"))
+      .Then(JsonResponse(200, TokenBody("00Dxx!token-2")));
+  org.fake.On("GET", kLimitsUrl).Times(1, JsonResponse(401, kInvalidSession)).Then(JsonResponse(200, "{}"));
+  REQUIRE(org.client->Call("GET", kLimitsPath).ok());
+  CHECK(org.BearersSentTo(kLimitsUrl) == std::vector<std::string>{"Bearer 00Dxx!token-1", "Bearer 00Dxx!token-2"});
+  CHECK(org.fake.CountRequests("POST", kTokenUrl) == 3);
+  CHECK(org.clock.sleeps().size() == 1);
+}
+
 TEST_CASE("503 twice then 200: two jittered, growing backoffs on the clock, then success") {
   Org org;
   org.fake.On("GET", kLimitsUrl).Times(2, JsonResponse(503, kServerBusy)).Then(JsonResponse(200, "{}"));

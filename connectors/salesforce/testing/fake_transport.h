@@ -7,7 +7,7 @@
 //   fake.OnRequest("POST", token_url, [](const HttpRequest& r) { ... });                  // computed answers
 // The last answer of a script repeats. Every request is recorded for assertions. A request that
 // matches no route gets a 404 NOT_FOUND error body naming it, so a missing route fails loudly.
-// Thread-safe.
+// Send is thread-safe; set routes up before requests start (a Script is not locked while edited).
 #pragma once
 
 #include <functional>
