@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,7 +28,11 @@ struct OAuthSettings {
   std::string private_key_passphrase;
   std::vector<std::string> scopes;  // default {"api", "refresh_token"}
   std::string redirect_uri;       // authorization_code
-  int64_t session_timeout_seconds = 7200;  // renew proactively once this much has passed
+  int64_t session_timeout_seconds = 7200;  // renew proactively once this much has passed; <= 0: never
+  // Called (under the provider's lock, so keep it short) with the new refresh token when a grant
+  // rotates it (§1.5): the old one is already invalid, so whoever persists tokens must store this
+  // one. May be empty. The value is registered with RegisterSecret before the call.
+  std::function<void(const std::string& new_refresh_token)> on_refresh_token_rotated;
 };
 
 struct Session {
@@ -54,7 +59,11 @@ class TokenProvider {
   virtual StatusOr<Session> Renew(const std::string& rejected_access_token) = 0;
 };
 
-// Creates the provider for settings.flow. `transport` and `clock` must outlive it.
+// Creates the provider for settings.flow. `transport` and `clock` must outlive it. Registers the
+// configured secrets (client secret, refresh token) with RegisterSecret. Errors: kInvalidArgument
+// for missing settings or a login_url that is neither https nor loopback http; kFailedPrecondition
+// when the refresh_token flow has no refresh token yet; kUnimplemented for flows not built yet
+// (only refresh_token is implemented).
 StatusOr<std::unique_ptr<TokenProvider>> NewTokenProvider(const OAuthSettings& settings,
                                                           HttpTransport* transport, Clock* clock);
 

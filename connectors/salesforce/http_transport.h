@@ -39,6 +39,8 @@ struct TransportOptions {
   // Certificate verification for https is always on; it cannot be switched off from a job file.
   // `ca_file` adds trust anchors (a PEM bundle) for private CAs.
   std::string ca_file;
+  // Longest wait without progress (connect, TLS handshake, each read of the response); a slow but
+  // steady response does not time out.
   std::chrono::milliseconds timeout{std::chrono::minutes(2)};
   bool request_gzip = true;  // send Accept-Encoding: gzip and inflate responses
 };
