@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <map>
+
 #include "engine/sync/query_builder.h"
 
 namespace sfsync::sync {
