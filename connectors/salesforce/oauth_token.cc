@@ -5,6 +5,7 @@
 #include "connectors/salesforce/api_error.h"
 #include "connectors/salesforce/oauth_errors.h"
 #include "engine/core/log.h"
+#include "engine/core/url.h"
 
 namespace sfsync::salesforce {
 namespace {
@@ -16,31 +17,6 @@ std::string_view TrimTrailingSlashes(std::string_view url) {
 
 bool StartsWith(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
-}
-
-// Host part of "scheme://host[:port][/...]", brackets kept for IPv6 literals.
-std::string_view HostOf(std::string_view url) {
-  size_t start = url.find("://");
-  if (start == std::string_view::npos) return {};
-  url.remove_prefix(start + 3);
-  url = url.substr(0, url.find_first_of("/?#"));
-  if (!url.empty() && url.front() == '[') return url.substr(0, url.find(']') + 1);
-  return url.substr(0, url.find(':'));
-}
-
-// localhost, [::1], or an IPv4 literal in 127.0.0.0/8 ("127.0.0.1.example.com" is not one).
-bool IsLoopbackHost(std::string_view host) {
-  if (host == "localhost" || host == "[::1]") return true;
-  if (!StartsWith(host, "127.")) return false;
-  int dots = 0;
-  for (char c : host) {
-    if (c == '.') {
-      ++dots;
-    } else if (c < '0' || c > '9') {
-      return false;
-    }
-  }
-  return dots == 3;
 }
 
 std::string JsonText(const nlohmann::json& object, const char* key) {
@@ -78,7 +54,7 @@ std::string FormEncode(const FormFields& fields) {
 }
 
 Status CheckSecureUrl(std::string_view url, std::string_view what) {
-  const std::string_view host = HostOf(url);
+  const std::string_view host = UrlHost(url);
   if (StartsWith(url, "https://") && !host.empty()) return Status::Ok();
   if (StartsWith(url, "http://") && IsLoopbackHost(host)) return Status::Ok();
   return InvalidArgumentError(std::string(what) + " must be an https:// URL (plain http only to a loopback host), got '" +

@@ -7,6 +7,7 @@
 #include <map>
 #include <vector>
 
+#include "engine/core/url.h"
 #include "engine/scheduler/cron.h"
 
 namespace sfsync::config {
@@ -19,27 +20,6 @@ std::string Lower(std::string_view s) {
 }
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
-bool IsLoopbackIpv4(std::string_view host) {
-  int octets = 0;
-  size_t start = 0;
-  while (start <= host.size()) {
-    size_t dot = host.find('.', start);
-    std::string_view part = host.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
-    if (part.empty() || part.size() > 3 || !std::all_of(part.begin(), part.end(), IsDigit)) return false;
-    if (std::stoi(std::string(part)) > 255) return false;
-    if (octets == 0 && part != "127") return false;
-    ++octets;
-    if (dot == std::string_view::npos) break;
-    start = dot + 1;
-  }
-  return octets == 4;
-}
-
-bool IsLoopbackHost(std::string_view host) {
-  const std::string h = Lower(host);
-  return h == "localhost" || h == "[::1]" || IsLoopbackIpv4(h);
-}
 
 struct FlowRule {
   std::string_view flow;
