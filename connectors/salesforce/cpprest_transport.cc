@@ -128,6 +128,9 @@ class CpprestTransport : public HttpTransport {
     http::client::http_client_config config;
     config.set_timeout(options_.timeout);
     config.set_validate_certificates(true);
+    // Query pages are ~1 MB: reading them in 1 MiB chunks instead of the default 64 KiB cuts the
+    // pplx task hand-offs (futex wake-ups between threads) per page, measured ~12% of a sync's time.
+    config.set_chunksize(1 << 20);
     config.set_request_compressed_response(options_.request_gzip);
     // A redirect would carry the Authorization header to wherever it points: never follow one.
     config.set_max_redirects(0);
