@@ -45,7 +45,9 @@ std::unique_ptr<OrgStore> OrgStore::Open(const Schema* schema, std::string* erro
     return nullptr;
   }
   std::unique_ptr<OrgStore> store(new OrgStore(schema, db));
-  if (!Exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-262144;",
+  // journal_mode=MEMORY, not OFF: the admin API rolls a failed batch back, and without a
+  // journal SQLite's ROLLBACK leaves the rows in place.
+  if (!Exec(db, "PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF; PRAGMA cache_size=-262144;",
             error) ||
       !store->CreateTables(error)) {
     return nullptr;
