@@ -10,6 +10,11 @@
 namespace sfsync::emulator {
 namespace {
 
+// SOQL reserved words cannot name a field.
+constexpr std::array<std::string_view, 20> kReservedWords = {
+    "AND",  "ASC",      "DESC", "EXCLUDES", "FIRST",  "FROM", "GROUP", "HAVING", "IN",   "INCLUDES",
+    "LAST", "LIKE",     "LIMIT", "NOT",     "NULL",   "NULLS", "OR",   "SELECT", "WHERE", "WITH"};
+
 // Clauses Salesforce accepts after FROM that the emulator does not implement.
 constexpr std::array<std::string_view, 7> kUnsupportedClauses = {
     "GROUP", "HAVING", "OFFSET", "FOR", "WITH", "USING", "UPDATE"};
@@ -134,7 +139,9 @@ class Parser {
   }
 
   bool Field(FieldPath* field) {
-    if (Peek().kind != TokenKind::kIdentifier) {
+    bool reserved = false;
+    for (std::string_view word : kReservedWords) reserved |= IsKeyword(Peek(), word);
+    if (Peek().kind != TokenKind::kIdentifier || reserved) {
       Unexpected(Peek());
       return false;
     }

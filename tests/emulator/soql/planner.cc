@@ -359,11 +359,14 @@ class Planner {
       return true;
     }
 
+    if (c.op == CompareOp::kLike && !textual) return bad_operator();
+    if (field.type == FieldType::kBoolean && c.op != CompareOp::kEq && c.op != CompareOp::kNe) {
+      return bad_operator();
+    }
     Value value;
     if (!Bindable(c.values[0], field, &value)) return false;
     bool is_null = std::holds_alternative<std::monostate>(value);
     if (c.op == CompareOp::kLike) {
-      if (!textual) return bad_operator();
       if (is_null) {
         *sql = "0";
         return true;
@@ -372,9 +375,6 @@ class Planner {
       *sql = column + " LIKE ? ESCAPE '\\'";
       params->push_back(c.values[0].like_pattern);
       return true;
-    }
-    if (field.type == FieldType::kBoolean && c.op != CompareOp::kEq && c.op != CompareOp::kNe) {
-      return bad_operator();
     }
     if (is_null) {
       if (c.op != CompareOp::kEq && c.op != CompareOp::kNe) return bad_operator();
