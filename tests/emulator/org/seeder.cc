@@ -348,7 +348,7 @@ class Seeder::Stamps {
       return;
     }
     if (burst_left_ == 0) {
-      burst_left_ = rng.Chance(0.7) ? 1 : rng.Between(2, 200);
+      burst_left_ = rng.Chance(0.9) ? 1 : rng.Between(2, 50);
       double advance = spacing_ * static_cast<double>(burst_left_) * (0.5 + rng.Unit());
       cursor_ = std::min(end_, cursor_ + static_cast<int64_t>(advance));
     }
