@@ -43,8 +43,6 @@ class JsonWriter {
   // Appends an already-rendered JSON value.
   void Raw(std::string_view json);
 
-  NumberStyle number_style() const { return style_; }
-
  private:
   static constexpr int kMaxDepth = 64;
 

@@ -61,8 +61,6 @@ class QueryService {
   // The whole result of `soql` as a JSON array of records (admin API); same encoding.
   Result AllRecords(const SoqlQuery& query, bool include_deleted, std::string_view version);
 
-  size_t open_cursors() const { return cursors_.size(); }
-
  private:
   struct Cursor {
     std::shared_ptr<const CompiledQuery> plan;
