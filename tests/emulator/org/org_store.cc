@@ -188,12 +188,14 @@ bool OrgStore::BeginBulk(std::string* error) { return Exec(db_, "BEGIN", error);
 bool OrgStore::CommitBulk(std::string* error) { return Exec(db_, "COMMIT", error); }
 
 bool OrgStore::CreateIndexes(std::string* error) {
-  // The incremental-sync query orders and filters by SystemModstamp (protocol §5.1).
+  // Incremental syncs filter and order by SystemModstamp, then Id as the tie-break
+  // (protocol §5.1): `ORDER BY SystemModstamp, Id` walks this index instead of sorting, and
+  // IsDeleted in it makes the match step (which only needs `_row`) index-only.
   for (const auto& object : schema_->objects()) {
     std::string table = QuoteIdentifier(object->name);
     if (!Exec(db_,
               "CREATE INDEX IF NOT EXISTS " + QuoteIdentifier(object->name + "_SystemModstamp") +
-                  " ON " + table + " (\"SystemModstamp\")",
+                  " ON " + table + " (\"SystemModstamp\", \"Id\", \"IsDeleted\")",
               error)) {
       return false;
     }

@@ -77,6 +77,7 @@ class Planner {
     }
     std::string order;
     if (!out.count_only) {
+      bool unique_order = false;  // ordered by the root Id: no ties left to break
       for (const OrderItem& item : query.order_by) {
         ResolvedField r;
         if (!Resolve(item.field, &r)) return std::nullopt;
@@ -85,13 +86,20 @@ class Planner {
                       "field '" + r.field->name + "' can not be sorted in a query call");
         }
         Use(r, &match_joins);
+        unique_order |= r.join == 0 && r.field->type == FieldType::kId;
         order += Column(r) + (IsTextual(r.field->type) ? " COLLATE NOCASE" : "") +
                  (item.descending ? " DESC" : " ASC");
         if (item.nulls == OrderItem::Nulls::kFirst) order += " NULLS FIRST";
         if (item.nulls == OrderItem::Nulls::kLast) order += " NULLS LAST";
         order += ", ";
       }
-      order += "t0._row";
+      // Without this tie-break, equal sort keys would come back in an unspecified order and a
+      // re-run could page differently. Leaving it out after Id lets SQLite walk an index.
+      if (unique_order) {
+        order.resize(order.size() - 2);
+      } else {
+        order += "t0._row";
+      }
     }
 
     std::string from = " FROM " + QuoteIdentifier(out.object->name) + " t0" + JoinSql(match_joins);
