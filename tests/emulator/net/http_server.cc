@@ -54,7 +54,8 @@ bool HttpServer::Listen(const std::string& host, int port, std::string* error) {
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(static_cast<uint16_t>(port));
-  if (inet_pton(AF_INET, host.c_str(), &address.sin_addr) != 1) {
+  std::string ip = host == "localhost" ? "127.0.0.1" : host;
+  if (inet_pton(AF_INET, ip.c_str(), &address.sin_addr) != 1) {
     *error = "not an IPv4 address: " + host;
     return false;
   }

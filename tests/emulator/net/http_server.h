@@ -38,7 +38,8 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Binds and listens on host:port (an IPv4 address). Returns false with `error` on failure.
+  // Binds and listens on host:port (an IPv4 address or "localhost"). Returns false with
+  // `error` on failure.
   bool Listen(const std::string& host, int port, std::string* error);
   int port() const { return port_; }
   void Start();
