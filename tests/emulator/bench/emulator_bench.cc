@@ -56,11 +56,15 @@ double Seconds(std::chrono::steady_clock::time_point since) {
 
 int main(int argc, char** argv) {
   Flags flags;
-  for (int i = 1; i + 1 < argc || (i < argc && std::strcmp(argv[i], "--gzip") == 0); ++i) {
+  for (int i = 1; i < argc; ++i) {
     std::string flag = argv[i];
     if (flag == "--gzip") {
       flags.gzip = true;
       continue;
+    }
+    if (i + 1 >= argc) {
+      std::fprintf(stderr, "%s needs a value\n", flag.c_str());
+      return 2;
     }
     std::string value = argv[++i];
     if (flag == "--host") flags.host = value;
