@@ -209,6 +209,17 @@ TEST_CASE("several clients are served concurrently") {
   CHECK(ok == 100);
 }
 
+TEST_CASE("HEAD answers GET's headers without a body; the connection stays usable") {
+  RunningEmulator e;
+  ClientResponse get = e.client().Get("/services/data");
+  ClientResponse head = e.client().Send("HEAD", "/services/data");
+  CHECK(head.status == 200);
+  CHECK(head.body.empty());
+  CHECK(head.headers.Get("Content-Length") == std::optional<std::string_view>(std::to_string(get.body.size())));
+  CHECK(e.client().Get("/services/data").body == get.body);
+  CHECK(e.client().connections_opened() == 1);
+}
+
 TEST_CASE("malformed HTTP gets a 400 and the connection is closed") {
   RunningEmulator e;
   ClientResponse r = e.client().SendRaw("NONSENSE\r\n\r\n");

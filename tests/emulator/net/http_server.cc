@@ -143,22 +143,22 @@ void HttpServer::Serve(Connection* connection) {
                    : result == RequestReader::Result::kBodyTooLarge  ? 413
                    : result == RequestReader::Result::kNotImplemented ? 501
                                                                        : 400;
-      WriteResponse(connection, PlainError(status), false, false);
+      WriteResponse(connection, PlainError(status), false, false, false);
       return;
     }
     bool keep_alive = WantsKeepAlive(request);
     std::optional<std::string_view> accept = request.headers.Get("Accept-Encoding");
     bool gzip = accept && HeaderListsToken(*accept, "gzip");
     HttpResponse response = handler_->Handle(request);
-    if (request.method == "HEAD") response.body.clear();
-    if (!WriteResponse(connection, std::move(response), gzip, keep_alive) || !keep_alive) {
+    bool head = request.method == "HEAD";
+    if (!WriteResponse(connection, std::move(response), gzip, keep_alive, head) || !keep_alive) {
       return;
     }
   }
 }
 
 bool HttpServer::WriteResponse(Connection* connection, HttpResponse response, bool accept_gzip,
-                               bool keep_alive) const {
+                               bool keep_alive, bool head_only) const {
   bool bodiless = response.status == 204 || response.status == 304;
   if (bodiless) response.body.clear();
   if (accept_gzip && !response.body.empty() && !response.headers.Has("Content-Encoding")) {
@@ -177,6 +177,7 @@ bool HttpServer::WriteResponse(Connection* connection, HttpResponse response, bo
   if (!bodiless) head += "Content-Length: " + std::to_string(response.body.size()) + "\r\n";
   if (!keep_alive) head += "Connection: close\r\n";
   head += "\r\n";
+  if (head_only) return connection->WriteAll(head);
   // Small bodies go in the same segment; a query page (about 1 MB) is not copied again.
   if (response.body.size() <= 16 * 1024) {
     head += response.body;

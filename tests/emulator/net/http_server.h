@@ -54,10 +54,10 @@ class HttpServer {
 
   void AcceptLoop();
   void Serve(Connection* connection);
-  // Writes status line, Date (unless set), the handler's headers, Content-Length and the body,
-  // gzip-encoded when `accept_gzip`. False if the connection failed.
+  // Writes status line, Date (unless set), the handler's headers, Content-Length and the body
+  // (gzip-encoded when `accept_gzip`; left out for HEAD). False if the connection failed.
   bool WriteResponse(Connection* connection, HttpResponse response, bool accept_gzip,
-                     bool keep_alive) const;
+                     bool keep_alive, bool head_only) const;
   void ReapFinishedWorkers();
 
   HttpHandler* handler_;
