@@ -1,0 +1,240 @@
+#include "tests/emulator/api/emulator.h"
+
+#include <charconv>
+
+#include "tests/emulator/api/describe_writer.h"
+#include "tests/emulator/api/rest_error.h"
+#include "tests/emulator/json_writer.h"
+#include "tests/emulator/time_util.h"
+
+namespace sfsync::emulator {
+namespace {
+
+constexpr int kOldestApiVersion = 31;
+constexpr int kNewestApiVersion = 66;
+
+std::string VersionLabel(int major) {
+  static constexpr std::string_view kSeasons[] = {"Summer", "Winter", "Spring"};
+  int step = major - kOldestApiVersion;
+  int year = 14 + (step + 2) / 3;
+  // v42.0's label has a typographic apostrophe in real orgs (versions_services_data.json).
+  std::string_view apostrophe = major == 42 ? "\u2019" : "'";
+  std::string label(kSeasons[step % 3]);
+  label += " ";
+  label += apostrophe;
+  label += std::to_string(year);
+  return label;
+}
+
+// `Sforce-Query-Options: batchSize=N` (other options may follow, comma-separated).
+std::optional<int> BatchSize(const HttpRequest& request) {
+  std::optional<std::string_view> options = request.headers.Get("Sforce-Query-Options");
+  if (!options) return std::nullopt;
+  size_t at = options->find("batchSize=");
+  if (at == std::string_view::npos) return std::nullopt;
+  std::string_view digits = options->substr(at + 10);
+  int size = 0;
+  auto parsed = std::from_chars(digits.data(), digits.data() + digits.size(), size);
+  if (parsed.ec != std::errc()) return std::nullopt;
+  return size;
+}
+
+HttpResponse QueryResponse(QueryService::Result result) {
+  if (const RestError* error = std::get_if<RestError>(&result)) return RestErrorResponse(*error);
+  return JsonResponse(200, std::move(std::get<std::string>(result)));
+}
+
+}  // namespace
+
+bool IsSupportedApiVersion(std::string_view version) {
+  if (version.size() < 5 || version[0] != 'v' || version.substr(version.size() - 2) != ".0") {
+    return false;
+  }
+  int major = 0;
+  std::string_view digits = version.substr(1, version.size() - 3);
+  auto parsed = std::from_chars(digits.data(), digits.data() + digits.size(), major);
+  return parsed.ec == std::errc() && parsed.ptr == digits.data() + digits.size() &&
+         major >= kOldestApiVersion && major <= kNewestApiVersion;
+}
+
+Emulator::Emulator(const EmulatorConfig& config)
+    : config_(config), clock_(config.clock_start_ms, config.freeze_clock) {}
+
+std::unique_ptr<Emulator> Emulator::Create(const EmulatorConfig& config, std::string* error) {
+  std::unique_ptr<Emulator> emulator(new Emulator(config));
+  Emulator& e = *emulator;
+  Org& org = e.org_;
+  org.schema = MakeStandardSchema();
+  org.store = OrgStore::Open(org.schema.get(), error);
+  if (!org.store) return nullptr;
+  org.seeder = std::make_unique<Seeder>(org.store.get(), config.seed);
+  if (!org.seeder->SeedOrg(config.rows, e.clock_.NowMillis(), error)) return nullptr;
+  org.queries = std::make_unique<QueryService>(
+      org.store.get(), &e.clock_,
+      QueryLimits{config.max_page_size, config.cursor_ttl_s * 1000, config.max_cursors},
+      config.number_style, config.seed);
+  org.schema_modified_ms = e.clock_.NowMillisFloorSecond();
+
+  OAuthConfig oauth;
+  oauth.client_id = config.client_id;
+  oauth.client_secret = config.client_secret;
+  oauth.refresh_token = config.refresh_token;
+  oauth.rotate_refresh_tokens = config.rotate_refresh_tokens;
+  oauth.session_timeout_ms = config.session_timeout_s * 1000;
+  oauth.org_id = org.seeder->org_id();
+  oauth.user_id = org.seeder->integration_user_id();
+  e.oauth_ = std::make_unique<OAuthService>(std::move(oauth), &e.clock_);
+  e.admin_ = std::make_unique<AdminApi>(&org, &e.clock_, e.oauth_.get(), &e.stats_);
+
+  e.rest_.Add("GET", "/services/data/{version}/sobjects",
+              [&e](const HttpRequest& r, const PathParams& p) { return e.GlobalDescribe(r, p); });
+  e.rest_.Add("GET", "/services/data/{version}/sobjects/{object}/describe",
+              [&e](const HttpRequest& r, const PathParams& p) { return e.Describe(r, p); });
+  e.rest_.Add("GET", "/services/data/{version}/query",
+              [&e](const HttpRequest& r, const PathParams& p) { return e.Query(r, p, false); });
+  e.rest_.Add("GET", "/services/data/{version}/queryAll",
+              [&e](const HttpRequest& r, const PathParams& p) { return e.Query(r, p, true); });
+  // nextRecordsUrl always uses /query/ (protocol §2.1); /queryAll/{locator} is accepted too.
+  e.rest_.Add("GET", "/services/data/{version}/query/{locator}",
+              [&e](const HttpRequest& r, const PathParams& p) { return e.QueryMore(r, p); });
+  e.rest_.Add("GET", "/services/data/{version}/queryAll/{locator}",
+              [&e](const HttpRequest& r, const PathParams& p) { return e.QueryMore(r, p); });
+  return emulator;
+}
+
+void Emulator::SetBaseUrl(std::string base_url) {
+  oauth_->SetBaseUrl(base_url);
+  std::lock_guard<std::mutex> lock(base_url_mu_);
+  base_url_ = std::move(base_url);
+}
+
+HttpResponse Emulator::Handle(const HttpRequest& request) {
+  const std::string& path = request.path;
+  if (path == "/__emulator" || path.starts_with("/__emulator/")) return admin_->Handle(request);
+  if (path == "/services/oauth2/token" || path == "/services/oauth2/token/") {
+    ++stats_.token_requests;
+    return oauth_->Token(request);
+  }
+  if (path == "/services/data" || path == "/services/data/") {
+    if (request.method != "GET" && request.method != "HEAD") {
+      return RestErrorResponse({405, "METHOD_NOT_ALLOWED",
+                                "HTTP Method '" + request.method + "' not allowed. Allowed are GET,HEAD"});
+    }
+    return Versions();
+  }
+  if (path.starts_with("/services/data/")) return Rest(request);
+  return RestErrorResponse(NotFoundError());
+}
+
+HttpResponse Emulator::Rest(const HttpRequest& request) {
+  if (!oauth_->Authenticate(request.headers.Get("Authorization"))) {
+    return RestErrorResponse(InvalidSessionError());
+  }
+  int64_t used;
+  {
+    std::lock_guard<std::mutex> lock(usage_mu_);
+    if (api_used_ >= config_.api_quota) {
+      HttpResponse spent = RestErrorResponse(RequestLimitError());
+      spent.headers.Set("Sforce-Limit-Info", "api-usage=" + std::to_string(api_used_) + "/" +
+                                                 std::to_string(config_.api_quota));
+      return spent;
+    }
+    used = ++api_used_;
+  }
+  ++stats_.api_calls;
+
+  HttpResponse response;
+  std::vector<std::string> segments = PathSegments(request.path);
+  std::string method = request.method == "HEAD" ? "GET" : request.method;
+  Router::Match match = rest_.Find(method, request.path);
+  if (segments.size() < 3 || !IsSupportedApiVersion(segments[2])) {
+    response = RestErrorResponse(NotFoundError());
+  } else if (match.handler != nullptr) {
+    response = (*match.handler)(request, match.params);
+  } else if (!match.allowed_methods.empty()) {
+    response = RestErrorResponse({405, "METHOD_NOT_ALLOWED",
+                                  "HTTP Method '" + request.method + "' not allowed. Allowed are GET,HEAD"});
+    response.headers.Set("Allow", "GET, HEAD");
+  } else {
+    response = RestErrorResponse(NotFoundError());
+  }
+  response.headers.Set("Sforce-Limit-Info",
+                       "api-usage=" + std::to_string(used) + "/" + std::to_string(config_.api_quota));
+  return response;
+}
+
+HttpResponse Emulator::Versions() const {
+  std::string body;
+  JsonWriter json(&body);
+  json.BeginArray();
+  for (int major = kOldestApiVersion; major <= kNewestApiVersion; ++major) {
+    std::string version = std::to_string(major) + ".0";
+    json.BeginObject();
+    json.Key("label");
+    json.String(VersionLabel(major));
+    json.Key("url");
+    json.String("/services/data/v" + version);
+    json.Key("version");
+    json.String(version);
+    json.EndObject();
+  }
+  json.EndArray();
+  return JsonResponse(200, std::move(body));
+}
+
+std::optional<HttpResponse> Emulator::NotModified(const HttpRequest& request) const {
+  std::optional<std::string_view> since = request.headers.Get("If-Modified-Since");
+  int64_t since_ms;
+  if (!since || !ParseHttpDate(*since, &since_ms) || since_ms < org_.schema_modified_ms) {
+    return std::nullopt;
+  }
+  HttpResponse response;
+  response.status = 304;
+  return response;
+}
+
+HttpResponse Emulator::GlobalDescribe(const HttpRequest& request, const PathParams& params) {
+  ++stats_.describe_requests;
+  if (std::optional<HttpResponse> not_modified = NotModified(request)) return *not_modified;
+  HttpResponse response = JsonResponse(200, GlobalDescribeJson(*org_.schema, params.at("version")));
+  response.headers.Set("Last-Modified", FormatHttpDate(org_.schema_modified_ms));
+  return response;
+}
+
+HttpResponse Emulator::Describe(const HttpRequest& request, const PathParams& params) {
+  ++stats_.describe_requests;
+  const ObjectDef* object = org_.schema->Find(params.at("object"));
+  if (object == nullptr) return RestErrorResponse(NotFoundError());
+  if (std::optional<HttpResponse> not_modified = NotModified(request)) return *not_modified;
+  std::string base_url;
+  {
+    std::lock_guard<std::mutex> lock(base_url_mu_);
+    base_url = base_url_;
+  }
+  HttpResponse response =
+      JsonResponse(200, SObjectDescribeJson(*org_.schema, *object, params.at("version"), base_url));
+  response.headers.Set("Last-Modified", FormatHttpDate(org_.schema_modified_ms));
+  return response;
+}
+
+HttpResponse Emulator::Query(const HttpRequest& request, const PathParams& params,
+                             bool include_deleted) {
+  ++stats_.query_requests;
+  std::map<std::string, std::string> form = ParseForm(request.query);
+  auto q = form.find("q");
+  if (q == form.end() || q->second.empty()) {
+    return RestErrorResponse({400, "MALFORMED_QUERY", "A query string has to be specified"});
+  }
+  std::lock_guard<std::mutex> lock(org_.mu);
+  return QueryResponse(
+      org_.queries->Run(q->second, include_deleted, params.at("version"), BatchSize(request)));
+}
+
+HttpResponse Emulator::QueryMore(const HttpRequest& request, const PathParams& params) {
+  ++stats_.query_more_requests;
+  std::lock_guard<std::mutex> lock(org_.mu);
+  return QueryResponse(
+      org_.queries->More(params.at("locator"), params.at("version"), BatchSize(request)));
+}
+
+}  // namespace sfsync::emulator

@@ -1,0 +1,74 @@
+// The emulator application: one HttpHandler that owns the org, the OAuth service and the
+// admin API, and routes every request.
+//
+// Request pipeline (Handle):
+//   /__emulator/...          -> AdminApi (no auth, not counted)
+//   /services/oauth2/token   -> OAuthService::Token (not counted)
+//   GET /services/data       -> version list (no auth, no Sforce-Limit-Info)
+//   /services/data/vXX.X/... -> Rest(): authenticate (401) -> meter against the API quota
+//                               (403 when spent) -> route (404/405/handler) -> Sforce-Limit-Info
+// Stage 2's fault injection slots in at the top of Rest(), before authentication, where it
+// can answer any REST request with an injected failure.
+//
+// Thread-safe: connection threads call Handle() concurrently.
+#ifndef SFSYNC_TESTS_EMULATOR_API_EMULATOR_H_
+#define SFSYNC_TESTS_EMULATOR_API_EMULATOR_H_
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "tests/emulator/api/admin_api.h"
+#include "tests/emulator/api/oauth_service.h"
+#include "tests/emulator/api/org.h"
+#include "tests/emulator/api/router.h"
+#include "tests/emulator/clock.h"
+#include "tests/emulator/config.h"
+#include "tests/emulator/net/http_server.h"
+
+namespace sfsync::emulator {
+
+class Emulator : public HttpHandler {
+ public:
+  // Builds and seeds the org. Returns null and fills `error` on failure.
+  static std::unique_ptr<Emulator> Create(const EmulatorConfig& config, std::string* error);
+
+  // The base URL clients reach the emulator at (`http://127.0.0.1:PORT`): the token
+  // response's instance_url and identity host. Call once the server is listening.
+  void SetBaseUrl(std::string base_url);
+
+  HttpResponse Handle(const HttpRequest& request) override;
+
+  EmulatorClock& clock() { return clock_; }
+
+ private:
+  explicit Emulator(const EmulatorConfig& config);
+
+  HttpResponse Rest(const HttpRequest& request);
+  HttpResponse Versions() const;
+  HttpResponse GlobalDescribe(const HttpRequest& request, const PathParams& params);
+  HttpResponse Describe(const HttpRequest& request, const PathParams& params);
+  HttpResponse Query(const HttpRequest& request, const PathParams& params, bool include_deleted);
+  HttpResponse QueryMore(const HttpRequest& request, const PathParams& params);
+  // 304 when If-Modified-Since is at or after the schema's last change; else null.
+  std::optional<HttpResponse> NotModified(const HttpRequest& request) const;
+
+  const EmulatorConfig config_;
+  EmulatorClock clock_;
+  Org org_;
+  Stats stats_;
+  std::unique_ptr<OAuthService> oauth_;
+  std::unique_ptr<AdminApi> admin_;
+  Router rest_;
+  std::mutex usage_mu_;
+  int64_t api_used_ = 0;  // guarded by usage_mu_
+  std::mutex base_url_mu_;
+  std::string base_url_;  // guarded by base_url_mu_
+};
+
+// The API versions the emulator serves (v31.0 .. v66.0, as versions_services_data.json).
+bool IsSupportedApiVersion(std::string_view version);
+
+}  // namespace sfsync::emulator
+
+#endif  // SFSYNC_TESTS_EMULATOR_API_EMULATOR_H_

@@ -1,0 +1,39 @@
+// The org and everything that reads it, behind one lock: the schema, the SQLite store, the
+// seeder and the query cursors. Handlers lock `mu` for every use of the other members.
+#ifndef SFSYNC_TESTS_EMULATOR_API_ORG_H_
+#define SFSYNC_TESTS_EMULATOR_API_ORG_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+
+#include "tests/emulator/api/query_service.h"
+#include "tests/emulator/org/org_store.h"
+#include "tests/emulator/org/schema.h"
+#include "tests/emulator/org/seeder.h"
+
+namespace sfsync::emulator {
+
+struct Org {
+  std::mutex mu;
+  std::unique_ptr<Schema> schema;
+  std::unique_ptr<OrgStore> store;
+  std::unique_ptr<Seeder> seeder;
+  std::unique_ptr<QueryService> queries;
+  // Describe's Last-Modified: the schema never changes after start-up in stage 1.
+  int64_t schema_modified_ms = 0;
+};
+
+// Counters for GET /__emulator/stats. Thread-safe.
+struct Stats {
+  std::atomic<int64_t> api_calls{0};
+  std::atomic<int64_t> token_requests{0};
+  std::atomic<int64_t> query_requests{0};
+  std::atomic<int64_t> query_more_requests{0};
+  std::atomic<int64_t> describe_requests{0};
+};
+
+}  // namespace sfsync::emulator
+
+#endif  // SFSYNC_TESTS_EMULATOR_API_ORG_H_

@@ -1,0 +1,57 @@
+// HTTP/1.1 request and response values, and the URL/form decoding the emulator needs.
+#ifndef SFSYNC_TESTS_EMULATOR_NET_HTTP_MESSAGE_H_
+#define SFSYNC_TESTS_EMULATOR_NET_HTTP_MESSAGE_H_
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sfsync::emulator {
+
+class HttpHeaders {
+ public:
+  void Add(std::string name, std::string value);
+  // Replaces every header of that name.
+  void Set(std::string_view name, std::string value);
+  // The first value of `name` (case-insensitive).
+  std::optional<std::string_view> Get(std::string_view name) const;
+  bool Has(std::string_view name) const { return Get(name).has_value(); }
+  const std::vector<std::pair<std::string, std::string>>& all() const { return headers_; }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> headers_;
+};
+
+struct HttpRequest {
+  std::string method;
+  std::string path;   // percent-decoded, without the query
+  std::string query;  // raw text after '?', still encoded
+  int minor_version = 1;  // HTTP/1.x
+  HttpHeaders headers;
+  std::string body;
+};
+
+struct HttpResponse {
+  int status = 200;
+  HttpHeaders headers;
+  std::string body;
+};
+
+std::string_view ReasonPhrase(int status);
+
+// Percent-decoding; `plus_is_space` for query strings and form bodies.
+std::string UrlDecode(std::string_view text, bool plus_is_space);
+// `a=1&b=two+words` (a query string or an application/x-www-form-urlencoded body). The first
+// occurrence of a name wins.
+std::map<std::string, std::string> ParseForm(std::string_view text);
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+// True when a comma-separated header value lists `token` (e.g. Accept-Encoding: gzip), unless
+// it is given q=0.
+bool HeaderListsToken(std::string_view value, std::string_view token);
+
+}  // namespace sfsync::emulator
+
+#endif  // SFSYNC_TESTS_EMULATOR_NET_HTTP_MESSAGE_H_

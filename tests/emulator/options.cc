@@ -1,0 +1,160 @@
+#include "tests/emulator/options.h"
+
+#include <charconv>
+#include <functional>
+#include <map>
+
+#include "tests/emulator/time_util.h"
+
+namespace sfsync::emulator {
+namespace {
+
+template <typename T>
+bool ParseNumber(std::string_view text, T min, T max, T* out) {
+  T value{};
+  auto parsed = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (parsed.ec != std::errc() || parsed.ptr != text.data() + text.size() || value < min ||
+      value > max) {
+    return false;
+  }
+  *out = value;
+  return true;
+}
+
+const char* const kUsage = R"(Usage: sfsync-emulator [flags]
+
+A Salesforce look-alike over HTTP for tests, demos and offline development.
+
+Network:
+  --host ADDR              IPv4 address to bind (default 127.0.0.1)
+  --port N                 port; 0 picks a free one (default 8765)
+  --port-file FILE         write the port number to FILE once listening
+
+Seeded org (deterministic for the same seed, sizes and --clock-start):
+  --seed N                 random seed (default 42)
+  --size N                 Account=N, Contact=2N, Opportunity=N (default 1000)
+  --rows OBJECT=N          rows of one object; repeatable (Profile, User, Account,
+                           Contact, Opportunity, Lead; Lead defaults to 0)
+
+Clock:
+  --clock-start ISO        start the emulator clock at this instant
+                           (e.g. 2024-05-01T10:00:00Z); default: real time
+  --freeze-clock           the clock only moves through POST /__emulator/clock
+
+OAuth (refresh-token grant):
+  --client-id ID           connected app consumer key (default sfsync-emulator-client-id)
+  --client-secret SECRET   consumer secret (default sfsync-emulator-client-secret)
+  --refresh-token TOKEN    the refresh token the org starts with
+                           (default sfsync-emulator-refresh-token)
+  --session-timeout S      access token lifetime in seconds (default 7200)
+  --rotate-refresh-tokens  every refresh returns a new refresh token; the old one dies
+
+REST:
+  --api-quota N            API calls before 403 REQUEST_LIMIT_EXCEEDED (default 15000)
+  --max-page-size N        server cap on records per query page (default 2000)
+  --cursor-ttl S           query locator lifetime in seconds (default 172800 = 2 days)
+  --max-cursors N          open query cursors kept; the oldest is dropped (default 100)
+  --number-style STYLE     double/currency/percent rendering: decimal (15000.0,
+                           139000000.0; default) or java (15000.0, 1.39E8)
+
+  --help                   show this text
+)";
+
+}  // namespace
+
+std::string UsageText() { return kUsage; }
+
+ParseOutcome ParseOptions(const std::vector<std::string>& args, EmulatorConfig* config,
+                          std::string* error) {
+  using Setter = std::function<bool(const std::string&)>;
+  auto positive = [](int64_t* out) {
+    return [out](const std::string& v) { return ParseNumber<int64_t>(v, 1, INT64_MAX / 1000, out); };
+  };
+  std::map<std::string, Setter> flags = {
+      {"--host", [&](const std::string& v) { config->host = v; return !v.empty(); }},
+      {"--port", [&](const std::string& v) { return ParseNumber(v, 0, 65535, &config->port); }},
+      {"--port-file", [&](const std::string& v) { config->port_file = v; return !v.empty(); }},
+      {"--seed", [&](const std::string& v) { return ParseNumber<uint64_t>(v, 0, UINT64_MAX, &config->seed); }},
+      {"--size",
+       [&](const std::string& v) {
+         int64_t n;
+         if (!ParseNumber<int64_t>(v, 0, 100'000'000, &n)) return false;
+         config->rows["Account"] = n;
+         config->rows["Contact"] = 2 * n;
+         config->rows["Opportunity"] = n;
+         return true;
+       }},
+      {"--rows",
+       [&](const std::string& v) {
+         size_t eq = v.find('=');
+         if (eq == std::string::npos || !config->rows.contains(v.substr(0, eq))) return false;
+         return ParseNumber<int64_t>(std::string_view(v).substr(eq + 1), 0, 100'000'000,
+                                     &config->rows[v.substr(0, eq)]);
+       }},
+      {"--clock-start",
+       [&](const std::string& v) {
+         int64_t ms;
+         if (!ParseDateTime(v, &ms)) return false;
+         config->clock_start_ms = ms;
+         return true;
+       }},
+      {"--client-id", [&](const std::string& v) { config->client_id = v; return !v.empty(); }},
+      {"--client-secret", [&](const std::string& v) { config->client_secret = v; return !v.empty(); }},
+      {"--refresh-token", [&](const std::string& v) { config->refresh_token = v; return !v.empty(); }},
+      {"--session-timeout", positive(&config->session_timeout_s)},
+      {"--api-quota", [&](const std::string& v) { return ParseNumber<int64_t>(v, 0, INT64_MAX, &config->api_quota); }},
+      {"--max-page-size", [&](const std::string& v) { return ParseNumber(v, 1, 2000, &config->max_page_size); }},
+      {"--cursor-ttl", positive(&config->cursor_ttl_s)},
+      {"--max-cursors", [&](const std::string& v) { return ParseNumber<size_t>(v, 1, 1'000'000, &config->max_cursors); }},
+      {"--number-style",
+       [&](const std::string& v) {
+         if (v == "decimal") config->number_style = NumberStyle::kDecimal;
+         else if (v == "java") config->number_style = NumberStyle::kJava;
+         else return false;
+         return true;
+       }},
+  };
+  std::map<std::string, bool*> switches = {
+      {"--freeze-clock", &config->freeze_clock},
+      {"--rotate-refresh-tokens", &config->rotate_refresh_tokens},
+  };
+
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string arg = args[i];
+    if (arg == "--help" || arg == "-h") return ParseOutcome::kHelp;
+    if (auto s = switches.find(arg); s != switches.end()) {
+      *s->second = true;
+      continue;
+    }
+    std::string value;
+    bool has_value = false;
+    if (size_t eq = arg.find('='); eq != std::string::npos && arg.starts_with("--")) {
+      value = arg.substr(eq + 1);
+      arg = arg.substr(0, eq);
+      has_value = true;
+    }
+    auto flag = flags.find(arg);
+    if (flag == flags.end()) {
+      *error = "unknown flag " + arg + " (see --help)";
+      return ParseOutcome::kError;
+    }
+    if (!has_value) {
+      if (i + 1 >= args.size()) {
+        *error = arg + " needs a value";
+        return ParseOutcome::kError;
+      }
+      value = args[++i];
+    }
+    if (!flag->second(value)) {
+      *error = "bad value for " + arg + ": '" + value + "' (see --help)";
+      return ParseOutcome::kError;
+    }
+  }
+  if (config->rows["Profile"] < 1 || config->rows["User"] < 1) {
+    *error = "--rows Profile=N and User=N need N >= 1 (tokens run as the first User)";
+    return ParseOutcome::kError;
+  }
+  return ParseOutcome::kRun;
+}
+
+}  // namespace sfsync::emulator

@@ -1,0 +1,84 @@
+#include "tests/emulator/options.h"
+
+#include <doctest/doctest.h>
+
+namespace sfsync::emulator {
+namespace {
+
+ParseOutcome Parse(std::vector<std::string> args, EmulatorConfig* config, std::string* error) {
+  return ParseOptions(args, config, error);
+}
+
+TEST_CASE("defaults describe a 1000-account org on 127.0.0.1:8765") {
+  EmulatorConfig config;
+  std::string error;
+  REQUIRE(Parse({}, &config, &error) == ParseOutcome::kRun);
+  CHECK(config.host == "127.0.0.1");
+  CHECK(config.port == 8765);
+  CHECK(config.seed == 42);
+  CHECK(config.rows["Account"] == 1000);
+  CHECK(config.rows["Contact"] == 2000);
+  CHECK(config.rows["Lead"] == 0);
+  CHECK(config.session_timeout_s == 7200);
+  CHECK(config.api_quota == 15000);
+  CHECK(config.cursor_ttl_s == 172800);
+  CHECK(config.number_style == NumberStyle::kDecimal);
+}
+
+TEST_CASE("--size sets Account=N, Contact=2N, Opportunity=N and --rows overrides one object") {
+  EmulatorConfig config;
+  std::string error;
+  REQUIRE(Parse({"--size", "500", "--rows", "Contact=7", "--rows=Lead=3"}, &config, &error) ==
+          ParseOutcome::kRun);
+  CHECK(config.rows["Account"] == 500);
+  CHECK(config.rows["Contact"] == 7);
+  CHECK(config.rows["Opportunity"] == 500);
+  CHECK(config.rows["Lead"] == 3);
+}
+
+TEST_CASE("every flag is understood, in both --flag value and --flag=value forms") {
+  EmulatorConfig config;
+  std::string error;
+  REQUIRE(Parse({"--host", "0.0.0.0", "--port=0", "--port-file", "/tmp/p", "--seed", "7",
+                 "--clock-start", "2024-05-01T10:00:00Z", "--freeze-clock", "--client-id", "cid",
+                 "--client-secret", "cs", "--refresh-token", "rt", "--session-timeout", "60",
+                 "--rotate-refresh-tokens", "--api-quota", "5", "--max-page-size", "300",
+                 "--cursor-ttl", "10", "--max-cursors", "2", "--number-style", "java"},
+                &config, &error) == ParseOutcome::kRun);
+  CHECK(config.host == "0.0.0.0");
+  CHECK(config.port == 0);
+  CHECK(config.port_file == "/tmp/p");
+  CHECK(config.seed == 7);
+  CHECK(config.clock_start_ms == std::optional<int64_t>(1714557600000));
+  CHECK(config.freeze_clock);
+  CHECK(config.client_id == "cid");
+  CHECK(config.client_secret == "cs");
+  CHECK(config.refresh_token == "rt");
+  CHECK(config.session_timeout_s == 60);
+  CHECK(config.rotate_refresh_tokens);
+  CHECK(config.api_quota == 5);
+  CHECK(config.max_page_size == 300);
+  CHECK(config.cursor_ttl_s == 10);
+  CHECK(config.max_cursors == 2);
+  CHECK(config.number_style == NumberStyle::kJava);
+}
+
+TEST_CASE("bad flags and values are errors that name the flag") {
+  std::string error;
+  EmulatorConfig config;
+  CHECK(Parse({"--nope"}, &config, &error) == ParseOutcome::kError);
+  CHECK(error.find("--nope") != std::string::npos);
+  CHECK(Parse({"--port", "70000"}, &config, &error) == ParseOutcome::kError);
+  CHECK(error.find("--port") != std::string::npos);
+  CHECK(Parse({"--rows", "Widget=3"}, &config, &error) == ParseOutcome::kError);
+  CHECK(Parse({"--clock-start", "yesterday"}, &config, &error) == ParseOutcome::kError);
+  CHECK(Parse({"--number-style", "roman"}, &config, &error) == ParseOutcome::kError);
+  CHECK(Parse({"--seed"}, &config, &error) == ParseOutcome::kError);
+  CHECK(error == "--seed needs a value");
+  EmulatorConfig no_users;
+  CHECK(Parse({"--rows", "User=0"}, &no_users, &error) == ParseOutcome::kError);
+  CHECK(Parse({"--help"}, &config, &error) == ParseOutcome::kHelp);
+}
+
+}  // namespace
+}  // namespace sfsync::emulator

@@ -1,0 +1,143 @@
+// The emulated org's metadata: objects, their fields and the describe flags Salesforce reports
+// for them. Everything else (storage, SOQL, describe JSON, seeding) is driven by this.
+#ifndef SFSYNC_TESTS_EMULATOR_ORG_SCHEMA_H_
+#define SFSYNC_TESTS_EMULATOR_ORG_SCHEMA_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sfsync::emulator {
+
+// Describe `type` values the emulator models (protocol §4.2).
+enum class FieldType {
+  kId,
+  kBoolean,
+  kString,
+  kTextArea,
+  kPicklist,
+  kMultiPicklist,
+  kInt,
+  kDouble,
+  kCurrency,
+  kPercent,
+  kDate,
+  kDateTime,
+  kReference,
+  kEmail,
+  kPhone,
+  kUrl,
+  kAddress,  // compound: rendered from component fields, never stored
+};
+
+// How a value of the type lives in SQLite. Datetimes are stored as epoch milliseconds so
+// they compare and sort as instants; dates as `yyyy-MM-dd` text, which sorts the same way.
+enum class Storage { kText, kInteger, kReal, kDateTime, kNone };
+
+std::string_view TypeName(FieldType type);
+std::string_view SoapType(FieldType type);
+Storage StorageOf(FieldType type);
+// True for the types whose JSON value is a string holding free text (not ids or dates).
+bool IsTextual(FieldType type);
+
+struct FieldDef {
+  std::string name;
+  std::string label;
+  FieldType type = FieldType::kString;
+  int length = 0;     // text types: characters
+  int precision = 0;  // double/currency/percent: total digits
+  int scale = 0;      // double/currency/percent: digits after the point
+  int digits = 0;     // int
+  bool nillable = true;
+  bool createable = true;
+  bool updateable = true;
+  bool defaulted_on_create = false;
+  bool custom = false;
+  bool external_id = false;
+  bool unique = false;
+  bool id_lookup = false;
+  bool name_field = false;
+  bool permissionable = true;
+  // Stored and filtered on, but absent from describe and SOQL (User/Profile have no
+  // IsDeleted field in Salesforce; the emulator keeps the column for uniformity).
+  bool hidden = false;
+  std::string extra_type_info;       // "plaintextarea", "personname", ...
+  std::string compound_field_name;   // components of an address or name: the compound field
+  std::string address_prefix;        // kAddress: component names are prefix + "Street", ...
+  std::string reference_to;          // kReference: target object
+  std::string relationship_name;     // kReference: e.g. "Owner" for OwnerId
+  std::string child_relationship;    // kReference: name on the parent, e.g. "Contacts"
+  bool cascade_delete = false;       // kReference: parent delete removes the child
+  std::vector<std::string> picklist_values;
+  // Contact/Lead/User `Name`: FirstName + " " + LastName, maintained by the store.
+  bool derived_full_name = false;
+
+  Storage storage() const { return StorageOf(type); }
+  bool filterable() const;
+  bool sortable() const;
+  bool groupable() const;
+  bool aggregatable() const;
+};
+
+// Which `urls` an object's describe carries; mirrors global_describe.json.
+enum class UrlSet { kCrm, kUser, kSetup };
+
+struct ObjectDef {
+  std::string name;
+  std::string label;
+  std::string label_plural;
+  std::string key_prefix;
+  UrlSet url_set = UrlSet::kCrm;
+  bool createable = true;
+  bool deletable = true;
+  bool updateable = true;
+  bool undeletable = true;
+  bool mergeable = true;
+  bool deep_cloneable = false;
+  bool feed_enabled = true;
+  bool layoutable = true;
+  bool triggerable = true;
+  std::vector<FieldDef> fields;  // describe order; address fields after their components
+
+  // Case-insensitive lookups; hidden fields are not found.
+  const FieldDef* FindField(std::string_view name) const;
+  // The reference field whose relationship name is `relationship` (case-insensitive).
+  const FieldDef* FindRelationship(std::string_view relationship) const;
+  // Stored columns (every field but addresses), in table order.
+  const std::vector<const FieldDef*>& columns() const { return columns_; }
+  // Index of `field_name` in columns(), or -1. Exact-case name.
+  int ColumnIndex(std::string_view field_name) const;
+  bool has_is_deleted() const { return FindField("IsDeleted") != nullptr; }
+
+  // Builds the lookup tables; called once the fields are final.
+  void Index();
+
+ private:
+  std::map<std::string, size_t, std::less<>> by_lower_name_;
+  std::map<std::string, size_t, std::less<>> by_lower_relationship_;
+  std::vector<const FieldDef*> columns_;
+};
+
+class Schema {
+ public:
+  explicit Schema(std::vector<ObjectDef> objects);
+  Schema(const Schema&) = delete;
+  Schema& operator=(const Schema&) = delete;
+
+  const ObjectDef* Find(std::string_view name) const;  // case-insensitive
+  const std::vector<std::unique_ptr<ObjectDef>>& objects() const { return objects_; }
+
+ private:
+  std::vector<std::unique_ptr<ObjectDef>> objects_;
+};
+
+std::string ToLower(std::string_view s);
+
+// The emulated org: Profile, User, Account, Contact, Opportunity, Lead.
+std::unique_ptr<Schema> MakeStandardSchema();
+
+}  // namespace sfsync::emulator
+
+#endif  // SFSYNC_TESTS_EMULATOR_ORG_SCHEMA_H_

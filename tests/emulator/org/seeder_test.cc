@@ -1,0 +1,116 @@
+#include "tests/emulator/org/seeder.h"
+
+#include <doctest/doctest.h>
+
+#include "tests/emulator/testing/emulator_fixture.h"
+#include "tests/emulator/time_util.h"
+
+namespace sfsync::emulator {
+namespace {
+
+using nlohmann::ordered_json;
+using testing::ParseJson;
+using testing::RunningEmulator;
+using testing::SmallOrgConfig;
+
+ordered_json AllRecords(RunningEmulator& e, const std::string& object) {
+  return ParseJson(e.Admin("GET", "/__emulator/records/" + object).body);
+}
+
+EmulatorConfig Seeded(uint64_t seed) {
+  EmulatorConfig config = SmallOrgConfig();
+  config.seed = seed;
+  config.rows["Account"] = 400;
+  config.rows["Contact"] = 300;
+  config.rows["Lead"] = 20;
+  return config;
+}
+
+TEST_CASE("the same seed and sizes give the same org; another seed another one") {
+  RunningEmulator a(Seeded(7)), b(Seeded(7)), c(Seeded(8));
+  for (const char* object : {"Profile", "User", "Account", "Contact", "Opportunity", "Lead"}) {
+    CAPTURE(object);
+    CHECK(AllRecords(a, object) == AllRecords(b, object));
+  }
+  CHECK(AllRecords(a, "Account") != AllRecords(c, "Account"));
+}
+
+TEST_CASE("sizes are honoured per object") {
+  RunningEmulator e(Seeded(42));
+  CHECK(AllRecords(e, "Profile").size() == 4);
+  CHECK(AllRecords(e, "User").size() == 6);
+  CHECK(AllRecords(e, "Account").size() == 400);
+  CHECK(AllRecords(e, "Contact").size() == 300);
+  CHECK(AllRecords(e, "Opportunity").size() == 40);
+  CHECK(AllRecords(e, "Lead").size() == 20);
+}
+
+TEST_CASE("seeded values cover the awkward cases clients must handle") {
+  RunningEmulator e(Seeded(42));
+  int64_t now;
+  ParseDateTime("2024-05-01T10:00:00Z", &now);
+  ordered_json accounts = AllRecords(e, "Account");
+  bool unicode = false, newline = false, negative = false, big = false, null_name = false,
+       pre_1970 = false, null_address = false, multi = false, parent = false;
+  std::string previous_id, previous_created;
+  for (const ordered_json& a : accounts) {
+    std::string name = a["Name"];
+    unicode |= std::any_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+    newline |= a["BillingStreet"].is_string() && std::string(a["BillingStreet"]).find('\n') != std::string::npos;
+    negative |= a["CreditBalance__c"].is_number() && a["CreditBalance__c"].get<double>() < 0;
+    big |= a["AnnualRevenue"].is_number() && a["AnnualRevenue"].get<double>() >= 1e9;
+    null_name |= a["Industry"].is_null();
+    pre_1970 |= a["CustomerSince__c"].is_string() && a["CustomerSince__c"] < "1970-01-01";
+    null_address |= a["BillingAddress"].is_null();
+    multi |= a["Regions__c"].is_string() && std::string(a["Regions__c"]).find(';') != std::string::npos;
+    parent |= a["ParentId"].is_string();
+    // Every timestamp is at least an hour old; SystemModstamp >= LastModifiedDate >= CreatedDate.
+    int64_t created, modified, stamp;
+    REQUIRE(ParseDateTime(std::string(a["CreatedDate"]), &created));
+    REQUIRE(ParseDateTime(std::string(a["LastModifiedDate"]), &modified));
+    REQUIRE(ParseDateTime(std::string(a["SystemModstamp"]), &stamp));
+    CHECK(stamp <= now - 3'600'000);
+    CHECK(created <= modified);
+    CHECK(modified <= stamp);
+    // Ids increase in creation order.
+    if (!previous_id.empty()) {
+      CHECK(previous_id < std::string(a["Id"]));
+      CHECK(previous_created <= std::string(a["CreatedDate"]));
+    }
+    previous_id = a["Id"];
+    previous_created = a["CreatedDate"];
+  }
+  CHECK(unicode);
+  CHECK(newline);
+  CHECK(negative);
+  CHECK(big);
+  CHECK(null_name);
+  CHECK(pre_1970);
+  CHECK(null_address);
+  CHECK(multi);
+  CHECK(parent);
+
+  bool contact_pre_1970 = false, opted_out = false, no_account = false;
+  for (const ordered_json& c : AllRecords(e, "Contact")) {
+    contact_pre_1970 |= c["Birthdate"].is_string() && c["Birthdate"] < "1970-01-01";
+    opted_out |= c["HasOptedOutOfEmail"] == true;
+    no_account |= c["AccountId"].is_null();
+    CHECK(std::string(c["Id"]).starts_with("003"));
+  }
+  CHECK(contact_pre_1970);
+  CHECK(opted_out);
+  CHECK(no_account);
+}
+
+TEST_CASE("bulk loads share timestamps: some seconds hold many rows") {
+  RunningEmulator e(Seeded(42));
+  std::map<std::string, int> per_second;
+  for (const ordered_json& a : AllRecords(e, "Account")) ++per_second[a["CreatedDate"]];
+  int largest = 0;
+  for (const auto& [second, count] : per_second) largest = std::max(largest, count);
+  CHECK(largest >= 2);
+  CHECK(per_second.size() > 20);
+}
+
+}  // namespace
+}  // namespace sfsync::emulator

@@ -1,0 +1,335 @@
+#include "tests/emulator/soql/parser.h"
+
+#include <strings.h>
+
+#include <array>
+#include <charconv>
+
+#include "tests/emulator/soql/lexer.h"
+
+namespace sfsync::emulator {
+namespace {
+
+// SOQL reserved words cannot name a field.
+constexpr std::array<std::string_view, 20> kReservedWords = {
+    "AND",  "ASC",      "DESC", "EXCLUDES", "FIRST",  "FROM", "GROUP", "HAVING", "IN",   "INCLUDES",
+    "LAST", "LIKE",     "LIMIT", "NOT",     "NULL",   "NULLS", "OR",   "SELECT", "WHERE", "WITH"};
+
+// Clauses Salesforce accepts after FROM that the emulator does not implement.
+constexpr std::array<std::string_view, 7> kUnsupportedClauses = {
+    "GROUP", "HAVING", "OFFSET", "FOR", "WITH", "USING", "UPDATE"};
+
+class Parser {
+ public:
+  Parser(std::vector<Token> tokens, SoqlError* error)
+      : tokens_(std::move(tokens)), error_(error) {}
+
+  std::optional<SoqlQuery> Run() {
+    SoqlQuery query;
+    if (!ExpectKeyword("SELECT") || !SelectList(&query) || !ExpectKeyword("FROM")) {
+      return std::nullopt;
+    }
+    if (Peek().kind != TokenKind::kIdentifier) return Unexpected(Peek());
+    query.object = Peek().text;
+    query.object_offset = Peek().offset;
+    ++pos_;
+    if (IsKeyword(Peek(), "WHERE")) {
+      ++pos_;
+      Condition where;
+      if (!ConditionExpr(&where)) return std::nullopt;
+      query.where = std::move(where);
+    }
+    if (IsKeyword(Peek(), "ORDER")) {
+      ++pos_;
+      if (!ExpectKeyword("BY") || !OrderBy(&query)) return std::nullopt;
+    }
+    if (IsKeyword(Peek(), "LIMIT")) {
+      ++pos_;
+      const Token& n = Peek();
+      int64_t limit = -1;
+      if (n.kind != TokenKind::kNumber ||
+          std::from_chars(n.value.data(), n.value.data() + n.value.size(), limit).ptr !=
+              n.value.data() + n.value.size() ||
+          limit < 0) {
+        return Unexpected(n);
+      }
+      query.limit = limit;
+      ++pos_;
+    }
+    if (Peek().kind != TokenKind::kEnd) {
+      for (std::string_view clause : kUnsupportedClauses) {
+        if (IsKeyword(Peek(), clause)) return Unsupported(Peek(), std::string(clause) + " clauses");
+      }
+      if (Peek().kind == TokenKind::kIdentifier && pos_ > 0 &&
+          tokens_[pos_ - 1].offset == query.object_offset) {
+        return Unsupported(Peek(), "object aliases");
+      }
+      return Unexpected(Peek());
+    }
+    return query;
+  }
+
+ private:
+  const Token& Peek(size_t ahead = 0) const {
+    size_t i = pos_ + ahead;
+    return i < tokens_.size() ? tokens_[i] : tokens_.back();
+  }
+
+  static bool IsKeyword(const Token& token, std::string_view keyword) {
+    return token.kind == TokenKind::kIdentifier && token.text.size() == keyword.size() &&
+           strncasecmp(token.text.data(), keyword.data(), keyword.size()) == 0;
+  }
+
+  std::nullopt_t Fail(size_t offset, std::string detail) {
+    *error_ = SoqlError{"MALFORMED_QUERY", std::move(detail), offset};
+    return std::nullopt;
+  }
+
+  std::nullopt_t Unexpected(const Token& token) {
+    return Fail(token.offset, "unexpected token: '" +
+                                  (token.kind == TokenKind::kEnd ? "<EOF>" : token.text) + "'");
+  }
+
+  // Valid SOQL the emulator does not implement: same error code, plus a hint for developers.
+  std::nullopt_t Unsupported(const Token& token, const std::string& feature) {
+    return Fail(token.offset, "unexpected token: '" + token.text + "' (" + feature +
+                                  " are not supported by sfsync-emulator)");
+  }
+
+  bool ExpectKeyword(std::string_view keyword) {
+    if (!IsKeyword(Peek(), keyword)) {
+      Unexpected(Peek());
+      return false;
+    }
+    ++pos_;
+    return true;
+  }
+
+  bool Expect(TokenKind kind) {
+    if (Peek().kind != kind) {
+      Unexpected(Peek());
+      return false;
+    }
+    ++pos_;
+    return true;
+  }
+
+  bool SelectList(SoqlQuery* query) {
+    if (IsKeyword(Peek(), "COUNT") && Peek(1).kind == TokenKind::kLeftParen &&
+        Peek(2).kind == TokenKind::kRightParen) {
+      pos_ += 3;
+      query->count_only = true;
+      return true;
+    }
+    while (true) {
+      if (Peek().kind == TokenKind::kLeftParen) {
+        Unsupported(Peek(), "sub-queries");
+        return false;
+      }
+      FieldPath field;
+      if (!Field(&field)) return false;
+      if (Peek().kind == TokenKind::kLeftParen) {
+        Unsupported(tokens_[pos_ - 1], "functions in SELECT");
+        return false;
+      }
+      query->fields.push_back(std::move(field));
+      if (Peek().kind != TokenKind::kComma) return true;
+      ++pos_;
+    }
+  }
+
+  bool Field(FieldPath* field) {
+    bool reserved = false;
+    for (std::string_view word : kReservedWords) reserved |= IsKeyword(Peek(), word);
+    if (Peek().kind != TokenKind::kIdentifier || reserved) {
+      Unexpected(Peek());
+      return false;
+    }
+    field->offset = Peek().offset;
+    while (true) {
+      field->parts.push_back(Peek().text);
+      field->text += Peek().text;
+      ++pos_;
+      if (Peek().kind != TokenKind::kDot) return true;
+      ++pos_;
+      if (Peek().kind != TokenKind::kIdentifier) {
+        Unexpected(Peek());
+        return false;
+      }
+      field->text += ".";
+    }
+  }
+
+  bool ConditionExpr(Condition* out) {
+    if (IsKeyword(Peek(), "NOT")) {
+      ++pos_;
+      Condition operand;
+      if (!Operand(&operand)) return false;
+      if (IsKeyword(Peek(), "AND") || IsKeyword(Peek(), "OR")) {
+        Unexpected(Peek());
+        return false;
+      }
+      out->kind = Condition::Kind::kNot;
+      out->children.push_back(std::move(operand));
+      return true;
+    }
+    Condition first;
+    if (!Operand(&first)) return false;
+    std::string_view joiner = IsKeyword(Peek(), "AND") ? "AND" : IsKeyword(Peek(), "OR") ? "OR" : "";
+    if (joiner.empty()) {
+      *out = std::move(first);
+      return true;
+    }
+    out->kind = joiner == "AND" ? Condition::Kind::kAnd : Condition::Kind::kOr;
+    out->children.push_back(std::move(first));
+    while (IsKeyword(Peek(), joiner)) {
+      ++pos_;
+      Condition next;
+      if (!Operand(&next)) return false;
+      out->children.push_back(std::move(next));
+    }
+    // Mixing AND and OR needs parentheses in SOQL.
+    if (IsKeyword(Peek(), "AND") || IsKeyword(Peek(), "OR")) {
+      Unexpected(Peek());
+      return false;
+    }
+    return true;
+  }
+
+  bool Operand(Condition* out) {
+    if (Peek().kind == TokenKind::kLeftParen) {
+      ++pos_;
+      if (IsKeyword(Peek(), "SELECT")) {
+        Unsupported(Peek(), "semi-join sub-queries");
+        return false;
+      }
+      return ConditionExpr(out) && Expect(TokenKind::kRightParen);
+    }
+    out->kind = Condition::Kind::kCompare;
+    if (!Field(&out->field)) return false;
+    if (Peek().kind == TokenKind::kLeftParen) {
+      Unsupported(tokens_[pos_ - 1], "functions in WHERE");
+      return false;
+    }
+    const Token& op = Peek();
+    if (op.kind == TokenKind::kOperator) {
+      static const std::array<std::pair<std::string_view, CompareOp>, 6> kOps = {{
+          {"=", CompareOp::kEq}, {"!=", CompareOp::kNe}, {"<", CompareOp::kLt},
+          {"<=", CompareOp::kLe}, {">", CompareOp::kGt}, {">=", CompareOp::kGe}}};
+      for (const auto& [text, value] : kOps) {
+        if (op.value == text) out->op = value;
+      }
+      ++pos_;
+      return Value(out);
+    }
+    if (IsKeyword(op, "LIKE")) {
+      ++pos_;
+      out->op = CompareOp::kLike;
+      return Value(out);
+    }
+    if (IsKeyword(op, "IN") || (IsKeyword(op, "NOT") && IsKeyword(Peek(1), "IN"))) {
+      out->op = IsKeyword(op, "IN") ? CompareOp::kIn : CompareOp::kNotIn;
+      pos_ += out->op == CompareOp::kIn ? 1 : 2;
+      if (Peek().kind == TokenKind::kLeftParen && IsKeyword(Peek(1), "SELECT")) {
+        Unsupported(Peek(1), "semi-join sub-queries");
+        return false;
+      }
+      if (!Expect(TokenKind::kLeftParen)) return false;
+      while (true) {
+        if (!Value(out)) return false;
+        if (Peek().kind != TokenKind::kComma) break;
+        ++pos_;
+      }
+      return Expect(TokenKind::kRightParen);
+    }
+    if (IsKeyword(op, "INCLUDES") || IsKeyword(op, "EXCLUDES")) {
+      Unsupported(op, "INCLUDES/EXCLUDES");
+      return false;
+    }
+    Unexpected(op);
+    return false;
+  }
+
+  bool Value(Condition* out) {
+    const Token& t = Peek();
+    Literal literal;
+    literal.text = t.text;
+    literal.offset = t.offset;
+    literal.value = t.value;
+    switch (t.kind) {
+      case TokenKind::kString:
+        literal.kind = LiteralKind::kString;
+        literal.like_pattern = t.like_pattern;
+        break;
+      case TokenKind::kNumber: literal.kind = LiteralKind::kNumber; break;
+      case TokenKind::kDate: literal.kind = LiteralKind::kDate; break;
+      case TokenKind::kDateTime:
+        literal.kind = LiteralKind::kDateTime;
+        literal.epoch_ms = t.epoch_ms;
+        break;
+      case TokenKind::kColon:
+        Unsupported(t, "bind variables");
+        return false;
+      case TokenKind::kIdentifier:
+        if (IsKeyword(t, "null")) {
+          literal.kind = LiteralKind::kNull;
+        } else if (IsKeyword(t, "true")) {
+          literal.kind = LiteralKind::kTrue;
+        } else if (IsKeyword(t, "false")) {
+          literal.kind = LiteralKind::kFalse;
+        } else {
+          Unsupported(t, "date literals such as TODAY or LAST_N_DAYS:n");
+          return false;
+        }
+        break;
+      default:
+        Unexpected(t);
+        return false;
+    }
+    ++pos_;
+    out->values.push_back(std::move(literal));
+    return true;
+  }
+
+  bool OrderBy(SoqlQuery* query) {
+    while (true) {
+      OrderItem item;
+      if (!Field(&item.field)) return false;
+      if (IsKeyword(Peek(), "ASC")) {
+        ++pos_;
+      } else if (IsKeyword(Peek(), "DESC")) {
+        item.descending = true;
+        ++pos_;
+      }
+      if (IsKeyword(Peek(), "NULLS")) {
+        ++pos_;
+        if (IsKeyword(Peek(), "FIRST")) {
+          item.nulls = OrderItem::Nulls::kFirst;
+        } else if (IsKeyword(Peek(), "LAST")) {
+          item.nulls = OrderItem::Nulls::kLast;
+        } else {
+          Unexpected(Peek());
+          return false;
+        }
+        ++pos_;
+      }
+      query->order_by.push_back(std::move(item));
+      if (Peek().kind != TokenKind::kComma) return true;
+      ++pos_;
+    }
+  }
+
+  std::vector<Token> tokens_;
+  SoqlError* error_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+std::optional<SoqlQuery> ParseSoql(std::string_view soql, SoqlError* error) {
+  std::optional<std::vector<Token>> tokens = Tokenize(soql, error);
+  if (!tokens) return std::nullopt;
+  return Parser(std::move(*tokens), error).Run();
+}
+
+}  // namespace sfsync::emulator

@@ -1,0 +1,158 @@
+#include "tests/emulator/soql/planner.h"
+
+#include <doctest/doctest.h>
+
+#include "tests/emulator/soql/parser.h"
+
+namespace sfsync::emulator {
+namespace {
+
+class PlannerTest {
+ protected:
+  std::unique_ptr<Schema> schema_ = MakeStandardSchema();
+
+  CompiledQuery Compile(std::string_view soql, bool include_deleted = false) {
+    SoqlError error;
+    std::optional<SoqlQuery> parsed = ParseSoql(soql, &error);
+    REQUIRE_MESSAGE(parsed.has_value(), error.detail);
+    std::optional<CompiledQuery> compiled = CompileSoql(*parsed, *schema_, include_deleted, &error);
+    REQUIRE_MESSAGE(compiled.has_value(), error.detail);
+    return *compiled;
+  }
+
+  // The error and its formatted "Row:R:Column:C".
+  std::pair<SoqlError, std::string> Error(std::string_view soql) {
+    SoqlError error;
+    std::optional<SoqlQuery> parsed = ParseSoql(soql, &error);
+    REQUIRE_MESSAGE(parsed.has_value(), error.detail);
+    REQUIRE_FALSE(CompileSoql(*parsed, *schema_, false, &error).has_value());
+    std::string message = FormatSoqlMessage(soql, error);
+    size_t at = message.find("ERROR at ");
+    return {error, message.substr(at + 9, message.find('\n', at) - at - 9)};
+  }
+};
+
+TEST_CASE_FIXTURE(PlannerTest, "output keys use canonical names whatever the query's casing") {
+  CompiledQuery q = Compile("select id, NAME, billingcity, regions__C from ACCOUNT");
+  CHECK(q.object->name == "Account");
+  REQUIRE(q.output.size() == 4);
+  CHECK(q.output[0].key == "Id");
+  CHECK(q.output[1].key == "Name");
+  CHECK(q.output[2].key == "BillingCity");
+  CHECK(q.output[3].key == "Regions__c");
+}
+
+TEST_CASE_FIXTURE(PlannerTest, "parent paths nest under one relationship node each, in SELECT order") {
+  CompiledQuery q = Compile(
+      "SELECT Id, Owner.Name, Account.Name, owner.profile.name, Owner.Email FROM Contact");
+  REQUIRE(q.output.size() == 3);
+  const OutputNode& owner = q.output[1];
+  CHECK(owner.kind == OutputNode::Kind::kRelationship);
+  CHECK(owner.key == "Owner");
+  CHECK(owner.object->name == "User");
+  REQUIRE(owner.children.size() == 3);
+  CHECK(owner.children[0].key == "Name");
+  CHECK(owner.children[1].key == "Profile");
+  CHECK(owner.children[1].children[0].key == "Name");
+  CHECK(owner.children[2].key == "Email");
+  CHECK(q.output[2].key == "Account");
+  // One LEFT JOIN per distinct relationship path: Owner, Account, Owner.Profile.
+  size_t joins = 0;
+  for (size_t at = q.row_sql.find("LEFT JOIN"); at != std::string::npos; at = q.row_sql.find("LEFT JOIN", at + 1)) ++joins;
+  CHECK(joins == 3);
+}
+
+TEST_CASE_FIXTURE(PlannerTest, "the object's own name may prefix a field path") {
+  CompiledQuery q = Compile("SELECT Account.Name FROM Account");
+  REQUIRE(q.output.size() == 1);
+  CHECK(q.output[0].kind == OutputNode::Kind::kField);
+  CHECK(q.output[0].key == "Name");
+}
+
+TEST_CASE_FIXTURE(PlannerTest, "compound addresses select their eight component columns") {
+  CompiledQuery q = Compile("SELECT BillingAddress FROM Account");
+  REQUIRE(q.output.size() == 1);
+  CHECK(q.output[0].kind == OutputNode::Kind::kAddress);
+  CHECK(q.output[0].address_columns.size() == 8);
+}
+
+TEST_CASE_FIXTURE(PlannerTest, "query hides soft-deleted rows; queryAll does not") {
+  CHECK(Compile("SELECT Id FROM Account").match_sql.find("\"IsDeleted\" = 0") != std::string::npos);
+  CHECK(Compile("SELECT Id FROM Account", true).match_sql.find("IsDeleted") == std::string::npos);
+}
+
+TEST_CASE_FIXTURE(PlannerTest, "unknown object is INVALID_TYPE at the object's column") {
+  auto [error, position] = Error("SELECT Id,Name,BillingCity,IsDeleted FROM Accout");
+  CHECK(error.error_code == "INVALID_TYPE");
+  CHECK(error.detail.starts_with("sObject type 'Accout' is not supported."));
+  CHECK(position == "Row:1:Column:43");  // as in error_invalid_type_in_query.json
+}
+
+TEST_CASE_FIXTURE(PlannerTest, "unknown fields are INVALID_FIELD at the field's column") {
+  auto [error, position] = Error("select Id, Company,Email,LastName,SF_date__c, ConvertedContactId from Lead");
+  CHECK(error.error_code == "INVALID_FIELD");
+  CHECK(error.detail.starts_with("No such column 'SF_date__c' on entity 'Lead'."));
+  CHECK(position == "Row:1:Column:35");  // as in error_invalid_field.json
+
+  auto [where_error, where_position] = Error("SELECT Id FROM Account WHERE Nmae = 'x'");
+  CHECK(where_error.error_code == "INVALID_FIELD");
+  CHECK(where_position == "Row:1:Column:30");
+
+  auto [parent_error, parent_position] = Error("SELECT Id, Owner.Nam FROM Account");
+  CHECK(parent_error.detail.starts_with("No such column 'Nam' on entity 'User'."));
+  CHECK(parent_position == "Row:1:Column:12");
+
+  auto [relationship_error, relationship_position] = Error("SELECT Id, Ownr.Name FROM Account");
+  CHECK(relationship_error.error_code == "INVALID_FIELD");
+  CHECK(relationship_error.detail.starts_with("Didn't understand relationship 'Ownr' in field path."));
+  CHECK(relationship_position == "Row:1:Column:12");
+}
+
+TEST_CASE_FIXTURE(PlannerTest, "User and Profile have no IsDeleted field, as in Salesforce") {
+  CHECK(Error("SELECT Id, IsDeleted FROM User").first.error_code == "INVALID_FIELD");
+}
+
+TEST_CASE_FIXTURE(PlannerTest, "long text areas cannot be filtered or sorted; addresses not filtered") {
+  CHECK(Error("SELECT Id FROM Account WHERE Description = 'x'").first.detail ==
+        "field 'Description' can not be filtered in query call");
+  CHECK(Error("SELECT Id FROM Account ORDER BY Description").first.detail ==
+        "field 'Description' can not be sorted in a query call");
+  CHECK(Error("SELECT Id FROM Account WHERE BillingAddress = null").first.error_code == "INVALID_FIELD");
+}
+
+TEST_CASE_FIXTURE(PlannerTest, "literals must match the field type, with Salesforce's wording") {
+  auto [datetime, datetime_position] = Error("SELECT Id FROM Account WHERE CreatedDate > 2024-01-01");
+  CHECK(datetime.detail ==
+        "value of filter criterion for field 'CreatedDate' must be of type dateTime and should not "
+        "be enclosed in quotes");
+  CHECK(datetime_position == "Row:1:Column:44");
+  CHECK(Error("SELECT Id FROM Account WHERE Name = 5").first.detail ==
+        "value of filter criterion for field 'Name' must be of type string and should be enclosed in quotes");
+  CHECK(Error("SELECT Id FROM Account WHERE AnnualRevenue = '5'").first.error_code == "INVALID_FIELD");
+  CHECK(Error("SELECT Id FROM Account WHERE IsDeleted = 'true'").first.error_code == "INVALID_FIELD");
+  CHECK(Error("SELECT Id FROM Contact WHERE Birthdate = 2024-01-01T00:00:00Z").first.error_code ==
+        "INVALID_FIELD");
+  auto [id, id_position] = Error("SELECT Id FROM Account WHERE Id = '001xyz'");
+  CHECK(id.error_code == "INVALID_QUERY_FILTER_OPERATOR");
+  CHECK(id.detail == "invalid ID field: 001xyz");
+  CHECK(Error("SELECT Id FROM Account WHERE AnnualRevenue LIKE '5%'").first.error_code ==
+        "INVALID_QUERY_FILTER_OPERATOR");
+  CHECK(Error("SELECT Id FROM Account WHERE IsDeleted > false").first.error_code ==
+        "INVALID_QUERY_FILTER_OPERATOR");
+}
+
+TEST_CASE_FIXTURE(PlannerTest, "a field selected twice is rejected") {
+  auto [error, position] = Error("SELECT Id, Name, name FROM Account");
+  CHECK(error.detail == "duplicate field selected: Name");
+  CHECK(position == "Row:1:Column:18");
+}
+
+TEST_CASE_FIXTURE(PlannerTest, "15-character Id literals are widened to 18 for exact comparison") {
+  CompiledQuery q = Compile("SELECT Id FROM Account WHERE Id IN ('001D000000IRFma', '001D000000IRFmaIAH')");
+  REQUIRE(q.match_params.size() == 2);
+  CHECK(std::get<std::string>(q.match_params[0]) == "001D000000IRFmaIAH");
+  CHECK(std::get<std::string>(q.match_params[1]) == "001D000000IRFmaIAH");
+}
+
+}  // namespace
+}  // namespace sfsync::emulator

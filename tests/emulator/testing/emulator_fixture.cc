@@ -1,0 +1,86 @@
+#include "tests/emulator/testing/emulator_fixture.h"
+
+#include <doctest/doctest.h>
+
+#include "tests/emulator/time_util.h"
+
+namespace sfsync::emulator::testing {
+
+EmulatorConfig SmallOrgConfig() {
+  EmulatorConfig config;
+  config.port = 0;
+  config.rows = {{"Profile", 4}, {"User", 6},        {"Account", 50},
+                 {"Contact", 80}, {"Opportunity", 40}, {"Lead", 0}};
+  int64_t start;
+  ParseDateTime("2024-05-01T10:00:00Z", &start);
+  config.clock_start_ms = start;
+  config.freeze_clock = true;
+  return config;
+}
+
+RunningEmulator::RunningEmulator(const EmulatorConfig& config) : config_(config) {
+  std::string error;
+  emulator_ = Emulator::Create(config_, &error);
+  REQUIRE_MESSAGE(emulator_ != nullptr, error);
+  server_ = std::make_unique<HttpServer>(emulator_.get(), &emulator_->clock());
+  REQUIRE_MESSAGE(server_->Listen("127.0.0.1", 0, &error), error);
+  emulator_->SetBaseUrl(base_url());
+  server_->Start();
+  client_ = std::make_unique<HttpClient>("127.0.0.1", server_->port());
+}
+
+RunningEmulator::~RunningEmulator() {
+  client_.reset();
+  server_->Stop();
+}
+
+std::string RunningEmulator::FetchToken() {
+  ClientResponse response = client_->Send(
+      "POST", "/services/oauth2/token", {{"Content-Type", "application/x-www-form-urlencoded"}},
+      "grant_type=refresh_token&client_id=" + UrlEncode(config_.client_id) + "&client_secret=" +
+          UrlEncode(config_.client_secret) + "&refresh_token=" + UrlEncode(config_.refresh_token));
+  REQUIRE(response.ok);
+  REQUIRE(response.status == 200);
+  token_ = ParseJson(response.body)["access_token"].get<std::string>();
+  return token_;
+}
+
+ClientResponse RunningEmulator::RestGet(const std::string& target, HttpClient::Headers headers) {
+  if (token_.empty()) FetchToken();
+  headers.emplace_back("Authorization", "Bearer " + token_);
+  return client_->Get(target, headers);
+}
+
+ClientResponse RunningEmulator::Query(const std::string& soql, HttpClient::Headers headers,
+                                      bool all) {
+  return RestGet(std::string("/services/data/v60.0/") + (all ? "queryAll" : "query") +
+                     "?q=" + UrlEncode(soql),
+                 std::move(headers));
+}
+
+ClientResponse RunningEmulator::Admin(const std::string& method, const std::string& path,
+                                      const std::string& body) {
+  return client_->Send(method, path, {{"Content-Type", "application/json"}}, body);
+}
+
+nlohmann::ordered_json ParseJson(const std::string& body) {
+  nlohmann::ordered_json json = nlohmann::ordered_json::parse(body, nullptr, false);
+  REQUIRE_MESSAGE(!json.is_discarded(), "not JSON: " << body.substr(0, 300));
+  return json;
+}
+
+std::vector<nlohmann::ordered_json> AllPages(RunningEmulator& emulator, const ClientResponse& first,
+                                             HttpClient::Headers headers) {
+  std::vector<nlohmann::ordered_json> pages;
+  REQUIRE(first.status == 200);
+  pages.push_back(ParseJson(first.body));
+  while (pages.back().contains("nextRecordsUrl")) {
+    ClientResponse next = emulator.RestGet(pages.back()["nextRecordsUrl"].get<std::string>(), headers);
+    REQUIRE(next.status == 200);
+    pages.push_back(ParseJson(next.body));
+    REQUIRE(pages.size() < 10000);
+  }
+  return pages;
+}
+
+}  // namespace sfsync::emulator::testing

@@ -1,0 +1,61 @@
+// Runs a real emulator in-process on a free port (the same HttpServer and Emulator the binary
+// uses) and talks to it over a socket with the test HTTP client.
+#ifndef SFSYNC_TESTS_EMULATOR_TESTING_EMULATOR_FIXTURE_H_
+#define SFSYNC_TESTS_EMULATOR_TESTING_EMULATOR_FIXTURE_H_
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+
+#include "tests/emulator/api/emulator.h"
+#include "tests/emulator/config.h"
+#include "tests/emulator/net/http_server.h"
+#include "tests/emulator/testing/http_client.h"
+
+namespace sfsync::emulator::testing {
+
+// A small org with a fixed clock start, so tests are deterministic.
+EmulatorConfig SmallOrgConfig();
+
+class RunningEmulator {
+ public:
+  explicit RunningEmulator(const EmulatorConfig& config = SmallOrgConfig());
+  ~RunningEmulator();
+
+  int port() const { return server_->port(); }
+  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port()); }
+  HttpClient& client() { return *client_; }
+  Emulator& emulator() { return *emulator_; }
+
+  // A refresh-token grant with the configured credentials; returns the access token.
+  std::string FetchToken();
+  // GET with `Authorization: Bearer {token}` (fetching a token on first use).
+  ClientResponse RestGet(const std::string& target, HttpClient::Headers headers = {});
+  // GET /services/data/v60.0/query?q=... (or queryAll).
+  ClientResponse Query(const std::string& soql, HttpClient::Headers headers = {},
+                       bool all = false);
+  // Admin calls with a JSON body.
+  ClientResponse Admin(const std::string& method, const std::string& path,
+                       const std::string& body = "");
+  std::string token() const { return token_; }
+  void ResetToken() { token_.clear(); }
+
+ private:
+  EmulatorConfig config_;
+  std::unique_ptr<Emulator> emulator_;
+  std::unique_ptr<HttpServer> server_;
+  std::unique_ptr<HttpClient> client_;
+  std::string token_;
+};
+
+// Parses a response body, failing the current test when it is not JSON.
+nlohmann::ordered_json ParseJson(const std::string& body);
+
+// Follows nextRecordsUrl from `first` to the end; returns every page.
+std::vector<nlohmann::ordered_json> AllPages(RunningEmulator& emulator, const ClientResponse& first,
+                                             HttpClient::Headers headers = {});
+
+}  // namespace sfsync::emulator::testing
+
+#endif  // SFSYNC_TESTS_EMULATOR_TESTING_EMULATOR_FIXTURE_H_
