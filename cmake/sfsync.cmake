@@ -18,6 +18,15 @@ endfunction()
 # entry per TEST_CASE.
 function(sfsync_test name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
+  # doctest_discover_tests turns each TEST_CASE name into a CMake list element: a ';' in a name
+  # splits it into filters that match nothing, and that ctest entry then "passes" without running.
+  foreach(source ${ARG_SOURCES})
+    file(READ ${CMAKE_CURRENT_SOURCE_DIR}/${source} text)
+    string(REGEX MATCH "TEST_CASE\\(\"[^\"]*;[^\"]*\"" bad "${text}")
+    if(bad)
+      message(FATAL_ERROR "${source}: a test name must not contain ';' (ctest would skip it): ${bad}")
+    endif()
+  endforeach()
   add_executable(${name} ${ARG_SOURCES})
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
   target_link_libraries(${name} PRIVATE sfsync_test_main ${ARG_DEPS})

@@ -64,7 +64,7 @@ TransportOptions Fast() {
   return options;
 }
 
-TEST_CASE("request headers and body reach the server; response status, headers and body come back") {
+TEST_CASE("request headers and body reach the server, response status, headers and body come back") {
   LoopbackServer server([](const ServerRequest&) {
     return ServerReply{RawResponse(201, {{"Content-Type", "application/json;charset=UTF-8"},
                                          {"Sforce-Limit-Info", "api-usage=18/15000"},
@@ -243,7 +243,7 @@ TEST_CASE("https with an untrusted certificate fails verification: FailedPrecond
   CHECK(server.requests().empty());
 }
 
-TEST_CASE("ca_file adds a trust anchor; the host name must still match the certificate") {
+TEST_CASE("ca_file adds a trust anchor, the host name must still match the certificate") {
   TlsIdentity identity = MakeSelfSignedIdentity("localhost");
   const std::string ca_file = WriteTempFile(identity.cert_pem);
   LoopbackServer server(Ok, std::make_unique<TlsIdentity>(identity));

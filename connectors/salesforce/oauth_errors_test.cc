@@ -95,7 +95,7 @@ TEST_CASE("OAuth error keys are read in any order, and from form-encoded bodies"
   CHECK(form.reason() == "auth.grant_expired");
 }
 
-TEST_CASE("an unreachable or failing token endpoint is retriable; a wrong login_url is not") {
+TEST_CASE("an unreachable or failing token endpoint is retriable, a wrong login_url is not") {
   Status busy = OAuthErrorStatus(503, "<html><body><h1>Service Unavailable</h1></body></html>", "refresh_token");
   CHECK(busy.code() == StatusCode::kUnavailable);
   CHECK(busy.message() == "token endpoint answered HTTP 503 Service Unavailable: Service Unavailable");

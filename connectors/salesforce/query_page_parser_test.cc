@@ -50,7 +50,7 @@ TEST_CASE("first page of a paged query: values, nulls, totalSize and the next lo
   CHECK(rows.at(4, 4) == Text("Austin"));
 }
 
-TEST_CASE("a null parent relationship gives null for its paths; a present one its value") {
+TEST_CASE("a null parent relationship gives null for its paths, a present one its value") {
   ParsedPage page = MustParse({"Id", "FirstName", "IsActive", "Profile.Name", "ProfileId"},
                               ReadFixture("query_relationship_null_and_nested.json"));
   CHECK(page.done);
@@ -81,7 +81,7 @@ TEST_CASE("several parent objects per record, each with its own attributes") {
   CHECK(rows.at(1, 2) == Text("Avi Green"));
 }
 
-TEST_CASE("currency amounts written as integers stay integers; dates stay text") {
+TEST_CASE("currency amounts written as integers stay integers, dates stay text") {
   ParsedPage page = MustParse({"Name", "Amount", "CloseDate", "StageName"}, ReadFixture("query_opportunities_numbers.json"));
   const RowBatch& rows = page.rows;
   REQUIRE(rows.rows() == 31);
@@ -93,7 +93,7 @@ TEST_CASE("currency amounts written as integers stay integers; dates stay text")
   CHECK(rows.at(30, 1) == Cell::Int(35000));
 }
 
-TEST_CASE("embedded newlines in a street survive; empty address parts are null") {
+TEST_CASE("embedded newlines in a street survive, empty address parts are null") {
   ParsedPage page = MustParse({"MailingStreet", "MailingCity", "LastName"}, ReadFixture("query_contacts_multiline_street.json"));
   const RowBatch& rows = page.rows;
   REQUIRE(rows.rows() == 8);
@@ -151,7 +151,7 @@ TEST_CASE("every way Salesforce writes a number is accepted") {
   CHECK(rows.at(6, 0) == Cell::Int(0));
 }
 
-TEST_CASE("compound values selected directly come back as raw JSON; nested paths two levels deep") {
+TEST_CASE("compound values selected directly come back as raw JSON, nested paths two levels deep") {
   ParsedPage page = MustParse(
       {"BillingAddress", "Tags", "Owner.Profile.Name", "Owner.Name", "Name"},
       R"({"records":[)"

@@ -57,7 +57,7 @@ TEST_CASE("a session timeout of zero never renews proactively") {
   CHECK(cache.Current()->access_token == "token-1");
 }
 
-TEST_CASE("Renew replaces only the rejected token; a stale rejection gets the newer session") {
+TEST_CASE("Renew replaces only the rejected token, a stale rejection gets the newer session") {
   ManualClock clock(kStart);
   std::atomic<int> grants{0};
   SessionCache cache(CountingGrant{&clock, &grants}, &clock, 7200);

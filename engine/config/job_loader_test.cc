@@ -76,7 +76,7 @@ TEST_CASE("a minimal job gets every default, absolute paths and an Id field") {
   CHECK(o.api == "rest");
 }
 
-TEST_CASE("state_dir defaults to XDG_STATE_HOME, then HOME; without either it must be set") {
+TEST_CASE("state_dir defaults to XDG_STATE_HOME, then HOME, without either it must be set") {
   StatusOr<Job> xdg = ParseJob(kMinimalJob, "j.yaml", "/jobs", FakeEnv({{"XDG_STATE_HOME", "/state"}, {"HOME", "/h"}}));
   REQUIRE(xdg.ok());
   CHECK(xdg->state_dir == "/state/sfsync");

@@ -47,7 +47,7 @@ Resolved Resolve(std::string_view yaml, const EnvLookup& env, const std::string&
   return r;
 }
 
-TEST_CASE("${VAR} expands whole, embedded and several times; $$ is a literal $") {
+TEST_CASE("${VAR} expands whole, embedded and several times, $$ is a literal $") {
   EnvLookup env = FakeEnv({{"HOST", "acme"}, {"N", "7"}, {"EMPTY", ""}});
   CHECK(ExpandVariables("${HOST}", env).value == "acme");
   CHECK(ExpandVariables("https://${HOST}.my.salesforce.com", env).value == "https://acme.my.salesforce.com");
@@ -57,7 +57,7 @@ TEST_CASE("${VAR} expands whole, embedded and several times; $$ is a literal $")
   CHECK(ExpandVariables("[${EMPTY}]", env).value == "[]");
 }
 
-TEST_CASE("missing variables are all named; malformed references are explained") {
+TEST_CASE("missing variables are all named, malformed references are explained") {
   EnvLookup env = FakeEnv({{"A", "1"}});
   Expansion missing = ExpandVariables("x ${A} ${B} ${C} ${B}", env);
   CHECK(missing.missing == std::vector<std::string>{"B", "C"});
@@ -69,7 +69,7 @@ TEST_CASE("missing variables are all named; malformed references are explained")
   CHECK(ExpandVariables("${A:-x}", env).syntax_error.find("not a valid variable reference") != std::string::npos);
 }
 
-TEST_CASE("references in every string of the document are expanded; other values are untouched") {
+TEST_CASE("references in every string of the document are expanded, other values are untouched") {
   Resolved r = Resolve("name: ${N}\nobjects:\n  - where: \"Owner = '${O}'\"\n    batch_size: 500\n",
                        FakeEnv({{"N", "nightly"}, {"O", "005xx"}}));
   REQUIRE_MESSAGE(r.errors.empty(), r.errors);

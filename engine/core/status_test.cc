@@ -26,7 +26,7 @@ TEST_CASE("StatusOr carries a value or the first error") {
   CHECK(r.status().message() == "odd");
 }
 
-TEST_CASE("Status text names code, message and reason; Annotate keeps code and reason") {
+TEST_CASE("Status text names code, message and reason, Annotate keeps code and reason") {
   Status s(StatusCode::kInvalidArgument, "no such column", "INVALID_FIELD");
   CHECK(s.ToString() == "INVALID_ARGUMENT: no such column [INVALID_FIELD]");
   Status a = s.Annotate("Account");

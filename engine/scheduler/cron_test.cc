@@ -52,7 +52,7 @@ TEST_CASE("shortcuts expand to their 5-field forms") {
   CHECK(Next("@yearly", "2024-05-01T00:00:00Z") == "2025-01-01T00:00:00.000Z");
 }
 
-TEST_CASE("month and weekday names, any case, also in ranges; 7 is Sunday") {
+TEST_CASE("month and weekday names, any case, also in ranges, 7 is Sunday") {
   // Friday 2024-03-29 after 08:30: the next weekday in January-March is Wednesday 2025-01-01.
   CHECK(Next("30 8 * jan-MAR Mon-fri", "2024-03-29T09:00:00Z") == "2025-01-01T08:30:00.000Z");
   CHECK(Next("0 12 * * 7", "2024-05-01T00:00:00Z") == "2024-05-05T12:00:00.000Z");

@@ -7,7 +7,7 @@ namespace {
 
 using store::ColumnType;
 
-TEST_CASE("every Salesforce field type maps to a column type; unknown types are text") {
+TEST_CASE("every Salesforce field type maps to a column type, unknown types are text") {
   CHECK(ColumnTypeFor("id") == ColumnType::kText);
   CHECK(ColumnTypeFor("boolean") == ColumnType::kBoolean);
   CHECK(ColumnTypeFor("int") == ColumnType::kInteger);
@@ -23,7 +23,7 @@ TEST_CASE("every Salesforce field type maps to a column type; unknown types are 
   CHECK(ColumnTypeFor("somethingNew") == ColumnType::kText);
 }
 
-TEST_CASE("compound fields are not stored; base64 only when asked") {
+TEST_CASE("compound fields are not stored, base64 only when asked") {
   CHECK_FALSE(IsStoredType("address", false));
   CHECK_FALSE(IsStoredType("location", true));
   CHECK_FALSE(IsStoredType("base64", false));

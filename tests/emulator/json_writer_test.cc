@@ -17,7 +17,7 @@ std::string Number(double value, NumberStyle style) {
   return out;
 }
 
-TEST_CASE("strings escape quotes, backslashes and control characters; UTF-8 passes through") {
+TEST_CASE("strings escape quotes, backslashes and control characters, UTF-8 passes through") {
   CHECK(Quoted("plain") == "\"plain\"");
   CHECK(Quoted("Widgets \"R\" Us") == "\"Widgets \\\"R\\\" Us\"");
   CHECK(Quoted("C:\\contracts") == "\"C:\\\\contracts\"");
@@ -26,7 +26,7 @@ TEST_CASE("strings escape quotes, backslashes and control characters; UTF-8 pass
   CHECK(Quoted("Müller 東京 ’") == "\"Müller 東京 ’\"");
 }
 
-TEST_CASE("doubles always carry a decimal point; the Java style switches to E-notation") {
+TEST_CASE("doubles always carry a decimal point, the Java style switches to E-notation") {
   CHECK(Number(15000, NumberStyle::kDecimal) == "15000.0");
   CHECK(Number(139000000, NumberStyle::kDecimal) == "139000000.0");
   CHECK(Number(12500.75, NumberStyle::kDecimal) == "12500.75");

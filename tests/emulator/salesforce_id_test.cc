@@ -16,7 +16,7 @@ TEST_CASE("real Salesforce Ids from the fixtures validate, with their case-safe 
   }
 }
 
-TEST_CASE("15-character Ids gain the suffix; 18-character suffixes compare case-insensitively") {
+TEST_CASE("15-character Ids gain the suffix, 18-character suffixes compare case-insensitively") {
   CHECK(NormalizeId("001D000000IRFma") == std::optional<std::string>("001D000000IRFmaIAH"));
   CHECK(NormalizeId("001D000000IRFmaiah") == std::optional<std::string>("001D000000IRFmaIAH"));
 }

@@ -27,7 +27,7 @@ TEST_CASE("health") {
   CHECK(r.body == R"({"ok":true})");
 }
 
-TEST_CASE("POST records fills Id, audit fields and defaults; body timestamps win") {
+TEST_CASE("POST records fills Id, audit fields and defaults, body timestamps win") {
   RunningEmulator e;
   ClientResponse r = e.Admin("POST", "/__emulator/records/Account", R"([
       {"Name":"Fresh"},

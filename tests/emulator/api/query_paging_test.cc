@@ -62,7 +62,7 @@ TEST_CASE("paging at batch sizes 200, 1000 and 2000 serves every row exactly onc
   }
 }
 
-TEST_CASE("batch sizes are clamped to 200..2000; --max-page-size caps pages further") {
+TEST_CASE("batch sizes are clamped to 200..2000, --max-page-size caps pages further") {
   RunningEmulator e(Accounts(2500));
   auto first_page_size = [&](const std::string& batch) {
     ClientResponse r = e.Query("SELECT Id FROM Account", {{"Sforce-Query-Options", "batchSize=" + batch}});
@@ -81,7 +81,7 @@ TEST_CASE("batch sizes are clamped to 200..2000; --max-page-size caps pages furt
   CHECK(Ids(pages).size() == 1000);
 }
 
-TEST_CASE("a result that fits one page has no cursor; LIMIT fixes totalSize") {
+TEST_CASE("a result that fits one page has no cursor, LIMIT fixes totalSize") {
   RunningEmulator e(Accounts(3000));
   ordered_json page = ParseJson(e.Query("SELECT Id FROM Account ORDER BY Id DESC LIMIT 7").body);
   CHECK(page["totalSize"] == 7);
@@ -92,7 +92,7 @@ TEST_CASE("a result that fits one page has no cursor; LIMIT fixes totalSize") {
   CHECK(std::is_sorted(ids.rbegin(), ids.rend()));
 }
 
-TEST_CASE("queryAll shows soft-deleted rows, query hides them; continuation still uses /query/") {
+TEST_CASE("queryAll shows soft-deleted rows, query hides them, continuation still uses /query/") {
   RunningEmulator e(Accounts(2100));
   std::vector<std::string> ids = Ids(AllPages(e, e.Query("SELECT Id FROM Account ORDER BY Id")));
   REQUIRE(ids.size() == 2100);
@@ -117,7 +117,7 @@ TEST_CASE("queryAll shows soft-deleted rows, query hides them; continuation stil
   CHECK(ParseJson(e.Query("SELECT Id FROM Account WHERE IsDeleted = true").body)["totalSize"] == 0);
 }
 
-TEST_CASE("the cursor fixes rows and order at query time; later pages show values as of page time") {
+TEST_CASE("the cursor fixes rows and order at query time, later pages show values as of page time") {
   RunningEmulator e(Accounts(600));
   testing::HttpClient::Headers batch = {{"Sforce-Query-Options", "batchSize=200"}};
   ordered_json first = ParseJson(e.Query("SELECT Id, Name FROM Account ORDER BY Id", batch).body);
@@ -185,7 +185,7 @@ TEST_CASE("queryMore keeps the cursor's batch size unless the request names one"
   CHECK(std::string(bigger["nextRecordsUrl"]).ends_with("-800"));
 }
 
-TEST_CASE("query counts query_requests; pages after the first count query_more_requests") {
+TEST_CASE("query counts query_requests, pages after the first count query_more_requests") {
   RunningEmulator e(Accounts(2500));
   AllPages(e, e.Query("SELECT Id FROM Account", {{"Sforce-Query-Options", "batchSize=1000"}}),
            {{"Sforce-Query-Options", "batchSize=1000"}});

@@ -109,7 +109,7 @@ TEST_CASE("If-Modified-Since at or after the schema's last change answers 304 No
   }
 }
 
-TEST_CASE("unknown objects, versions and paths are 404 NOT_FOUND; wrong methods 405") {
+TEST_CASE("unknown objects, versions and paths are 404 NOT_FOUND, wrong methods 405") {
   RunningEmulator e;
   std::string not_found = R"([{"message":"The requested resource does not exist","errorCode":"NOT_FOUND"}])";
   for (const char* path : {"/services/data/v60.0/sobjects/Widget__c/describe",
@@ -150,7 +150,7 @@ TEST_CASE("each SOQL error code comes back as a 400 array with its Row:Column") 
   CHECK(ParseJson(e.RestGet("/services/data/v60.0/query?q=").body)[0]["errorCode"] == "MALFORMED_QUERY");
 }
 
-TEST_CASE("Sforce-Limit-Info counts every authenticated call; a spent quota is 403") {
+TEST_CASE("Sforce-Limit-Info counts every authenticated call, a spent quota is 403") {
   EmulatorConfig config = SmallOrgConfig();
   config.api_quota = 3;
   RunningEmulator e(config);
@@ -169,7 +169,7 @@ TEST_CASE("Sforce-Limit-Info counts every authenticated call; a spent quota is 4
   CHECK(ParseJson(e.Admin("GET", "/__emulator/stats").body)["api_calls"] == 3);
 }
 
-TEST_CASE("gzip bodies for clients that accept them; identical content once decoded") {
+TEST_CASE("gzip bodies for clients that accept them, identical content once decoded") {
   RunningEmulator e;
   ClientResponse plain = e.Query("SELECT Id, Name, Description FROM Account");
   ClientResponse gzipped = e.Query("SELECT Id, Name, Description FROM Account", {{"Accept-Encoding", "gzip, deflate"}});
@@ -181,7 +181,7 @@ TEST_CASE("gzip bodies for clients that accept them; identical content once deco
   CHECK_FALSE(e.Query("SELECT Id FROM Account", {{"Accept-Encoding", "gzip;q=0"}}).headers.Has("Content-Encoding"));
 }
 
-TEST_CASE("keep-alive: many requests share one connection; Connection: close ends it") {
+TEST_CASE("keep-alive: many requests share one connection, Connection: close ends it") {
   RunningEmulator e;
   for (int i = 0; i < 20; ++i) REQUIRE(e.Query("SELECT Id FROM Account LIMIT 1").status == 200);
   CHECK(e.client().connections_opened() == 1);
@@ -209,7 +209,7 @@ TEST_CASE("several clients are served concurrently") {
   CHECK(ok == 100);
 }
 
-TEST_CASE("HEAD answers GET's headers without a body; the connection stays usable") {
+TEST_CASE("HEAD answers GET's headers without a body, the connection stays usable") {
   RunningEmulator e;
   ClientResponse get = e.client().Get("/services/data");
   ClientResponse head = e.client().Send("HEAD", "/services/data");

@@ -26,7 +26,7 @@ EmulatorConfig Seeded(uint64_t seed) {
   return config;
 }
 
-TEST_CASE("the same seed and sizes give the same org; another seed another one") {
+TEST_CASE("the same seed and sizes give the same org, another seed another one") {
   RunningEmulator a(Seeded(7)), b(Seeded(7)), c(Seeded(8));
   for (const char* object : {"Profile", "User", "Account", "Contact", "Opportunity", "Lead"}) {
     CAPTURE(object);
