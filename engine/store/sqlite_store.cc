@@ -25,15 +25,16 @@ namespace sfsync::store {
 namespace {
 
 constexpr const char* kReadState =
-    "SELECT cursor_field, watermark_ts, watermark_id, load_in_progress, load_after_id, load_since "
-    "FROM _sfsync_state WHERE object = ?1";
+    "SELECT cursor_field, watermark_ts, watermark_id, load_in_progress, load_after_id, load_since, "
+    "deletes_checked_until FROM _sfsync_state WHERE object = ?1";
 
 constexpr const char* kWriteState =
     "INSERT INTO _sfsync_state (object, cursor_field, watermark_ts, watermark_id, load_in_progress, load_after_id, "
-    "load_since, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+    "load_since, deletes_checked_until, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
     "ON CONFLICT (object) DO UPDATE SET cursor_field = excluded.cursor_field, watermark_ts = excluded.watermark_ts, "
     "watermark_id = excluded.watermark_id, load_in_progress = excluded.load_in_progress, "
-    "load_after_id = excluded.load_after_id, load_since = excluded.load_since, updated_at = excluded.updated_at";
+    "load_after_id = excluded.load_after_id, load_since = excluded.load_since, "
+    "deletes_checked_until = excluded.deletes_checked_until, updated_at = excluded.updated_at";
 
 std::string FormatWatermark(const Watermark& w) { return w.empty() ? "(none)" : w.ts + "|" + w.id; }
 
@@ -168,6 +169,7 @@ StatusOr<SyncState> SqliteStore::ReadState(const std::string& object) {
     state.load_in_progress = stmt->ColumnInt(3) != 0;
     state.load_after_id = stmt->ColumnText(4);
     state.load_since = stmt->ColumnText(5);
+    state.deletes_checked_until = stmt->ColumnText(6);
     stmt->Reset();
   }
   return state;
@@ -183,7 +185,8 @@ Status SqliteStore::WriteState(const std::string& object, const SyncState& state
   stmt->BindInt(5, state.load_in_progress ? 1 : 0);
   stmt->BindText(6, state.load_after_id);
   stmt->BindText(7, state.load_since);
-  stmt->BindText(8, now);
+  stmt->BindText(8, state.deletes_checked_until);
+  stmt->BindText(9, now);
   return stmt->Run();
 }
 
@@ -206,6 +209,7 @@ Status SqliteStore::WritePage(const TableSpec& spec, const std::vector<const Col
                               const SyncState& state) {
   Transaction txn(&db_);
   SFSYNC_RETURN_IF_ERROR(txn.status());
+  // The check comes first so a refused page writes nothing; the state write comes last.
   SFSYNC_ASSIGN_OR_RETURN(SyncState stored, ReadState(spec.object));
   if (state.watermark < stored.watermark) {
     return FailedPreconditionError(fmt::format("watermark of {} would move backwards: stored {}, page {}", spec.object,
@@ -235,6 +239,59 @@ Status SqliteStore::WritePage(const TableSpec& spec, const std::vector<const Col
   return txn.Commit();
 }
 
+Status SqliteStore::MarkDeleted(const TableSpec& spec, const std::vector<std::string>& ids, const SyncState& state) {
+  if (!sticky_.ok()) return sticky_;
+  const ColumnSpec* is_deleted = nullptr;
+  for (const ColumnSpec& c : spec.columns) {
+    if (c.source == "IsDeleted") is_deleted = &c;
+  }
+  if (is_deleted == nullptr) return InvalidArgumentError(fmt::format("table {} has no IsDeleted column", spec.table));
+  return Remember([&]() -> Status {
+    Transaction txn(&db_);
+    SFSYNC_RETURN_IF_ERROR(txn.status());
+    SFSYNC_ASSIGN_OR_RETURN(SyncState stored, ReadState(spec.object));
+    if (state.watermark < stored.watermark) {
+      return FailedPreconditionError(fmt::format("watermark of {} would move backwards: stored {}, new {}", spec.object,
+                                                 FormatWatermark(stored.watermark), FormatWatermark(state.watermark)));
+    }
+    SFSYNC_ASSIGN_OR_RETURN(Statement * mark, Cached(fmt::format("UPDATE {} SET {} = 1 WHERE \"Id\" = ?1",
+                                                                 QuoteIdentifier(spec.table),
+                                                                 QuoteIdentifier(is_deleted->name))));
+    for (const std::string& id : ids) {
+      mark->BindText(1, id);
+      SFSYNC_RETURN_IF_ERROR(mark->Run());
+    }
+    SFSYNC_RETURN_IF_ERROR(WriteState(spec.object, state));
+    return txn.Commit();
+  }());
+}
+
+Status SqliteStore::SaveDescribe(const std::string& object, const CachedDescribe& describe) {
+  if (!sticky_.ok()) return sticky_;
+  SFSYNC_ASSIGN_OR_RETURN(
+      Statement * stmt,
+      Cached("INSERT INTO _sfsync_describes (object, last_modified_millis, body, fetched_at) VALUES (?1, ?2, ?3, ?4) "
+             "ON CONFLICT (object) DO UPDATE SET last_modified_millis = excluded.last_modified_millis, "
+             "body = excluded.body, fetched_at = excluded.fetched_at"));
+  stmt->BindText(1, object);
+  stmt->BindInt(2, describe.last_modified_millis);
+  stmt->BindText(3, describe.body);
+  const std::string now = Now();
+  stmt->BindText(4, now);
+  return Remember(stmt->Run());
+}
+
+StatusOr<CachedDescribe> SqliteStore::LoadDescribe(const std::string& object) {
+  SFSYNC_ASSIGN_OR_RETURN(Statement * stmt,
+                          Cached("SELECT last_modified_millis, body FROM _sfsync_describes WHERE object = ?1"));
+  stmt->BindText(1, object);
+  SFSYNC_ASSIGN_OR_RETURN(bool row, stmt->Step());
+  if (!row) return NotFoundError(fmt::format("no cached describe of {}", object));
+  CachedDescribe cached{stmt->ColumnInt(0), stmt->ColumnText(1)};
+  stmt->Reset();
+  return cached;
+}
+
 StatusOr<bool> SqliteStore::TableExists(const std::string& table) {
   SFSYNC_ASSIGN_OR_RETURN(
       Statement * stmt, Cached("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE"));
@@ -245,6 +302,18 @@ StatusOr<bool> SqliteStore::TableExists(const std::string& table) {
   return exists;
 }
 
+Status SqliteStore::CheckColumnExists(const std::string& table, const std::string& column) {
+  SFSYNC_ASSIGN_OR_RETURN(Statement * has_column,
+                          Cached("SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2 COLLATE NOCASE"));
+  has_column->BindText(1, table);
+  has_column->BindText(2, column);
+  SFSYNC_ASSIGN_OR_RETURN(bool row, has_column->Step());
+  const bool found = row && has_column->ColumnInt(0) > 0;
+  has_column->Reset();
+  if (!found) return NotFoundError(fmt::format("table {} has no column {}", table, column));
+  return Status::Ok();
+}
+
 StatusOr<std::vector<std::string>> SqliteStore::ListIds(const std::string& table, const std::string& column,
                                                         const std::string& lo, const std::string& hi) {
   SFSYNC_ASSIGN_OR_RETURN(bool exists, TableExists(table));
@@ -252,14 +321,7 @@ StatusOr<std::vector<std::string>> SqliteStore::ListIds(const std::string& table
   std::string sql = "SELECT \"Id\" FROM " + QuoteIdentifier(table);
   std::vector<const std::string*> bounds;
   if (!column.empty()) {
-    SFSYNC_ASSIGN_OR_RETURN(Statement * has_column,
-                            Cached("SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2 COLLATE NOCASE"));
-    has_column->BindText(1, table);
-    has_column->BindText(2, column);
-    SFSYNC_ASSIGN_OR_RETURN(bool row, has_column->Step());
-    const bool found = row && has_column->ColumnInt(0) > 0;
-    has_column->Reset();
-    if (!found) return NotFoundError(fmt::format("table {} has no column {}", table, column));
+    SFSYNC_RETURN_IF_ERROR(CheckColumnExists(table, column));
     std::vector<std::string> conditions;
     if (!lo.empty()) {
       bounds.push_back(&lo);
@@ -281,6 +343,26 @@ StatusOr<std::vector<std::string>> SqliteStore::ListIds(const std::string& table
     ids.push_back(stmt.ColumnText(0));
   }
   return ids;
+}
+
+StatusOr<std::vector<std::pair<std::string, int64_t>>> SqliteStore::CountByMonth(const std::string& table,
+                                                                                  const std::string& column) {
+  SFSYNC_ASSIGN_OR_RETURN(bool exists, TableExists(table));
+  if (!exists) return NotFoundError(fmt::format("no table {}", table));
+  // (SQLite would read an unknown "column" as a string literal, so check it exists first.)
+  SFSYNC_RETURN_IF_ERROR(CheckColumnExists(table, column));
+  // substr of the storage datetime form (2024-05-01T...Z) is its UTC month; SOQL's CALENDAR_MONTH()
+  // groups in UTC too.
+  SFSYNC_ASSIGN_OR_RETURN(Statement stmt, db_.Prepare(fmt::format(
+      "SELECT coalesce(substr({0}, 1, 7), ''), count(*) FROM {1} GROUP BY 1 ORDER BY 1", QuoteIdentifier(column),
+      QuoteIdentifier(table))));
+  std::vector<std::pair<std::string, int64_t>> counts;
+  while (true) {
+    SFSYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    counts.emplace_back(stmt.ColumnText(0), stmt.ColumnInt(1));
+  }
+  return counts;
 }
 
 StatusOr<int64_t> SqliteStore::CountRows(const std::string& table) {

@@ -22,11 +22,14 @@ class SqliteStore final : public Store {
  public:
   SqliteStore(Db db, Clock* clock) : db_(std::move(db)), clock_(clock) {}
 
-  StatusOr<std::vector<SchemaChange>> EnsureTable(const TableSpec& spec) override;
+  StatusOr<std::vector<SchemaChange>> EnsureTable(const TableSpec& spec, const SyncState* state_on_backfill) override;
   StatusOr<SyncState> LoadState(const std::string& object) override;
   Status ApplyPage(const TableSpec& spec, const RowBatch& rows, const std::vector<std::string>& delete_ids,
                    const SyncState& state) override;
   Status SaveState(const std::string& object, const SyncState& state) override;
+  Status MarkDeleted(const TableSpec& spec, const std::vector<std::string>& ids, const SyncState& state) override;
+  Status SaveDescribe(const std::string& object, const CachedDescribe& describe) override;
+  StatusOr<CachedDescribe> LoadDescribe(const std::string& object) override;
 
   StatusOr<int64_t> BeginRun(const std::string& job, int64_t started_millis) override;
   Status RecordObjectRun(int64_t run_id, const ObjectRunStats& stats) override;
@@ -37,6 +40,8 @@ class SqliteStore final : public Store {
   StatusOr<std::vector<std::string>> ListIds(const std::string& table, const std::string& column, const std::string& lo,
                                              const std::string& hi) override;
   StatusOr<int64_t> CountRows(const std::string& table) override;
+  StatusOr<std::vector<std::pair<std::string, int64_t>>> CountByMonth(const std::string& table,
+                                                                      const std::string& column) override;
 
  private:
   // The first storage error (reason "store") becomes sticky; returns `status` unchanged.
@@ -55,6 +60,9 @@ class SqliteStore final : public Store {
   StatusOr<SyncState> ReadState(const std::string& object);
   Status WriteState(const std::string& object, const SyncState& state);
   StatusOr<bool> TableExists(const std::string& table);
+  // kNotFound unless `table` has `column` (any case).
+  Status CheckColumnExists(const std::string& table, const std::string& column);
+
   std::string Now();
 
   Db db_;

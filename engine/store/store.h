@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/core/row.h"
@@ -59,6 +60,10 @@ struct SchemaChange {
   std::string detail;       // e.g. "TEXT -> REAL; old values kept in Amount__v1"
 };
 
+// True when `changes` include one that leaves existing rows without values for a column (added,
+// retyped or restored columns): the object's rows must be read again to fill it.
+bool NeedsBackfill(const std::vector<SchemaChange>& changes);
+
 // (ts, id) ordered lexicographically; ts is in the storage datetime form, which sorts in time order.
 struct Watermark {
   std::string ts;
@@ -78,6 +83,16 @@ struct SyncState {
   bool load_in_progress = false;
   std::string load_after_id;
   std::string load_since;
+  // getDeleted (protocol §5.3) has been applied up to this instant (its latestDateCovered, storage
+  // form); empty until the first check.
+  std::string deletes_checked_until;
+};
+
+// The last describe body of an object, so a run can describe with If-Modified-Since and reuse it
+// on 304 (protocol §4.3).
+struct CachedDescribe {
+  int64_t last_modified_millis = 0;  // the response's Last-Modified; 0 if it had none
+  std::string body;                  // the describe JSON as received
 };
 
 struct ObjectRunStats {
@@ -119,7 +134,13 @@ class Store {
   // Errors: kInvalidArgument for a bad spec (no Id, duplicate names or sources, reserved table name);
   // kFailedPrecondition if the table exists but was not created by sfsync, or was altered behind
   // its back (a catalogued column is missing).
-  virtual StatusOr<std::vector<SchemaChange>> EnsureTable(const TableSpec& spec) = 0;
+  //
+  // `state_on_backfill`, when given, is stored as spec.object's sync state in the same transaction
+  // if any change needs a backfill (kAddColumn, kRetypeColumn, kRestoreColumn): the caller's intent
+  // to re-read the object commits with the schema change, so a crash between the two cannot leave a
+  // new column empty for good.
+  virtual StatusOr<std::vector<SchemaChange>> EnsureTable(const TableSpec& spec,
+                                                          const SyncState* state_on_backfill = nullptr) = 0;
 
   // The object's sync state; a default SyncState when the object was never synced.
   virtual StatusOr<SyncState> LoadState(const std::string& object) = 0;
@@ -147,6 +168,18 @@ class Store {
   // Replaces the object's sync state on its own (e.g. to start a full resync); no monotonicity check.
   virtual Status SaveState(const std::string& object, const SyncState& state) = 0;
 
+  // In one transaction: sets the column whose source is "IsDeleted" to 1 on the stored rows whose Id
+  // is in `ids` (Ids not stored are ignored: a row is never created by this), and stores `state`.
+  // For rows deleted on the server that can no longer be read (hard-deleted or purged), under
+  // `deletes: soft`. kInvalidArgument if the spec has no IsDeleted column. Same watermark check and
+  // sticky error as ApplyPage.
+  virtual Status MarkDeleted(const TableSpec& spec, const std::vector<std::string>& ids, const SyncState& state) = 0;
+
+  // The describe cache (_sfsync_describes).
+  virtual Status SaveDescribe(const std::string& object, const CachedDescribe& describe) = 0;
+  // kNotFound when nothing is cached for `object`.
+  virtual StatusOr<CachedDescribe> LoadDescribe(const std::string& object) = 0;
+
   // Run history (_sfsync_runs, _sfsync_run_objects).
   // BeginRun inserts a RUNNING run and returns its id (ids are never reused). Runs of the same job
   // still RUNNING were cut short (the process died; the scheduler's run lock allows one run of a job
@@ -169,6 +202,10 @@ class Store {
                                                      const std::string& lo = {}, const std::string& hi = {}) = 0;
   // kNotFound if the table does not exist.
   virtual StatusOr<int64_t> CountRows(const std::string& table) = 0;
+  // Row counts of `table` grouped by the month ("2024-05") of datetime `column` (storage form), for
+  // audits; rows whose column is NULL are counted under "". kNotFound for a missing table/column.
+  virtual StatusOr<std::vector<std::pair<std::string, int64_t>>> CountByMonth(const std::string& table,
+                                                                              const std::string& column) = 0;
 };
 
 struct SqliteStoreOptions {

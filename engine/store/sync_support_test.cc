@@ -1,0 +1,106 @@
+// The store features the sync's deletes, audits and schema changes lean on: MarkDeleted, the
+// describe cache, the reload intent committed with a schema change, month buckets, and the
+// deletes_checked_until part of the sync state.
+#include <doctest/doctest.h>
+
+#include "engine/store/store.h"
+#include "engine/store/store_test_util.h"
+
+namespace sfsync::store {
+namespace {
+
+using testing::Batch;
+using testing::Col;
+using testing::MustOpen;
+using testing::QueryText;
+using testing::StateAt;
+using testing::TempDir;
+
+TableSpec Spec(bool with_is_deleted = true) {
+  TableSpec spec{"Account", "Account",
+                 {Col("Id", ColumnType::kText, "id"), Col("Name", ColumnType::kText),
+                  Col("CreatedDate", ColumnType::kDateTime, "datetime")}};
+  if (with_is_deleted) spec.columns.push_back(Col("IsDeleted", ColumnType::kBoolean, "boolean"));
+  return spec;
+}
+
+RowBatch ThreeRows() {
+  return Batch({"Id", "Name", "CreatedDate", "IsDeleted"},
+               {{Cell::Text("001A"), Cell::Text("a"), Cell::Text("2024-01-31T23:59:59.000+0000"), Cell::Bool(false)},
+                {Cell::Text("001B"), Cell::Text("b"), Cell::Text("2024-02-01T00:00:00.000+0000"), Cell::Bool(false)},
+                {Cell::Text("001C"), Cell::Text("c"), Cell::Text("2024-02-15T10:00:00.000+0000"), Cell::Bool(false)}});
+}
+
+TEST_CASE("MarkDeleted flags stored rows, never creates one, and moves the state with them") {
+  TempDir dir;
+  const std::string path = dir.File("s.db");
+  auto store = MustOpen(path);
+  REQUIRE(store->EnsureTable(Spec()).ok());
+  REQUIRE(store->ApplyPage(Spec(), ThreeRows(), {}, StateAt("2024-03-01T00:00:00.000Z", "001C")).ok());
+
+  SyncState next = StateAt("2024-03-01T00:00:00.000Z", "001C");
+  next.deletes_checked_until = "2024-03-02T00:00:00.000Z";
+  REQUIRE(store->MarkDeleted(Spec(), {"001B", "001Z"}, next).ok());
+  CHECK(QueryText(path, "SELECT group_concat(Id || '=' || IsDeleted, ',') FROM (SELECT * FROM Account ORDER BY Id)") ==
+        "001A=0,001B=1,001C=0");
+  CHECK(store->LoadState("Account")->deletes_checked_until == "2024-03-02T00:00:00.000Z");
+
+  // Behind the stored watermark: refused, nothing written.
+  CHECK(store->MarkDeleted(Spec(), {"001A"}, StateAt("2024-01-01T00:00:00.000Z", "")).code() ==
+        StatusCode::kFailedPrecondition);
+  CHECK(QueryText(path, "SELECT IsDeleted FROM Account WHERE Id = '001A'") == "0");
+  // A table without IsDeleted cannot be marked.
+  CHECK(store->MarkDeleted(Spec(false), {"001A"}, next).code() == StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("the describe cache keeps the last body and Last-Modified per object") {
+  TempDir dir;
+  auto store = MustOpen(dir.File("s.db"));
+  CHECK(store->LoadDescribe("Account").status().code() == StatusCode::kNotFound);
+  REQUIRE(store->SaveDescribe("Account", {1714557600000, "{\"name\":\"Account\"}"}).ok());
+  REQUIRE(store->SaveDescribe("Account", {1714557700000, "{\"name\":\"Account\",\"v\":2}"}).ok());
+  auto cached = store->LoadDescribe("Account");
+  REQUIRE(cached.ok());
+  CHECK(cached->last_modified_millis == 1714557700000);
+  CHECK(cached->body == "{\"name\":\"Account\",\"v\":2}");
+}
+
+TEST_CASE("a schema change that needs a backfill commits the caller's reload state with it") {
+  TempDir dir;
+  const std::string path = dir.File("s.db");
+  auto store = MustOpen(path);
+  SyncState reload = StateAt("2024-03-01T00:00:00.000Z", "001C");
+  reload.load_in_progress = true;
+  REQUIRE(store->EnsureTable(Spec(), &reload).ok());  // creation alone needs no backfill
+  CHECK_FALSE(store->LoadState("Account")->load_in_progress);
+
+  REQUIRE(store->ApplyPage(Spec(), ThreeRows(), {}, StateAt("2024-03-01T00:00:00.000Z", "001C")).ok());
+  TableSpec wider = Spec();
+  wider.columns.push_back(Col("Industry", ColumnType::kText, "picklist"));
+  auto changes = store->EnsureTable(wider, &reload);
+  REQUIRE(changes.ok());
+  CHECK(NeedsBackfill(*changes));
+  CHECK(store->LoadState("Account")->load_in_progress);
+
+  // Dropping a column needs no backfill: the state is left alone.
+  REQUIRE(store->SaveState("Account", StateAt("2024-03-01T00:00:00.000Z", "001C")).ok());
+  auto narrower = store->EnsureTable(Spec(), &reload);
+  REQUIRE(narrower.ok());
+  CHECK_FALSE(NeedsBackfill(*narrower));
+  CHECK_FALSE(store->LoadState("Account")->load_in_progress);
+}
+
+TEST_CASE("CountByMonth buckets rows by the UTC month of a datetime column") {
+  TempDir dir;
+  auto store = MustOpen(dir.File("s.db"));
+  REQUIRE(store->EnsureTable(Spec()).ok());
+  REQUIRE(store->ApplyPage(Spec(), ThreeRows(), {}, StateAt("2024-03-01T00:00:00.000Z", "001C")).ok());
+  auto counts = store->CountByMonth("Account", "CreatedDate");
+  REQUIRE(counts.ok());
+  CHECK(*counts == std::vector<std::pair<std::string, int64_t>>{{"2024-01", 1}, {"2024-02", 2}});
+  CHECK(store->CountByMonth("Account", "NoSuchColumn").status().code() == StatusCode::kNotFound);
+  CHECK(store->CountByMonth("Nope", "CreatedDate").status().code() == StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace sfsync::store
