@@ -239,14 +239,30 @@ Status SqliteStore::WritePage(const TableSpec& spec, const std::vector<const Col
   return txn.Commit();
 }
 
-Status SqliteStore::MarkDeleted(const TableSpec& spec, const std::vector<std::string>& ids, const SyncState& state) {
+StatusOr<int64_t> SqliteStore::ApplyServerDeletes(const TableSpec& spec, const std::vector<ServerDelete>& deletes,
+                                                  const std::string& guard_source, bool mark_only,
+                                                  const SyncState& state) {
   if (!sticky_.ok()) return sticky_;
   const ColumnSpec* is_deleted = nullptr;
+  const ColumnSpec* guard = nullptr;
   for (const ColumnSpec& c : spec.columns) {
     if (c.source == "IsDeleted") is_deleted = &c;
+    if (!guard_source.empty() && c.source == guard_source) guard = &c;
   }
-  if (is_deleted == nullptr) return InvalidArgumentError(fmt::format("table {} has no IsDeleted column", spec.table));
-  return Remember([&]() -> Status {
+  if (mark_only && is_deleted == nullptr) {
+    return InvalidArgumentError(fmt::format("table {} has no IsDeleted column", spec.table));
+  }
+  if (!guard_source.empty() && guard == nullptr) {
+    return InvalidArgumentError(fmt::format("table {} has no column for {}", spec.table, guard_source));
+  }
+  std::string sql = mark_only ? fmt::format("UPDATE {} SET {} = 1 WHERE \"Id\" = ?1 AND {} IS NOT 1",
+                                            QuoteIdentifier(spec.table), QuoteIdentifier(is_deleted->name),
+                                            QuoteIdentifier(is_deleted->name))
+                              : fmt::format("DELETE FROM {} WHERE \"Id\" = ?1", QuoteIdentifier(spec.table));
+  // Stored datetimes and deleted_at are both in the storage form, which compares in time order.
+  if (guard != nullptr) sql += fmt::format(" AND ({0} IS NULL OR {0} <= ?2)", QuoteIdentifier(guard->name));
+  int64_t touched = 0;
+  Status s = Remember([&]() -> Status {
     Transaction txn(&db_);
     SFSYNC_RETURN_IF_ERROR(txn.status());
     SFSYNC_ASSIGN_OR_RETURN(SyncState stored, ReadState(spec.object));
@@ -254,16 +270,18 @@ Status SqliteStore::MarkDeleted(const TableSpec& spec, const std::vector<std::st
       return FailedPreconditionError(fmt::format("watermark of {} would move backwards: stored {}, new {}", spec.object,
                                                  FormatWatermark(stored.watermark), FormatWatermark(state.watermark)));
     }
-    SFSYNC_ASSIGN_OR_RETURN(Statement * mark, Cached(fmt::format("UPDATE {} SET {} = 1 WHERE \"Id\" = ?1",
-                                                                 QuoteIdentifier(spec.table),
-                                                                 QuoteIdentifier(is_deleted->name))));
-    for (const std::string& id : ids) {
-      mark->BindText(1, id);
-      SFSYNC_RETURN_IF_ERROR(mark->Run());
+    SFSYNC_ASSIGN_OR_RETURN(Statement * stmt, Cached(sql));
+    for (const ServerDelete& d : deletes) {
+      stmt->BindText(1, d.id);
+      if (guard != nullptr) stmt->BindText(2, d.deleted_at);
+      SFSYNC_RETURN_IF_ERROR(stmt->Run());
+      touched += db_.changes();
     }
     SFSYNC_RETURN_IF_ERROR(WriteState(spec.object, state));
     return txn.Commit();
   }());
+  if (!s.ok()) return s;
+  return touched;
 }
 
 Status SqliteStore::SaveDescribe(const std::string& object, const CachedDescribe& describe) {
@@ -315,7 +333,8 @@ Status SqliteStore::CheckColumnExists(const std::string& table, const std::strin
 }
 
 StatusOr<std::vector<std::string>> SqliteStore::ListIds(const std::string& table, const std::string& column,
-                                                        const std::string& lo, const std::string& hi) {
+                                                        const std::string& lo, const std::string& hi,
+                                                        const std::string& exclude_flag) {
   SFSYNC_ASSIGN_OR_RETURN(bool exists, TableExists(table));
   if (!exists) return NotFoundError(fmt::format("no table {}", table));
   std::string sql = "SELECT \"Id\" FROM " + QuoteIdentifier(table);
@@ -333,6 +352,10 @@ StatusOr<std::vector<std::string>> SqliteStore::ListIds(const std::string& table
     }
     if (!conditions.empty()) sql += fmt::format(" WHERE {}", fmt::join(conditions, " AND "));
   }
+  if (!exclude_flag.empty()) {
+    SFSYNC_RETURN_IF_ERROR(CheckColumnExists(table, exclude_flag));
+    sql += fmt::format(" {} {} IS NOT 1", bounds.empty() ? "WHERE" : "AND", QuoteIdentifier(exclude_flag));
+  }
   sql += " ORDER BY \"Id\"";
   SFSYNC_ASSIGN_OR_RETURN(Statement stmt, db_.Prepare(sql));
   for (size_t i = 0; i < bounds.size(); ++i) stmt.BindText(static_cast<int>(i + 1), *bounds[i]);
@@ -346,16 +369,22 @@ StatusOr<std::vector<std::string>> SqliteStore::ListIds(const std::string& table
 }
 
 StatusOr<std::vector<std::pair<std::string, int64_t>>> SqliteStore::CountByMonth(const std::string& table,
-                                                                                  const std::string& column) {
+                                                                                  const std::string& column,
+                                                                                  const std::string& exclude_flag) {
   SFSYNC_ASSIGN_OR_RETURN(bool exists, TableExists(table));
   if (!exists) return NotFoundError(fmt::format("no table {}", table));
   // (SQLite would read an unknown "column" as a string literal, so check it exists first.)
   SFSYNC_RETURN_IF_ERROR(CheckColumnExists(table, column));
   // substr of the storage datetime form (2024-05-01T...Z) is its UTC month; SOQL's CALENDAR_MONTH()
   // groups in UTC too.
+  std::string filter;
+  if (!exclude_flag.empty()) {
+    SFSYNC_RETURN_IF_ERROR(CheckColumnExists(table, exclude_flag));
+    filter = fmt::format(" WHERE {} IS NOT 1", QuoteIdentifier(exclude_flag));
+  }
   SFSYNC_ASSIGN_OR_RETURN(Statement stmt, db_.Prepare(fmt::format(
-      "SELECT coalesce(substr({0}, 1, 7), ''), count(*) FROM {1} GROUP BY 1 ORDER BY 1", QuoteIdentifier(column),
-      QuoteIdentifier(table))));
+      "SELECT coalesce(substr({0}, 1, 7), ''), count(*) FROM {1}{2} GROUP BY 1 ORDER BY 1", QuoteIdentifier(column),
+      QuoteIdentifier(table), filter)));
   std::vector<std::pair<std::string, int64_t>> counts;
   while (true) {
     SFSYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());

@@ -27,7 +27,9 @@ class SqliteStore final : public Store {
   Status ApplyPage(const TableSpec& spec, const RowBatch& rows, const std::vector<std::string>& delete_ids,
                    const SyncState& state) override;
   Status SaveState(const std::string& object, const SyncState& state) override;
-  Status MarkDeleted(const TableSpec& spec, const std::vector<std::string>& ids, const SyncState& state) override;
+  StatusOr<int64_t> ApplyServerDeletes(const TableSpec& spec, const std::vector<ServerDelete>& deletes,
+                                       const std::string& guard_source, bool mark_only,
+                                       const SyncState& state) override;
   Status SaveDescribe(const std::string& object, const CachedDescribe& describe) override;
   StatusOr<CachedDescribe> LoadDescribe(const std::string& object) override;
 
@@ -38,10 +40,11 @@ class SqliteStore final : public Store {
   StatusOr<std::vector<ObjectRunStats>> RunObjects(int64_t run_id) override;
 
   StatusOr<std::vector<std::string>> ListIds(const std::string& table, const std::string& column, const std::string& lo,
-                                             const std::string& hi) override;
+                                             const std::string& hi, const std::string& exclude_flag) override;
   StatusOr<int64_t> CountRows(const std::string& table) override;
   StatusOr<std::vector<std::pair<std::string, int64_t>>> CountByMonth(const std::string& table,
-                                                                      const std::string& column) override;
+                                                                      const std::string& column,
+                                                                      const std::string& exclude_flag) override;
 
  private:
   // The first storage error (reason "store") becomes sticky; returns `status` unchanged.

@@ -168,12 +168,21 @@ class Store {
   // Replaces the object's sync state on its own (e.g. to start a full resync); no monotonicity check.
   virtual Status SaveState(const std::string& object, const SyncState& state) = 0;
 
-  // In one transaction: sets the column whose source is "IsDeleted" to 1 on the stored rows whose Id
-  // is in `ids` (Ids not stored are ignored: a row is never created by this), and stores `state`.
-  // For rows deleted on the server that can no longer be read (hard-deleted or purged), under
-  // `deletes: soft`. kInvalidArgument if the spec has no IsDeleted column. Same watermark check and
-  // sticky error as ApplyPage.
-  virtual Status MarkDeleted(const TableSpec& spec, const std::vector<std::string>& ids, const SyncState& state) = 0;
+  // Applies deletes the server reported without row data (getDeleted, audits), in one transaction
+  // with `state`. For each (id, deleted_at): when `guard_source` is set, the row is touched only if
+  // its stored `guard_source` value (the cursor field, storage form) is not after deleted_at, so a
+  // row stored after an undelete is never removed by the older delete; an empty guard_source
+  // touches it unconditionally. `mark_only` sets the IsDeleted column to 1 (deletes: soft) instead
+  // of deleting the row; rows not stored are never created. kInvalidArgument if the spec lacks the
+  // IsDeleted or guard column. Same watermark check and sticky error as ApplyPage. Returns the
+  // number of rows deleted or newly marked.
+  struct ServerDelete {
+    std::string id;
+    std::string deleted_at;  // storage datetime form; ignored without a guard
+  };
+  virtual StatusOr<int64_t> ApplyServerDeletes(const TableSpec& spec, const std::vector<ServerDelete>& deletes,
+                                               const std::string& guard_source, bool mark_only,
+                                               const SyncState& state) = 0;
 
   // The describe cache (_sfsync_describes).
   virtual Status SaveDescribe(const std::string& object, const CachedDescribe& describe) = 0;
@@ -197,15 +206,18 @@ class Store {
   virtual StatusOr<std::vector<ObjectRunStats>> RunObjects(int64_t run_id) = 0;
 
   // Ids currently stored in `table` (sorted), optionally only those whose `column` lies in [lo, hi);
-  // an empty lo or hi leaves that side open. kNotFound if the table or column does not exist.
+  // an empty lo or hi leaves that side open; rows whose `exclude_flag` column is 1 are left out when
+  // it is set (e.g. "IsDeleted"). kNotFound if the table or a named column does not exist.
   virtual StatusOr<std::vector<std::string>> ListIds(const std::string& table, const std::string& column = {},
-                                                     const std::string& lo = {}, const std::string& hi = {}) = 0;
+                                                     const std::string& lo = {}, const std::string& hi = {},
+                                                     const std::string& exclude_flag = {}) = 0;
   // kNotFound if the table does not exist.
   virtual StatusOr<int64_t> CountRows(const std::string& table) = 0;
   // Row counts of `table` grouped by the month ("2024-05") of datetime `column` (storage form), for
-  // audits; rows whose column is NULL are counted under "". kNotFound for a missing table/column.
-  virtual StatusOr<std::vector<std::pair<std::string, int64_t>>> CountByMonth(const std::string& table,
-                                                                              const std::string& column) = 0;
+  // audits; rows whose column is NULL are counted under ""; rows whose `exclude_flag` column is 1 are
+  // left out when it is set. kNotFound for a missing table or column.
+  virtual StatusOr<std::vector<std::pair<std::string, int64_t>>> CountByMonth(
+      const std::string& table, const std::string& column, const std::string& exclude_flag = {}) = 0;
 };
 
 struct SqliteStoreOptions {
