@@ -68,6 +68,7 @@ class Planner {
 
     plan_.incremental = config_.mode == "incremental" && !plan_.cursor_field.empty();
     plan_.query_all = config_.deletes != "ignore";
+    plan_.replicateable = info_.replicateable;
     plan_.table.object = info_.name;
     plan_.table.table = config_.table.empty() ? info_.name : config_.table;
     for (size_t i = 0; i < plan_.select.size(); ++i) {

@@ -31,6 +31,7 @@ struct ObjectPlan {
   std::string cursor_field;        // empty when the object has no usable timestamp
   bool incremental = false;        // mode incremental and a cursor exists
   bool query_all = false;          // read soft-deleted rows through queryAll (deletes != ignore)
+  bool replicateable = false;      // getDeleted works for it (protocol §4.1, §5.3)
   std::string deletes = "soft";    // soft | hard | ignore
   std::string where;               // the job's condition, verbatim; may be empty
   int batch_size = 2000;

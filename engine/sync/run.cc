@@ -4,6 +4,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 
 #include "connectors/salesforce/auth.h"
 #include "connectors/salesforce/rest_client.h"
@@ -94,10 +95,22 @@ class JobRun {
     return Status::Ok();
   }
 
+  // Describes `object` once per run, conditionally on the cached describe (protocol §4.3): a 304
+  // reuses the cached body, so an unchanged org costs one cheap call per object.
   StatusOr<SObjectInfo> Describe(const std::string& object) {
     auto it = describes_.find(object);
     if (it != describes_.end()) return it->second;
-    SFSYNC_ASSIGN_OR_RETURN(salesforce::DescribeResult result, client_->Describe(object));
+    StatusOr<store::CachedDescribe> cached = store_->LoadDescribe(object);
+    std::optional<int64_t> if_modified_since;
+    if (cached.ok() && cached->last_modified_millis > 0) if_modified_since = cached->last_modified_millis;
+    SFSYNC_ASSIGN_OR_RETURN(salesforce::DescribeResult result, client_->Describe(object, if_modified_since));
+    if (result.not_modified) {
+      StatusOr<SObjectInfo> info = salesforce::ParseDescribe(cached->body);
+      if (info.ok()) return describes_.emplace(object, std::move(*info)).first->second;
+      SFSYNC_LOG(kWarn, "{}: cached describe unreadable ({}); describing again", object, info.status().message());
+      SFSYNC_ASSIGN_OR_RETURN(result, client_->Describe(object));
+    }
+    SFSYNC_RETURN_IF_ERROR(store_->SaveDescribe(object, {result.last_modified_millis, result.body}));
     return describes_.emplace(object, std::move(result.info)).first->second;
   }
 
@@ -112,10 +125,21 @@ class JobRun {
       return planned.status();
     }
     const ObjectPlan& plan = *planned;
-    auto changes = store_->EnsureTable(plan.table);
+    // New, retyped or restored columns are empty for the rows already stored: the object is read
+    // again (a reload, keeping its watermark), and that intent commits with the ALTER TABLE.
+    SFSYNC_ASSIGN_OR_RETURN(store::SyncState state, store_->LoadState(plan.object));
+    store::SyncState reload = state;
+    reload.load_in_progress = true;
+    reload.load_after_id.clear();  // from the first row: rows loaded before lack the new columns too
+    const bool has_state = !state.watermark.empty() || state.load_in_progress;
+    auto changes = store_->EnsureTable(plan.table, has_state ? &reload : nullptr);
     if (!changes.ok()) return changes.status();
     for (const store::SchemaChange& c : *changes) {
-      SFSYNC_LOG(kInfo, "{}: table {}: {} {}", plan.object, plan.table.table, c.column, c.detail);
+      SFSYNC_LOG(kInfo, "{}: table {}: {}{}{}", plan.object, plan.table.table, c.column, c.column.empty() ? "" : " ",
+                 c.detail);
+    }
+    if (has_state && store::NeedsBackfill(*changes)) {
+      SFSYNC_LOG(kInfo, "{}: schema changed; reading every row again to fill the new columns", plan.object);
     }
     SyncSettings settings;
     settings.settle_lag_millis = job_.settle_lag_seconds * 1000;
