@@ -2,8 +2,12 @@
 // calls one of these; each returns the process exit code (engine/core/exit_codes.h).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "connectors/salesforce/http_transport.h"
+#include "engine/config/job.h"
 
 namespace sfsync::cli {
 
@@ -17,7 +21,14 @@ struct RunFlags {
   bool quiet = false;  // no summary table
 };
 
+struct AuditFlags {
+  std::string job_path;
+  bool dry_run = false;  // report differences, change nothing
+  bool deep = false;     // diff the Ids of every bucket
+};
+
 int RunCommand(const CommonFlags& common, const RunFlags& flags);
+int AuditCommand(const CommonFlags& common, const AuditFlags& flags);
 int ValidateCommand(const CommonFlags& common, const std::vector<std::string>& job_paths);
 
 // Applies log level and file; returns false (after printing why) when they are unusable.
@@ -25,5 +36,8 @@ bool SetUpLogging(const CommonFlags& common);
 
 // Prints "sfsync: <message>" to stderr, redacted, on one line.
 void PrintError(const std::string& message);
+
+// The transport for a job's connection: its ca_file and timeout; gzip unless the host is loopback.
+std::unique_ptr<salesforce::HttpTransport> TransportFor(const config::Job& job);
 
 }  // namespace sfsync::cli

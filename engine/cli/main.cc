@@ -22,6 +22,14 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("-q,--quiet", run.quiet, "do not print the summary table");
   add_common(run_cmd);
 
+  AuditFlags audit;
+  CLI::App* audit_cmd =
+      app.add_subcommand("audit", "compare the database with the org (counts per month, then Ids) and repair it");
+  audit_cmd->add_option("job", audit.job_path, "job file (YAML)")->required();
+  audit_cmd->add_flag("--dry-run", audit.dry_run, "report differences without repairing (exit 12 if any)");
+  audit_cmd->add_flag("--deep", audit.deep, "compare the Ids of every month, not only months whose counts differ");
+  add_common(audit_cmd);
+
   std::vector<std::string> validate_paths;
   CLI::App* validate_cmd = app.add_subcommand("validate", "check job files without running them");
   validate_cmd->add_option("jobs", validate_paths, "job files (YAML)")->required();
@@ -35,5 +43,6 @@ int main(int argc, char** argv) {
   }
   if (run_cmd->parsed()) return RunCommand(common, run);
   if (validate_cmd->parsed()) return ValidateCommand(common, validate_paths);
+  if (audit_cmd->parsed()) return AuditCommand(common, audit);
   return sfsync::kExitUsage;
 }

@@ -96,13 +96,31 @@ std::string JobYaml(const Emulator& emu, const std::string& db_path, const std::
          "objects:\n" + objects_yaml;
 }
 
-ProcessResult RunSfsync(const std::string& job_path, const std::map<std::string, std::string>& env,
-                        const std::vector<std::string>& extra_args) {
+namespace {
+
+std::map<std::string, std::string> WithAuthEnv(const std::map<std::string, std::string>& env) {
   std::map<std::string, std::string> all = TestAuthEnv();
   for (const auto& [k, v] : env) all[k] = v;
+  return all;
+}
+
+std::vector<std::string> RunArgv(const std::string& job_path, const std::vector<std::string>& extra_args) {
   std::vector<std::string> argv = {SfsyncBinary(), "run", job_path};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
-  return RunProcess(argv, all);
+  return argv;
+}
+
+}  // namespace
+
+std::unique_ptr<BackgroundProcess> StartSfsync(const std::string& job_path, const std::string& log_dir,
+                                               const std::map<std::string, std::string>& env,
+                                               const std::vector<std::string>& extra_args) {
+  return std::make_unique<BackgroundProcess>(RunArgv(job_path, extra_args), log_dir, WithAuthEnv(env));
+}
+
+ProcessResult RunSfsync(const std::string& job_path, const std::map<std::string, std::string>& env,
+                        const std::vector<std::string>& extra_args) {
+  return RunProcess(RunArgv(job_path, extra_args), WithAuthEnv(env));
 }
 
 }  // namespace sfsync::testing
