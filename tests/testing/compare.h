@@ -16,7 +16,9 @@ namespace sfsync::testing {
 // Records keyed by Id.
 std::map<std::string, nlohmann::json> ById(const nlohmann::json& records);
 
-// Checks one stored value against the Salesforce JSON value it came from.
+// Why a stored value does not match the Salesforce JSON value it came from; empty when it does.
+std::string ValueMismatch(const nlohmann::json& expected, const SqlValue& got);
+// Checks one stored value against the Salesforce JSON value it came from (fails only on a mismatch).
 void CheckValue(const nlohmann::json& expected, const SqlValue& got, const std::string& what);
 
 // Checks that table `object` in `db_path` has exactly the emulator's rows of `object` (deleted:
