@@ -25,6 +25,7 @@ CREATE TABLE _sfsync_state (
   load_after_id    TEXT NOT NULL,
   load_since       TEXT NOT NULL,
   deletes_checked_until TEXT NOT NULL DEFAULT '',
+  parent_watermarks TEXT NOT NULL DEFAULT '',
   updated_at       TEXT NOT NULL
 );
 CREATE TABLE _sfsync_describes (

@@ -26,17 +26,45 @@ namespace {
 
 constexpr const char* kReadState =
     "SELECT cursor_field, watermark_ts, watermark_id, load_in_progress, load_after_id, load_since, "
-    "deletes_checked_until FROM _sfsync_state WHERE object = ?1";
+    "deletes_checked_until, parent_watermarks FROM _sfsync_state WHERE object = ?1";
 
 constexpr const char* kWriteState =
     "INSERT INTO _sfsync_state (object, cursor_field, watermark_ts, watermark_id, load_in_progress, load_after_id, "
-    "load_since, deletes_checked_until, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+    "load_since, deletes_checked_until, parent_watermarks, updated_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
     "ON CONFLICT (object) DO UPDATE SET cursor_field = excluded.cursor_field, watermark_ts = excluded.watermark_ts, "
     "watermark_id = excluded.watermark_id, load_in_progress = excluded.load_in_progress, "
     "load_after_id = excluded.load_after_id, load_since = excluded.load_since, "
-    "deletes_checked_until = excluded.deletes_checked_until, updated_at = excluded.updated_at";
+    "deletes_checked_until = excluded.deletes_checked_until, parent_watermarks = excluded.parent_watermarks, "
+    "updated_at = excluded.updated_at";
 
 std::string FormatWatermark(const Watermark& w) { return w.empty() ? "(none)" : w.ts + "|" + w.id; }
+
+// parent_watermarks as text: "path\x1fts\x1fid" records separated by "\x1e" (ASCII unit and record
+// separators, which appear in no field path, datetime or Id).
+std::string EncodeParentWatermarks(const std::map<std::string, Watermark>& watermarks) {
+  std::string out;
+  for (const auto& [path, w] : watermarks) {
+    if (!out.empty()) out += '\x1e';
+    out += path + '\x1f' + w.ts + '\x1f' + w.id;
+  }
+  return out;
+}
+
+std::map<std::string, Watermark> DecodeParentWatermarks(const std::string& text) {
+  std::map<std::string, Watermark> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\x1e', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string record = text.substr(start, end - start);
+    const size_t a = record.find('\x1f');
+    const size_t b = a == std::string::npos ? std::string::npos : record.find('\x1f', a + 1);
+    if (b != std::string::npos) out[record.substr(0, a)] = {record.substr(a + 1, b - a - 1), record.substr(b + 1)};
+    start = end + 1;
+  }
+  return out;
+}
 
 void BindStorage(Statement* stmt, int index, const Cell& value) {
   switch (value.kind) {
@@ -170,6 +198,7 @@ StatusOr<SyncState> SqliteStore::ReadState(const std::string& object) {
     state.load_after_id = stmt->ColumnText(4);
     state.load_since = stmt->ColumnText(5);
     state.deletes_checked_until = stmt->ColumnText(6);
+    state.parent_watermarks = DecodeParentWatermarks(stmt->ColumnText(7));
     stmt->Reset();
   }
   return state;
@@ -186,7 +215,9 @@ Status SqliteStore::WriteState(const std::string& object, const SyncState& state
   stmt->BindText(6, state.load_after_id);
   stmt->BindText(7, state.load_since);
   stmt->BindText(8, state.deletes_checked_until);
-  stmt->BindText(9, now);
+  const std::string parents = EncodeParentWatermarks(state.parent_watermarks);
+  stmt->BindText(9, parents);
+  stmt->BindText(10, now);
   return stmt->Run();
 }
 

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -86,6 +87,10 @@ struct SyncState {
   // getDeleted (protocol §5.3) has been applied up to this instant (its latestDateCovered, storage
   // form); empty until the first check.
   std::string deletes_checked_until;
+  // Flattened parent fields (Account.Name) go stale when the parent changes, since the child's own
+  // stamp does not move. Per relationship path ("Account", "Owner.Profile"): every row whose parent
+  // has (parent stamp, child Id) <= this watermark was stored with that parent's current values.
+  std::map<std::string, Watermark> parent_watermarks;
 };
 
 // The last describe body of an object, so a run can describe with If-Modified-Since and reuse it

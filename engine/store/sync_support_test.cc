@@ -91,6 +91,23 @@ TEST_CASE("regression: a delete older than the stored row (deleted, then undelet
   CHECK(Flags(path) == "001A=0,001B=0");
 }
 
+TEST_CASE("parent watermarks round-trip with the rest of the sync state") {
+  TempDir dir;
+  auto store = MustOpen(dir.File("s.db"));
+  SyncState state = StateAt("2024-03-01T00:00:00.000Z", "003A");
+  state.parent_watermarks["Account"] = {"2024-02-01T00:00:00.000Z", "003B"};
+  state.parent_watermarks["Owner.Profile"] = {"2024-01-01T00:00:00.000Z", ""};
+  REQUIRE(store->SaveState("Contact", state).ok());
+  auto loaded = store->LoadState("Contact");
+  REQUIRE(loaded.ok());
+  CHECK(loaded->parent_watermarks.size() == 2);
+  CHECK(loaded->parent_watermarks["Account"] == Watermark{"2024-02-01T00:00:00.000Z", "003B"});
+  CHECK(loaded->parent_watermarks["Owner.Profile"] == Watermark{"2024-01-01T00:00:00.000Z", ""});
+  state.parent_watermarks.clear();
+  REQUIRE(store->SaveState("Contact", state).ok());
+  CHECK(store->LoadState("Contact")->parent_watermarks.empty());
+}
+
 TEST_CASE("the describe cache keeps the last body and Last-Modified per object") {
   TempDir dir;
   auto store = MustOpen(dir.File("s.db"));

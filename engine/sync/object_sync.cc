@@ -74,6 +74,7 @@ Status ObjectSyncer::Run(store::ObjectRunStats* stats) {
   state.cursor_field = plan_->cursor_field;
   if (state.watermark.empty() || state.load_in_progress) SFSYNC_RETURN_IF_ERROR(RunLoad(&state));
   Status s = RunIncremental(&state);
+  if (s.ok()) s = RunParentRefresh(&state);
   if (s.ok()) s = RunDeletes(&state);
   stats->watermark_after = WatermarkText(state.watermark);
   return s;
@@ -103,6 +104,9 @@ Status ObjectSyncer::RunLoad(store::SyncState* state) {
   }));
   state->load_in_progress = false;
   state->load_after_id.clear();
+  // Every row was just read with its parents' values as of load_since or later.
+  state->parent_watermarks.clear();
+  for (const auto& parent : plan_->parent_cursors) state->parent_watermarks[parent.path] = {state->load_since, ""};
   if (state->watermark.empty()) {
     // A first load covers everything up to when it began; deletes before that are reflected by it.
     state->watermark = {state->load_since, ""};
@@ -138,6 +142,44 @@ Status ObjectSyncer::RunIncremental(store::SyncState* state) {
     }
     return cursor->status();
   });
+}
+
+Status ObjectSyncer::RunParentRefresh(store::SyncState* state) {
+  for (const ObjectPlan::ParentCursor& parent : plan_->parent_cursors) {
+    store::Watermark& watermark = state->parent_watermarks[parent.path];
+    if (watermark.empty()) watermark = {state->watermark.ts, ""};  // state from before this parent was synced
+    SFSYNC_ASSIGN_OR_RETURN(watermark.ts, NormalizeDateTime(watermark.ts));
+    QueryOptions options;
+    options.include_deleted = plan_->query_all;
+    options.batch_size = plan_->batch_size;
+    options.columns = plan_->select;
+    const std::string stamp_path = parent.path + "." + parent.field;
+    options.columns.push_back(stamp_path);  // the parent's stamp, for the watermark; not stored
+    SFSYNC_RETURN_IF_ERROR(WithRestarts(plan_->object, settings_.max_query_restarts, [&]() -> Status {
+      const std::string cap = FormatIsoUtc(Cap());
+      std::unique_ptr<QueryCursor> cursor = client_->Query(BuildParentRefreshQuery(*plan_, parent, watermark), options);
+      QueryPage page;
+      while (cursor->Next(&page)) {
+        const size_t width = plan_->select.size();
+        QueryPage stored;
+        stored.rows.columns = plan_->select;
+        stored.rows.cells.reserve(page.rows.rows() * width);
+        for (size_t r = 0; r < page.rows.rows(); ++r) {
+          const Cell& stamp = page.rows.at(r, width);
+          if (stamp.kind == Cell::Kind::kText) {
+            SFSYNC_ASSIGN_OR_RETURN(std::string ts, NormalizeDateTime(stamp.s));
+            store::Watermark key{std::move(ts), RowId(page.rows, r)};
+            if (key.ts <= cap && watermark < key) watermark = std::move(key);
+          }
+          for (size_t c = 0; c < width; ++c) stored.rows.cells.push_back(std::move(page.rows.at(r, c)));
+        }
+        SFSYNC_RETURN_IF_ERROR(Apply(stored, state));
+        if (StopRequested()) return CancelledError("interrupted");
+      }
+      return cursor->status();
+    }));
+  }
+  return Status::Ok();
 }
 
 Status ObjectSyncer::RunDeletes(store::SyncState* state) {

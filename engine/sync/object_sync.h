@@ -11,7 +11,9 @@
 //                load_since = server time minus settle lag, taken before the first query. A first
 //                load ends with watermark (load_since, ""); a reload keeps the watermark it had.
 //   INCREMENTAL  rows read in (cursor, Id) keyset order after the watermark; the watermark moves to
-//                the largest (cursor, Id) of a committed page that is not newer than the cap. Then
+//                the largest (cursor, Id) of a committed page that is not newer than the cap. Then,
+//                per flattened parent relationship, rows whose parent changed are read again in
+//                (parent stamp, Id) order under that parent's own watermark, with the same cap. Then
 //                getDeleted reports hard deletes and purges since deletes_checked_until.
 //   RESYNC       every row read again in Id order; local rows the server no longer has are removed
 //                (deletes: hard) or flagged (deletes: soft). Not resumable: a crash means a new pass.
@@ -62,6 +64,8 @@ class ObjectSyncer {
  private:
   Status RunLoad(store::SyncState* state);
   Status RunIncremental(store::SyncState* state);
+  // Re-reads rows whose flattened parents changed since the parent watermarks.
+  Status RunParentRefresh(store::SyncState* state);
   Status RunDeletes(store::SyncState* state);
   // Reads every row in Id order (not resumable), then removes or flags the local rows not seen.
   Status FullPass(store::SyncState* state);

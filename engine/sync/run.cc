@@ -4,6 +4,7 @@
 
 #include "connectors/salesforce/rest_client.h"
 #include "engine/core/log.h"
+#include "engine/core/time_format.h"
 #include "engine/sync/job_context.h"
 #include "engine/sync/object_sync.h"
 
@@ -75,6 +76,7 @@ class JobRun {
     store::SyncState reload = state;
     reload.load_in_progress = true;
     reload.load_after_id.clear();  // from the first row: rows loaded before lack the new columns too
+    reload.load_since = FormatIsoUtc(client_->server_info().server_date_millis - job_.settle_lag_seconds * 1000);
     const bool has_state = !state.watermark.empty() || state.load_in_progress;
     auto changes = store_->EnsureTable(plan.table, has_state ? &reload : nullptr);
     if (!changes.ok()) return changes.status();

@@ -5,6 +5,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <set>
 #include <thread>
 
 #include "engine/core/time_format.h"
@@ -166,6 +167,32 @@ TEST_CASE("soft deletes and undeletes through queryAll, in soft and hard delete 
   CHECK(SqliteDb(db).Count("Contact") == 39);
   CheckTableEqualsEmulator(emu, db, "Account", {}, "include");
   CheckTableEqualsEmulator(emu, db, "Contact", {}, "exclude");
+}
+
+TEST_CASE("a parent's change reaches the flattened parent fields of its children") {
+  Emulator emu({"--rows", "Account=30", "--rows", "Contact=90", "--rows", "Opportunity=0"});
+  TempDir dir;
+  const std::string db = dir.File("parents.db");
+  WriteFile(dir.File("job.yaml"),
+            JobYaml(emu, db, "  - name: Contact\n    fields: [Id, LastName, AccountId, Account.Name, SystemModstamp]\n"));
+  REQUIRE(RunSfsync(dir.File("job.yaml")).exit_code == 0);
+  emu.AdvanceClock(5);
+  json accounts = emu.Records("Account");
+  std::set<std::string> renamed;
+  for (size_t i : {size_t{2}, size_t{11}, size_t{20}}) {
+    renamed.insert(accounts[i].at("Id").get<std::string>());
+    emu.Update("Account", accounts[i].at("Id"), {{"Name", "Renamed parent " + std::to_string(i)}});
+  }
+  emu.AdvanceClock(5);
+  REQUIRE(RunSfsync(dir.File("job.yaml")).exit_code == 0);
+  int64_t children = 0;
+  for (const json& c : emu.Records("Contact")) children += c.at("AccountId").is_string() && renamed.count(c.at("AccountId"));
+  CHECK(children > 0);
+  CHECK(LastRunRowsRead(db, "Contact") == children);
+  CheckTableEqualsEmulator(emu, db, "Contact", {{"Account", ById(emu.Records("Account"))}});
+  // Nothing changed since: nothing is read again.
+  REQUIRE(RunSfsync(dir.File("job.yaml")).exit_code == 0);
+  CHECK(LastRunRowsRead(db, "Contact") == 0);
 }
 
 TEST_CASE("audit finds and repairs hard deletes and lost rows, and changes nothing with --dry-run") {
