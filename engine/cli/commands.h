@@ -2,6 +2,7 @@
 // calls one of these; each returns the process exit code (engine/core/exit_codes.h).
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,7 +28,15 @@ struct AuditFlags {
   bool deep = false;     // diff the Ids of every bucket
 };
 
+struct DaemonFlags {
+  std::vector<std::string> job_paths;  // files, or directories of *.yaml / *.yml
+  int max_parallel = 1;                // concurrent runs, each of a different job
+  bool once = false;                   // run every scheduled job once now, then exit
+  int tick_seconds = 0;                // hidden, for tests: N seconds count as one cron minute
+};
+
 int RunCommand(const CommonFlags& common, const RunFlags& flags);
+int DaemonCommand(const CommonFlags& common, const DaemonFlags& flags);
 int AuditCommand(const CommonFlags& common, const AuditFlags& flags);
 int ValidateCommand(const CommonFlags& common, const std::vector<std::string>& job_paths);
 
@@ -36,6 +45,12 @@ bool SetUpLogging(const CommonFlags& common);
 
 // Prints "sfsync: <message>" to stderr, redacted, on one line.
 void PrintError(const std::string& message);
+// PrintError for each line of a message that holds one problem per line (job files).
+void PrintErrorLines(const std::string& message);
+
+// Handles SIGINT and SIGTERM for the rest of the process: the first one sets the returned flag and
+// writes `notice` (a string literal, one line) to stderr; a second one kills the process at once.
+const std::atomic<bool>* InstallStopSignalHandlers(const char* notice);
 
 // The transport for a job's connection: its ca_file and timeout; gzip unless the host is loopback.
 std::unique_ptr<salesforce::HttpTransport> TransportFor(const config::Job& job);

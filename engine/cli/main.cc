@@ -22,6 +22,17 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("-q,--quiet", run.quiet, "do not print the summary table");
   add_common(run_cmd);
 
+  DaemonFlags daemon;
+  CLI::App* daemon_cmd = app.add_subcommand("daemon", "run jobs on their cron schedules (`schedule:` in each job, UTC)");
+  daemon_cmd->add_option("jobs", daemon.job_paths, "job files (YAML), or directories of them")->required();
+  daemon_cmd->add_option("--max-parallel", daemon.max_parallel, "runs at a time, each of a different job")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  daemon_cmd->add_flag("--once", daemon.once, "run every scheduled job once now, then exit with the worst exit code");
+  // Hidden, for tests: every N seconds count as a cron minute.
+  daemon_cmd->add_option("--tick-seconds", daemon.tick_seconds)->check(CLI::PositiveNumber)->group("");
+  add_common(daemon_cmd);
+
   AuditFlags audit;
   CLI::App* audit_cmd =
       app.add_subcommand("audit", "compare the database with the org (counts per month, then Ids) and repair it");
@@ -44,5 +55,6 @@ int main(int argc, char** argv) {
   if (run_cmd->parsed()) return RunCommand(common, run);
   if (validate_cmd->parsed()) return ValidateCommand(common, validate_paths);
   if (audit_cmd->parsed()) return AuditCommand(common, audit);
+  if (daemon_cmd->parsed()) return DaemonCommand(common, daemon);
   return sfsync::kExitUsage;
 }
