@@ -34,7 +34,9 @@ constexpr milliseconds kPoll{250};
 class TickClock : public Clock {
  public:
   explicit TickClock(int tick_seconds)
-      : tick_seconds_(tick_seconds), start_wall_(SystemClock()->NowMillis()), start_(std::chrono::steady_clock::now()) {}
+      : tick_seconds_(tick_seconds),
+        start_wall_(SystemClock()->NowMillis()),
+        start_(std::chrono::steady_clock::now()) {}
   int64_t NowMillis() override {
     const auto real = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - start_).count();
     return start_wall_ + real * 60 / tick_seconds_;
@@ -103,8 +105,8 @@ class RunPool {
     int64_t rows = 0;
     for (const store::ObjectRunStats& o : report.objects) rows += o.rows_read;
     const int exit_code = ExitCodeFor(report.error);
-    PrintRunLine(fmt::format("finish job={} status={} rows={} seconds={:.2f} exit={}", t.job.name, report.status,
-                             rows, report.seconds, exit_code));
+    PrintRunLine(fmt::format("finish job={} status={} rows={} seconds={:.2f} exit={}", t.job.name, report.status, rows,
+                             report.seconds, exit_code));
     std::lock_guard<std::mutex> lock(mu_);
     finished_.push_back(FinishedRun{t.job_id, report.error, exit_code});
     cv_.notify_one();

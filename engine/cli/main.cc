@@ -23,7 +23,8 @@ int main(int argc, char** argv) {
   add_common(run_cmd);
 
   DaemonFlags daemon;
-  CLI::App* daemon_cmd = app.add_subcommand("daemon", "run jobs on their cron schedules (`schedule:` in each job, UTC)");
+  CLI::App* daemon_cmd =
+      app.add_subcommand("daemon", "run jobs on their cron schedules (`schedule:` in each job, UTC)");
   daemon_cmd->add_option("jobs", daemon.job_paths, "job files (YAML), or directories of them")->required();
   daemon_cmd->add_option("--max-parallel", daemon.max_parallel, "runs at a time, each of a different job")
       ->check(CLI::PositiveNumber)

@@ -22,7 +22,8 @@ class DiskJobFiles : public JobFiles {
 
   StatusOr<FileVersion> Version(const std::string& path) override {
     struct stat st;
-    if (::stat(path.c_str(), &st) != 0) return JobPathError(path, std::string("cannot read job file: ") + std::strerror(errno));
+    if (::stat(path.c_str(), &st) != 0)
+      return JobPathError(path, std::string("cannot read job file: ") + std::strerror(errno));
     FileVersion v;
     v.modified_nanos = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
     v.size = static_cast<int64_t>(st.st_size);

@@ -3,7 +3,6 @@
 #include "engine/scheduler/job_files.h"
 
 #include <doctest/doctest.h>
-
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>

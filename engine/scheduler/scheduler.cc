@@ -37,7 +37,9 @@ StatusOr<LoadedJob> LoadJob(JobFiles* files, const std::string& path) {
   if (!loaded.job.schedule.empty()) {
     // The loader has validated the expression already; this only turns it into a schedule.
     StatusOr<CronSchedule> s = ParseCron(loaded.job.schedule);
-    if (!s.ok()) return Status(StatusCode::kInvalidArgument, path + ": schedule: " + s.status().message(), "job.invalid");
+    if (!s.ok()) {
+      return Status(StatusCode::kInvalidArgument, path + ": schedule: " + s.status().message(), "job.invalid");
+    }
     loaded.schedule = *s;
   }
   return loaded;
@@ -50,11 +52,16 @@ std::string FormatFireRange(int count, int64_t first, int64_t last) {
 
 int Rank(int exit_code) {
   switch (exit_code) {
-    case kExitOk: return 0;
-    case kExitPartial: return 1;
-    case kExitInterrupted: return 2;
-    case kExitLocked: return 3;
-    default: return 4;
+    case kExitOk:
+      return 0;
+    case kExitPartial:
+      return 1;
+    case kExitInterrupted:
+      return 2;
+    case kExitLocked:
+      return 3;
+    default:
+      return 4;
   }
 }
 
@@ -146,21 +153,20 @@ void Scheduler::Reload(Entry* e, int64_t now) {
   } else if (!e->schedule) {
     e->next_fire = kNever;
     e->due.reset();
-    SFSYNC_LOG(kInfo, "job {} ({}): reloaded without a schedule, so the daemon leaves it alone", e->job.name,
-               e->path);
+    SFSYNC_LOG(kInfo, "job {} ({}): reloaded without a schedule, so the daemon leaves it alone", e->job.name, e->path);
   } else {
     e->next_fire = e->schedule->NextAfter(now);
-    SFSYNC_LOG(kInfo, "job {} ({}): reloaded with schedule '{}', next run at {}", e->job.name, e->path,
-               e->job.schedule, FormatIsoUtc(e->next_fire));
+    SFSYNC_LOG(kInfo, "job {} ({}): reloaded with schedule '{}', next run at {}", e->job.name, e->path, e->job.schedule,
+               FormatIsoUtc(e->next_fire));
   }
 }
 
 void Scheduler::SkipPassedFires(Entry* e, int64_t now) {
   // Why the fires skipped in this call were skipped is fixed for the whole call: a job that is
   // RUNNING stays so, and one that was DUE before it waited for a slot.
-  const char* reason = e->running  ? "the previous run was still going"
-                       : e->due    ? "no run slot was free before the next fire time"
-                                   : "the daemon woke up late (suspended, or the clock changed)";
+  const char* reason = e->running ? "the previous run was still going"
+                       : e->due   ? "no run slot was free before the next fire time"
+                                  : "the daemon woke up late (suspended, or the clock changed)";
   int skipped = 0;
   int64_t first = 0;
   int64_t last = 0;
@@ -176,7 +182,9 @@ void Scheduler::SkipPassedFires(Entry* e, int64_t now) {
     if (skipped++ == 0) first = *dropped;
     last = *dropped;
   }
-  if (skipped > 0) SFSYNC_LOG(kWarn, "job {}: skipped {}: {}", e->job.name, FormatFireRange(skipped, first, last), reason);
+  if (skipped > 0) {
+    SFSYNC_LOG(kWarn, "job {}: skipped {}: {}", e->job.name, FormatFireRange(skipped, first, last), reason);
+  }
 }
 
 std::vector<RunTicket> Scheduler::StartDue() {
@@ -231,8 +239,7 @@ void Scheduler::Finished(int job_id, const Status& result) {
   FlushStreak(&e);
   e.streak_error = result.message();
   e.streak_count = 1;
-  const std::string retry =
-      e.next_fire == kNever ? "" : fmt::format("; next attempt at {}", FormatIsoUtc(e.next_fire));
+  const std::string retry = e.next_fire == kNever ? "" : fmt::format("; next attempt at {}", FormatIsoUtc(e.next_fire));
   SFSYNC_LOG(kError, "job {}: run failed (exit {}): {}{}", e.job.name, ExitCodeFor(result), result.message(), retry);
 }
 
@@ -243,7 +250,8 @@ int64_t Scheduler::NextWakeMillis() const {
 }
 
 bool Scheduler::Idle() const {
-  return running_ == 0 && std::none_of(entries_.begin(), entries_.end(), [](const Entry& e) { return e.due.has_value(); });
+  return running_ == 0 &&
+         std::none_of(entries_.begin(), entries_.end(), [](const Entry& e) { return e.due.has_value(); });
 }
 
 void Scheduler::FlushErrorCounts() {

@@ -44,8 +44,8 @@ struct SchedulerOptions {
 // A run the scheduler decided to start. The caller runs it and reports its end with Finished.
 struct RunTicket {
   int job_id = 0;
-  config::Job job;          // the version to run; later reloads do not change it
-  int64_t due_millis = 0;   // the fire time this run stands for
+  config::Job job;         // the version to run; later reloads do not change it
+  int64_t due_millis = 0;  // the fire time this run stands for
 };
 
 // Not thread-safe: one thread drives a Scheduler.

@@ -51,8 +51,7 @@ class FakeJobFiles : public JobFiles {
   }
   // A file the loader refuses with `message`.
   void WriteInvalid(const std::string& path, const std::string& message) {
-    files_.insert_or_assign(path,
-                           File{++last_version_, Status(StatusCode::kInvalidArgument, message, "job.invalid")});
+    files_.insert_or_assign(path, File{++last_version_, Status(StatusCode::kInvalidArgument, message, "job.invalid")});
   }
   void Remove(const std::string& path) { files_.erase(path); }
   int loads() const { return loads_; }
@@ -264,8 +263,9 @@ TEST_CASE("a failed run is retried at the next fire time, identical errors are l
   CHECK(Count(log, "HTTP 503") == 2);
   CHECK(log.find("job a: run failed (exit 6): Salesforce unavailable after 5 attempts: HTTP 503; next attempt at "
                  "2024-05-01T11:00:00.000Z") != std::string::npos);
-  CHECK(log.find("job a: the same error occurred 3 times in a row: Salesforce unavailable after 5 attempts: HTTP 503") !=
-        std::string::npos);
+  CHECK(
+      log.find("job a: the same error occurred 3 times in a row: Salesforce unavailable after 5 attempts: HTTP 503") !=
+      std::string::npos);
   CHECK(log.find("job a: run failed (exit 4): invalid_grant: expired access/refresh token") != std::string::npos);
   CHECK(log.find("job a: the same error occurred 3 times") < log.find("job a: run failed (exit 4)"));
   // c) Recovery is logged once, counting every failure since the last success.

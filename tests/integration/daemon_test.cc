@@ -2,7 +2,6 @@
 // with the hidden --tick-seconds 1 so a cron minute passes every second; the tests read run
 // history from the jobs' databases and the one-line-per-run output.
 #include <doctest/doctest.h>
-
 #include <signal.h>
 
 #include <chrono>
@@ -16,7 +15,7 @@
 namespace sfsync::testing {
 namespace {
 
-// A job named `name` syncing `fields_yaml` objects into `db`, on `schedule` (none when empty).
+// A job named `name` syncing the `objects_yaml` objects into `db`, on `schedule` (none when empty).
 std::string DaemonJob(const Emulator& emu, const std::string& name, const std::string& db,
                       const std::string& objects_yaml, const std::string& schedule) {
   std::string yaml = JobYaml(emu, db, objects_yaml,
@@ -29,14 +28,19 @@ constexpr char kAccounts[] = "  - name: Account\n    fields: [Id, Name, SystemMo
 constexpr char kContacts[] = "  - name: Contact\n    fields: [Id, LastName, SystemModstamp]\n";
 constexpr char kOpportunities[] = "  - name: Opportunity\n    fields: [Id, Name]\n";
 
-// Runs of `job` recorded in `db` with `status`; 0 while the database or its tables do not exist.
-int64_t Runs(const std::string& db, const std::string& status) {
+// The number `sql` counts in `db`; 0 while the database or its tables do not exist yet.
+int64_t CountIn(const std::string& db, const std::string& sql) {
   if (!FileExists(db)) return 0;
   try {
-    return std::stoll(SqliteDb(db).Scalar("SELECT count(*) FROM _sfsync_runs WHERE status = '" + status + "'"));
+    return std::stoll(SqliteDb(db).Scalar(sql));
   } catch (const std::exception&) {
     return 0;
   }
+}
+
+// Runs recorded in `db` with `status`.
+int64_t Runs(const std::string& db, const std::string& status) {
+  return CountIn(db, "SELECT count(*) FROM _sfsync_runs WHERE status = '" + status + "'");
 }
 
 // Polls `done` every 20 ms; false when `seconds` pass first or the daemon exits.
@@ -75,18 +79,17 @@ TEST_CASE("two every-minute jobs run on their schedule, one at a time, and SIGTE
   auto daemon = StartDaemon({jobs.path(), "--tick-seconds", "1"}, logs.path());
 
   // a) Both jobs run, from the directory of job files.
-  REQUIRE(WaitFor([&] { return Runs(jobs.File("accounts.db"), "SUCCESS") >= 1 &&
-                               Runs(jobs.File("contacts.db"), "SUCCESS") >= 1; }, *daemon));
+  REQUIRE(WaitFor(
+      [&] { return Runs(jobs.File("accounts.db"), "SUCCESS") >= 1 && Runs(jobs.File("contacts.db"), "SUCCESS") >= 1; },
+      *daemon));
   // b) They keep running, minute after minute: a record added now arrives with a later run.
   emu.AdvanceClock(5);
   emu.Insert("Account", nlohmann::json::array({{{"Name", "Arrived Later"}}}));
-  REQUIRE(WaitFor([&] {
-    try {
-      return SqliteDb(jobs.File("accounts.db")).Scalar("SELECT count(*) FROM Account WHERE Name = 'Arrived Later'") == "1";
-    } catch (const std::exception&) {
-      return false;
-    }
-  }, *daemon));
+  REQUIRE(WaitFor(
+      [&] {
+        return CountIn(jobs.File("accounts.db"), "SELECT count(*) FROM Account WHERE Name = 'Arrived Later'") == 1;
+      },
+      *daemon));
   REQUIRE(WaitFor([&] { return Runs(jobs.File("contacts.db"), "SUCCESS") >= 2; }, *daemon));
 
   // c) SIGTERM (between two minutes, most likely): the daemon exits 0.
@@ -124,16 +127,10 @@ TEST_CASE("SIGTERM during a long run lets it stop after its current page, record
   TempDir jobs;
   const std::string db = jobs.File("big.db");
   WriteFile(jobs.File("big.yaml"),
-            DaemonJob(emu, "big", db, "  - name: Account\n    fields: [Id, Name, SystemModstamp]\n    batch_size: 200\n",
-                      "* * * * *"));
+            DaemonJob(emu, "big", db,
+                      "  - name: Account\n    fields: [Id, Name, SystemModstamp]\n    batch_size: 200\n", "* * * * *"));
   auto daemon = StartDaemon({jobs.File("big.yaml"), "--tick-seconds", "1"}, jobs.path());
-  REQUIRE(WaitFor([&] {
-    try {
-      return SqliteDb(db).Count("Account") >= 400;
-    } catch (const std::exception&) {
-      return false;
-    }
-  }, *daemon));
+  REQUIRE(WaitFor([&] { return CountIn(db, "SELECT count(*) FROM Account") >= 400; }, *daemon));
   daemon->Signal(SIGTERM);
   CHECK(daemon->Wait() == 0);
   SqliteDb sql(db);
@@ -141,14 +138,13 @@ TEST_CASE("SIGTERM during a long run lets it stop after its current page, record
   CHECK(rows < 30000);
   CHECK(rows % 200 == 0);  // whole pages only
   CHECK(sql.Scalar("SELECT status FROM _sfsync_runs ORDER BY run_id DESC LIMIT 1") == "PARTIAL");
-  CHECK(daemon->Stdout().find("finish job=big status=PARTIAL rows=" + std::to_string(rows) + " ") !=
-        std::string::npos);
+  CHECK(daemon->Stdout().find("finish job=big status=PARTIAL rows=") != std::string::npos);
 }
 
 TEST_CASE("an edited job file is read again: a job moved to every minute starts running") {
   Emulator emu({"--size", "10"});
   TempDir jobs;
-  WriteFile(jobs.File("a.yaml"), DaemonJob(emu, "a", jobs.File("a.db"), kAccounts, "0 0 1 1 *"));
+  WriteFile(jobs.File("a.yaml"), DaemonJob(emu, "a", jobs.File("a.db"), kAccounts, "@yearly"));
   auto daemon = StartDaemon({jobs.File("a.yaml"), "--tick-seconds", "1"}, jobs.path());
   REQUIRE(WaitFor([&] { return daemon->Stderr().find("next run at") != std::string::npos; }, *daemon));
   WriteFile(jobs.File("a.yaml"), DaemonJob(emu, "a", jobs.File("a.db"), kAccounts, "* * * * *"));
