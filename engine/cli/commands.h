@@ -37,6 +37,9 @@ bool SetUpLogging(const CommonFlags& common);
 // Prints "sfsync: <message>" to stderr, redacted, on one line.
 void PrintError(const std::string& message);
 
+// Sets up logging and loads the job; on failure prints why and returns the exit code (else 0).
+int LoadJobForCommand(const CommonFlags& common, const std::string& path, config::Job* job);
+
 // The transport for a job's connection: its ca_file and timeout; gzip unless the host is loopback.
 std::unique_ptr<salesforce::HttpTransport> TransportFor(const config::Job& job);
 
