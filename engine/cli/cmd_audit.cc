@@ -1,7 +1,6 @@
 #include <cstdio>
 
 #include "engine/cli/commands.h"
-#include "engine/config/job_loader.h"
 #include "engine/core/exit_codes.h"
 #include "engine/core/log.h"
 #include "engine/sync/audit.h"
@@ -9,17 +8,13 @@
 namespace sfsync::cli {
 
 int AuditCommand(const CommonFlags& common, const AuditFlags& flags) {
-  if (!SetUpLogging(common)) return kExitUsage;
-  auto job = config::LoadJobFile(flags.job_path, config::ProcessEnv());
-  if (!job.ok()) {
-    PrintError(job.status().message());
-    return ExitCodeFor(job.status());
-  }
-  std::unique_ptr<salesforce::HttpTransport> transport = TransportFor(*job);
+  config::Job job;
+  if (int rc = LoadJobForCommand(common, flags.job_path, &job); rc != kExitOk) return rc;
+  std::unique_ptr<salesforce::HttpTransport> transport = TransportFor(job);
   sync::AuditOptions options;
   options.repair = !flags.dry_run;
   options.deep = flags.deep;
-  sync::AuditReport report = sync::AuditJob(*job, transport.get(), SystemClock(), options);
+  sync::AuditReport report = sync::AuditJob(job, transport.get(), SystemClock(), options);
   if (!report.objects.empty()) std::fputs(Redact(sync::FormatAuditReport(report)).c_str(), stdout);
   std::fflush(stdout);
   if (!report.error.ok()) {

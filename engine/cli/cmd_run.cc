@@ -2,7 +2,6 @@
 
 #include "connectors/salesforce/http_transport.h"
 #include "engine/cli/commands.h"
-#include "engine/config/job_loader.h"
 #include "engine/core/exit_codes.h"
 #include "engine/core/log.h"
 #include "engine/sync/run.h"
@@ -10,18 +9,14 @@
 namespace sfsync::cli {
 
 int RunCommand(const CommonFlags& common, const RunFlags& flags) {
-  if (!SetUpLogging(common)) return kExitUsage;
-  auto job = config::LoadJobFile(flags.job_path, config::ProcessEnv());
-  if (!job.ok()) {
-    PrintError(job.status().message());
-    return ExitCodeFor(job.status());
-  }
-  std::unique_ptr<salesforce::HttpTransport> transport = TransportFor(*job);
+  config::Job job;
+  if (int rc = LoadJobForCommand(common, flags.job_path, &job); rc != kExitOk) return rc;
+  std::unique_ptr<salesforce::HttpTransport> transport = TransportFor(job);
 
   // First SIGINT/SIGTERM: finish (or roll back) the current page, record the run PARTIAL, exit 10.
   sync::RunOptions options;
   options.stop = InstallStopSignalHandlers("sfsync: stopping after the current page (signal again to abort)\n");
-  sync::RunReport report = sync::RunJob(*job, transport.get(), SystemClock(), options);
+  sync::RunReport report = sync::RunJob(job, transport.get(), SystemClock(), options);
   if (!flags.quiet) std::fputs(Redact(sync::FormatRunSummary(report)).c_str(), stdout);
   std::fflush(stdout);
   if (report.error.ok()) return kExitOk;

@@ -52,6 +52,9 @@ void PrintErrorLines(const std::string& message);
 // writes `notice` (a string literal, one line) to stderr; a second one kills the process at once.
 const std::atomic<bool>* InstallStopSignalHandlers(const char* notice);
 
+// Sets up logging and loads the job; on failure prints why and returns the exit code (else 0).
+int LoadJobForCommand(const CommonFlags& common, const std::string& path, config::Job* job);
+
 // The transport for a job's connection: its ca_file and timeout; gzip unless the host is loopback.
 std::unique_ptr<salesforce::HttpTransport> TransportFor(const config::Job& job);
 

@@ -5,6 +5,8 @@
 #include <cstring>
 
 #include "engine/cli/commands.h"
+#include "engine/config/job_loader.h"
+#include "engine/core/exit_codes.h"
 #include "engine/core/log.h"
 #include "engine/core/url.h"
 
@@ -69,6 +71,17 @@ bool SetUpLogging(const CommonFlags& common) {
     return false;
   }
   return true;
+}
+
+int LoadJobForCommand(const CommonFlags& common, const std::string& path, config::Job* job) {
+  if (!SetUpLogging(common)) return kExitUsage;
+  auto loaded = config::LoadJobFile(path, config::ProcessEnv());
+  if (!loaded.ok()) {
+    PrintError(loaded.status().message());
+    return ExitCodeFor(loaded.status());
+  }
+  *job = std::move(*loaded);
+  return kExitOk;
 }
 
 std::unique_ptr<salesforce::HttpTransport> TransportFor(const config::Job& job) {

@@ -235,17 +235,22 @@ Status SqliteStore::ApplyPage(const TableSpec& spec, const RowBatch& rows, const
   return Remember(WritePage(spec, plan.columns, rows, delete_ids, state));
 }
 
+Status SqliteStore::CheckWatermarkForward(const std::string& object, const SyncState& state) {
+  SFSYNC_ASSIGN_OR_RETURN(SyncState stored, ReadState(object));
+  if (state.watermark < stored.watermark) {
+    return FailedPreconditionError(fmt::format("watermark of {} would move backwards: stored {}, new {}", object,
+                                               FormatWatermark(stored.watermark), FormatWatermark(state.watermark)));
+  }
+  return Status::Ok();
+}
+
 Status SqliteStore::WritePage(const TableSpec& spec, const std::vector<const ColumnSpec*>& columns,
                               const RowBatch& rows, const std::vector<std::string>& delete_ids,
                               const SyncState& state) {
   Transaction txn(&db_);
   SFSYNC_RETURN_IF_ERROR(txn.status());
   // The check comes first so a refused page writes nothing; the state write comes last.
-  SFSYNC_ASSIGN_OR_RETURN(SyncState stored, ReadState(spec.object));
-  if (state.watermark < stored.watermark) {
-    return FailedPreconditionError(fmt::format("watermark of {} would move backwards: stored {}, page {}", spec.object,
-                                               FormatWatermark(stored.watermark), FormatWatermark(state.watermark)));
-  }
+  SFSYNC_RETURN_IF_ERROR(CheckWatermarkForward(spec.object, state));
   if (rows.rows() > 0) {
     SFSYNC_ASSIGN_OR_RETURN(Statement * upsert, UpsertStatement(spec.table, columns));
     // One scratch cell per column: a converted value must stay alive until its row is stepped,
@@ -296,11 +301,7 @@ StatusOr<int64_t> SqliteStore::ApplyServerDeletes(const TableSpec& spec, const s
   Status s = Remember([&]() -> Status {
     Transaction txn(&db_);
     SFSYNC_RETURN_IF_ERROR(txn.status());
-    SFSYNC_ASSIGN_OR_RETURN(SyncState stored, ReadState(spec.object));
-    if (state.watermark < stored.watermark) {
-      return FailedPreconditionError(fmt::format("watermark of {} would move backwards: stored {}, new {}", spec.object,
-                                                 FormatWatermark(stored.watermark), FormatWatermark(state.watermark)));
-    }
+    SFSYNC_RETURN_IF_ERROR(CheckWatermarkForward(spec.object, state));
     SFSYNC_ASSIGN_OR_RETURN(Statement * stmt, Cached(sql));
     for (const ServerDelete& d : deletes) {
       stmt->BindText(1, d.id);

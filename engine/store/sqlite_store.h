@@ -61,6 +61,9 @@ class SqliteStore final : public Store {
   Status WritePage(const TableSpec& spec, const std::vector<const ColumnSpec*>& columns, const RowBatch& rows,
                    const std::vector<std::string>& delete_ids, const SyncState& state);
   StatusOr<SyncState> ReadState(const std::string& object);
+  // kFailedPrecondition (nothing to write) if `state` would move the object's watermark backwards.
+  // Call inside the write transaction, so no other writer can move the stored one in between.
+  Status CheckWatermarkForward(const std::string& object, const SyncState& state);
   Status WriteState(const std::string& object, const SyncState& state);
   StatusOr<bool> TableExists(const std::string& table);
   // kNotFound unless `table` has `column` (any case).
