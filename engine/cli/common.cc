@@ -77,7 +77,7 @@ int LoadJobForCommand(const CommonFlags& common, const std::string& path, config
   if (!SetUpLogging(common)) return kExitUsage;
   auto loaded = config::LoadJobFile(path, config::ProcessEnv());
   if (!loaded.ok()) {
-    PrintError(loaded.status().message());
+    PrintErrorLines(loaded.status().message());  // a job may have several problems, one per line
     return ExitCodeFor(loaded.status());
   }
   *job = std::move(*loaded);
