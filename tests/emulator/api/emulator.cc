@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "tests/emulator/api/describe_writer.h"
+#include "tests/emulator/api/limits.h"
 #include "tests/emulator/api/oauth_admin.h"
 #include "tests/emulator/api/rest_error.h"
 #include "tests/emulator/json_writer.h"
@@ -118,6 +119,8 @@ std::unique_ptr<Emulator> Emulator::Create(const EmulatorConfig& config, std::st
               [&e](const HttpRequest& r, const PathParams& p) { return e.QueryMore(r, p); });
   e.rest_.Add("GET", "/services/data/{version}/queryAll/{locator}",
               [&e](const HttpRequest& r, const PathParams& p) { return e.QueryMore(r, p); });
+  e.rest_.Add("GET", "/services/data/{version}/limits",
+              [&e](const HttpRequest&, const PathParams&) { return e.Limits(); });
   return emulator;
 }
 
@@ -261,6 +264,11 @@ HttpResponse Emulator::QueryMore(const HttpRequest& request, const PathParams& p
   std::lock_guard<std::mutex> lock(org_.mu);
   return QueryResponse(
       org_.queries->More(params.at("locator"), params.at("version"), BatchSize(request)));
+}
+
+HttpResponse Emulator::Limits() {
+  std::lock_guard<std::mutex> lock(usage_mu_);
+  return JsonResponse(200, LimitsJson(config_.api_quota, api_used_));
 }
 
 }  // namespace sfsync::emulator

@@ -71,6 +71,7 @@ class Emulator : public HttpHandler {
   HttpResponse Describe(const HttpRequest& request, const PathParams& params);
   HttpResponse Query(const HttpRequest& request, const PathParams& params, bool include_deleted);
   HttpResponse QueryMore(const HttpRequest& request, const PathParams& params);
+  HttpResponse Limits();
   // 304 when If-Modified-Since is at or after the schema's last change; else null.
   std::optional<HttpResponse> NotModified(const HttpRequest& request) const;
 
