@@ -136,6 +136,10 @@ AdminApi::AdminApi(Org* org, EmulatorClock* clock, OAuthService* oauth, const St
   });
 }
 
+void AdminApi::AddRoute(std::string method, std::string_view pattern, Router::Handler handler) {
+  router_.Add(std::move(method), pattern, std::move(handler));
+}
+
 HttpResponse AdminApi::Handle(const HttpRequest& request) {
   Router::Match match = router_.Find(request.method, request.path);
   if (match.handler != nullptr) return (*match.handler)(request, match.params);
@@ -380,6 +384,8 @@ HttpResponse AdminApi::StatsJson() const {
   json.Int(stats_->query_more_requests.load());
   json.Key("describe_requests");
   json.Int(stats_->describe_requests.load());
+  json.Key("faults_injected");
+  json.Int(stats_->faults_injected.load());
   json.EndObject();
   return JsonResponse(200, std::move(body));
 }

@@ -1,14 +1,16 @@
 // The emulator application: one HttpHandler that owns the org, the OAuth service and the
 // admin API, and routes every request.
 //
-// Request pipeline (Handle):
+// Request pipeline (Handle, or the login host's handler):
 //   /__emulator/...          -> AdminApi (no auth, not counted)
-//   /services/oauth2/token   -> OAuthService::Token (not counted)
+//   /services/oauth2/..., /id/... -> OAuthService (not counted)
 //   GET /services/data       -> version list (no auth, no Sforce-Limit-Info)
-//   /services/data/vXX.X/... -> Rest(): authenticate (401) -> meter against the API quota
-//                               (403 when spent) -> route (404/405/handler) -> Sforce-Limit-Info
-// Stage 2's fault injection slots in at the top of Rest(), before authentication, where it
-// can answer any REST request with an injected failure.
+//   /services/data/vXX.X/... -> Rest(): on a separate login host 401; authenticate (401, also
+//                               for a token without the `api` scope) -> meter against the API
+//                               quota (403 when spent) -> route (404/405/handler) ->
+//                               Sforce-Limit-Info
+// Fault injection comes first for every request but the admin API's: a fired fault answers in
+// place of the handler, or changes how the handler's answer reaches the client.
 //
 // Thread-safe: connection threads call Handle() concurrently.
 #ifndef SFSYNC_TESTS_EMULATOR_API_EMULATOR_H_
@@ -19,11 +21,13 @@
 #include <string>
 
 #include "tests/emulator/api/admin_api.h"
+#include "tests/emulator/api/host.h"
 #include "tests/emulator/api/oauth_service.h"
 #include "tests/emulator/api/org.h"
 #include "tests/emulator/api/router.h"
 #include "tests/emulator/clock.h"
 #include "tests/emulator/config.h"
+#include "tests/emulator/faults/fault_injector.h"
 #include "tests/emulator/net/http_server.h"
 
 namespace sfsync::emulator {
@@ -35,21 +39,44 @@ class Emulator : public HttpHandler {
 
   // The base URL clients reach the emulator at (`http://127.0.0.1:PORT`): the token
   // response's instance_url and identity host. Call once the server is listening.
-  void SetBaseUrl(std::string base_url);
+  void SetBaseUrl(std::string base_url) { SetUrls(base_url, base_url); }
+  // With a separate login host (--my-domain-port): the login host's URL (identity URL, JWT
+  // audience) and the My Domain URL (instance_url, describe URLs).
+  void SetUrls(std::string login_url, std::string my_domain_url);
 
-  HttpResponse Handle(const HttpRequest& request) override;
+  // Serves the org's My Domain (the only host without --my-domain-port).
+  HttpResponse Handle(const HttpRequest& request) override { return HandleOn(Host::kMyDomain, request); }
+  // The handler for a separate login-host listener.
+  HttpHandler* login_host() { return &login_host_; }
 
   EmulatorClock& clock() { return clock_; }
 
  private:
+  class LoginHost : public HttpHandler {
+   public:
+    explicit LoginHost(Emulator* emulator) : emulator_(emulator) {}
+    HttpResponse Handle(const HttpRequest& request) override {
+      return emulator_->HandleOn(Host::kLogin, request);
+    }
+
+   private:
+    Emulator* emulator_;
+  };
+
   explicit Emulator(const EmulatorConfig& config);
 
-  HttpResponse Rest(const HttpRequest& request);
+  HttpResponse HandleOn(Host host, const HttpRequest& request);
+  // Everything but the admin API and fault injection.
+  HttpResponse Route(Host host, const HttpRequest& request);
+  // emulator_faults.cc: answers `request` as the fired faults say.
+  HttpResponse InjectFault(const FaultInjector::Decision& fault, Host host, const HttpRequest& request);
+  HttpResponse Rest(Host host, const HttpRequest& request);
   HttpResponse Versions() const;
   HttpResponse GlobalDescribe(const HttpRequest& request, const PathParams& params);
   HttpResponse Describe(const HttpRequest& request, const PathParams& params);
   HttpResponse Query(const HttpRequest& request, const PathParams& params, bool include_deleted);
   HttpResponse QueryMore(const HttpRequest& request, const PathParams& params);
+  HttpResponse Limits();
   // 304 when If-Modified-Since is at or after the schema's last change; else null.
   std::optional<HttpResponse> NotModified(const HttpRequest& request) const;
 
@@ -59,6 +86,8 @@ class Emulator : public HttpHandler {
   Stats stats_;
   std::unique_ptr<OAuthService> oauth_;
   std::unique_ptr<AdminApi> admin_;
+  LoginHost login_host_{this};
+  FaultInjector faults_;
   Router rest_;
   std::mutex usage_mu_;
   int64_t api_used_ = 0;  // guarded by usage_mu_
