@@ -21,7 +21,8 @@ struct EmulatorConfig {
   uint64_t seed = 42;
   std::map<std::string, int64_t> rows = {{"Profile", 4},    {"User", 6},
                                          {"Account", 1000}, {"Contact", 2000},
-                                         {"Opportunity", 1000}, {"Lead", 0}};
+                                         {"Opportunity", 1000}, {"Lead", 0},
+                                         {"Invoice__c", 20}, {"Attachment", 10}};
 
   // Clock.
   std::optional<int64_t> clock_start_ms;
@@ -40,6 +41,11 @@ struct EmulatorConfig {
   int64_t cursor_ttl_s = 2 * 86400;
   size_t max_cursors = 100;
   NumberStyle number_style = NumberStyle::kDecimal;
+  // Query page shrinking (protocol §2.2): the cap with one long text area selected, with two
+  // or more (0: no cap), and a cap on a page's body size in bytes (0: none).
+  int one_long_text_page = 1000;
+  int many_long_text_page = 200;
+  int64_t wide_row_bytes = 0;
 };
 
 }  // namespace sfsync::emulator

@@ -34,7 +34,8 @@ Seeded org (deterministic for the same seed, sizes and --clock-start):
   --seed N                 random seed (default 42)
   --size N                 Account=N, Contact=2N, Opportunity=N (default 1000)
   --rows OBJECT=N          rows of one object; repeatable (Profile, User, Account,
-                           Contact, Opportunity, Lead; Lead defaults to 0)
+                           Contact, Opportunity, Lead, Invoice__c, Attachment;
+                           Lead defaults to 0, Invoice__c to 20, Attachment to 10)
 
 Clock:
   --clock-start ISO        start the emulator clock at this instant
@@ -56,6 +57,9 @@ REST:
   --max-cursors N          open query cursors kept; the oldest is dropped (default 100)
   --number-style STYLE     double/currency/percent rendering: decimal (15000.0,
                            139000000.0; default) or java (15000.0, 1.39E8)
+  --long-text-batch N,M    page cap when one long text area is selected (N) and
+                           when two or more are (M); 0 means no cap (default 1000,200)
+  --wide-row-bytes N       end a query page before its body passes N bytes (default 0: off)
 
   --help                   show this text
 )";
@@ -106,6 +110,15 @@ ParseOutcome ParseOptions(const std::vector<std::string>& args, EmulatorConfig* 
       {"--max-page-size", [&](const std::string& v) { return ParseNumber(v, 1, 2000, &config->max_page_size); }},
       {"--cursor-ttl", positive(&config->cursor_ttl_s)},
       {"--max-cursors", [&](const std::string& v) { return ParseNumber<size_t>(v, 1, 1'000'000, &config->max_cursors); }},
+      {"--long-text-batch",
+       [&](const std::string& v) {
+         size_t comma = v.find(',');
+         return comma != std::string::npos &&
+                ParseNumber(std::string_view(v).substr(0, comma), 0, 2000, &config->one_long_text_page) &&
+                ParseNumber(std::string_view(v).substr(comma + 1), 0, 2000, &config->many_long_text_page);
+       }},
+      {"--wide-row-bytes",
+       [&](const std::string& v) { return ParseNumber<int64_t>(v, 0, INT64_MAX, &config->wide_row_bytes); }},
       {"--number-style",
        [&](const std::string& v) {
          if (v == "decimal") config->number_style = NumberStyle::kDecimal;

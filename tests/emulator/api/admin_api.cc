@@ -304,7 +304,7 @@ HttpResponse AdminApi::DeleteRecord(const HttpRequest& request, const PathParams
     return AdminError(404, "no " + object->name + " with Id " + params.at("id"));
   }
   if (hard) {
-    org_->store->HardDelete(*object, *id);
+    org_->store->HardDelete(*object, *id, clock_->NowMillisFloorSecond());
     return NoContent();
   }
   if (!object->has_is_deleted()) return AdminError(400, object->name + " records cannot be soft-deleted");
@@ -340,7 +340,7 @@ HttpResponse AdminApi::ListRecords(const HttpRequest& request, const PathParams&
   if (deleted == "only") {
     if (!object->has_is_deleted()) return JsonResponse(200, "[]");
     Condition is_deleted;
-    is_deleted.field.parts = {"IsDeleted"};
+    is_deleted.left.field.parts = {"IsDeleted"};
     Literal true_literal;
     true_literal.kind = LiteralKind::kTrue;
     is_deleted.values.push_back(true_literal);

@@ -71,7 +71,8 @@ std::unique_ptr<Emulator> Emulator::Create(const EmulatorConfig& config, std::st
   if (!org.seeder->SeedOrg(config.rows, e.clock_.NowMillis(), error)) return nullptr;
   org.queries = std::make_unique<QueryService>(
       org.store.get(), &e.clock_,
-      QueryLimits{config.max_page_size, config.cursor_ttl_s * 1000, config.max_cursors},
+      QueryLimits{config.max_page_size, config.cursor_ttl_s * 1000, config.max_cursors,
+                  config.one_long_text_page, config.many_long_text_page, config.wide_row_bytes},
       config.number_style, config.seed);
   org.schema_modified_ms = e.clock_.NowMillisFloorSecond();
 

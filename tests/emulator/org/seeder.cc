@@ -7,6 +7,7 @@
 #include <map>
 #include <utility>
 
+#include "tests/emulator/base64.h"
 #include "tests/emulator/org/value_pools.h"
 #include "tests/emulator/salesforce_id.h"
 #include "tests/emulator/time_util.h"
@@ -85,7 +86,7 @@ struct FillContext {
   int64_t created_ms;  // this row's CreatedDate
   const std::vector<std::string>* profiles;
   const std::vector<std::string>* users;
-  const std::vector<std::string>* accounts;
+  const std::vector<std::string>* parents;  // the object's main lookup: Account, or Invoice__c
   std::string_view earlier_same_object_id;  // a record of the same object, or empty
 };
 
@@ -258,7 +259,7 @@ void FillAccount(RowBuilder* row, const FillContext& c) {
 
 void FillContact(RowBuilder* row, const FillContext& c) {
   Rng& rng = *c.rng;
-  if (const std::string* account = PickOrNull(rng, c.accounts, 0.05)) row->Set("AccountId", *account);
+  if (const std::string* account = PickOrNull(rng, c.parents, 0.05)) row->Set("AccountId", *account);
   FillPersonName(row, rng, /*salutation=*/true);
   FillAddress(row, rng, "Mailing", 0.3);
   SetOptional(row, "Phone", rng, 0.2, Phone(rng));
@@ -291,7 +292,7 @@ void FillOpportunity(RowBuilder* row, const FillContext& c) {
       "Best Case", "Best Case", "Commit", "Closed", "Omitted"};
   const auto& stages = row->Picklist("StageName");
   size_t stage = rng.Below(stages.size());
-  if (const std::string* account = PickOrNull(rng, c.accounts, 0.03)) row->Set("AccountId", *account);
+  if (const std::string* account = PickOrNull(rng, c.parents, 0.03)) row->Set("AccountId", *account);
   row->Set("Name", rng.Pick(pools::kProducts) + " " + std::to_string(c.ordinal + 1));
   SetOptional(row, "Description", rng, 0.8, rng.Pick(pools::kSentences));
   row->Set("StageName", stages[stage]);
@@ -328,6 +329,63 @@ void FillLead(RowBuilder* row, const FillContext& c) {
   SetOptional(row, "AnnualRevenue", rng, 0.5, std::round(std::pow(10.0, 4.0 + rng.Unit() * 5.0) / 1000.0) * 1000.0);
   SetOptional(row, "NumberOfEmployees", rng, 0.5, rng.Between(1, 20000));
   row->Set("IsConverted", int64_t{0});
+}
+
+void FillInvoice(RowBuilder* row, const FillContext& c) {
+  Rng& rng = *c.rng;
+  char number[32];
+  std::snprintf(number, sizeof(number), "INV-%06lld", static_cast<long long>(c.ordinal + 1));
+  row->Set("Name", "Invoice " + std::string(number + 4));
+  // Mixed case on purpose: the external id matches case-insensitively.
+  row->Set("InvoiceNumber__c", std::string(rng.Chance(0.1) ? "inv-" : "INV-") + (number + 4));
+  if (const std::string* account = PickOrNull(rng, c.parents, 0.1)) row->Set("Account__c", *account);
+  SetOptional(row, "Status__c", rng, 0.1, PicklistValue(rng, *row, "Status__c"));
+  SetOptional(row, "Amount__c", rng, 0.05, Round(std::pow(10.0, 1.0 + rng.Unit() * 5.0), 2));
+  // Whole numbers past 2^31 too: clients must not read this "long" into a 32-bit int.
+  SetOptional(row, "LineCount__c", rng, 0.2,
+              static_cast<double>(rng.Chance(0.05) ? rng.Between(3'000'000'000LL, 9'000'000'000LL)
+                                                   : rng.Between(1, 40)));
+  if (rng.Chance(0.7)) {
+    char time[16];
+    std::snprintf(time, sizeof(time), "%02d:%02d:00.000Z", static_cast<int>(rng.Between(7, 18)),
+                  static_cast<int>(rng.Below(4) * 15));
+    row->Set("DueTime__c", std::string(time));
+  }
+  if (rng.Chance(0.5)) {
+    const pools::Place& place = rng.Pick(pools::kPlaces);
+    row->Set("DeliveryLocation__Latitude__s", Round(place.latitude + rng.Unit() * 0.1 - 0.05, 6));
+    row->Set("DeliveryLocation__Longitude__s", Round(place.longitude + rng.Unit() * 0.1 - 0.05, 6));
+  }
+  if (rng.Chance(0.4)) {
+    row->Set("BankAccount__c", "DE" + std::to_string(rng.Between(10, 99)) + " 5001 0517 " +
+                                   std::to_string(rng.Between(1000, 9999)) + " " +
+                                   std::to_string(rng.Between(1000, 9999)));
+  }
+  if (rng.Chance(0.8)) {  // a combobox takes values outside its list as well
+    row->Set("Category__c", rng.Chance(0.1) ? std::string("Freight & Customs")
+                                            : PicklistValue(rng, *row, "Category__c"));
+  }
+  if (rng.Chance(0.3)) {
+    std::string notes = rng.Pick(pools::kSentences);
+    int lines = static_cast<int>(rng.Between(1, 40));
+    for (int i = 1; i < lines; ++i) notes += "\n" + rng.Pick(pools::kSentences);
+    row->Set("Notes__c", notes);
+  }
+}
+
+void FillAttachment(RowBuilder* row, const FillContext& c) {
+  Rng& rng = *c.rng;
+  if (const std::string* parent = PickOrNull(rng, c.parents, 0.0)) row->Set("ParentId", *parent);
+  bool pdf = rng.Chance(0.5);
+  row->Set("Name", "invoice-" + std::to_string(c.ordinal + 1) + (pdf ? ".pdf" : ".png"));
+  row->Set("IsPrivate", int64_t{rng.Chance(0.1)});
+  row->Set("ContentType", std::string(pdf ? "application/pdf" : "image/png"));
+  std::string body = pdf ? "%PDF-1.4\n" : "\x89PNG\r\n\x1a\n";
+  int64_t size = rng.Between(16, 600);
+  for (int64_t i = 0; i < size; ++i) body.push_back(static_cast<char>(rng.Below(256)));
+  row->Set("BodyLength", static_cast<int64_t>(body.size()));
+  row->Set("Body", Base64Encode(body));
+  SetOptional(row, "Description", rng, 0.6, rng.Pick(pools::kSentences));
 }
 
 }  // namespace
@@ -412,13 +470,21 @@ bool Seeder::Generate(const ObjectDef& object, int64_t count, int64_t stamp_ms, 
 bool Seeder::GenerateRows(const ObjectDef& object, int64_t count, Stamps* stamps, Batch* batch,
                           std::string* error) {
   const Schema& schema = store_->schema();
-  int64_t& generated = generated_[&object];
+  int64_t& generated = generated_[object.name];
   // A stream per (object, position) keeps each call deterministic whatever came before it.
   Rng rng(MixSeed(seed_, object.name, static_cast<uint64_t>(generated)));
   std::vector<std::string> profiles = store_->LiveIds(*schema.Find("Profile"));
   std::vector<std::string> users = store_->LiveIds(*schema.Find("User"));
-  std::vector<std::string> accounts;
-  if (object.FindField("AccountId") != nullptr) accounts = store_->LiveIds(*schema.Find("Account"));
+  std::vector<std::string> parents;
+  if (object.FindField("AccountId") != nullptr || object.name == "Invoice__c") {
+    parents = store_->LiveIds(*schema.Find("Account"));
+  } else if (object.name == "Attachment") {
+    parents = store_->LiveIds(*schema.Find("Invoice__c"));
+    if (parents.empty() && count > 0) {
+      *error = "the org needs an Invoice__c before Attachments";
+      return false;
+    }
+  }
   if (object.name == "User" && profiles.empty()) {
     *error = "the org needs a Profile before Users";
     return false;
@@ -437,7 +503,7 @@ bool Seeder::GenerateRows(const ObjectDef& object, int64_t count, Stamps* stamps
     std::string id = store_->AllocateId(object);
     int64_t created, modified, modstamp;
     stamps->Next(rng, &created, &modified, &modstamp);
-    FillContext context{&rng, generated, created, &profiles, &users, &accounts,
+    FillContext context{&rng, generated, created, &profiles, &users, &parents,
                         earlier.empty() ? std::string_view() : std::string_view(rng.Pick(earlier))};
     if (object.name == "Profile") {
       FillProfile(&row, context);
@@ -452,6 +518,10 @@ bool Seeder::GenerateRows(const ObjectDef& object, int64_t count, Stamps* stamps
       FillOpportunity(&row, context);
     } else if (object.name == "Lead") {
       FillLead(&row, context);
+    } else if (object.name == "Invoice__c") {
+      FillInvoice(&row, context);
+    } else if (object.name == "Attachment") {
+      FillAttachment(&row, context);
     }
     const std::string& actor = integration_user_id_.empty() ? id : integration_user_id_;
     row.Set("Id", id);

@@ -50,7 +50,7 @@ class Seeder {
   std::string org_id_;
   std::string integration_user_id_;
   // Rows generated so far per object; the fixed, named Profiles and Users come first.
-  std::map<const ObjectDef*, int64_t> generated_;
+  std::map<std::string, int64_t, std::less<>> generated_;  // by object name
 };
 
 }  // namespace sfsync::emulator

@@ -159,8 +159,36 @@ class Lexer {
                                    "' in string literal.");
   }
 
+  // HH:mm:ss[.SSS]Z, the SOQL time literal.
+  bool Time(Token* token) {
+    size_t start = pos_;
+    while (pos_ < s_.size() && (IsDigit(s_[pos_]) || s_[pos_] == ':' || s_[pos_] == '.')) ++pos_;
+    if (pos_ < s_.size() && s_[pos_] == 'Z') ++pos_;
+    std::string_view text = s_.substr(start, pos_ - start);
+    bool valid = text.size() >= 9 && text.back() == 'Z' && text[2] == ':' && text[5] == ':' &&
+                 IsDigit(text[0]) && IsDigit(text[1]) && IsDigit(text[3]) && IsDigit(text[4]) &&
+                 IsDigit(text[6]) && IsDigit(text[7]) && (text[0] - '0') * 10 + (text[1] - '0') < 24 &&
+                 (text[3] - '0') < 6 && (text[6] - '0') < 6;
+    std::string fraction = "000";
+    if (valid && text.size() > 9) {
+      std::string_view rest = text.substr(8, text.size() - 9);
+      valid = rest.size() >= 2 && rest.size() <= 4 && rest[0] == '.';
+      for (size_t i = 1; valid && i < rest.size(); ++i) {
+        valid = IsDigit(rest[i]);
+        fraction[i - 1] = rest[i];
+      }
+    }
+    if (!valid) return Fail(start, "invalid time literal: '" + std::string(text) + "'");
+    token->kind = TokenKind::kTime;
+    token->value = std::string(text.substr(0, 8)) + "." + fraction + "Z";
+    return true;
+  }
+
   bool NumberOrDate(Token* token) {
     size_t start = pos_;
+    if (pos_ + 2 < s_.size() && IsDigit(s_[pos_]) && IsDigit(s_[pos_ + 1]) && s_[pos_ + 2] == ':') {
+      return Time(token);
+    }
     // A date starts with four digits and a dash: 2024-05-01[T10:00:00[.000](Z|+hh[:]mm)].
     if (pos_ + 5 <= s_.size() && IsDigit(s_[pos_]) && IsDigit(s_[pos_ + 1]) &&
         IsDigit(s_[pos_ + 2]) && IsDigit(s_[pos_ + 3]) && s_[pos_ + 4] == '-') {
