@@ -46,6 +46,8 @@ struct EmulatorConfig {
   int one_long_text_page = 1000;
   int many_long_text_page = 200;
   int64_t wide_row_bytes = 0;
+  // getUpdated/getDeleted: more results than this is EXCEEDED_ID_LIMIT.
+  size_t replication_id_limit = 600'000;
 };
 
 }  // namespace sfsync::emulator

@@ -60,6 +60,8 @@ REST:
   --long-text-batch N,M    page cap when one long text area is selected (N) and
                            when two or more are (M); 0 means no cap (default 1000,200)
   --wide-row-bytes N       end a query page before its body passes N bytes (default 0: off)
+  --replication-id-limit N getUpdated/getDeleted results before EXCEEDED_ID_LIMIT
+                           (default 600000)
 
   --help                   show this text
 )";
@@ -119,6 +121,8 @@ ParseOutcome ParseOptions(const std::vector<std::string>& args, EmulatorConfig* 
        }},
       {"--wide-row-bytes",
        [&](const std::string& v) { return ParseNumber<int64_t>(v, 0, INT64_MAX, &config->wide_row_bytes); }},
+      {"--replication-id-limit",
+       [&](const std::string& v) { return ParseNumber<size_t>(v, 1, 100'000'000, &config->replication_id_limit); }},
       {"--number-style",
        [&](const std::string& v) {
          if (v == "decimal") config->number_style = NumberStyle::kDecimal;

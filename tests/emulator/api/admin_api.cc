@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/emulator/api/admin_schema_api.h"
 #include "tests/emulator/api/rest_error.h"
 #include "tests/emulator/json_writer.h"
 #include "tests/emulator/salesforce_id.h"
@@ -16,6 +17,8 @@ using Json = nlohmann::json;
 constexpr std::string_view kAdminApiVersion = "v60.0";
 constexpr int64_t kMaxGenerateCount = 10'000'000;
 
+}  // namespace
+
 HttpResponse AdminError(int status, std::string message) {
   std::string body;
   JsonWriter json(&body);
@@ -25,6 +28,8 @@ HttpResponse AdminError(int status, std::string message) {
   json.EndObject();
   return JsonResponse(status, std::move(body));
 }
+
+namespace {
 
 HttpResponse NoContent() {
   HttpResponse response;
@@ -134,6 +139,7 @@ AdminApi::AdminApi(Org* org, EmulatorClock* clock, OAuthService* oauth, const St
     oauth_->ExpireAllSessions();
     return NoContent();
   });
+  AddSchemaAdminRoutes(&router_, org_, clock_);
 }
 
 HttpResponse AdminApi::Handle(const HttpRequest& request) {

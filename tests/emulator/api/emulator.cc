@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "tests/emulator/api/describe_writer.h"
+#include "tests/emulator/api/replication.h"
 #include "tests/emulator/api/rest_error.h"
 #include "tests/emulator/json_writer.h"
 #include "tests/emulator/time_util.h"
@@ -91,6 +92,7 @@ std::unique_ptr<Emulator> Emulator::Create(const EmulatorConfig& config, std::st
               [&e](const HttpRequest& r, const PathParams& p) { return e.GlobalDescribe(r, p); });
   e.rest_.Add("GET", "/services/data/{version}/sobjects/{object}/describe",
               [&e](const HttpRequest& r, const PathParams& p) { return e.Describe(r, p); });
+  AddReplicationRoutes(&e.rest_, &e.org_, &e.clock_, config.replication_id_limit);
   e.rest_.Add("GET", "/services/data/{version}/query",
               [&e](const HttpRequest& r, const PathParams& p) { return e.Query(r, p, false); });
   e.rest_.Add("GET", "/services/data/{version}/queryAll",
@@ -196,6 +198,7 @@ std::optional<HttpResponse> Emulator::NotModified(const HttpRequest& request) co
 
 HttpResponse Emulator::GlobalDescribe(const HttpRequest& request, const PathParams& params) {
   ++stats_.describe_requests;
+  std::lock_guard<std::mutex> org_lock(org_.mu);  // admin schema changes replace definitions
   if (std::optional<HttpResponse> not_modified = NotModified(request)) return *not_modified;
   HttpResponse response = JsonResponse(200, GlobalDescribeJson(*org_.schema, params.at("version")));
   response.headers.Set("Last-Modified", FormatHttpDate(org_.schema_modified_ms));
@@ -204,6 +207,7 @@ HttpResponse Emulator::GlobalDescribe(const HttpRequest& request, const PathPara
 
 HttpResponse Emulator::Describe(const HttpRequest& request, const PathParams& params) {
   ++stats_.describe_requests;
+  std::lock_guard<std::mutex> org_lock(org_.mu);  // admin schema changes replace definitions
   const ObjectDef* object = org_.schema->Find(params.at("object"));
   if (object == nullptr) return RestErrorResponse(NotFoundError());
   if (std::optional<HttpResponse> not_modified = NotModified(request)) return *not_modified;

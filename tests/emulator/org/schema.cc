@@ -38,6 +38,13 @@ std::string_view TypeName(FieldType type) {
   return "string";
 }
 
+std::optional<FieldType> TypeNamed(std::string_view name) {
+  for (int i = 0; i <= static_cast<int>(FieldType::kLocation); ++i) {
+    if (TypeName(static_cast<FieldType>(i)) == name) return static_cast<FieldType>(i);
+  }
+  return std::nullopt;
+}
+
 std::string_view SoapType(FieldType type) {
   switch (type) {
     case FieldType::kId:

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +43,8 @@ enum class FieldType {
 enum class Storage { kText, kInteger, kReal, kDateTime, kNone };
 
 std::string_view TypeName(FieldType type);
+// The type whose describe name is `name`, if any.
+std::optional<FieldType> TypeNamed(std::string_view name);
 std::string_view SoapType(FieldType type);
 Storage StorageOf(FieldType type);
 // True for the types whose JSON value is a string holding free text (not ids or dates).
