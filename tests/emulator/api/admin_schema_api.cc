@@ -11,7 +11,7 @@
 namespace sfsync::emulator {
 namespace {
 
-using Json = nlohmann::json;
+using Json = nlohmann::ordered_json;
 
 std::optional<Json> ParseObject(std::string_view body) {
   Json json = Json::parse(body, nullptr, /*allow_exceptions=*/false);

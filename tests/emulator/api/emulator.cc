@@ -1,9 +1,12 @@
 #include "tests/emulator/api/emulator.h"
 
+#include <algorithm>
 #include <charconv>
 
+#include "tests/emulator/api/collections.h"
 #include "tests/emulator/api/describe_writer.h"
 #include "tests/emulator/api/replication.h"
+#include "tests/emulator/api/sobject_rows.h"
 #include "tests/emulator/api/rest_error.h"
 #include "tests/emulator/json_writer.h"
 #include "tests/emulator/time_util.h"
@@ -93,6 +96,8 @@ std::unique_ptr<Emulator> Emulator::Create(const EmulatorConfig& config, std::st
   e.rest_.Add("GET", "/services/data/{version}/sobjects/{object}/describe",
               [&e](const HttpRequest& r, const PathParams& p) { return e.Describe(r, p); });
   AddReplicationRoutes(&e.rest_, &e.org_, &e.clock_, config.replication_id_limit);
+  AddSObjectRowRoutes(&e.rest_, &e.org_, &e.clock_);
+  AddCollectionRoutes(&e.rest_, &e.org_, &e.clock_);
   e.rest_.Add("GET", "/services/data/{version}/query",
               [&e](const HttpRequest& r, const PathParams& p) { return e.Query(r, p, false); });
   e.rest_.Add("GET", "/services/data/{version}/queryAll",
@@ -155,9 +160,16 @@ HttpResponse Emulator::Rest(const HttpRequest& request) {
   } else if (match.handler != nullptr) {
     response = (*match.handler)(request, match.params);
   } else if (!match.allowed_methods.empty()) {
+    std::vector<std::string> allowed = match.allowed_methods;
+    if (std::find(allowed.begin(), allowed.end(), "GET") != allowed.end()) allowed.push_back("HEAD");
+    std::string listed, header;
+    for (const std::string& m : allowed) {
+      listed += (listed.empty() ? "" : ",") + m;
+      header += (header.empty() ? "" : ", ") + m;
+    }
     response = RestErrorResponse({405, "METHOD_NOT_ALLOWED",
-                                  "HTTP Method '" + request.method + "' not allowed. Allowed are GET,HEAD"});
-    response.headers.Set("Allow", "GET, HEAD");
+                                  "HTTP Method '" + request.method + "' not allowed. Allowed are " + listed});
+    response.headers.Set("Allow", header);
   } else {
     response = RestErrorResponse(NotFoundError());
   }

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "tests/emulator/api/record_writer.h"
+#include "tests/emulator/salesforce_id.h"
 #include "tests/emulator/soql/parser.h"
 
 namespace sfsync::emulator {
@@ -199,6 +200,38 @@ QueryService::Result QueryService::AllRecords(const SoqlQuery& query, bool inclu
     row_statement.Bind(1, row);
     if (row_statement.Step() == SQLITE_ROW) writer.Write(&json, *plan, row_statement.get());
     row_statement.Reset();
+  }
+  json.EndArray();
+  return body;
+}
+
+QueryService::Result QueryService::RecordsById(const SoqlQuery& query, const std::vector<std::string>& ids,
+                                               std::string_view version) {
+  SoqlError soql_error;
+  std::optional<CompiledQuery> plan = CompileSoql(query, store_->schema(), false, &soql_error);
+  if (!plan) return RestError{400, soql_error.error_code, soql_error.detail};
+  Statement find(store_->db(), "SELECT _row FROM " + QuoteIdentifier(plan->object->name) +
+                                   " WHERE \"Id\" = ? AND \"IsDeleted\" = 0");
+  Statement row_statement(store_->db(), plan->row_sql);
+  if (!find.ok() || !row_statement.ok()) return Internal(find.ok() ? row_statement.error() : find.error());
+  RecordWriter writer(version, store_->db());
+  std::string body;
+  JsonWriter json(&body, number_style_);
+  json.BeginArray();
+  for (const std::string& raw : ids) {
+    std::optional<std::string> id = NormalizeId(raw);
+    bool found = false;
+    if (id) {
+      find.Bind(1, *id);
+      if (find.Step() == SQLITE_ROW) {
+        row_statement.Bind(1, sqlite3_column_int64(find.get(), 0));
+        found = row_statement.Step() == SQLITE_ROW;
+        if (found) writer.Write(&json, *plan, row_statement.get());
+        row_statement.Reset();
+      }
+      find.Reset();
+    }
+    if (!found) json.Null();
   }
   json.EndArray();
   return body;

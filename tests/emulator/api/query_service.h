@@ -73,6 +73,10 @@ class QueryService {
   // encoding.
   Result AllRecords(const SoqlQuery& query, bool include_deleted, std::string_view version);
 
+  // A JSON array with, for each of `ids` in order, its live record with `query`'s fields, or
+  // null when there is none (sObject GET, Collections retrieve).
+  Result RecordsById(const SoqlQuery& query, const std::vector<std::string>& ids, std::string_view version);
+
   // Drops every cursor that reads `object` (one of its fields was removed or retyped).
   void InvalidateCursors(std::string_view object);
 

@@ -29,6 +29,13 @@ void DeleteLog::Remove(std::string_view object, std::string_view id) {
   remove.Step();
 }
 
+bool DeleteLog::Has(std::string_view object, std::string_view id) const {
+  Statement select(db_, "SELECT 1 FROM \"_delete_log\" WHERE object = ? AND id = ?");
+  select.Bind(1, std::string(object));
+  select.Bind(2, std::string(id));
+  return select.Step() == SQLITE_ROW;
+}
+
 std::vector<DeleteLog::Entry> DeleteLog::Between(std::string_view object, int64_t start_ms,
                                                  int64_t end_ms, size_t limit) const {
   Statement select(db_,

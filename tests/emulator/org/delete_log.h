@@ -34,6 +34,8 @@ class DeleteLog {
   void Add(std::string_view object, std::string_view id, int64_t deleted_ms);
   void Remove(std::string_view object, std::string_view id);
 
+  bool Has(std::string_view object, std::string_view id) const;
+
   // Entries of `object` with start_ms <= deletedDate < end_ms, oldest first, at most `limit`.
   std::vector<Entry> Between(std::string_view object, int64_t start_ms, int64_t end_ms,
                              size_t limit) const;

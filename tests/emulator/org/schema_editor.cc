@@ -113,14 +113,9 @@ Value Convert(const Value& value, FieldType from, const FieldDef& to) {
       return std::monostate{};
     }
     case FieldType::kTime: {
-      // HH:mm:ss[.SSS]Z, as the time literal and JSON encoding write it.
-      if (text == nullptr || text->size() < 9 || text->back() != 'Z' || (*text)[2] != ':' ||
-          (*text)[5] != ':') {
-        return std::monostate{};
-      }
-      std::string fraction = text->size() > 9 ? text->substr(9, text->size() - 10) : "";
-      while (fraction.size() < 3) fraction.push_back('0');
-      return text->substr(0, 8) + "." + fraction.substr(0, 3) + "Z";
+      std::string canonical;
+      if (text != nullptr && ParseTime(*text, &canonical)) return canonical;
+      return std::monostate{};
     }
     default: return std::monostate{};
   }

@@ -165,22 +165,10 @@ class Lexer {
     while (pos_ < s_.size() && (IsDigit(s_[pos_]) || s_[pos_] == ':' || s_[pos_] == '.')) ++pos_;
     if (pos_ < s_.size() && s_[pos_] == 'Z') ++pos_;
     std::string_view text = s_.substr(start, pos_ - start);
-    bool valid = text.size() >= 9 && text.back() == 'Z' && text[2] == ':' && text[5] == ':' &&
-                 IsDigit(text[0]) && IsDigit(text[1]) && IsDigit(text[3]) && IsDigit(text[4]) &&
-                 IsDigit(text[6]) && IsDigit(text[7]) && (text[0] - '0') * 10 + (text[1] - '0') < 24 &&
-                 (text[3] - '0') < 6 && (text[6] - '0') < 6;
-    std::string fraction = "000";
-    if (valid && text.size() > 9) {
-      std::string_view rest = text.substr(8, text.size() - 9);
-      valid = rest.size() >= 2 && rest.size() <= 4 && rest[0] == '.';
-      for (size_t i = 1; valid && i < rest.size(); ++i) {
-        valid = IsDigit(rest[i]);
-        fraction[i - 1] = rest[i];
-      }
+    if (!ParseTime(text, &token->value)) {
+      return Fail(start, "invalid time literal: '" + std::string(text) + "'");
     }
-    if (!valid) return Fail(start, "invalid time literal: '" + std::string(text) + "'");
     token->kind = TokenKind::kTime;
-    token->value = std::string(text.substr(0, 8)) + "." + fraction + "Z";
     return true;
   }
 

@@ -76,7 +76,7 @@ TEST_CASE_FIXTURE(PlannerTest, "compound addresses select their eight component 
   CHECK(q.output[0].component_columns.size() == 8);
 }
 
-TEST_CASE_FIXTURE(PlannerTest, "query hides soft-deleted rows; queryAll does not") {
+TEST_CASE_FIXTURE(PlannerTest, "query hides soft-deleted rows, queryAll does not") {
   CHECK(Compile("SELECT Id FROM Account").match_sql.find("\"IsDeleted\" = 0") != std::string::npos);
   CHECK(Compile("SELECT Id FROM Account", true).match_sql.find("IsDeleted") == std::string::npos);
 }
@@ -112,7 +112,7 @@ TEST_CASE_FIXTURE(PlannerTest, "User and Profile have no IsDeleted field, as in 
   CHECK(Error("SELECT Id, IsDeleted FROM User").first.error_code == "INVALID_FIELD");
 }
 
-TEST_CASE_FIXTURE(PlannerTest, "long text areas cannot be filtered or sorted; addresses not filtered") {
+TEST_CASE_FIXTURE(PlannerTest, "long text areas cannot be filtered or sorted, addresses not filtered") {
   CHECK(Error("SELECT Id FROM Account WHERE Description = 'x'").first.detail ==
         "field 'Description' can not be filtered in query call");
   CHECK(Error("SELECT Id FROM Account ORDER BY Description").first.detail ==
