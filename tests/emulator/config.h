@@ -46,6 +46,11 @@ struct EmulatorConfig {
   int one_long_text_page = 1000;
   int many_long_text_page = 200;
   int64_t wide_row_bytes = 0;
+  // Bulk 2.0 query jobs complete at this status poll, or this many seconds after creation (0:
+  // polls only); CSV nulls are "" rather than an empty field with bulk_quote_nulls.
+  int bulk_job_polls = 2;
+  int64_t bulk_job_seconds = 0;
+  bool bulk_quote_nulls = false;
   // getUpdated/getDeleted: more results than this is EXCEEDED_ID_LIMIT.
   size_t replication_id_limit = 600'000;
 };

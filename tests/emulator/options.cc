@@ -63,6 +63,11 @@ REST:
   --replication-id-limit N getUpdated/getDeleted results before EXCEEDED_ID_LIMIT
                            (default 600000)
 
+Bulk API 2.0 query jobs:
+  --bulk-job-polls N       a job completes at its Nth status poll (default 2)
+  --bulk-job-seconds S     ... or S seconds of emulator time after creation (default 0: off)
+  --bulk-csv-null STYLE    nulls in result CSV: empty (an empty field; default) or quoted ("")
+
   --help                   show this text
 )";
 
@@ -123,6 +128,15 @@ ParseOutcome ParseOptions(const std::vector<std::string>& args, EmulatorConfig* 
        [&](const std::string& v) { return ParseNumber<int64_t>(v, 0, INT64_MAX, &config->wide_row_bytes); }},
       {"--replication-id-limit",
        [&](const std::string& v) { return ParseNumber<size_t>(v, 1, 100'000'000, &config->replication_id_limit); }},
+      {"--bulk-job-polls", [&](const std::string& v) { return ParseNumber(v, 1, 1'000'000, &config->bulk_job_polls); }},
+      {"--bulk-job-seconds",
+       [&](const std::string& v) { return ParseNumber<int64_t>(v, 0, 86'400 * 365, &config->bulk_job_seconds); }},
+      {"--bulk-csv-null",
+       [&](const std::string& v) {
+         if (v != "empty" && v != "quoted") return false;
+         config->bulk_quote_nulls = v == "quoted";
+         return true;
+       }},
       {"--number-style",
        [&](const std::string& v) {
          if (v == "decimal") config->number_style = NumberStyle::kDecimal;

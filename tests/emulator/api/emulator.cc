@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "tests/emulator/api/bulk_jobs.h"
 #include "tests/emulator/api/collections.h"
 #include "tests/emulator/api/describe_writer.h"
 #include "tests/emulator/api/replication.h"
@@ -98,6 +99,9 @@ std::unique_ptr<Emulator> Emulator::Create(const EmulatorConfig& config, std::st
   AddReplicationRoutes(&e.rest_, &e.org_, &e.clock_, config.replication_id_limit);
   AddSObjectRowRoutes(&e.rest_, &e.org_, &e.clock_);
   AddCollectionRoutes(&e.rest_, &e.org_, &e.clock_);
+  AddBulkJobRoutes(&e.rest_, &e.org_, &e.clock_,
+                   BulkOptions{config.bulk_job_polls, config.bulk_job_seconds * 1000,
+                               config.bulk_quote_nulls, config.number_style});
   e.rest_.Add("GET", "/services/data/{version}/query",
               [&e](const HttpRequest& r, const PathParams& p) { return e.Query(r, p, false); });
   e.rest_.Add("GET", "/services/data/{version}/queryAll",
