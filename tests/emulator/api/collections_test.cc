@@ -94,7 +94,8 @@ TEST_CASE("update: per-record MISSING_ARGUMENT, MALFORMED_ID, INVALID_CROSS_REFE
       {"attributes":{"type":"Contact"},"id":")" + account + R"(","Title":"wrong type"},
       {"attributes":{"type":"Contact"},"id":")" + MakeId("003", 7) + R"(","Title":"missing"},
       {"attributes":{"type":"Contact"},"Id":")" + ids[1] + R"(","Title":"deleted"},
-      {"attributes":{"type":"Contact"},"id":")" + ids[0] + R"(","unknownField_LastName":"x"}]})"));
+      {"attributes":{"type":"Contact"},"id":")" + ids[0] + R"(","unknownField_LastName":"x"},
+      {"attributes":{"type":"Widget__c"},"id":")" + ids[0] + R"(","Title":"unknown type"}]})"));
   CHECK(results[0]["success"] == true);
   CHECK(results[0]["id"] == ids[0]);
   CHECK(StatusCode(results[1]) == "MISSING_ARGUMENT");
@@ -106,6 +107,8 @@ TEST_CASE("update: per-record MISSING_ARGUMENT, MALFORMED_ID, INVALID_CROSS_REFE
   CHECK(StatusCode(results[4]) == "ENTITY_IS_DELETED");
   CHECK(StatusCode(results[5]) == "INVALID_FIELD");
   CHECK(results[5]["errors"][0]["fields"].empty());
+  CHECK(StatusCode(results[6]) == "INVALID_TYPE");
+  CHECK(std::string(results[6]["errors"][0]["message"]).starts_with("sObject type 'Widget__c' is not supported."));
   CHECK(Count(e, "SELECT COUNT() FROM Contact WHERE Title = 'Lead Engineer'") == 1);
 }
 
