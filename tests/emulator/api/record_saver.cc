@@ -173,9 +173,12 @@ std::optional<SaveError> RecordSaver::CheckValue(const FieldDef& field, Value* v
   if (auto* number = std::get_if<double>(value)) {
     double scale = std::pow(10.0, field.scale);
     *number = std::round(*number * scale) / scale;
-    if (std::fabs(*number) >= std::pow(10.0, field.precision - field.scale)) return out_of_range(NumberText(*number));
+    if (field.precision > 0 && std::fabs(*number) >= std::pow(10.0, field.precision - field.scale)) {
+      return out_of_range(NumberText(*number));
+    }
   }
-  if (const auto* integer = std::get_if<int64_t>(value); integer != nullptr && field.type == FieldType::kInt) {
+  if (const auto* integer = std::get_if<int64_t>(value);
+      integer != nullptr && field.type == FieldType::kInt && field.digits > 0) {
     if (std::fabs(static_cast<double>(*integer)) >= std::pow(10.0, field.digits)) {
       return out_of_range(std::to_string(*integer));
     }

@@ -40,7 +40,7 @@ std::string ErrorCode(const ClientResponse& r) {
   return ParseJson(r.body)[0]["errorCode"];
 }
 
-TEST_CASE("getUpdated: minute truncation, [start, latestDateCovered), live rows by SystemModstamp") {
+TEST_CASE("getUpdated: minute truncation, start inclusive, latestDateCovered exclusive, live rows by SystemModstamp") {
   RunningEmulator e;
   std::vector<std::string> ids = Inserted(e, "Account", R"([
       {"Name":"before window","SystemModstamp":"2024-05-01T09:09:59Z"},
