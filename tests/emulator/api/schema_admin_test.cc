@@ -61,6 +61,9 @@ TEST_CASE("adding a field: describe shows it and Last-Modified moves, rows keep 
   // A new checkbox is false, never null, on existing rows.
   REQUIRE(e.Admin("POST", "/__emulator/schema/Account/fields", R"({"name":"Vip__c","type":"boolean"})").status == 201);
   CHECK(ParseJson(e.Query("SELECT COUNT() FROM Account WHERE Vip__c = false").body)["totalSize"] == 51);
+  // A field added without precision or digits takes any value the REST API can write.
+  REQUIRE(e.Admin("POST", "/__emulator/schema/Account/fields", R"({"name":"Hits__c","type":"int"})").status == 201);
+  CHECK(e.Rest("POST", "/services/data/v60.0/sobjects/Account", R"({"Name":"Counted","Hits__c":123456})").status == 201);
 }
 
 TEST_CASE("adding a field: bad definitions are 400, unknown objects 404") {
