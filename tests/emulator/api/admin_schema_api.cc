@@ -31,9 +31,9 @@ HttpResponse Purged(int64_t count) {
 
 // Applies the attributes present in `json` to `field`; returns why they are wrong, or "".
 std::string ApplyAttributes(const Json& json, const Schema& schema, FieldDef* field) {
-  static const std::set<std::string> kKeys = {"name", "type", "label", "length", "precision",
-                                              "scale", "nillable", "externalId", "unique",
-                                              "picklistValues", "referenceTo", "relationshipName"};
+  static const std::set<std::string> kKeys = {"name",      "type",           "label",       "length",
+                                              "precision", "scale",          "nillable",    "externalId",
+                                              "unique",    "picklistValues", "referenceTo", "relationshipName"};
   for (const auto& [key, value] : json.items()) {
     if (!kKeys.contains(key)) return "unknown field attribute '" + key + "'";
   }
@@ -52,20 +52,18 @@ std::string ApplyAttributes(const Json& json, const Schema& schema, FieldDef* fi
     return true;
   };
   if (json.contains("type")) {
-    std::optional<FieldType> type = json["type"].is_string() ? TypeNamed(json["type"].get<std::string>()) : std::nullopt;
+    std::optional<FieldType> type =
+        json["type"].is_string() ? TypeNamed(json["type"].get<std::string>()) : std::nullopt;
     if (!type) return "unknown field type " + json["type"].dump();
     if (*type != field->type) {
       // A new type starts from that type's usual attributes.
       field->type = *type;
       field->length = IsTextual(*type) || *type == FieldType::kTextArea ? 255 : 0;
-      field->precision = *type == FieldType::kDouble || *type == FieldType::kCurrency ||
-                                 *type == FieldType::kPercent
-                             ? 18
-                             : 0;
+      field->precision =
+          *type == FieldType::kDouble || *type == FieldType::kCurrency || *type == FieldType::kPercent ? 18 : 0;
       field->scale = 0;
       field->extra_type_info = *type == FieldType::kTextArea ? "plaintextarea" : "";
-      if (*type != FieldType::kPicklist && *type != FieldType::kMultiPicklist &&
-          *type != FieldType::kCombobox) {
+      if (*type != FieldType::kPicklist && *type != FieldType::kMultiPicklist && *type != FieldType::kCombobox) {
         field->picklist_values.clear();
       }
     }

@@ -26,11 +26,16 @@ enum class JobState { kUploadComplete, kInProgress, kJobComplete, kFailed, kAbor
 
 std::string_view StateName(JobState state) {
   switch (state) {
-    case JobState::kUploadComplete: return "UploadComplete";
-    case JobState::kInProgress: return "InProgress";
-    case JobState::kJobComplete: return "JobComplete";
-    case JobState::kFailed: return "Failed";
-    case JobState::kAborted: return "Aborted";
+    case JobState::kUploadComplete:
+      return "UploadComplete";
+    case JobState::kInProgress:
+      return "InProgress";
+    case JobState::kJobComplete:
+      return "JobComplete";
+    case JobState::kFailed:
+      return "Failed";
+    case JobState::kAborted:
+      return "Aborted";
   }
   return "";
 }
@@ -66,21 +71,25 @@ HttpResponse BulkError(int status, std::string_view code, std::string_view messa
 
 HttpResponse NotFound() { return BulkError(404, "NOT_FOUND", "The requested resource does not exist"); }
 
-const std::map<std::string, char, std::less<>> kDelimiters = {
-    {"COMMA", ','}, {"TAB", '\t'}, {"PIPE", '|'}, {"SEMICOLON", ';'}, {"CARET", '^'}, {"BACKQUOTE", '`'}};
+const std::map<std::string, char, std::less<>> kDelimiters = {{"COMMA", ','},     {"TAB", '\t'},  {"PIPE", '|'},
+                                                              {"SEMICOLON", ';'}, {"CARET", '^'}, {"BACKQUOTE", '`'}};
 
 // The first node kind Bulk cannot select, if any.
 std::optional<std::string_view> Unsupported(const std::vector<OutputNode>& nodes) {
   for (const OutputNode& node : nodes) {
     switch (node.kind) {
       case OutputNode::Kind::kAddress:
-      case OutputNode::Kind::kLocation: return "Selecting compound data not supported in Bulk Query";
-      case OutputNode::Kind::kBlob: return "Binary (base64) fields are not supported in Bulk Query";
-      case OutputNode::Kind::kSubquery: return "Aggregate Relationships not supported in Bulk Query";
+      case OutputNode::Kind::kLocation:
+        return "Selecting compound data not supported in Bulk Query";
+      case OutputNode::Kind::kBlob:
+        return "Binary (base64) fields are not supported in Bulk Query";
+      case OutputNode::Kind::kSubquery:
+        return "Aggregate Relationships not supported in Bulk Query";
       case OutputNode::Kind::kRelationship:
         if (std::optional<std::string_view> inner = Unsupported(node.children)) return inner;
         break;
-      default: break;
+      default:
+        break;
     }
   }
   return std::nullopt;
@@ -163,13 +172,13 @@ void WriteInfo(JsonWriter* json, const Job& job, InfoShape shape) {
 
 class BulkJobs {
  public:
-  BulkJobs(Org* org, const EmulatorClock* clock, BulkOptions options)
-      : org_(org), clock_(clock), options_(options) {}
+  BulkJobs(Org* org, const EmulatorClock* clock, BulkOptions options) : org_(org), clock_(clock), options_(options) {}
 
   HttpResponse Create(const HttpRequest& request, const PathParams& params) {
     if (ApiMajorVersion(params.at("version")) < kBulkQueryVersion) return NotFound();
     Json body = Json::parse(request.body, nullptr, /*allow_exceptions=*/false);
-    if (body.is_discarded() || !body.is_object()) return BulkError(400, "JSON_PARSER_ERROR", "The request body must be a JSON object");
+    if (body.is_discarded() || !body.is_object())
+      return BulkError(400, "JSON_PARSER_ERROR", "The request body must be a JSON object");
     std::string operation = body.value("operation", "");
     if (operation != "query" && operation != "queryAll") {
       return BulkError(400, "INVALIDJOB", "operation must be query or queryAll, got '" + operation + "'");
@@ -179,7 +188,8 @@ class BulkJobs {
     std::string delimiter = body.value("columnDelimiter", "COMMA");
     std::string line_ending = body.value("lineEnding", "LF");
     if (!kDelimiters.contains(delimiter)) return BulkError(400, "INVALIDJOB", "Invalid columnDelimiter: " + delimiter);
-    if (line_ending != "LF" && line_ending != "CRLF") return BulkError(400, "INVALIDJOB", "Invalid lineEnding: " + line_ending);
+    if (line_ending != "LF" && line_ending != "CRLF")
+      return BulkError(400, "INVALIDJOB", "Invalid lineEnding: " + line_ending);
 
     std::lock_guard<std::mutex> lock(org_->mu);
     Job job;
@@ -269,21 +279,23 @@ class BulkJobs {
     Job* job = Find(params);
     if (job == nullptr) return NotFound();
     if (params.at("version").substr(1) != job->api_version) {
-      return BulkError(409, "API_VERSION_MISMATCH",
-                       "This job was created with API version " + job->api_version +
-                           "; request its results with the same version");
+      return BulkError(
+          409, "API_VERSION_MISMATCH",
+          "This job was created with API version " + job->api_version + "; request its results with the same version");
     }
     Advance(job, /*poll=*/false);
     if (job->state != JobState::kJobComplete) {
       return BulkError(412, "JOB_NOT_COMPLETE",
                        "can only download query results of successfully completed bulk job with status: "
-                       "JOB_COMPLETE. Current status: " + StatusWord(job->state));
+                       "JOB_COMPLETE. Current status: " +
+                           StatusWord(job->state));
     }
     std::map<std::string, std::string> query = ParseForm(request.query);
     size_t offset = 0;
     if (query.contains("locator")) {
       std::optional<size_t> parsed = ParseLocator(query["locator"]);
-      if (!parsed || *parsed > job->starts.size()) return BulkError(400, "INVALID_QUERY_LOCATOR", "invalid locator: " + query["locator"]);
+      if (!parsed || *parsed > job->starts.size())
+        return BulkError(400, "INVALID_QUERY_LOCATOR", "invalid locator: " + query["locator"]);
       offset = *parsed;
     }
     int64_t max_records = kDefaultMaxRecords;

@@ -56,7 +56,8 @@ std::vector<std::string> Keys(const ordered_json& object) {
 
 std::string CreateJob(RunningEmulator& e, const std::string& soql, const std::string& operation = "query",
                       const std::string& extra = "") {
-  ClientResponse r = e.Rest("POST", kJobs, R"({"operation":")" + operation + R"(","query":)" + ordered_json(soql).dump() + extra + "}");
+  ClientResponse r = e.Rest(
+      "POST", kJobs, R"({"operation":")" + operation + R"(","query":)" + ordered_json(soql).dump() + extra + "}");
   REQUIRE_MESSAGE(r.status == 200, r.body);
   return ParseJson(r.body)["id"];
 }
@@ -68,8 +69,8 @@ ordered_json Poll(RunningEmulator& e, const std::string& id) {
 }
 
 // Every record line of every page, following Sforce-Locator to `null`.
-std::vector<std::vector<std::string>> AllResults(RunningEmulator& e, const std::string& id, int max_records,
-                                                 int* pages, std::vector<std::string>* header) {
+std::vector<std::vector<std::string>> AllResults(RunningEmulator& e, const std::string& id, int max_records, int* pages,
+                                                 std::vector<std::string>* header) {
   std::vector<std::vector<std::string>> rows;
   std::string locator;
   *pages = 0;
@@ -82,7 +83,8 @@ std::vector<std::vector<std::string>> AllResults(RunningEmulator& e, const std::
     std::vector<std::vector<std::string>> lines = ParseCsv(page.body);
     REQUIRE(!lines.empty());
     *header = lines[0];
-    CHECK(page.headers.Get("Sforce-NumberOfRecords") == std::optional<std::string_view>(std::to_string(lines.size() - 1)));
+    CHECK(page.headers.Get("Sforce-NumberOfRecords") ==
+          std::optional<std::string_view>(std::to_string(lines.size() - 1)));
     rows.insert(rows.end(), lines.begin() + 1, lines.end());
     ++*pages;
     locator = std::string(*page.headers.Get("Sforce-Locator"));
@@ -96,7 +98,8 @@ TEST_CASE("lifecycle: UploadComplete, InProgress, JobComplete, CSV pages to the 
   EmulatorConfig config = SmallOrgConfig();
   config.rows["Account"] = 230;
   RunningEmulator e(config);
-  ClientResponse created = e.Rest("POST", kJobs, R"({"operation":"query","query":"SELECT Id, Name, Owner.Name FROM Account"})");
+  ClientResponse created =
+      e.Rest("POST", kJobs, R"({"operation":"query","query":"SELECT Id, Name, Owner.Name FROM Account"})");
   REQUIRE(created.status == 200);
   CHECK(created.body.find("\"apiVersion\":60.0") != std::string::npos);  // a JSON number
   ordered_json job = ParseJson(created.body);
@@ -107,10 +110,12 @@ TEST_CASE("lifecycle: UploadComplete, InProgress, JobComplete, CSV pages to the 
 
   ClientResponse early = e.Rest("GET", kJobs + "/" + id + "/results");
   CHECK(early.status == 412);
-  CHECK(early.body == R"([{"errorCode":"JOB_NOT_COMPLETE","message":"can only download query results of )"
-                      R"(successfully completed bulk job with status: JOB_COMPLETE. Current status: UPLOAD_COMPLETE"}])");
+  CHECK(early.body ==
+        R"([{"errorCode":"JOB_NOT_COMPLETE","message":"can only download query results of )"
+        R"(successfully completed bulk job with status: JOB_COMPLETE. Current status: UPLOAD_COMPLETE"}])");
   CHECK(Poll(e, id)["state"] == "InProgress");
-  CHECK(ParseJson(e.Rest("GET", kJobs + "/" + id + "/results").body)[0]["message"].get<std::string>().ends_with("IN_PROGRESS"));
+  CHECK(ParseJson(e.Rest("GET", kJobs + "/" + id + "/results").body)[0]["message"].get<std::string>().ends_with(
+      "IN_PROGRESS"));
   ordered_json done = Poll(e, id);
   CHECK(done["state"] == "JobComplete");
   CHECK(done["numberRecordsProcessed"] == 230);
@@ -151,16 +156,21 @@ TEST_CASE("CSV values: every value quoted, quotes doubled, newlines kept, nulls 
   RunningEmulator e;
   REQUIRE(e.Admin("POST", "/__emulator/records/Account", R"([
       {"Name":"Widgets \"R\" Us","Description":"line 1\nline 2","AnnualRevenue":1500000,"NumberOfEmployees":42,
-       "SystemModstamp":"2024-04-30T12:34:56Z"}])").status == 201);
-  std::string id = CreateJob(e, "SELECT Name, Description, AnnualRevenue, NumberOfEmployees, Phone, IsDeleted, "
-                                "SystemModstamp, Parent.Name FROM Account WHERE Name LIKE 'Widgets%'");
+       "SystemModstamp":"2024-04-30T12:34:56Z"}])")
+              .status == 201);
+  std::string id = CreateJob(e,
+                             "SELECT Name, Description, AnnualRevenue, NumberOfEmployees, Phone, IsDeleted, "
+                             "SystemModstamp, Parent.Name FROM Account WHERE Name LIKE 'Widgets%'");
   Poll(e, id);
   Poll(e, id);
   ClientResponse r = e.Rest("GET", kJobs + "/" + id + "/results");
-  CHECK(r.body.starts_with(R"("Name","Description","AnnualRevenue","NumberOfEmployees","Phone","IsDeleted","SystemModstamp","Parent.Name")"
-                           "\n"));
-  CHECK(r.body.find(R"("Widgets ""R"" Us","line 1)" "\n" R"(line 2","1500000.0","42",,"false","2024-04-30T12:34:56.000Z",)" "\n") !=
-        std::string::npos);
+  CHECK(r.body.starts_with(
+      R"("Name","Description","AnnualRevenue","NumberOfEmployees","Phone","IsDeleted","SystemModstamp","Parent.Name")"
+      "\n"));
+  CHECK(r.body.find(R"("Widgets ""R"" Us","line 1)"
+                    "\n"
+                    R"(line 2","1500000.0","42",,"false","2024-04-30T12:34:56.000Z",)"
+                    "\n") != std::string::npos);
 
   EmulatorConfig quoted = SmallOrgConfig();
   quoted.bulk_quote_nulls = true;
@@ -178,8 +188,8 @@ TEST_CASE("CSV values: every value quoted, quotes doubled, newlines kept, nulls 
 
 TEST_CASE("queryAll jobs include deleted rows, results are a snapshot taken at completion") {
   RunningEmulator e;
-  std::vector<std::string> ids = ParseJson(e.Admin("POST", "/__emulator/records/Account",
-                                                   R"([{"Name":"Snap A"},{"Name":"Snap B"}])").body)["ids"];
+  std::vector<std::string> ids =
+      ParseJson(e.Admin("POST", "/__emulator/records/Account", R"([{"Name":"Snap A"},{"Name":"Snap B"}])").body)["ids"];
   e.Admin("DELETE", "/__emulator/records/Account/" + ids[1]);
   std::string all = CreateJob(e, "SELECT Id, Name, IsDeleted FROM Account WHERE Name LIKE 'Snap%'", "queryAll");
   std::string live = CreateJob(e, "SELECT Id, Name FROM Account WHERE Name LIKE 'Snap%'");
@@ -207,19 +217,24 @@ TEST_CASE("refusals at creation: aggregates, sub-queries, compound and base64 fi
     CHECK(Keys(error[0]) == std::vector<std::string>{"errorCode", "message"});
     return error[0];
   };
-  auto query = [](const std::string& soql) { return R"({"operation":"query","query":)" + ordered_json(soql).dump() + "}"; };
+  auto query = [](const std::string& soql) {
+    return R"({"operation":"query","query":)" + ordered_json(soql).dump() + "}";
+  };
   CHECK(refused(query("SELECT COUNT() FROM Account"))["errorCode"] == "FUNCTIONALITY_NOT_ENABLED");
-  CHECK(refused(query("SELECT Industry, COUNT(Id) FROM Account GROUP BY Industry"))["errorCode"] == "FUNCTIONALITY_NOT_ENABLED");
+  CHECK(refused(query("SELECT Industry, COUNT(Id) FROM Account GROUP BY Industry"))["errorCode"] ==
+        "FUNCTIONALITY_NOT_ENABLED");
   CHECK(refused(query("SELECT Id, (SELECT Id FROM Contacts) FROM Account"))["message"] ==
         "Aggregate Relationships not supported in Bulk Query");
-  CHECK(refused(query("SELECT Id, BillingAddress FROM Account"))["message"] == "Selecting compound data not supported in Bulk Query");
+  CHECK(refused(query("SELECT Id, BillingAddress FROM Account"))["message"] ==
+        "Selecting compound data not supported in Bulk Query");
   CHECK(refused(query("SELECT Id, DeliveryLocation__c FROM Invoice__c"))["errorCode"] == "FUNCTIONALITY_NOT_ENABLED");
   CHECK(refused(query("SELECT Id, Body FROM Attachment"))["errorCode"] == "FUNCTIONALITY_NOT_ENABLED");
   CHECK(refused(query("SELECT Idd FROM Account"))["errorCode"] == "INVALID_FIELD");
   CHECK(refused(query("SELECT Id FROM Accout"))["errorCode"] == "INVALID_TYPE");
   CHECK(refused(query("SELECT FROM Account"))["errorCode"] == "MALFORMED_QUERY");
   CHECK(refused(R"({"operation":"insert","query":"SELECT Id FROM Account"})")["errorCode"] == "INVALIDJOB");
-  CHECK(refused(R"({"operation":"query","query":"SELECT Id FROM Account","columnDelimiter":"COLON"})")["errorCode"] == "INVALIDJOB");
+  CHECK(refused(R"({"operation":"query","query":"SELECT Id FROM Account","columnDelimiter":"COLON"})")["errorCode"] ==
+        "INVALIDJOB");
   CHECK(e.Rest("POST", "/services/data/v46.0/jobs/query", query("SELECT Id FROM Account")).status == 404);
 }
 
@@ -232,7 +247,8 @@ TEST_CASE("a job whose query no longer compiles fails with errorMessage") {
   CHECK(failed["state"] == "Failed");
   CHECK(Keys(failed).back() == "errorMessage");
   CHECK(failed["errorMessage"].get<std::string>().starts_with("INVALID_FIELD : "));
-  CHECK(ParseJson(e.Rest("GET", kJobs + "/" + id + "/results").body)[0]["message"].get<std::string>().ends_with("FAILED"));
+  CHECK(ParseJson(e.Rest("GET", kJobs + "/" + id + "/results").body)[0]["message"].get<std::string>().ends_with(
+      "FAILED"));
 }
 
 TEST_CASE("abort, the job list, and completion by emulator time") {
@@ -247,7 +263,8 @@ TEST_CASE("abort, the job list, and completion by emulator time") {
   CHECK(ParseJson(abort.body)["state"] == "Aborted");
   CHECK(e.Rest("PATCH", kJobs + "/" + aborted, R"({"state":"Aborted"})").status == 400);
   CHECK(e.Rest("PATCH", kJobs + "/" + timed, R"({"state":"JobComplete"})").status == 400);
-  CHECK(ParseJson(e.Rest("GET", kJobs + "/" + aborted + "/results").body)[0]["message"].get<std::string>().ends_with("ABORTED"));
+  CHECK(ParseJson(e.Rest("GET", kJobs + "/" + aborted + "/results").body)[0]["message"].get<std::string>().ends_with(
+      "ABORTED"));
 
   ordered_json list = ParseJson(e.Rest("GET", kJobs).body);
   CHECK(Keys(list) == std::vector<std::string>{"done", "records", "nextRecordsUrl"});

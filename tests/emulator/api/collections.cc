@@ -37,16 +37,15 @@ SaveResult NoAttributes() {
 }
 
 SaveResult UnknownType(const std::string& type) {
-  return PerRecord("INVALID_TYPE",
-                   "sObject type '" + type +
-                       "' is not supported. If you are attempting to use a custom object, be sure "
-                       "to append the '__c' after the entity name. Please reference your WSDL or "
-                       "the describe call for the appropriate names.");
+  return PerRecord("INVALID_TYPE", "sObject type '" + type +
+                                       "' is not supported. If you are attempting to use a custom object, be sure "
+                                       "to append the '__c' after the entity name. Please reference your WSDL or "
+                                       "the describe call for the appropriate names.");
 }
 
 std::optional<std::string> RecordType(const Json& record) {
-  if (!record.contains("attributes") || !record["attributes"].is_object() ||
-      !record["attributes"].contains("type") || !record["attributes"]["type"].is_string()) {
+  if (!record.contains("attributes") || !record["attributes"].is_object() || !record["attributes"].contains("type") ||
+      !record["attributes"]["type"].is_string()) {
     return std::nullopt;
   }
   return record["attributes"]["type"].get<std::string>();
@@ -70,21 +69,22 @@ class Collections {
 
   HttpResponse Create(const HttpRequest& request, const PathParams& params) {
     std::lock_guard<std::mutex> lock(org_->mu);
-    return Write(request, params, /*chunked=*/true, false, [](RecordSaver& saver, const ObjectDef& object, const Json& record) {
-      return saver.Create(object, record);
-    });
+    return Write(
+        request, params, /*chunked=*/true, false,
+        [](RecordSaver& saver, const ObjectDef& object, const Json& record) { return saver.Create(object, record); });
   }
 
   HttpResponse Update(const HttpRequest& request, const PathParams& params) {
     std::lock_guard<std::mutex> lock(org_->mu);
-    return Write(request, params, /*chunked=*/true, false, [](RecordSaver& saver, const ObjectDef& object, const Json& record) {
-      std::string id;
-      for (const char* key : {"id", "Id"}) {
-        if (record.contains(key) && record[key].is_string()) id = record[key].get<std::string>();
-      }
-      if (id.empty()) return PerRecord("MISSING_ARGUMENT", "Id not specified in an update call");
-      return saver.Update(object, id, record);
-    });
+    return Write(request, params, /*chunked=*/true, false,
+                 [](RecordSaver& saver, const ObjectDef& object, const Json& record) {
+                   std::string id;
+                   for (const char* key : {"id", "Id"}) {
+                     if (record.contains(key) && record[key].is_string()) id = record[key].get<std::string>();
+                   }
+                   if (id.empty()) return PerRecord("MISSING_ARGUMENT", "Id not specified in an update call");
+                   return saver.Update(object, id, record);
+                 });
   }
 
   HttpResponse Upsert(const HttpRequest& request, const PathParams& params) {
@@ -93,32 +93,33 @@ class Collections {
     const ObjectDef* target = org_->schema->Find(params.at("object"));
     const FieldDef* key = target == nullptr ? nullptr : target->FindField(params.at("field"));
     if (key == nullptr || !(key->external_id || key->id_lookup)) {
-      return RestErrorResponse({404, "NOT_FOUND", "Provided external ID field does not exist or is not accessible: " + params.at("field")});
+      return RestErrorResponse(
+          {404, "NOT_FOUND", "Provided external ID field does not exist or is not accessible: " + params.at("field")});
     }
     const std::string& key_name = key->name;
-    return Write(request, params, /*chunked=*/false, true,
-                 [&](RecordSaver& saver, const ObjectDef& type, const Json& record) {
-                   if (&type != target) return UnknownType(type.name);
-                   Json body = Json::object();
-                   Json key_value;
-                   bool has_key = false;
-                   for (const auto& [name, value] : record.items()) {
-                     if (ToLower(name) == ToLower(key_name)) {
-                       key_value = value;
-                       has_key = true;
-                     } else if (name != "attributes") {
-                       body[name] = value;
-                     }
-                   }
-                   if (!has_key) return PerRecord("MISSING_ARGUMENT", key_name + " not specified");
-                   SaveResult result = saver.Upsert(*target, *key, key_value, body, false);
-                   if (!result.matches.empty()) {
-                     return PerRecord("DUPLICATE_EXTERNAL_ID",
-                                      key_name + ": more than one record found for external id field: " +
-                                          result.matches[0] + ", " + result.matches[1]);
-                   }
-                   return result;
-                 });
+    return Write(
+        request, params, /*chunked=*/false, true, [&](RecordSaver& saver, const ObjectDef& type, const Json& record) {
+          if (&type != target) return UnknownType(type.name);
+          Json body = Json::object();
+          Json key_value;
+          bool has_key = false;
+          for (const auto& [name, value] : record.items()) {
+            if (ToLower(name) == ToLower(key_name)) {
+              key_value = value;
+              has_key = true;
+            } else if (name != "attributes") {
+              body[name] = value;
+            }
+          }
+          if (!has_key) return PerRecord("MISSING_ARGUMENT", key_name + " not specified");
+          SaveResult result = saver.Upsert(*target, *key, key_value, body, false);
+          if (!result.matches.empty()) {
+            return PerRecord("DUPLICATE_EXTERNAL_ID",
+                             key_name + ": more than one record found for external id field: " + result.matches[0] +
+                                 ", " + result.matches[1]);
+          }
+          return result;
+        });
   }
 
   HttpResponse Delete(const HttpRequest& request, const PathParams& params) {
@@ -130,9 +131,8 @@ class Collections {
     bool all_or_none = query["allOrNone"] == "true";
     std::lock_guard<std::mutex> lock(org_->mu);
     RecordSaver saver(org_, clock_, SaveSurface::kCollection);
-    std::vector<SaveResult> results = Transaction(ids.size(), all_or_none, [&](size_t i) {
-      return saver.Delete(nullptr, ids[i]);
-    });
+    std::vector<SaveResult> results =
+        Transaction(ids.size(), all_or_none, [&](size_t i) { return saver.Delete(nullptr, ids[i]); });
     return Results(results, false);
   }
 
@@ -175,8 +175,8 @@ class Collections {
 
   // The shared path of create, update and upsert: request checks, then one transaction.
   // REQUIRES: the org lock.
-  HttpResponse Write(const HttpRequest& request, const PathParams& params, bool chunked,
-                     bool with_created, const RecordOp& op) {
+  HttpResponse Write(const HttpRequest& request, const PathParams& params, bool chunked, bool with_created,
+                     const RecordOp& op) {
     if (ApiMajorVersion(params.at("version")) < kCollectionsVersion) return RestErrorResponse(NotFoundError());
     Json body = Json::parse(request.body, nullptr, /*allow_exceptions=*/false);
     if (body.is_discarded() || !body.is_object()) {
@@ -220,8 +220,7 @@ class Collections {
 
   // Runs `count` record operations in one transaction, each in its own savepoint; with
   // `all_or_none`, one failure rolls them all back.
-  std::vector<SaveResult> Transaction(size_t count, bool all_or_none,
-                                      const std::function<SaveResult(size_t)>& op) {
+  std::vector<SaveResult> Transaction(size_t count, bool all_or_none, const std::function<SaveResult(size_t)>& op) {
     sqlite3* db = org_->store->db();
     std::string ignored;
     Exec(db, "SAVEPOINT collection", &ignored);
@@ -266,11 +265,16 @@ class Collections {
 void AddCollectionRoutes(Router* router, Org* org, const EmulatorClock* clock) {
   auto collections = std::make_shared<Collections>(org, clock);
   const std::string base = "/services/data/{version}/composite/sobjects";
-  router->Add("POST", base, [collections](const HttpRequest& r, const PathParams& p) { return collections->Create(r, p); });
-  router->Add("PATCH", base, [collections](const HttpRequest& r, const PathParams& p) { return collections->Update(r, p); });
-  router->Add("DELETE", base, [collections](const HttpRequest& r, const PathParams& p) { return collections->Delete(r, p); });
-  router->Add("GET", base + "/{object}", [collections](const HttpRequest& r, const PathParams& p) { return collections->Retrieve(r, p); });
-  router->Add("POST", base + "/{object}", [collections](const HttpRequest& r, const PathParams& p) { return collections->Retrieve(r, p); });
+  router->Add("POST", base,
+              [collections](const HttpRequest& r, const PathParams& p) { return collections->Create(r, p); });
+  router->Add("PATCH", base,
+              [collections](const HttpRequest& r, const PathParams& p) { return collections->Update(r, p); });
+  router->Add("DELETE", base,
+              [collections](const HttpRequest& r, const PathParams& p) { return collections->Delete(r, p); });
+  router->Add("GET", base + "/{object}",
+              [collections](const HttpRequest& r, const PathParams& p) { return collections->Retrieve(r, p); });
+  router->Add("POST", base + "/{object}",
+              [collections](const HttpRequest& r, const PathParams& p) { return collections->Retrieve(r, p); });
   router->Add("PATCH", base + "/{object}/{field}",
               [collections](const HttpRequest& r, const PathParams& p) { return collections->Upsert(r, p); });
 }

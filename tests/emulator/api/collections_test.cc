@@ -28,9 +28,7 @@ std::string StatusCode(const ordered_json& result) {
   return result["errors"][0]["statusCode"];
 }
 
-int64_t Count(RunningEmulator& e, const std::string& soql) {
-  return ParseJson(e.Query(soql).body)["totalSize"];
-}
+int64_t Count(RunningEmulator& e, const std::string& soql) { return ParseJson(e.Query(soql).body)["totalSize"]; }
 
 TEST_CASE("create: mixed types in request order, one SystemModstamp for the whole call") {
   RunningEmulator e;
@@ -84,11 +82,12 @@ TEST_CASE("allOrNone: true rolls every record back, false keeps the good ones") 
 
 TEST_CASE("update: per-record MISSING_ARGUMENT, MALFORMED_ID, INVALID_CROSS_REFERENCE_KEY, ENTITY_IS_DELETED") {
   RunningEmulator e;
-  std::vector<std::string> ids = ParseJson(e.Admin("POST", "/__emulator/records/Contact",
-                                                   R"([{"LastName":"A"},{"LastName":"B"}])").body)["ids"];
+  std::vector<std::string> ids =
+      ParseJson(e.Admin("POST", "/__emulator/records/Contact", R"([{"LastName":"A"},{"LastName":"B"}])").body)["ids"];
   REQUIRE(e.Admin("DELETE", "/__emulator/records/Contact/" + ids[1]).status == 204);
   std::string account = ParseJson(e.Query("SELECT Id FROM Account LIMIT 1").body)["records"][0]["Id"];
-  ordered_json results = Results(e.Rest("PATCH", kCollections, R"({"records":[
+  ordered_json results = Results(e
+                                     .Rest("PATCH", kCollections, R"({"records":[
       {"attributes":{"type":"Contact"},"id":")" + ids[0] + R"(","Title":"Lead Engineer"},
       {"attributes":{"type":"Contact"},"Title":"no id"},
       {"attributes":{"type":"Contact"},"id":")" + account + R"(","Title":"wrong type"},
@@ -116,7 +115,8 @@ TEST_CASE("upsert: created true and false, missing attributes, duplicates, v46 a
   EmulatorConfig config = SmallOrgConfig();
   config.rows["Invoice__c"] = 0;
   RunningEmulator e(config);
-  REQUIRE(e.Admin("POST", "/__emulator/records/Invoice__c", R"([{"Name":"old","InvoiceNumber__c":"U-2"}])").status == 201);
+  REQUIRE(e.Admin("POST", "/__emulator/records/Invoice__c", R"([{"Name":"old","InvoiceNumber__c":"U-2"}])").status ==
+          201);
   const std::string url = kCollections + "/Invoice__c/InvoiceNumber__c";
   ordered_json results = Results(e.Rest("PATCH", url, R"({"allOrNone":false,"records":[
       {"attributes":{"type":"Invoice__c"},"Name":"new","InvoiceNumber__c":"U-1"},
@@ -131,44 +131,53 @@ TEST_CASE("upsert: created true and false, missing attributes, duplicates, v46 a
   CHECK(StatusCode(results[3]) == "MISSING_ARGUMENT");
   CHECK(Count(e, "SELECT COUNT() FROM Invoice__c WHERE Name = 'renamed'") == 1);
   CHECK(e.Rest("PATCH", "/services/data/v45.0/composite/sobjects/Invoice__c/InvoiceNumber__c",
-                R"({"records":[{"attributes":{"type":"Invoice__c"},"InvoiceNumber__c":"U-9"}]})").status == 404);
+               R"({"records":[{"attributes":{"type":"Invoice__c"},"InvoiceNumber__c":"U-9"}]})")
+            .status == 404);
   CHECK(e.Rest("PATCH", kCollections + "/Invoice__c/Name", R"({"records":[]})").status == 404);  // not a key
 
   // Email is not unique: a key that matches two records fails that record only.
-  e.Admin("POST", "/__emulator/records/Contact", R"([{"LastName":"A","Email":"twin@example.com"},{"LastName":"B","Email":"twin@example.com"}])");
-  ordered_json twins = Results(e.Rest("PATCH", kCollections + "/Contact/Email",
-      R"({"records":[{"attributes":{"type":"Contact"},"Email":"twin@example.com","Title":"x"}]})"));
+  e.Admin("POST", "/__emulator/records/Contact",
+          R"([{"LastName":"A","Email":"twin@example.com"},{"LastName":"B","Email":"twin@example.com"}])");
+  ordered_json twins =
+      Results(e.Rest("PATCH", kCollections + "/Contact/Email",
+                     R"({"records":[{"attributes":{"type":"Contact"},"Email":"twin@example.com","Title":"x"}]})"));
   CHECK(StatusCode(twins[0]) == "DUPLICATE_EXTERNAL_ID");
 }
 
 TEST_CASE("delete: mixed types by Id, deleted and malformed Ids, allOrNone rollback") {
   RunningEmulator e;
-  std::vector<std::string> accounts = ParseJson(e.Admin("POST", "/__emulator/records/Account", R"([{"Name":"a"},{"Name":"b"}])").body)["ids"];
-  std::string contact = ParseJson(e.Admin("POST", "/__emulator/records/Contact", R"([{"LastName":"c"}])").body)["ids"][0];
-  ordered_json results = Results(e.Rest("DELETE", kCollections + "?ids=" + accounts[0] + "," + contact + "&allOrNone=false"));
+  std::vector<std::string> accounts =
+      ParseJson(e.Admin("POST", "/__emulator/records/Account", R"([{"Name":"a"},{"Name":"b"}])").body)["ids"];
+  std::string contact =
+      ParseJson(e.Admin("POST", "/__emulator/records/Contact", R"([{"LastName":"c"}])").body)["ids"][0];
+  ordered_json results =
+      Results(e.Rest("DELETE", kCollections + "?ids=" + accounts[0] + "," + contact + "&allOrNone=false"));
   CHECK(results == ordered_json::parse(R"([{"id":")" + accounts[0] + R"(","success":true,"errors":[]},{"id":")" +
                                        contact + R"(","success":true,"errors":[]}])"));
   ordered_json again = Results(e.Rest("DELETE", kCollections + "?ids=" + accounts[0] + ",bogus," + MakeId("001", 7)));
   CHECK(StatusCode(again[0]) == "ENTITY_IS_DELETED");
   CHECK(StatusCode(again[1]) == "MALFORMED_ID");
   CHECK(StatusCode(again[2]) == "INVALID_CROSS_REFERENCE_KEY");
-  ordered_json rolled = Results(e.Rest("DELETE", kCollections + "?ids=" + accounts[1] + "," + accounts[0] + "&allOrNone=true"));
+  ordered_json rolled =
+      Results(e.Rest("DELETE", kCollections + "?ids=" + accounts[1] + "," + accounts[0] + "&allOrNone=true"));
   CHECK(StatusCode(rolled[0]) == "ALL_OR_NONE_OPERATION_ROLLED_BACK");
   CHECK(Count(e, "SELECT COUNT() FROM Account WHERE Id = '" + accounts[1] + "'") == 1);
 }
 
 TEST_CASE("retrieve: the asked fields in order, null for Ids without a live record") {
   RunningEmulator e;
-  std::vector<std::string> ids = ParseJson(e.Admin("POST", "/__emulator/records/Account", R"([{"Name":"a"},{"Name":"b"}])").body)["ids"];
+  std::vector<std::string> ids =
+      ParseJson(e.Admin("POST", "/__emulator/records/Account", R"([{"Name":"a"},{"Name":"b"}])").body)["ids"];
   e.Admin("DELETE", "/__emulator/records/Account/" + ids[1]);
-  ordered_json got = ParseJson(e.Rest("GET", kCollections + "/Account?ids=" + ids[0] + "," + ids[1] + "&fields=Name,Id").body);
+  ordered_json got =
+      ParseJson(e.Rest("GET", kCollections + "/Account?ids=" + ids[0] + "," + ids[1] + "&fields=Name,Id").body);
   REQUIRE(got.size() == 2);
   std::vector<std::string> keys;
   for (auto it = got[0].begin(); it != got[0].end(); ++it) keys.push_back(it.key());
   CHECK(keys == std::vector<std::string>{"attributes", "Name", "Id"});
   CHECK(got[1].is_null());
-  ordered_json posted = ParseJson(e.Rest("POST", kCollections + "/Account",
-                                         R"({"ids":[")" + ids[0] + R"("],"fields":["Name"]})").body);
+  ordered_json posted =
+      ParseJson(e.Rest("POST", kCollections + "/Account", R"({"ids":[")" + ids[0] + R"("],"fields":["Name"]})").body);
   CHECK(posted[0]["Name"] == "a");
   CHECK(e.Rest("GET", kCollections + "/Account?ids=" + ids[0]).status == 400);  // fields required
   CHECK(e.Rest("GET", kCollections + "/Account?ids=" + ids[0] + "&fields=Nope").status == 400);

@@ -62,18 +62,22 @@ TEST_CASE("sObject writes: create, update, delete and upsert bodies and statuses
   CHECK(deleted.status == 204);
   CHECK(deleted.body == FixtureText("sobject_delete_204.txt"));
 
-  ClientResponse upsert_created = e.Rest("PATCH", kData + "/sobjects/Invoice__c/InvoiceNumber__c/N-1", R"({"Name":"n"})");
+  ClientResponse upsert_created =
+      e.Rest("PATCH", kData + "/sobjects/Invoice__c/InvoiceNumber__c/N-1", R"({"Name":"n"})");
   CHECK(upsert_created.status == 201);
   SameShape(ParseJson(upsert_created.body), Fixture("upsert_external_id_201_created.json"));
   CHECK(upsert_created.headers.Has("Location"));
-  ClientResponse upsert_updated = e.Rest("PATCH", kData + "/sobjects/Invoice__c/InvoiceNumber__c/N-1", R"({"Name":"m"})");
+  ClientResponse upsert_updated =
+      e.Rest("PATCH", kData + "/sobjects/Invoice__c/InvoiceNumber__c/N-1", R"({"Name":"m"})");
   CHECK(upsert_updated.status == 200);
   SameShape(ParseJson(upsert_updated.body), Fixture("upsert_external_id_200_updated.json"));
   CHECK(ParseJson(upsert_updated.body)["created"] == Fixture("upsert_external_id_200_updated.json")["created"]);
-  ClientResponse legacy = e.Rest("PATCH", "/services/data/v45.0/sobjects/Invoice__c/InvoiceNumber__c/N-1", R"({"Name":"o"})");
+  ClientResponse legacy =
+      e.Rest("PATCH", "/services/data/v45.0/sobjects/Invoice__c/InvoiceNumber__c/N-1", R"({"Name":"o"})");
   CHECK(legacy.status == 204);
   CHECK(legacy.body == FixtureText("upsert_external_id_updated_empty_legacy.txt"));
-  e.Admin("POST", "/__emulator/records/Contact", R"([{"LastName":"a","Email":"same@example.com"},{"LastName":"b","Email":"same@example.com"}])");
+  e.Admin("POST", "/__emulator/records/Contact",
+          R"([{"LastName":"a","Email":"same@example.com"},{"LastName":"b","Email":"same@example.com"}])");
   ClientResponse several = e.Rest("PATCH", kData + "/sobjects/Contact/Email/same%40example.com", R"({"Title":"x"})");
   CHECK(several.status == 300);
   SameShape(ParseJson(several.body), Fixture("upsert_external_id_300_multiple_choices.json"));
@@ -89,7 +93,8 @@ TEST_CASE("single-record errors: the recorded bodies, byte for byte where the re
         FixtureText("error_external_id_field_not_found.json"));
   ordered_json required = ParseJson(e.Rest("POST", kData + "/sobjects/Account", R"({"Phone":"1"})").body);
   CHECK(required == Fixture("error_required_field_missing.json"));  // Name is Account's required field
-  ordered_json read_only = ParseJson(e.Rest("POST", kData + "/sobjects/Account", R"({"Name":"x","CreatedDate":"2024-01-01T00:00:00Z"})").body);
+  ordered_json read_only = ParseJson(
+      e.Rest("POST", kData + "/sobjects/Account", R"({"Name":"x","CreatedDate":"2024-01-01T00:00:00Z"})").body);
   SameShape(read_only, Fixture("error_invalid_field_for_insert_update.json"));
   std::string recorded_message = Fixture("error_invalid_field_for_insert_update.json")[0]["message"];
   std::string ours = read_only[0]["message"];
@@ -112,40 +117,51 @@ TEST_CASE("Collections: the recorded results of the recorded requests") {
   SameShape(ParseJson(e.Rest("POST", url, FixtureText("composite_sobjects_create_request_mixed_types.json")).body),
             Fixture("composite_sobjects_create_response_mixed_types.json"));
   CHECK(ParseJson(e.Rest("POST", url, R"({"allOrNone":true,"records":[{"attributes":{"type":"Contact"},"FirstName":"x"},
-                                          {"attributes":{"type":"Contact"},"LastName":"y"}]})").body) ==
-        Fixture("composite_sobjects_create_allOrNone_rollback.json"));
+                                          {"attributes":{"type":"Contact"},"LastName":"y"}]})")
+                      .body) == Fixture("composite_sobjects_create_allOrNone_rollback.json"));
   ordered_json empty = ParseJson(e.Rest("POST", url, R"({"allOrNone":false,"records":[]})").body);
   CHECK(empty == Fixture("error_composite_sobjects_empty_records.json"));
 
-  std::string contact = ParseJson(e.Admin("POST", "/__emulator/records/Contact", R"([{"LastName":"u"}])").body)["ids"][0];
+  std::string contact =
+      ParseJson(e.Admin("POST", "/__emulator/records/Contact", R"([{"LastName":"u"}])").body)["ids"][0];
   CHECK(ParseJson(e.Rest("PATCH", url, R"({"records":[{"attributes":{"type":"Contact"},"Title":"a"},
-                                           {"attributes":{"type":"Contact"},"Title":"b"}]})").body) ==
-        Fixture("composite_sobjects_update_missing_ids.json"));
-  CHECK(ParseJson(e.Rest("PATCH", url, R"({"allOrNone":true,"records":[
-          {"attributes":{"type":"Contact"},"id":")" + contact + R"(","Title":"a"},
-          {"attributes":{"type":"Contact"},"id":")" + contact + R"(","unknownField_LastName":"b"}]})").body) ==
-        Fixture("composite_sobjects_update_allOrNone_rollback.json"));
+                                           {"attributes":{"type":"Contact"},"Title":"b"}]})")
+                      .body) == Fixture("composite_sobjects_update_missing_ids.json"));
+  CHECK(ParseJson(e.Rest("PATCH", url,
+                         R"({"allOrNone":true,"records":[
+          {"attributes":{"type":"Contact"},"id":")" +
+                             contact + R"(","Title":"a"},
+          {"attributes":{"type":"Contact"},"id":")" +
+                             contact + R"(","unknownField_LastName":"b"}]})")
+                      .body) == Fixture("composite_sobjects_update_allOrNone_rollback.json"));
   std::string request = FixtureText("composite_sobjects_update_request.json");  // an Id that does not exist
   CHECK(ParseJson(e.Rest("PATCH", url, request).body) == Fixture("composite_sobjects_update_response_error.json"));
 
-  ordered_json upserted = ParseJson(e.Rest("PATCH", url + "/Invoice__c/InvoiceNumber__c",
-      R"({"allOrNone":false,"records":[{"attributes":{"type":"Invoice__c"},"Name":"One","InvoiceNumber__c":"AAA"}]})").body);
+  ordered_json upserted = ParseJson(
+      e.Rest(
+           "PATCH", url + "/Invoice__c/InvoiceNumber__c",
+           R"({"allOrNone":false,"records":[{"attributes":{"type":"Invoice__c"},"Name":"One","InvoiceNumber__c":"AAA"}]})")
+          .body);
   SameShape(upserted, Fixture("composite_sobjects_upsert_response.json"));
-  CHECK(ParseJson(e.Rest("PATCH", url + "/Account/Id", FixtureText("composite_sobjects_upsert_request_idfield.json")).body) ==
+  CHECK(ParseJson(
+            e.Rest("PATCH", url + "/Account/Id", FixtureText("composite_sobjects_upsert_request_idfield.json")).body) ==
         Fixture("composite_sobjects_upsert_response_json_parser_error.json"));
-  std::vector<std::string> ids = ParseJson(e.Admin("POST", "/__emulator/records/Account", R"([{"Name":"a"},{"Name":"b"}])").body)["ids"];
+  std::vector<std::string> ids =
+      ParseJson(e.Admin("POST", "/__emulator/records/Account", R"([{"Name":"a"},{"Name":"b"}])").body)["ids"];
   SameShape(ParseJson(e.Rest("DELETE", url + "?ids=" + ids[0] + "," + ids[1] + "&allOrNone=false").body),
             Fixture("composite_delete_response.json"));
 }
 
 TEST_CASE("Bulk 2.0: job JSON keys and types, errors errorCode-first, CSV as in the guide") {
   RunningEmulator e;
-  ClientResponse created = e.Rest("POST", kData + "/jobs/query", R"({"operation":"query","query":"SELECT Id, Name FROM Account"})");
+  ClientResponse created =
+      e.Rest("POST", kData + "/jobs/query", R"({"operation":"query","query":"SELECT Id, Name FROM Account"})");
   ordered_json job = ParseJson(created.body);
   SameShape(job, Fixture("bulk2_job_create.json"));
   CHECK(job["apiVersion"].is_number_float());
   CHECK(std::regex_match(std::string(job["createdDate"]), kDateTime));
-  ordered_json all = ParseJson(e.Rest("POST", kData + "/jobs/query", R"({"operation":"queryAll","query":"SELECT Id FROM Account"})").body);
+  ordered_json all = ParseJson(
+      e.Rest("POST", kData + "/jobs/query", R"({"operation":"queryAll","query":"SELECT Id FROM Account"})").body);
   SameShape(all, Fixture("bulk2_job_status_queryAll_upload_complete.json"));
   std::string id = job["id"];
   e.Rest("GET", kData + "/jobs/query/" + id);
@@ -153,8 +169,9 @@ TEST_CASE("Bulk 2.0: job JSON keys and types, errors errorCode-first, CSV as in 
   SameShape(done, Fixture("bulk2_query_job_status_complete_docs.json"));
   ordered_json in_progress = ParseJson(e.Rest("GET", kData + "/jobs/query/" + std::string(all["id"])).body);
   CHECK(in_progress["state"] == Fixture("bulk2_job_status_in_progress.json")["state"]);
-  CHECK(Keys(ParseJson(e.Rest("POST", kData + "/jobs/query", R"({"operation":"query","query":"SELECT COUNT() FROM Account"})").body)[0]) ==
-        Keys(Fixture("error_bulk2_invalidentity.json")[0]));
+  CHECK(Keys(ParseJson(
+            e.Rest("POST", kData + "/jobs/query", R"({"operation":"query","query":"SELECT COUNT() FROM Account"})")
+                .body)[0]) == Keys(Fixture("error_bulk2_invalidentity.json")[0]));
 
   // The result's header and lines look like the guide's: every value quoted, LF endings.
   std::string csv = e.Rest("GET", kData + "/jobs/query/" + id + "/results").body;
@@ -169,7 +186,9 @@ TEST_CASE("Bulk 2.0: job JSON keys and types, errors errorCode-first, CSV as in 
 
 TEST_CASE("getUpdated and getDeleted: the recorded keys, minute-truncated boundaries") {
   RunningEmulator e;
-  std::string id = ParseJson(e.Admin("POST", "/__emulator/records/Account", R"([{"Name":"x","SystemModstamp":"2024-05-01T09:30:07Z"}])").body)["ids"][0];
+  std::string id = ParseJson(
+      e.Admin("POST", "/__emulator/records/Account", R"([{"Name":"x","SystemModstamp":"2024-05-01T09:30:07Z"}])")
+          .body)["ids"][0];
   e.Admin("POST", "/__emulator/clock", R"({"advance_seconds":61})");
   e.Admin("DELETE", "/__emulator/records/Account/" + id);
   e.Admin("POST", "/__emulator/clock", R"({"advance_seconds":120})");
@@ -188,7 +207,8 @@ TEST_CASE("aggregate and sub-query results have the recorded shapes") {
   RunningEmulator e;
   ordered_json recorded = Fixture("query_aggregate_result.json");
   ordered_json ours = ParseJson(e.Query("SELECT AccountId, CloseDate, StageName, COUNT(Id) MyCount FROM Opportunity "
-                                        "GROUP BY AccountId, CloseDate, StageName").body);
+                                        "GROUP BY AccountId, CloseDate, StageName")
+                                    .body);
   CHECK(Keys(ours) == Keys(recorded));
   const ordered_json& group = ours["records"][0];
   CHECK(Keys(group["attributes"]) == Keys(recorded["records"][0]["attributes"]));

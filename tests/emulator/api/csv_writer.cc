@@ -16,8 +16,8 @@ void Quoted(std::string* out, std::string_view text) {
   out->push_back('"');
 }
 
-void Headers(std::string* out, const std::vector<OutputNode>& nodes, const std::string& prefix,
-             const CsvFormat& format, bool* first) {
+void Headers(std::string* out, const std::vector<OutputNode>& nodes, const std::string& prefix, const CsvFormat& format,
+             bool* first) {
   for (const OutputNode& node : nodes) {
     if (node.kind == OutputNode::Kind::kRelationship) {
       Headers(out, node.children, prefix + node.key + ".", format, first);
@@ -31,8 +31,7 @@ void Headers(std::string* out, const std::vector<OutputNode>& nodes, const std::
 
 class RowWriter {
  public:
-  RowWriter(std::string* out, sqlite3_stmt* row, const CsvFormat& format)
-      : out_(out), row_(row), format_(format) {}
+  RowWriter(std::string* out, sqlite3_stmt* row, const CsvFormat& format) : out_(out), row_(row), format_(format) {}
 
   void Nodes(const std::vector<OutputNode>& nodes, bool null_parent) {
     for (const OutputNode& node : nodes) {
@@ -54,8 +53,12 @@ class RowWriter {
   void Value(FieldType type, int column) {
     scratch_.clear();
     switch (type) {
-      case FieldType::kBoolean: scratch_ = sqlite3_column_int64(row_, column) != 0 ? "true" : "false"; break;
-      case FieldType::kInt: scratch_ = std::to_string(sqlite3_column_int64(row_, column)); break;
+      case FieldType::kBoolean:
+        scratch_ = sqlite3_column_int64(row_, column) != 0 ? "true" : "false";
+        break;
+      case FieldType::kInt:
+        scratch_ = std::to_string(sqlite3_column_int64(row_, column));
+        break;
       case FieldType::kDouble:
       case FieldType::kCurrency:
       case FieldType::kPercent:
@@ -88,8 +91,7 @@ void AppendCsvHeader(std::string* out, const CompiledQuery& query, const CsvForm
   out->append(format.line_ending);
 }
 
-void AppendCsvRecord(std::string* out, const CompiledQuery& query, sqlite3_stmt* row,
-                     const CsvFormat& format) {
+void AppendCsvRecord(std::string* out, const CompiledQuery& query, sqlite3_stmt* row, const CsvFormat& format) {
   RowWriter(out, row, format).Nodes(query.output, false);
   out->append(format.line_ending);
 }

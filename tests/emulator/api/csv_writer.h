@@ -25,8 +25,7 @@ struct CsvFormat {
 // Appends the header line of `query` (a record query of fields and parent fields only).
 void AppendCsvHeader(std::string* out, const CompiledQuery& query, const CsvFormat& format);
 // Appends the current row of `row` (a step of query.row_sql) as one line.
-void AppendCsvRecord(std::string* out, const CompiledQuery& query, sqlite3_stmt* row,
-                     const CsvFormat& format);
+void AppendCsvRecord(std::string* out, const CompiledQuery& query, sqlite3_stmt* row, const CsvFormat& format);
 
 }  // namespace sfsync::emulator
 

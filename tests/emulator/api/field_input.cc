@@ -109,8 +109,8 @@ InputProblem ConvertInput(const FieldDef& field, const Json& json, Value* value)
 
 std::string WrongTypeMessage(const FieldDef& field, const Json& json) {
   std::string shown = json.is_string() ? json.get<std::string>() : json.dump();
-  return "Cannot deserialize instance of " + std::string(TypeName(field.type)) + " from " +
-         TokenName(json) + " value " + shown + " or request may be missing a required field";
+  return "Cannot deserialize instance of " + std::string(TypeName(field.type)) + " from " + TokenName(json) +
+         " value " + shown + " or request may be missing a required field";
 }
 
 }  // namespace sfsync::emulator

@@ -7,7 +7,6 @@
 #define SFSYNC_TESTS_EMULATOR_API_FIELD_INPUT_H_
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 
 #include "tests/emulator/org/schema.h"

@@ -39,10 +39,10 @@ std::string ErrorCode(RunningEmulator& e, const std::string& soql) {
 }
 
 // "yyyy-MM" of every record's CreatedDate, counted, from the admin listing.
-std::map<std::string, int> MonthsByHand(RunningEmulator& e, const std::string& object,
-                                        const std::string& deleted) {
+std::map<std::string, int> MonthsByHand(RunningEmulator& e, const std::string& object, const std::string& deleted) {
   std::map<std::string, int> months;
-  for (const ordered_json& r : ParseJson(e.Admin("GET", "/__emulator/records/" + object + "?deleted=" + deleted).body)) {
+  for (const ordered_json& r :
+       ParseJson(e.Admin("GET", "/__emulator/records/" + object + "?deleted=" + deleted).body)) {
     ++months[std::string(r["CreatedDate"]).substr(0, 7)];
   }
   return months;
@@ -84,8 +84,8 @@ TEST_CASE("the audit query: counts by CreatedDate month match a manual count, qu
   const ordered_json& bucket = page["records"][page["records"].size() / 2];
   std::string in_bucket = "CALENDAR_YEAR(CreatedDate) = " + bucket["expr0"].dump() +
                           " AND CALENDAR_MONTH(CreatedDate) = " + bucket["expr1"].dump();
-  ordered_json one = QueryOk(e, audit.substr(0, audit.find(" GROUP BY")) + " WHERE " + in_bucket +
-                                    audit.substr(audit.find(" GROUP BY")));
+  ordered_json one = QueryOk(
+      e, audit.substr(0, audit.find(" GROUP BY")) + " WHERE " + in_bucket + audit.substr(audit.find(" GROUP BY")));
   REQUIRE(one["records"].size() == 1);
   ordered_json ids = QueryOk(e, "SELECT Id FROM Account WHERE " + in_bucket);
   CHECK(ids["totalSize"] == one["records"][0]["expr2"]);
@@ -94,10 +94,10 @@ TEST_CASE("the audit query: counts by CreatedDate month match a manual count, qu
 
 TEST_CASE("aggregate results: AggregateResult attributes, aliases, grouped field keys, typed values") {
   RunningEmulator e;
-  ordered_json page = QueryOk(
-      e, "SELECT Industry, COUNT(Id) total, MIN(CreatedDate), MAX(AnnualRevenue), "
-         "DAY_ONLY(CreatedDate) FROM Account WHERE Industry IN ('Banking', 'Energy') "
-         "GROUP BY Industry, DAY_ONLY(CreatedDate) ORDER BY COUNT(Id) DESC, Industry LIMIT 5");
+  ordered_json page = QueryOk(e,
+                              "SELECT Industry, COUNT(Id) total, MIN(CreatedDate), MAX(AnnualRevenue), "
+                              "DAY_ONLY(CreatedDate) FROM Account WHERE Industry IN ('Banking', 'Energy') "
+                              "GROUP BY Industry, DAY_ONLY(CreatedDate) ORDER BY COUNT(Id) DESC, Industry LIMIT 5");
   REQUIRE(page["records"].size() > 0);
   std::regex datetime(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.000\+0000)");
   std::regex date(R"(\d{4}-\d{2}-\d{2})");
@@ -137,15 +137,20 @@ TEST_CASE("aggregate and function errors are 400s with Salesforce's codes") {
 TEST_CASE("parent-to-child sub-queries: nested QueryResult, null without children, filters and queryAll") {
   RunningEmulator e;
   ordered_json ids = ParseJson(
-      e.Admin("POST", "/__emulator/records/Account", R"([{"Name":"Parent With Kids"},{"Name":"Lonely Parent"}])").body)["ids"];
+      e.Admin("POST", "/__emulator/records/Account", R"([{"Name":"Parent With Kids"},{"Name":"Lonely Parent"}])")
+          .body)["ids"];
   std::string with_kids = ids[0], lonely = ids[1];
-  ordered_json contacts = ParseJson(e.Admin("POST", "/__emulator/records/Contact",
-      R"([{"LastName":"Able","AccountId":")" + with_kids + R"("},{"LastName":"Baker","AccountId":")" + with_kids +
-      R"("},{"LastName":"Cole","AccountId":")" + with_kids + R"("}])").body)["ids"];
+  ordered_json contacts =
+      ParseJson(e.Admin("POST", "/__emulator/records/Contact",
+                        R"([{"LastName":"Able","AccountId":")" + with_kids + R"("},{"LastName":"Baker","AccountId":")" +
+                            with_kids + R"("},{"LastName":"Cole","AccountId":")" + with_kids + R"("}])")
+                    .body)["ids"];
   REQUIRE(e.Admin("DELETE", "/__emulator/records/Contact/" + std::string(contacts[2])).status == 204);
 
-  ordered_json page = QueryOk(e, "SELECT Id, Name, (SELECT Id, LastName FROM Contacts ORDER BY LastName DESC) "
-                                 "FROM Account WHERE Id IN ('" + with_kids + "', '" + lonely + "') ORDER BY Name DESC");
+  ordered_json page = QueryOk(e,
+                              "SELECT Id, Name, (SELECT Id, LastName FROM Contacts ORDER BY LastName DESC) "
+                              "FROM Account WHERE Id IN ('" +
+                                  with_kids + "', '" + lonely + "') ORDER BY Name DESC");
   REQUIRE(page["records"].size() == 2);
   const ordered_json& parent = page["records"][0];
   std::vector<std::string> keys;
@@ -163,19 +168,24 @@ TEST_CASE("parent-to-child sub-queries: nested QueryResult, null without childre
   CHECK(page["records"][1]["Name"] == "Lonely Parent");
   CHECK(page["records"][1]["Contacts"].is_null());  // no children: null, not an empty result
 
-  ordered_json all = QueryOk(e, "SELECT Id, (SELECT Id FROM Contacts WHERE LastName != 'Able') FROM Account "
-                                "WHERE Id = '" + with_kids + "'", /*all=*/true);
+  ordered_json all = QueryOk(e,
+                             "SELECT Id, (SELECT Id FROM Contacts WHERE LastName != 'Able') FROM Account "
+                             "WHERE Id = '" +
+                                 with_kids + "'",
+                             /*all=*/true);
   CHECK(all["records"][0]["Contacts"]["totalSize"] == 2);  // Baker, and the deleted Cole
-  ordered_json invoices = QueryOk(e, "SELECT Id, (SELECT Id, InvoiceNumber__c FROM Invoices__r LIMIT 1) FROM Account LIMIT 3");
+  ordered_json invoices =
+      QueryOk(e, "SELECT Id, (SELECT Id, InvoiceNumber__c FROM Invoices__r LIMIT 1) FROM Account LIMIT 3");
   CHECK(invoices["records"][0].contains("Invoices__r"));
 }
 
 TEST_CASE("Invoice__c fields render in Salesforce's encodings, the blob field as a URL") {
   RunningEmulator e(WithInvoices());
-  ordered_json page = QueryOk(e,
-      "SELECT Id, Name, InvoiceNumber__c, Account__c, Account__r.Name, AccountName__c, Amount__c, "
-      "LineCount__c, DueTime__c, DeliveryLocation__c, DeliveryLocation__Latitude__s, BankAccount__c, "
-      "Category__c, Notes__c FROM Invoice__c");
+  ordered_json page =
+      QueryOk(e,
+              "SELECT Id, Name, InvoiceNumber__c, Account__c, Account__r.Name, AccountName__c, Amount__c, "
+              "LineCount__c, DueTime__c, DeliveryLocation__c, DeliveryLocation__Latitude__s, BankAccount__c, "
+              "Category__c, Notes__c FROM Invoice__c");
   REQUIRE(page["totalSize"] == 60);
   std::regex time(R"(\d{2}:\d{2}:\d{2}\.\d{3}Z)");
   bool location = false, null_location = false, multi_line = false, off_list = false, big = false;
@@ -185,7 +195,8 @@ TEST_CASE("Invoice__c fields render in Salesforce's encodings, the blob field as
     if (r["DeliveryLocation__c"].is_object()) {
       location = true;
       std::vector<std::string> keys;
-      for (auto it = r["DeliveryLocation__c"].begin(); it != r["DeliveryLocation__c"].end(); ++it) keys.push_back(it.key());
+      for (auto it = r["DeliveryLocation__c"].begin(); it != r["DeliveryLocation__c"].end(); ++it)
+        keys.push_back(it.key());
       CHECK(keys == std::vector<std::string>{"latitude", "longitude"});
       CHECK(r["DeliveryLocation__c"]["latitude"] == r["DeliveryLocation__Latitude__s"]);
     } else {
@@ -223,11 +234,13 @@ TEST_CASE("Invoice__c fields render in Salesforce's encodings, the blob field as
 
 TEST_CASE("a formula reading the parent changes without moving the child's SystemModstamp") {
   RunningEmulator e(WithInvoices());
-  ordered_json before = QueryOk(e, "SELECT Id, Account__c, AccountName__c, SystemModstamp FROM Invoice__c "
-                                   "WHERE Account__c != null LIMIT 1")["records"][0];
+  ordered_json before = QueryOk(e,
+                                "SELECT Id, Account__c, AccountName__c, SystemModstamp FROM Invoice__c "
+                                "WHERE Account__c != null LIMIT 1")["records"][0];
   e.Admin("POST", "/__emulator/clock", R"({"advance_seconds":120})");
   REQUIRE(e.Admin("PATCH", "/__emulator/records/Account/" + std::string(before["Account__c"]),
-                  R"({"Name":"Renamed Parent Ltd"})").status == 204);
+                  R"({"Name":"Renamed Parent Ltd"})")
+              .status == 204);
   ordered_json after = QueryOk(e, "SELECT Id, AccountName__c, SystemModstamp FROM Invoice__c WHERE Id = '" +
                                       std::string(before["Id"]) + "'")["records"][0];
   CHECK(after["AccountName__c"] == "Renamed Parent Ltd");

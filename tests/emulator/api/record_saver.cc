@@ -24,8 +24,7 @@ bool Writable(const FieldDef& f, bool create) {
 }
 
 bool Required(const FieldDef& f) {
-  return !f.nillable && f.createable && !f.defaulted_on_create && !f.derived_full_name &&
-         !f.calculated();
+  return !f.nillable && f.createable && !f.defaulted_on_create && !f.derived_full_name && !f.calculated();
 }
 
 size_t CharCount(std::string_view text) {
@@ -60,9 +59,7 @@ const ObjectDef* ObjectWithPrefix(const Schema& schema, std::string_view id) {
 
 SaveError NotFound() { return Error(404, "NOT_FOUND", "The requested resource does not exist"); }
 SaveError EntityIsDeleted() { return Error(404, "ENTITY_IS_DELETED", "entity is deleted"); }
-SaveError InvalidCrossReference() {
-  return Error(400, "INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id");
-}
+SaveError InvalidCrossReference() { return Error(400, "INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id"); }
 
 }  // namespace
 
@@ -88,24 +85,23 @@ std::optional<RestError> RecordSaver::CheckTypes(const ObjectDef& object, const 
   return std::nullopt;
 }
 
-std::optional<SaveError> RecordSaver::Prepare(const ObjectDef& object, const Json& body,
-                                              const std::string* existing_id, Changes* changes) {
+std::optional<SaveError> RecordSaver::Prepare(const ObjectDef& object, const Json& body, const std::string* existing_id,
+                                              Changes* changes) {
   bool create = existing_id == nullptr;
   // 1. The Id and unknown fields.
   for (const auto& [key, value] : body.items()) {
     if (key == "attributes") continue;
     if (ToLower(key) == "id") {
       if (!create) continue;  // an update's key (Collections), checked by the caller
-      SaveError error = Error(400, "INVALID_FIELD",
-                              surface_ == SaveSurface::kRow
-                                  ? "The Id field should not be specified in the sobject data."
-                                  : "cannot specify Id in an insert call");
+      SaveError error =
+          Error(400, "INVALID_FIELD",
+                surface_ == SaveSurface::kRow ? "The Id field should not be specified in the sobject data."
+                                              : "cannot specify Id in an insert call");
       error.single_shows_fields = false;
       return error;
     }
     if (object.FindField(key) == nullptr) {
-      SaveError error = Error(400, "INVALID_FIELD",
-                              "No such column '" + key + "' on sobject of type " + object.name);
+      SaveError error = Error(400, "INVALID_FIELD", "No such column '" + key + "' on sobject of type " + object.name);
       error.single_shows_fields = false;
       return error;
     }
@@ -131,7 +127,8 @@ std::optional<SaveError> RecordSaver::Prepare(const ObjectDef& object, const Jso
     const FieldDef* field = object.FindField(key);
     Value converted;
     switch (ConvertInput(*field, value, &converted)) {
-      case InputProblem::kNone: break;
+      case InputProblem::kNone:
+        break;
       case InputProblem::kWrongType: {
         SaveError error = Error(400, "JSON_PARSER_ERROR", WrongTypeMessage(*field, value));
         error.single_shows_fields = false;
@@ -156,14 +153,13 @@ std::optional<SaveError> RecordSaver::CheckValue(const FieldDef& field, Value* v
   if (const auto* text = std::get_if<std::string>(value)) {
     bool is_text = IsTextual(field.type) || field.type == FieldType::kTextArea;
     if (is_text && CharCount(*text) > static_cast<size_t>(field.length)) {
-      return Error(400, "STRING_TOO_LONG",
-                   field.label + ": data value too large: " + *text + " (max length=" +
-                       std::to_string(field.length) + ")",
-                   {field.name});
+      return Error(
+          400, "STRING_TOO_LONG",
+          field.label + ": data value too large: " + *text + " (max length=" + std::to_string(field.length) + ")",
+          {field.name});
     }
     if (field.type == FieldType::kEmail && !LooksLikeEmail(*text)) {
-      return Error(400, "INVALID_EMAIL_ADDRESS", field.label + ": invalid email address: " + *text,
-                   {field.name});
+      return Error(400, "INVALID_EMAIL_ADDRESS", field.label + ": invalid email address: " + *text, {field.name});
     }
   }
   auto out_of_range = [&](const std::string& shown) {
@@ -192,8 +188,8 @@ std::optional<SaveError> RecordSaver::CheckReferences(const Changes& changes) co
     if (field->type != FieldType::kReference || id == nullptr) continue;
     const ObjectDef* target = org_->schema->Find(field->reference_to);
     if (target == nullptr || id->substr(0, 3) != target->key_prefix) {
-      return Error(400, "FIELD_INTEGRITY_EXCEPTION",
-                   field->label + ": id value of incorrect type: " + *id, {field->name});
+      return Error(400, "FIELD_INTEGRITY_EXCEPTION", field->label + ": id value of incorrect type: " + *id,
+                   {field->name});
     }
     if (org_->store->Lookup(*target, *id) != OrgStore::RowState::kLive) {
       SaveError error = InvalidCrossReference();
@@ -204,15 +200,14 @@ std::optional<SaveError> RecordSaver::CheckReferences(const Changes& changes) co
   return std::nullopt;
 }
 
-std::vector<std::string> LiveRecordsWithKey(OrgStore* store, const ObjectDef& object,
-                                            const FieldDef& field, const Value& value, size_t limit) {
+std::vector<std::string> LiveRecordsWithKey(OrgStore* store, const ObjectDef& object, const FieldDef& field,
+                                            const Value& value, size_t limit) {
   bool nocase = field.type != FieldType::kId && IsTextual(field.type);
   std::string error;
   if (field.type != FieldType::kId) store->EnsureIndex(object, field.name, nocase, &error);
-  Statement select(store->db(), "SELECT \"Id\" FROM " + QuoteIdentifier(object.name) +
-                                          " WHERE " + QuoteIdentifier(field.name) + " = ?" +
-                                          (nocase ? " COLLATE NOCASE" : "") +
-                                          " AND \"IsDeleted\" = 0 ORDER BY \"Id\" LIMIT ?");
+  Statement select(store->db(), "SELECT \"Id\" FROM " + QuoteIdentifier(object.name) + " WHERE " +
+                                    QuoteIdentifier(field.name) + " = ?" + (nocase ? " COLLATE NOCASE" : "") +
+                                    " AND \"IsDeleted\" = 0 ORDER BY \"Id\" LIMIT ?");
   select.Bind(1, value);
   select.Bind(2, static_cast<int64_t>(limit));
   std::vector<std::string> ids;
@@ -282,12 +277,16 @@ SaveResult RecordSaver::Update(const ObjectDef& object, std::string_view raw_id,
   std::optional<std::string> id = NormalizeId(raw_id);
   if (!id || id->substr(0, 3) != object.key_prefix) {
     if (row) return Failed(NotFound());
-    return Failed(Error(400, "MALFORMED_ID", object.label + " ID: id value of incorrect type: " + std::string(raw_id), {"Id"}));
+    return Failed(
+        Error(400, "MALFORMED_ID", object.label + " ID: id value of incorrect type: " + std::string(raw_id), {"Id"}));
   }
   switch (org_->store->Lookup(object, *id)) {
-    case OrgStore::RowState::kMissing: return Failed(row ? NotFound() : InvalidCrossReference());
-    case OrgStore::RowState::kDeleted: return Failed(EntityIsDeleted());
-    case OrgStore::RowState::kLive: break;
+    case OrgStore::RowState::kMissing:
+      return Failed(row ? NotFound() : InvalidCrossReference());
+    case OrgStore::RowState::kDeleted:
+      return Failed(EntityIsDeleted());
+    case OrgStore::RowState::kLive:
+      break;
   }
   Changes changes;
   if (std::optional<SaveError> error = Prepare(object, body, &*id, &changes)) return Failed(*error);
@@ -306,7 +305,8 @@ SaveResult RecordSaver::Update(const ObjectDef& object, std::string_view raw_id,
   for (size_t i = 0, n = changes.size(); i < n && body_length != nullptr; ++i) {
     if (changes[i].first->type != FieldType::kBase64) continue;
     const auto* data = std::get_if<std::string>(&changes[i].second);
-    changes.emplace_back(body_length, data == nullptr ? Value{} : Value{static_cast<int64_t>(Base64Decode(*data)->size())});
+    changes.emplace_back(body_length,
+                         data == nullptr ? Value{} : Value{static_cast<int64_t>(Base64Decode(*data)->size())});
   }
   changes.emplace_back(object.FindField("SystemModstamp"), now_ms_);
   changes.emplace_back(object.FindField("LastModifiedDate"), now_ms_);
@@ -320,12 +320,14 @@ SaveResult RecordSaver::Update(const ObjectDef& object, std::string_view raw_id,
   return result;
 }
 
-SaveResult RecordSaver::Upsert(const ObjectDef& object, const FieldDef& key, const Json& key_value,
-                               const Json& body, bool update_only) {
+SaveResult RecordSaver::Upsert(const ObjectDef& object, const FieldDef& key, const Json& key_value, const Json& body,
+                               bool update_only) {
   Value value;
   InputProblem problem = ConvertInput(key, key_value, &value);
   if (problem == InputProblem::kMalformedId) {
-    return Failed(Error(400, "MALFORMED_ID", "malformed id " + (key_value.is_string() ? key_value.get<std::string>() : key_value.dump()), {key.name}));
+    return Failed(Error(400, "MALFORMED_ID",
+                        "malformed id " + (key_value.is_string() ? key_value.get<std::string>() : key_value.dump()),
+                        {key.name}));
   }
   if (problem != InputProblem::kNone) return Failed(Error(400, "JSON_PARSER_ERROR", WrongTypeMessage(key, key_value)));
   if (std::holds_alternative<std::monostate>(value)) {
@@ -359,8 +361,10 @@ SaveResult RecordSaver::Delete(const ObjectDef* object, std::string_view raw_id)
     case OrgStore::RowState::kMissing:
       if (org_->store->delete_log().Has(target->name, *id)) return Failed(EntityIsDeleted());
       return Failed(row ? NotFound() : InvalidCrossReference());
-    case OrgStore::RowState::kDeleted: return Failed(EntityIsDeleted());
-    case OrgStore::RowState::kLive: break;
+    case OrgStore::RowState::kDeleted:
+      return Failed(EntityIsDeleted());
+    case OrgStore::RowState::kLive:
+      break;
   }
   org_->store->SetDeleted(*target, *id, true, now_ms_);
   SaveResult result;

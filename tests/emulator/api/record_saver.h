@@ -22,9 +22,8 @@
 #ifndef SFSYNC_TESTS_EMULATOR_API_RECORD_SAVER_H_
 #define SFSYNC_TESTS_EMULATOR_API_RECORD_SAVER_H_
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <utility>
@@ -50,9 +49,9 @@ struct SaveError {
 
 struct SaveResult {
   std::string id;
-  std::vector<SaveError> errors;       // empty on success
-  bool created = false;                // a create, or an upsert that created
-  std::vector<std::string> matches;    // upsert: the Ids when more than one record matched
+  std::vector<SaveError> errors;     // empty on success
+  bool created = false;              // a create, or an upsert that created
+  std::vector<std::string> matches;  // upsert: the Ids when more than one record matched
   bool success() const { return errors.empty() && matches.empty(); }
 };
 
@@ -99,8 +98,8 @@ class RecordSaver {
 
 // Ids of the live records of `object` whose `field` equals `value` (case-insensitively for
 // text), in Id order, at most `limit`.
-std::vector<std::string> LiveRecordsWithKey(OrgStore* store, const ObjectDef& object,
-                                            const FieldDef& field, const Value& value, size_t limit);
+std::vector<std::string> LiveRecordsWithKey(OrgStore* store, const ObjectDef& object, const FieldDef& field,
+                                            const Value& value, size_t limit);
 
 // {"id"?, "success", "errors":[{statusCode, message, fields}], "created"?}: the per-record
 // result of Collections and the body of sObject create/upsert (protocol §6.1, §6.4).

@@ -17,20 +17,18 @@ constexpr int64_t kDeletedWindowDays = 15;
 
 int64_t FloorMinute(int64_t ms) { return ms - ((ms % kMinuteMs) + kMinuteMs) % kMinuteMs; }
 
-RestError ReplicationDate(std::string message) {
-  return {400, "INVALID_REPLICATION_DATE", std::move(message)};
-}
+RestError ReplicationDate(std::string message) { return {400, "INVALID_REPLICATION_DATE", std::move(message)}; }
 
 RestError TooManyIds(size_t limit) {
-  return {400, "EXCEEDED_ID_LIMIT",
-          "The number of records in the time range exceeds the limit of " + std::to_string(limit) +
-              "; narrow the range"};
+  return {
+      400, "EXCEEDED_ID_LIMIT",
+      "The number of records in the time range exceeds the limit of " + std::to_string(limit) + "; narrow the range"};
 }
 
 }  // namespace
 
-std::variant<ReplicationService::Window, RestError> ReplicationService::ParseWindow(
-    std::string_view query, int64_t max_days) const {
+std::variant<ReplicationService::Window, RestError> ReplicationService::ParseWindow(std::string_view query,
+                                                                                    int64_t max_days) const {
   std::map<std::string, std::string> form = ParseForm(query);
   int64_t start, end;
   for (const char* name : {"start", "end"}) {
@@ -57,8 +55,7 @@ std::variant<ReplicationService::Window, RestError> ReplicationService::ParseWin
 
 using Result = ReplicationService::Result;
 
-Result ReplicationService::Updated(const ObjectDef& object,
-                                                       std::string_view query) const {
+Result ReplicationService::Updated(const ObjectDef& object, std::string_view query) const {
   auto window = ParseWindow(query, kUpdatedWindowDays);
   if (const RestError* error = std::get_if<RestError>(&window)) return *error;
   const Window& w = std::get<Window>(window);
@@ -87,16 +84,16 @@ Result ReplicationService::Updated(const ObjectDef& object,
   return body;
 }
 
-Result ReplicationService::Deleted(const ObjectDef& object,
-                                                       std::string_view query) const {
+Result ReplicationService::Deleted(const ObjectDef& object, std::string_view query) const {
   auto window = ParseWindow(query, kDeletedWindowDays);
   if (const RestError* error = std::get_if<RestError>(&window)) return *error;
   const Window& w = std::get<Window>(window);
   const DeleteLog& log = store_->delete_log();
   std::vector<DeleteLog::Entry> entries = log.Between(object.name, w.start_ms, w.latest_ms, id_limit_ + 1);
   if (entries.size() > id_limit_) return TooManyIds(id_limit_);
-  int64_t earliest = log.Oldest(object.name).value_or(
-      log.purged_before_ms().value_or(clock_->NowMillis() - kDeletedWindowDays * kMillisPerDay));
+  int64_t earliest =
+      log.Oldest(object.name)
+          .value_or(log.purged_before_ms().value_or(clock_->NowMillis() - kDeletedWindowDays * kMillisPerDay));
   std::string body;
   JsonWriter json(&body);
   json.BeginObject();
@@ -121,15 +118,16 @@ Result ReplicationService::Deleted(const ObjectDef& object,
 
 void AddReplicationRoutes(Router* router, Org* org, const EmulatorClock* clock, size_t id_limit) {
   for (bool deleted : {false, true}) {
-    router->Add("GET", deleted ? "/services/data/{version}/sobjects/{object}/deleted"
-                               : "/services/data/{version}/sobjects/{object}/updated",
+    router->Add("GET",
+                deleted ? "/services/data/{version}/sobjects/{object}/deleted"
+                        : "/services/data/{version}/sobjects/{object}/updated",
                 [=](const HttpRequest& request, const PathParams& params) {
                   std::lock_guard<std::mutex> lock(org->mu);
                   const ObjectDef* object = org->schema->Find(params.at("object"));
                   if (object == nullptr) return RestErrorResponse(NotFoundError());
                   ReplicationService service(org->store.get(), clock, id_limit);
-                  Result result = deleted ? service.Deleted(*object, request.query)
-                                          : service.Updated(*object, request.query);
+                  Result result =
+                      deleted ? service.Deleted(*object, request.query) : service.Updated(*object, request.query);
                   if (const RestError* error = std::get_if<RestError>(&result)) {
                     return RestErrorResponse(*error);
                   }

@@ -51,7 +51,8 @@ TEST_CASE("getUpdated: minute truncation, start inclusive, latestDateCovered exc
       {"Name":"current minute","SystemModstamp":"2024-05-01T10:00:00Z"}])");
   // A soft-deleted row inside the window is not "updated" (getDeleted reports it).
   REQUIRE(e.Admin("DELETE", "/__emulator/records/Account/" + ids[4]).status == 204);
-  REQUIRE(e.Admin("PATCH", "/__emulator/records/Account/" + ids[4], R"({"SystemModstamp":"2024-05-01T09:30:00Z"})").status == 204);
+  REQUIRE(e.Admin("PATCH", "/__emulator/records/Account/" + ids[4], R"({"SystemModstamp":"2024-05-01T09:30:00Z"})")
+              .status == 204);
 
   // 09:10:45 -> 09:10, 09:50:59 -> 09:50: the 09:50:30 row is past the end.
   ClientResponse r = Replication(e, "updated", "Account", "2024-05-01T09:10:45+00:00", "2024-05-01T09:50:59Z");
@@ -61,11 +62,13 @@ TEST_CASE("getUpdated: minute truncation, start inclusive, latestDateCovered exc
   CHECK(answer["latestDateCovered"] == "2024-05-01T09:50:00.000+0000");
 
   // An end in the future is cut to the current minute; a row of this minute waits for the next call.
-  ordered_json open = ParseJson(Replication(e, "updated", "Account", "2024-05-01T09:10:00Z", "2024-05-02T00:00:00Z").body);
+  ordered_json open =
+      ParseJson(Replication(e, "updated", "Account", "2024-05-01T09:10:00Z", "2024-05-02T00:00:00Z").body);
   CHECK(open["ids"] == ordered_json(std::vector<std::string>{ids[1], ids[2], ids[3]}));
   CHECK(open["latestDateCovered"] == "2024-05-01T10:00:00.000+0000");
   e.Admin("POST", "/__emulator/clock", R"({"advance_seconds":60})");
-  ordered_json next = ParseJson(Replication(e, "updated", "Account", open["latestDateCovered"], "2024-05-02T00:00:00Z").body);
+  ordered_json next =
+      ParseJson(Replication(e, "updated", "Account", open["latestDateCovered"], "2024-05-02T00:00:00Z").body);
   CHECK(next["ids"] == ordered_json(std::vector<std::string>{ids[5]}));
   CHECK(next["latestDateCovered"] == "2024-05-01T10:01:00.000+0000");
 }
@@ -97,13 +100,16 @@ TEST_CASE("EXCEEDED_ID_LIMIT past --replication-id-limit, for an equal-timestamp
   config.replication_id_limit = 2500;
   RunningEmulator e(config);
   REQUIRE(e.Admin("POST", "/__emulator/generate",
-                  R"({"object":"Contact","count":2500,"SystemModstamp":"2024-05-01T09:20:00Z"})").status == 201);
-  ordered_json storm = ParseJson(Replication(e, "updated", "Contact", "2024-05-01T09:20:00Z", "2024-05-01T09:21:00Z").body);
+                  R"({"object":"Contact","count":2500,"SystemModstamp":"2024-05-01T09:20:00Z"})")
+              .status == 201);
+  ordered_json storm =
+      ParseJson(Replication(e, "updated", "Contact", "2024-05-01T09:20:00Z", "2024-05-01T09:21:00Z").body);
   CHECK(storm["ids"].size() == 2500);
   std::vector<std::string> ids = storm["ids"];
   CHECK(std::is_sorted(ids.begin(), ids.end()));  // equal stamps: Id order
   REQUIRE(e.Admin("POST", "/__emulator/generate",
-                  R"({"object":"Contact","count":1,"SystemModstamp":"2024-05-01T09:20:30Z"})").status == 201);
+                  R"({"object":"Contact","count":1,"SystemModstamp":"2024-05-01T09:20:30Z"})")
+              .status == 201);
   ClientResponse over = Replication(e, "updated", "Contact", "2024-05-01T09:20:00Z", "2024-05-01T09:21:00Z");
   CHECK(ErrorCode(over) == "EXCEEDED_ID_LIMIT");
 }

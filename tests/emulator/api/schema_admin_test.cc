@@ -63,7 +63,8 @@ TEST_CASE("adding a field: describe shows it and Last-Modified moves, rows keep 
   CHECK(ParseJson(e.Query("SELECT COUNT() FROM Account WHERE Vip__c = false").body)["totalSize"] == 51);
   // A field added without precision or digits takes any value the REST API can write.
   REQUIRE(e.Admin("POST", "/__emulator/schema/Account/fields", R"({"name":"Hits__c","type":"int"})").status == 201);
-  CHECK(e.Rest("POST", "/services/data/v60.0/sobjects/Account", R"({"Name":"Counted","Hits__c":123456})").status == 201);
+  CHECK(e.Rest("POST", "/services/data/v60.0/sobjects/Account", R"({"Name":"Counted","Hits__c":123456})").status ==
+        201);
 }
 
 TEST_CASE("adding a field: bad definitions are 400, unknown objects 404") {
@@ -71,38 +72,44 @@ TEST_CASE("adding a field: bad definitions are 400, unknown objects 404") {
   CHECK(e.Admin("POST", "/__emulator/schema/Account/fields", R"({"name":"Score","type":"double"})").status == 400);
   CHECK(e.Admin("POST", "/__emulator/schema/Account/fields", R"({"name":"X__c","type":"decimal"})").status == 400);
   CHECK(e.Admin("POST", "/__emulator/schema/Account/fields", R"({"name":"Regions__c","type":"string"})").status == 400);
-  CHECK(e.Admin("POST", "/__emulator/schema/Account/fields", R"({"name":"X__c","type":"string","colour":1})").status == 400);
+  CHECK(e.Admin("POST", "/__emulator/schema/Account/fields", R"({"name":"X__c","type":"string","colour":1})").status ==
+        400);
   CHECK(e.Admin("POST", "/__emulator/schema/Account/fields", R"({"name":"X__c","type":"reference"})").status == 400);
   CHECK(e.Admin("POST", "/__emulator/schema/Widget/fields", R"({"name":"X__c","type":"string"})").status == 404);
   // A lookup names its target; the relationship can be queried.
   REQUIRE(e.Admin("POST", "/__emulator/schema/Contact/fields",
-                  R"({"name":"Partner__c","type":"reference","referenceTo":"Account"})").status == 201);
+                  R"({"name":"Partner__c","type":"reference","referenceTo":"Account"})")
+              .status == 201);
   CHECK(Fields(e, "Contact")["Partner__c"]["relationshipName"] == "Partner__r");
   CHECK(e.Query("SELECT Id, Partner__r.Name FROM Contact").status == 200);
 }
 
 TEST_CASE("changing a field's type converts values as Salesforce would, nulls the rest") {
   RunningEmulator e;
-  for (const char* field : {R"({"name":"Code__c","type":"string","length":20})",
-                            R"({"name":"Ratio__c","type":"double","precision":18,"scale":3})",
-                            R"({"name":"When__c","type":"date"})"}) {
+  for (const char* field :
+       {R"({"name":"Code__c","type":"string","length":20})",
+        R"({"name":"Ratio__c","type":"double","precision":18,"scale":3})", R"({"name":"When__c","type":"date"})"}) {
     REQUIRE(e.Admin("POST", "/__emulator/schema/Account/fields", field).status == 201);
   }
   std::vector<std::string> ids = ParseJson(e.Admin("POST", "/__emulator/records/Account", R"([
       {"Name":"n1","Code__c":"42.5","Ratio__c":12.5,"When__c":"2024-02-29"},
       {"Name":"n2","Code__c":"not a number","Ratio__c":0.125},
-      {"Name":"n3","Code__c":"2024-03-01"}])").body)["ids"];
+      {"Name":"n3","Code__c":"2024-03-01"}])")
+                                               .body)["ids"];
   std::string stamp = MaxStamp(e);
   auto values = [&](const std::string& field) {
     std::vector<ordered_json> out;
     for (const std::string& id : ids) {
-      out.push_back(ParseJson(e.Query("SELECT " + field + " FROM Account WHERE Id = '" + id + "'").body)["records"][0][field]);
+      out.push_back(
+          ParseJson(e.Query("SELECT " + field + " FROM Account WHERE Id = '" + id + "'").body)["records"][0][field]);
     }
     return out;
   };
-  REQUIRE(e.Admin("PATCH", "/__emulator/schema/Account/fields/Code__c", R"({"type":"double","scale":1})").status == 204);
+  REQUIRE(e.Admin("PATCH", "/__emulator/schema/Account/fields/Code__c", R"({"type":"double","scale":1})").status ==
+          204);
   CHECK(values("Code__c") == std::vector<ordered_json>{42.5, nullptr, nullptr});
-  REQUIRE(e.Admin("PATCH", "/__emulator/schema/Account/fields/Ratio__c", R"({"type":"string","length":4})").status == 204);
+  REQUIRE(e.Admin("PATCH", "/__emulator/schema/Account/fields/Ratio__c", R"({"type":"string","length":4})").status ==
+          204);
   CHECK(values("Ratio__c") == std::vector<ordered_json>{"12.5", "0.12", nullptr});  // cut to 4 characters
   REQUIRE(e.Admin("PATCH", "/__emulator/schema/Account/fields/When__c", R"({"type":"datetime"})").status == 204);
   CHECK(values("When__c") == std::vector<ordered_json>{"2024-02-29T00:00:00.000+0000", nullptr, nullptr});
@@ -135,7 +142,7 @@ TEST_CASE("deleting a field: queries naming it fail with INVALID_FIELD, open cur
   CHECK(ParseJson(more.body)[0]["errorCode"] == "INVALID_QUERY_LOCATOR");
   CHECK(e.RestGet(untouched["nextRecordsUrl"]).status == 200);  // another object's cursor lives on
 
-  CHECK(e.Admin("DELETE", "/__emulator/schema/Account/fields/Industry").status == 400);  // standard
+  CHECK(e.Admin("DELETE", "/__emulator/schema/Account/fields/Industry").status == 400);       // standard
   CHECK(e.Admin("DELETE", "/__emulator/schema/Invoice__c/fields/Account__c").status == 400);  // formula reads it
   CHECK(e.Admin("DELETE", "/__emulator/schema/Account/fields/Nope__c").status == 404);
 }
@@ -143,10 +150,13 @@ TEST_CASE("deleting a field: queries naming it fail with INVALID_FIELD, open cur
 TEST_CASE("generate after schema changes: added and retyped fields stay empty, removed ones are skipped") {
   RunningEmulator e;
   REQUIRE(e.Admin("POST", "/__emulator/schema/Account/fields", R"({"name":"Flag__c","type":"boolean"})").status == 201);
-  REQUIRE(e.Admin("PATCH", "/__emulator/schema/Account/fields/Regions__c", R"({"type":"string","length":100})").status == 204);
+  REQUIRE(
+      e.Admin("PATCH", "/__emulator/schema/Account/fields/Regions__c", R"({"type":"string","length":100})").status ==
+      204);
   REQUIRE(e.Admin("DELETE", "/__emulator/schema/Account/fields/CustomerSince__c").status == 204);
   REQUIRE(e.Admin("POST", "/__emulator/generate", R"({"object":"Account","count":40})").status == 201);
-  ordered_json generated = ParseJson(e.Query("SELECT Flag__c, Regions__c, Industry FROM Account WHERE CreatedDate = 2024-05-01T10:00:00Z").body);
+  ordered_json generated = ParseJson(
+      e.Query("SELECT Flag__c, Regions__c, Industry FROM Account WHERE CreatedDate = 2024-05-01T10:00:00Z").body);
   REQUIRE(generated["totalSize"] == 40);
   bool industry = false;
   for (const ordered_json& r : generated["records"]) {

@@ -29,12 +29,12 @@ HttpResponse Error(int status, std::string code, std::string message) {
 HttpResponse NotFound() { return RestErrorResponse(NotFoundError()); }
 
 HttpResponse ExternalIdNotFound(std::string_view field) {
-  return Error(404, "NOT_FOUND", "Provided external ID field does not exist or is not accessible: " + std::string(field));
+  return Error(404, "NOT_FOUND",
+               "Provided external ID field does not exist or is not accessible: " + std::string(field));
 }
 
 // 300 Multiple Choices: the URLs of the records a key matched (upsert_external_id_300_*.json).
-HttpResponse MultipleChoices(std::string_view version, const ObjectDef& object,
-                             const std::vector<std::string>& ids) {
+HttpResponse MultipleChoices(std::string_view version, const ObjectDef& object, const std::vector<std::string>& ids) {
   std::string body;
   JsonWriter json(&body);
   json.BeginArray();
@@ -121,8 +121,9 @@ class SObjectRows {
     if (!body) return BadBody();
     for (const auto& [name, value] : body->items()) {
       if (ToLower(name) == "id" || ToLower(name) == ToLower(key->name)) {
-        return Error(400, "INVALID_FIELD",
-                     "The " + key->name + " field should not be specified in the sobject data: the key comes from the URL");
+        return Error(
+            400, "INVALID_FIELD",
+            "The " + key->name + " field should not be specified in the sobject data: the key comes from the URL");
       }
     }
     if (std::optional<RestError> error = RecordSaver::CheckTypes(*object, *body)) return RestErrorResponse(*error);
@@ -180,9 +181,12 @@ class SObjectRows {
   HttpResponse Record(const HttpRequest& request, std::string_view version, const ObjectDef& object,
                       const std::string& id) {
     switch (org_->store->Lookup(object, id)) {
-      case OrgStore::RowState::kMissing: return NotFound();
-      case OrgStore::RowState::kDeleted: return Error(404, "ENTITY_IS_DELETED", "entity is deleted");
-      case OrgStore::RowState::kLive: break;
+      case OrgStore::RowState::kMissing:
+        return NotFound();
+      case OrgStore::RowState::kDeleted:
+        return Error(404, "ENTITY_IS_DELETED", "entity is deleted");
+      case OrgStore::RowState::kLive:
+        break;
     }
     int64_t modified = *LastModified(object, id);
     int64_t since;
@@ -193,8 +197,7 @@ class SObjectRows {
       return not_modified;
     }
     std::map<std::string, std::string> options = ParseForm(request.query);
-    QueryService::Result result =
-        org_->queries->RecordsById(SelectFields(object, options["fields"]), {id}, version);
+    QueryService::Result result = org_->queries->RecordsById(SelectFields(object, options["fields"]), {id}, version);
     if (const RestError* error = std::get_if<RestError>(&result)) return RestErrorResponse(*error);
     const std::string& records = std::get<std::string>(result);
     HttpResponse response = JsonResponse(200, records.substr(1, records.size() - 2));
@@ -215,8 +218,8 @@ class SObjectRows {
     return response;
   }
 
-  HttpResponse Saved(int status, std::string_view version, const ObjectDef& object,
-                     const SaveResult& result, bool with_created) {
+  HttpResponse Saved(int status, std::string_view version, const ObjectDef& object, const SaveResult& result,
+                     bool with_created) {
     std::string body;
     JsonWriter json(&body);
     WriteSaveResult(&json, result, with_created);
@@ -262,8 +265,10 @@ void AddSObjectRowRoutes(Router* router, Org* org, const EmulatorClock* clock) {
   auto rows = std::make_shared<SObjectRows>(org, clock);
   const std::string base = "/services/data/{version}/sobjects/{object}";
   router->Add("POST", base, [rows](const HttpRequest& r, const PathParams& p) { return rows->Create(r, p); });
-  router->Add("GET", base + "/{id}", [rows](const HttpRequest& r, const PathParams& p) { return rows->Retrieve(r, p); });
-  router->Add("PATCH", base + "/{id}", [rows](const HttpRequest& r, const PathParams& p) { return rows->Update(r, p); });
+  router->Add("GET", base + "/{id}",
+              [rows](const HttpRequest& r, const PathParams& p) { return rows->Retrieve(r, p); });
+  router->Add("PATCH", base + "/{id}",
+              [rows](const HttpRequest& r, const PathParams& p) { return rows->Update(r, p); });
   router->Add("DELETE", base + "/{id}", [rows](const HttpRequest&, const PathParams& p) { return rows->Delete(p); });
   router->Add("PATCH", base + "/{field}/{value}",
               [rows](const HttpRequest& r, const PathParams& p) { return rows->Upsert(r, p); });

@@ -66,7 +66,8 @@ TEST_CASE("create: 201 with the recorded body and Location, server-maintained fi
   CHECK(record["LastModifiedById"] == record["CreatedById"]);
   CHECK(record.contains("BillingAddress"));
   CHECK(get.headers.Get("Last-Modified") == std::optional<std::string_view>("Wed, 01 May 2024 10:00:00 GMT"));
-  CHECK(e.Rest("GET", kRows + "Account/" + id, "", {{"If-Modified-Since", "Wed, 01 May 2024 10:00:00 GMT"}}).status == 304);
+  CHECK(e.Rest("GET", kRows + "Account/" + id, "", {{"If-Modified-Since", "Wed, 01 May 2024 10:00:00 GMT"}}).status ==
+        304);
   ordered_json some = ParseJson(e.Rest("GET", kRows + "Account/" + id + "?fields=Name,Owner.Name").body);
   std::vector<std::string> keys;
   for (auto it = some.begin(); it != some.end(); ++it) keys.push_back(it.key());
@@ -78,13 +79,16 @@ TEST_CASE("create: each validation error with Salesforce's code, message and fie
   RunningEmulator e(WithInvoices());
   std::string account = Created(e, "Account", R"({"Name":"Parent"})");
   std::string contact = Created(e, "Contact", R"({"LastName":"Kid"})");
-  auto create = [&](const std::string& object, const std::string& body) { return Fail(e.Rest("POST", kRows + object, body)); };
+  auto create = [&](const std::string& object, const std::string& body) {
+    return Fail(e.Rest("POST", kRows + object, body));
+  };
 
   Failure required = create("Contact", R"({"FirstName":"No Last"})");
   CHECK(required.code == "REQUIRED_FIELD_MISSING");
   CHECK(required.message == "Required fields are missing: [LastName]");
   CHECK(required.fields == ordered_json::parse(R"(["LastName"])"));
-  CHECK(create("Opportunity", R"({"Name":"Deal"})").fields == ordered_json::parse(R"(["StageName","CloseDate","ForecastCategoryName"])"));
+  CHECK(create("Opportunity", R"({"Name":"Deal"})").fields ==
+        ordered_json::parse(R"(["StageName","CloseDate","ForecastCategoryName"])"));
 
   Failure too_long = create("Account", R"({"Name":")" + std::string(256, 'x') + R"("})");
   CHECK(too_long.code == "STRING_TOO_LONG");
@@ -109,14 +113,17 @@ TEST_CASE("create: each validation error with Salesforce's code, message and fie
   CHECK(malformed.code == "MALFORMED_ID");
   CHECK(malformed.fields == ordered_json::parse(R"(["AccountId"])"));
   CHECK(create("Contact", R"({"LastName":"x","AccountId":")" + contact + R"("})").code == "FIELD_INTEGRITY_EXCEPTION");
-  CHECK(create("Contact", R"({"LastName":"x","AccountId":")" + MakeId("001", 7) + R"("})").code == "INVALID_CROSS_REFERENCE_KEY");
+  CHECK(create("Contact", R"({"LastName":"x","AccountId":")" + MakeId("001", 7) + R"("})").code ==
+        "INVALID_CROSS_REFERENCE_KEY");
 
-  std::string number = ParseJson(e.Query("SELECT InvoiceNumber__c FROM Invoice__c LIMIT 1").body)["records"][0]["InvoiceNumber__c"];
+  std::string number =
+      ParseJson(e.Query("SELECT InvoiceNumber__c FROM Invoice__c LIMIT 1").body)["records"][0]["InvoiceNumber__c"];
   std::string other_case = number;
   other_case[0] = other_case[0] == 'I' ? 'i' : 'I';
   Failure duplicate = create("Invoice__c", R"({"Name":"dup","InvoiceNumber__c":")" + other_case + R"("})");
   CHECK(duplicate.code == "DUPLICATE_VALUE");
-  CHECK(duplicate.message.starts_with("duplicate value found: InvoiceNumber__c duplicates value on record with id: a00"));
+  CHECK(
+      duplicate.message.starts_with("duplicate value found: InvoiceNumber__c duplicates value on record with id: a00"));
 
   Failure email = create("Contact", R"({"LastName":"x","Email":"not an email"})");
   CHECK(email.code == "INVALID_EMAIL_ADDRESS");
@@ -164,15 +171,20 @@ TEST_CASE("If-Unmodified-Since: 412 when the record changed later, 400 for a bad
   RunningEmulator e;
   std::string id = Created(e, "Account", R"({"Name":"Guarded"})");  // LastModifiedDate 10:00:00
   std::string target = kRows + "Account/" + id;
-  ClientResponse stale = e.Rest("PATCH", target, R"({"Phone":"1"})", {{"If-Unmodified-Since", "Wed, 01 May 2024 09:59:59 GMT"}});
+  ClientResponse stale =
+      e.Rest("PATCH", target, R"({"Phone":"1"})", {{"If-Unmodified-Since", "Wed, 01 May 2024 09:59:59 GMT"}});
   CHECK(stale.status == 412);
   CHECK(Fail(stale).code == "PRECONDITION_FAILED");
   CHECK(ParseJson(e.Rest("GET", target).body)["Phone"].is_null());  // nothing written
-  CHECK(e.Rest("PATCH", target, R"({"Phone":"2"})", {{"If-Unmodified-Since", "Wed, 01 May 2024 10:00:00 GMT"}}).status == 204);
+  CHECK(
+      e.Rest("PATCH", target, R"({"Phone":"2"})", {{"If-Unmodified-Since", "Wed, 01 May 2024 10:00:00 GMT"}}).status ==
+      204);
   CHECK(e.Rest("PATCH", target, R"({"Phone":"3"})", {{"If-Unmodified-Since", "yesterday"}}).status == 400);
   e.Admin("POST", "/__emulator/clock", R"({"advance_seconds":10})");
   e.Rest("PATCH", target, R"({"Phone":"4"})");  // now modified at 10:00:10
-  CHECK(e.Rest("PATCH", target, R"({"Phone":"5"})", {{"If-Unmodified-Since", "Wed, 01 May 2024 10:00:05 GMT"}}).status == 412);
+  CHECK(
+      e.Rest("PATCH", target, R"({"Phone":"5"})", {{"If-Unmodified-Since", "Wed, 01 May 2024 10:00:05 GMT"}}).status ==
+      412);
 }
 
 TEST_CASE("delete: 204, then 404 ENTITY_IS_DELETED, and queryAll and getDeleted see it") {
@@ -188,7 +200,8 @@ TEST_CASE("delete: 204, then 404 ENTITY_IS_DELETED, and queryAll and getDeleted 
   ordered_json all = ParseJson(e.Query("SELECT Id, IsDeleted FROM Account WHERE Id = '" + id + "'", {}, true).body);
   CHECK(all["records"][0]["IsDeleted"] == true);
   e.Admin("POST", "/__emulator/clock", R"({"advance_seconds":60})");
-  ordered_json deleted = ParseJson(e.Rest("GET", kRows + "Account/deleted/?start=2024-05-01T09%3A59%3A00Z&end=2024-05-01T10%3A30%3A00Z").body);
+  ordered_json deleted = ParseJson(
+      e.Rest("GET", kRows + "Account/deleted/?start=2024-05-01T09%3A59%3A00Z&end=2024-05-01T10%3A30%3A00Z").body);
   CHECK(deleted["deletedRecords"][0]["id"] == id);
   CHECK(Fail(e.Rest("DELETE", kRows + "Account/" + MakeId("001", 7))).code == "NOT_FOUND");
   std::string user = ParseJson(e.Query("SELECT Id FROM User LIMIT 1").body)["records"][0]["Id"];
@@ -207,12 +220,15 @@ TEST_CASE("upsert by external id: 201 created, 200 updated (204 before v46), 300
   // The key matches case-insensitively: the same record is updated.
   ClientResponse updated = e.Rest("PATCH", path + "x-100", R"({"Amount__c":20})");
   CHECK(updated.status == 200);
-  CHECK(ParseJson(updated.body) == ordered_json::parse(R"({"id":")" + id + R"(","success":true,"errors":[],"created":false})"));
+  CHECK(ParseJson(updated.body) ==
+        ordered_json::parse(R"({"id":")" + id + R"(","success":true,"errors":[],"created":false})"));
   CHECK(ParseJson(e.Rest("GET", kRows + "Invoice__c/" + id).body)["Amount__c"] == 20.0);
-  ClientResponse legacy = e.Rest("PATCH", "/services/data/v45.0/sobjects/Invoice__c/InvoiceNumber__c/X-100", R"({"Amount__c":30})");
+  ClientResponse legacy =
+      e.Rest("PATCH", "/services/data/v45.0/sobjects/Invoice__c/InvoiceNumber__c/X-100", R"({"Amount__c":30})");
   CHECK(legacy.status == 204);
   CHECK(legacy.body.empty());
-  ClientResponse legacy_created = e.Rest("PATCH", "/services/data/v45.0/sobjects/Invoice__c/InvoiceNumber__c/X-101", R"({"Name":"Old API"})");
+  ClientResponse legacy_created =
+      e.Rest("PATCH", "/services/data/v45.0/sobjects/Invoice__c/InvoiceNumber__c/X-101", R"({"Name":"Old API"})");
   CHECK(legacy_created.status == 201);
   CHECK_FALSE(ParseJson(legacy_created.body).contains("created"));
 
@@ -221,11 +237,14 @@ TEST_CASE("upsert by external id: 201 created, 200 updated (204 before v46), 300
   std::string b = Created(e, "Contact", R"({"LastName":"Two","Email":"twin@example.com"})");
   ClientResponse several = e.Rest("PATCH", kRows + "Contact/Email/twin%40example.com", R"({"Title":"x"})");
   CHECK(several.status == 300);
-  CHECK(ParseJson(several.body) == ordered_json::parse(R"([")" + kRows + "Contact/" + a + R"(",")" + kRows + "Contact/" + b + R"("])"));
+  CHECK(ParseJson(several.body) ==
+        ordered_json::parse(R"([")" + kRows + "Contact/" + a + R"(",")" + kRows + "Contact/" + b + R"("])"));
 
   ClientResponse not_key = e.Rest("PATCH", kRows + "Account/Namez/x", R"({"Phone":"1"})");
   CHECK(not_key.status == 404);
-  CHECK(not_key.body == R"([{"message":"Provided external ID field does not exist or is not accessible: Namez","errorCode":"NOT_FOUND"}])");
+  CHECK(
+      not_key.body ==
+      R"([{"message":"Provided external ID field does not exist or is not accessible: Namez","errorCode":"NOT_FOUND"}])");
   CHECK(e.Rest("PATCH", path + "X-999?updateOnly=true", R"({"Amount__c":1})").status == 404);
   CHECK(e.Rest("PATCH", path + "X-100", R"({"InvoiceNumber__c":"X-100"})").status == 400);
   ClientResponse by_id = e.Rest("PATCH", kRows + "Invoice__c/Id/" + id + "?updateOnly=true", R"({"Amount__c":5})");
@@ -241,7 +260,7 @@ TEST_CASE("reads by external id, blob bytes, and 405 with the allowed methods") 
   CHECK(e.Rest("GET", kRows + "Invoice__c/InvoiceNumber__c/none").status == 404);
 
   ClientResponse attachment = e.Rest("POST", kRows + "Attachment",
-      R"({"ParentId":")" + id + R"(","Name":"hello.txt","Body":"aGVsbG8gd29ybGQ="})");
+                                     R"({"ParentId":")" + id + R"(","Name":"hello.txt","Body":"aGVsbG8gd29ybGQ="})");
   REQUIRE_MESSAGE(attachment.status == 201, attachment.body);
   std::string attachment_id = ParseJson(attachment.body)["id"];
   ordered_json record = ParseJson(e.Rest("GET", kRows + "Attachment/" + attachment_id).body);
@@ -250,8 +269,8 @@ TEST_CASE("reads by external id, blob bytes, and 405 with the allowed methods") 
   ClientResponse blob = e.Rest("GET", record["Body"]);
   CHECK(blob.status == 200);
   CHECK(blob.body == "hello world");
-  CHECK(Fail(e.Rest("POST", kRows + "Attachment", R"({"ParentId":")" + id + R"(","Name":"x","Body":"not base64!"})")).code ==
-        "JSON_PARSER_ERROR");
+  CHECK(Fail(e.Rest("POST", kRows + "Attachment", R"({"ParentId":")" + id + R"(","Name":"x","Body":"not base64!"})"))
+            .code == "JSON_PARSER_ERROR");
 
   ClientResponse put = e.Rest("PUT", kRows + "Invoice__c/" + id, "{}");
   CHECK(put.status == 405);

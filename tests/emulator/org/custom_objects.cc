@@ -13,8 +13,7 @@ void AddLocation(ObjectDef* o, const std::string& name, const std::string& label
   const std::string compound = name + "__c";
   for (const char* part : {"Latitude", "Longitude"}) {
     FieldDef component =
-        Custom(Number(name + "__" + part + "__s", label + " (" + part + ")", FieldType::kDouble,
-                      scale + 3, scale));
+        Custom(Number(name + "__" + part + "__s", label + " (" + part + ")", FieldType::kDouble, scale + 3, scale));
     component.compound_field_name = compound;
     o->fields.push_back(component);
   }
@@ -43,8 +42,7 @@ ObjectDef InvoiceObject() {
   // Reads the parent: renaming the Account changes it, and no SystemModstamp of an invoice moves.
   FieldDef account_name = Custom(ReadOnly(Text("AccountName__c", "Account Name", 1300)));
   account_name.formula = "Account__r.Name";
-  account_name.formula_sql =
-      "(SELECT f.\"Name\" FROM \"Account\" f WHERE f.\"Id\" = {t}.\"Account__c\")";
+  account_name.formula_sql = "(SELECT f.\"Name\" FROM \"Account\" f WHERE f.\"Id\" = {t}.\"Account__c\")";
   o.fields.push_back(account_name);
   o.fields.push_back(Custom(Picklist("Status__c", "Status", {"Draft", "Sent", "Paid", "Void"})));
   o.fields.push_back(Custom(Number("Amount__c", "Amount", FieldType::kCurrency, 16, 2)));
@@ -55,9 +53,8 @@ ObjectDef InvoiceObject() {
   bank.mask = "lastFour";
   bank.mask_type = "asterisk";
   o.fields.push_back(bank);
-  FieldDef category = Custom(Picklist("Category__c", "Category",
-                                      {"Hardware", "Software", "Services", "Training"},
-                                      FieldType::kCombobox));
+  FieldDef category = Custom(
+      Picklist("Category__c", "Category", {"Hardware", "Software", "Services", "Training"}, FieldType::kCombobox));
   o.fields.push_back(category);
   o.fields.push_back(Custom(Text("Notes__c", "Notes", 32768, FieldType::kTextArea)));
   return o;

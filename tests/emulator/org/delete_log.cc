@@ -36,8 +36,8 @@ bool DeleteLog::Has(std::string_view object, std::string_view id) const {
   return select.Step() == SQLITE_ROW;
 }
 
-std::vector<DeleteLog::Entry> DeleteLog::Between(std::string_view object, int64_t start_ms,
-                                                 int64_t end_ms, size_t limit) const {
+std::vector<DeleteLog::Entry> DeleteLog::Between(std::string_view object, int64_t start_ms, int64_t end_ms,
+                                                 size_t limit) const {
   Statement select(db_,
                    "SELECT id, deleted_ms FROM \"_delete_log\" WHERE object = ? AND deleted_ms >= "
                    "? AND deleted_ms < ? ORDER BY deleted_ms, id LIMIT ?");
@@ -47,8 +47,8 @@ std::vector<DeleteLog::Entry> DeleteLog::Between(std::string_view object, int64_
   select.Bind(4, static_cast<int64_t>(limit));
   std::vector<Entry> entries;
   while (select.Step() == SQLITE_ROW) {
-    entries.push_back({reinterpret_cast<const char*>(sqlite3_column_text(select.get(), 0)),
-                       sqlite3_column_int64(select.get(), 1)});
+    entries.push_back(
+        {reinterpret_cast<const char*>(sqlite3_column_text(select.get(), 0)), sqlite3_column_int64(select.get(), 1)});
   }
   return entries;
 }

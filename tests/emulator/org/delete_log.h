@@ -37,8 +37,7 @@ class DeleteLog {
   bool Has(std::string_view object, std::string_view id) const;
 
   // Entries of `object` with start_ms <= deletedDate < end_ms, oldest first, at most `limit`.
-  std::vector<Entry> Between(std::string_view object, int64_t start_ms, int64_t end_ms,
-                             size_t limit) const;
+  std::vector<Entry> Between(std::string_view object, int64_t start_ms, int64_t end_ms, size_t limit) const;
   // deletedDate of the oldest entry of `object`, if any.
   std::optional<int64_t> Oldest(std::string_view object) const;
 

@@ -2,8 +2,7 @@
 
 namespace sfsync::emulator {
 
-ObjectDef NewObject(std::string name, std::string label_plural, std::string key_prefix,
-                    UrlSet url_set) {
+ObjectDef NewObject(std::string name, std::string label_plural, std::string key_prefix, UrlSet url_set) {
   ObjectDef o;
   o.label = name;
   o.name = std::move(name);
@@ -21,8 +20,7 @@ FieldDef Field(std::string name, std::string label, FieldType type) {
   return f;
 }
 
-FieldDef Text(std::string name, std::string label, int length,
-              FieldType type) {
+FieldDef Text(std::string name, std::string label, int length, FieldType type) {
   FieldDef f = Field(std::move(name), std::move(label), type);
   f.length = length;
   if (type == FieldType::kTextArea) f.extra_type_info = "plaintextarea";
@@ -45,8 +43,7 @@ FieldDef Custom(FieldDef f) {
   return f;
 }
 
-FieldDef Picklist(std::string name, std::string label, std::vector<std::string> values,
-                  FieldType type) {
+FieldDef Picklist(std::string name, std::string label, std::vector<std::string> values, FieldType type) {
   FieldDef f = Field(std::move(name), std::move(label), type);
   f.length = type == FieldType::kMultiPicklist ? 4099 : 255;
   f.picklist_values = std::move(values);
@@ -73,8 +70,8 @@ FieldDef Boolean(std::string name, std::string label) {
   return f;
 }
 
-FieldDef Reference(std::string name, std::string label, std::string target,
-                   std::string relationship, std::string child_relationship) {
+FieldDef Reference(std::string name, std::string label, std::string target, std::string relationship,
+                   std::string child_relationship) {
   FieldDef f = Field(std::move(name), std::move(label), FieldType::kReference);
   f.length = 18;
   f.reference_to = std::move(target);
@@ -127,8 +124,7 @@ void AddAudit(ObjectDef* o) {
     return f;
   };
   auto by = [](std::string name, std::string label, std::string relationship) {
-    FieldDef f = ReadOnly(Required(Reference(std::move(name), std::move(label), "User",
-                                             std::move(relationship))));
+    FieldDef f = ReadOnly(Required(Reference(std::move(name), std::move(label), "User", std::move(relationship))));
     f.defaulted_on_create = true;
     f.permissionable = false;
     return f;

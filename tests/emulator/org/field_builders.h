@@ -10,8 +10,7 @@
 
 namespace sfsync::emulator {
 
-ObjectDef NewObject(std::string name, std::string label_plural, std::string key_prefix,
-                    UrlSet url_set);
+ObjectDef NewObject(std::string name, std::string label_plural, std::string key_prefix, UrlSet url_set);
 
 FieldDef Field(std::string name, std::string label, FieldType type);
 // Text of `length` characters (string by default; textarea gets extraTypeInfo plaintextarea).
@@ -24,8 +23,8 @@ FieldDef Picklist(std::string name, std::string label, std::vector<std::string> 
 FieldDef Number(std::string name, std::string label, FieldType type, int precision, int scale);
 FieldDef Integer(std::string name, std::string label, int digits);
 FieldDef Boolean(std::string name, std::string label);
-FieldDef Reference(std::string name, std::string label, std::string target,
-                   std::string relationship, std::string child_relationship = "");
+FieldDef Reference(std::string name, std::string label, std::string target, std::string relationship,
+                   std::string child_relationship = "");
 // `ExternalId__c`: a unique, case-insensitive external id of 40 characters.
 FieldDef ExternalId(std::string label);
 

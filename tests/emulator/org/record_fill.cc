@@ -48,8 +48,7 @@ const std::string* PickOrNull(Rng& rng, const std::vector<std::string>* ids, dou
   return &(*ids)[rng.Below(ids->size())];
 }
 
-void SetOptional(RowBuilder* row, std::string_view field, Rng& rng, double null_chance,
-                 Value value) {
+void SetOptional(RowBuilder* row, std::string_view field, Rng& rng, double null_chance, Value value) {
   if (!rng.Chance(null_chance)) row->Set(field, std::move(value));
 }
 
@@ -84,8 +83,8 @@ void FillPersonName(RowBuilder* row, Rng& rng, bool salutation) {
 }
 
 std::string EmailFor(Rng& rng, int64_t ordinal, std::string_view domain) {
-  return Slug(rng.Pick(pools::kFirstNames)) + "." + Slug(rng.Pick(pools::kLastNames)) +
-         std::to_string(ordinal) + "@" + std::string(domain);
+  return Slug(rng.Pick(pools::kFirstNames)) + "." + Slug(rng.Pick(pools::kLastNames)) + std::to_string(ordinal) + "@" +
+         std::string(domain);
 }
 
 std::string CompanyName(Rng& rng) {
@@ -99,11 +98,10 @@ int64_t DayBetween(Rng& rng, int64_t from_ms, int64_t to_ms) {
 }
 
 void FillProfile(RowBuilder* row, const FillContext& c) {
-  static const std::vector<std::string> kNames = {"System Administrator", "Standard User",
-                                                  "Read Only", "Minimum Access - Salesforce"};
-  row->Set("Name", c.ordinal < static_cast<int64_t>(kNames.size())
-                       ? kNames[static_cast<size_t>(c.ordinal)]
-                       : "Custom Profile " + std::to_string(c.ordinal));
+  static const std::vector<std::string> kNames = {"System Administrator", "Standard User", "Read Only",
+                                                  "Minimum Access - Salesforce"};
+  row->Set("Name", c.ordinal < static_cast<int64_t>(kNames.size()) ? kNames[static_cast<size_t>(c.ordinal)]
+                                                                   : "Custom Profile " + std::to_string(c.ordinal));
   row->Set("UserType", std::string("Standard"));
   SetOptional(row, "Description", *c.rng, 0.5, std::string("Profile seeded by sfsync-emulator"));
 }
@@ -118,14 +116,12 @@ void FillUser(RowBuilder* row, const FillContext& c) {
     bool active;
   };
   static const std::vector<Named> kUsers = {
-      {"Integration", "User", "integration@sfsync-emulator.example", 0, "America/Los_Angeles",
-       true},
+      {"Integration", "User", "integration@sfsync-emulator.example", 0, "America/Los_Angeles", true},
       {"Avery", "Chen", "avery.chen@sfsync-emulator.example", 1, "America/New_York", true},
       {"Jürgen", "Müller", "juergen.mueller@sfsync-emulator.example", 1, "Europe/Berlin", true},
       {"Priya", "Natarajan", "priya.natarajan@sfsync-emulator.example", 1, "Asia/Kolkata", true},
       {"Yuki", "Tanaka", "yuki.tanaka@sfsync-emulator.example", 2, "Asia/Tokyo", true},
-      {"Former", "Employee", "former.employee@sfsync-emulator.example", 2, "Europe/London",
-       false},
+      {"Former", "Employee", "former.employee@sfsync-emulator.example", 2, "Europe/London", false},
   };
   Rng& rng = *c.rng;
   std::string first, last, username, zone;
@@ -173,8 +169,7 @@ void FillAccount(RowBuilder* row, const FillContext& c) {
   SetOptional(row, "Website", rng, 0.2, "www." + Slug(name) + ".example.com");
   SetOptional(row, "Industry", rng, 0.1, PicklistValue(rng, *row, "Industry"));
   // Log-uniform from 10k to ~50bn: big currency values are common in real orgs.
-  SetOptional(row, "AnnualRevenue", rng, 0.25,
-              std::round(std::pow(10.0, 4.0 + rng.Unit() * 6.7) / 1000.0) * 1000.0);
+  SetOptional(row, "AnnualRevenue", rng, 0.25, std::round(std::pow(10.0, 4.0 + rng.Unit() * 6.7) / 1000.0) * 1000.0);
   SetOptional(row, "NumberOfEmployees", rng, 0.2, rng.Between(1, 250000));
   SetOptional(row, "Ownership", rng, 0.3, PicklistValue(rng, *row, "Ownership"));
   if (rng.Chance(0.15)) {
@@ -240,9 +235,8 @@ void FillContact(RowBuilder* row, const FillContext& c) {
 void FillOpportunity(RowBuilder* row, const FillContext& c) {
   Rng& rng = *c.rng;
   static const std::vector<int64_t> kProbability = {10, 10, 20, 25, 30, 40, 75, 90, 100, 0};
-  static const std::vector<std::string> kForecast = {
-      "Pipeline", "Pipeline", "Pipeline", "Pipeline", "Pipeline",
-      "Best Case", "Best Case", "Commit", "Closed", "Omitted"};
+  static const std::vector<std::string> kForecast = {"Pipeline",  "Pipeline",  "Pipeline", "Pipeline", "Pipeline",
+                                                     "Best Case", "Best Case", "Commit",   "Closed",   "Omitted"};
   const auto& stages = row->Picklist("StageName");
   size_t stage = rng.Below(stages.size());
   if (const std::string* account = PickOrNull(rng, c.parents, 0.03)) row->Set("AccountId", *account);
@@ -295,9 +289,9 @@ void FillInvoice(RowBuilder* row, const FillContext& c) {
   SetOptional(row, "Status__c", rng, 0.1, PicklistValue(rng, *row, "Status__c"));
   SetOptional(row, "Amount__c", rng, 0.05, Round(std::pow(10.0, 1.0 + rng.Unit() * 5.0), 2));
   // Whole numbers past 2^31 too: clients must not read this "long" into a 32-bit int.
-  SetOptional(row, "LineCount__c", rng, 0.2,
-              static_cast<double>(rng.Chance(0.05) ? rng.Between(3'000'000'000LL, 9'000'000'000LL)
-                                                   : rng.Between(1, 40)));
+  SetOptional(
+      row, "LineCount__c", rng, 0.2,
+      static_cast<double>(rng.Chance(0.05) ? rng.Between(3'000'000'000LL, 9'000'000'000LL) : rng.Between(1, 40)));
   if (rng.Chance(0.7)) {
     char time[16];
     std::snprintf(time, sizeof(time), "%02d:%02d:00.000Z", static_cast<int>(rng.Between(7, 18)),
@@ -315,8 +309,8 @@ void FillInvoice(RowBuilder* row, const FillContext& c) {
                                    std::to_string(rng.Between(1000, 9999)));
   }
   if (rng.Chance(0.8)) {  // a combobox takes values outside its list as well
-    row->Set("Category__c", rng.Chance(0.1) ? std::string("Freight & Customs")
-                                            : PicklistValue(rng, *row, "Category__c"));
+    row->Set("Category__c",
+             rng.Chance(0.1) ? std::string("Freight & Customs") : PicklistValue(rng, *row, "Category__c"));
   }
   if (rng.Chance(0.3)) {
     std::string notes = rng.Pick(pools::kSentences);
@@ -340,7 +334,6 @@ void FillAttachment(RowBuilder* row, const FillContext& c) {
   row->Set("Body", Base64Encode(body));
   SetOptional(row, "Description", rng, 0.6, rng.Pick(pools::kSentences));
 }
-
 
 }  // namespace
 

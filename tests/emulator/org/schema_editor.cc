@@ -27,9 +27,12 @@ bool Fixed(FieldType type) {
 std::string_view SqlType(const FieldDef& field) {
   switch (field.storage()) {
     case Storage::kInteger:
-    case Storage::kDateTime: return "INTEGER";
-    case Storage::kReal: return "REAL";
-    default: return "TEXT";
+    case Storage::kDateTime:
+      return "INTEGER";
+    case Storage::kReal:
+      return "REAL";
+    default:
+      return "TEXT";
   }
 }
 
@@ -117,7 +120,8 @@ Value Convert(const Value& value, FieldType from, const FieldDef& to) {
       if (text != nullptr && ParseTime(*text, &canonical)) return canonical;
       return std::monostate{};
     }
-    default: return std::monostate{};
+    default:
+      return std::monostate{};
   }
 }
 
@@ -137,9 +141,8 @@ std::string SchemaEditor::AddField(const ObjectDef& object, FieldDef field) {
   }
   store_->ForgetObject(object.name);
   // Existing rows get null, except checkboxes, which are never null (false).
-  std::string sql = "ALTER TABLE " + QuoteIdentifier(object.name) + " ADD COLUMN " +
-                    QuoteIdentifier(field.name) + " " + std::string(SqlType(field)) +
-                    (field.type == FieldType::kBoolean ? " NOT NULL DEFAULT 0" : "");
+  std::string sql = "ALTER TABLE " + QuoteIdentifier(object.name) + " ADD COLUMN " + QuoteIdentifier(field.name) + " " +
+                    std::string(SqlType(field)) + (field.type == FieldType::kBoolean ? " NOT NULL DEFAULT 0" : "");
   if (!Exec(store_->db(), sql, &error)) return error;
   ObjectDef changed = object;
   changed.fields.push_back(std::move(field));
@@ -178,10 +181,17 @@ std::string SchemaEditor::ChangeField(const ObjectDef& object, FieldDef changed)
     while (read.Step() == SQLITE_ROW) {
       Value value;
       switch (sqlite3_column_type(read.get(), 1)) {
-        case SQLITE_INTEGER: value = sqlite3_column_int64(read.get(), 1); break;
-        case SQLITE_FLOAT: value = sqlite3_column_double(read.get(), 1); break;
-        case SQLITE_TEXT: value = std::string(reinterpret_cast<const char*>(sqlite3_column_text(read.get(), 1))); break;
-        default: break;
+        case SQLITE_INTEGER:
+          value = sqlite3_column_int64(read.get(), 1);
+          break;
+        case SQLITE_FLOAT:
+          value = sqlite3_column_double(read.get(), 1);
+          break;
+        case SQLITE_TEXT:
+          value = std::string(reinterpret_cast<const char*>(sqlite3_column_text(read.get(), 1)));
+          break;
+        default:
+          break;
       }
       write.Bind(1, Convert(value, old->type, changed));
       write.Bind(2, sqlite3_column_int64(read.get(), 0));
@@ -216,10 +226,9 @@ std::string SchemaEditor::DropField(const ObjectDef& object, const std::string& 
   }
   std::string error;
   store_->ForgetObject(object.name);
-  if (field->stored() && !Exec(store_->db(),
-                               "ALTER TABLE " + QuoteIdentifier(object.name) + " DROP COLUMN " +
-                                   QuoteIdentifier(field->name),
-                               &error)) {
+  if (field->stored() &&
+      !Exec(store_->db(),
+            "ALTER TABLE " + QuoteIdentifier(object.name) + " DROP COLUMN " + QuoteIdentifier(field->name), &error)) {
     return error;
   }
   ObjectDef edited = object;

@@ -19,8 +19,7 @@ struct Grouped {
 
 class AggregatePlanner {
  public:
-  AggregatePlanner(const Schema& schema, const ObjectDef& object, SoqlError* error)
-      : scope_(schema, &object, error) {}
+  AggregatePlanner(const Schema& schema, const ObjectDef& object, SoqlError* error) : scope_(schema, &object, error) {}
 
   std::optional<CompiledQuery> Run(const SoqlQuery& query, bool include_deleted) {
     CompiledQuery out;
@@ -80,8 +79,8 @@ class AggregatePlanner {
                          "field '" + r.field->name + "' can not be grouped in a query call");
     }
     QueryScope::Use(r, &joins_);
-    groups_.push_back({expr.function, r.join, r.field,
-                       QueryScope::DateFunctionSql(expr.function, *r.field, scope_.Column(r))});
+    groups_.push_back(
+        {expr.function, r.join, r.field, QueryScope::DateFunctionSql(expr.function, *r.field, scope_.Column(r))});
     return true;
   }
 
@@ -102,23 +101,34 @@ class AggregatePlanner {
     }
     if (!supported) {
       return scope_.Fail("INVALID_FIELD", expr.field.offset,
-                         "field " + field.name + " does not support aggregate operator " +
-                             expr.function_name);
+                         "field " + field.name + " does not support aggregate operator " + expr.function_name);
     }
     std::string column = scope_.Column(r);
     switch (expr.function) {
-      case Function::kCount: *sql = "COUNT(" + column + ")"; *type = FieldType::kInt; break;
+      case Function::kCount:
+        *sql = "COUNT(" + column + ")";
+        *type = FieldType::kInt;
+        break;
       case Function::kCountDistinct:
         *sql = "COUNT(DISTINCT " + column + ")";
         *type = FieldType::kInt;
         break;
-      case Function::kMin: *sql = "MIN(" + column + ")"; *type = field.type; break;
-      case Function::kMax: *sql = "MAX(" + column + ")"; *type = field.type; break;
+      case Function::kMin:
+        *sql = "MIN(" + column + ")";
+        *type = field.type;
+        break;
+      case Function::kMax:
+        *sql = "MAX(" + column + ")";
+        *type = field.type;
+        break;
       case Function::kSum:
         *sql = "SUM(" + column + ")";
         *type = field.type == FieldType::kInt ? FieldType::kInt : FieldType::kDouble;
         break;
-      default: *sql = "AVG(" + column + ")"; *type = FieldType::kDouble; break;
+      default:
+        *sql = "AVG(" + column + ")";
+        *type = FieldType::kDouble;
+        break;
     }
     QueryScope::Use(r, &joins_);
     return true;
@@ -143,8 +153,7 @@ class AggregatePlanner {
       } else {
         const Grouped* group = FindGroup(expr.function, r);
         if (group == nullptr) {
-          return scope_.Fail("MALFORMED_QUERY", item.offset,
-                             "Field must be grouped or aggregated: " + expr.field.text);
+          return scope_.Fail("MALFORMED_QUERY", item.offset, "Field must be grouped or aggregated: " + expr.field.text);
         }
         sql = group->sql;
         node.value_type = QueryScope::DateFunctionType(expr.function, r.field->type);
@@ -192,9 +201,8 @@ class AggregatePlanner {
 
 }  // namespace
 
-std::optional<CompiledQuery> CompileAggregate(const SoqlQuery& query, const Schema& schema,
-                                              const ObjectDef& object, bool include_deleted,
-                                              SoqlError* error) {
+std::optional<CompiledQuery> CompileAggregate(const SoqlQuery& query, const Schema& schema, const ObjectDef& object,
+                                              bool include_deleted, SoqlError* error) {
   return AggregatePlanner(schema, object, error).Run(query, include_deleted);
 }
 

@@ -15,9 +15,8 @@
 
 namespace sfsync::emulator {
 
-std::optional<CompiledQuery> CompileAggregate(const SoqlQuery& query, const Schema& schema,
-                                              const ObjectDef& object, bool include_deleted,
-                                              SoqlError* error);
+std::optional<CompiledQuery> CompileAggregate(const SoqlQuery& query, const Schema& schema, const ObjectDef& object,
+                                              bool include_deleted, SoqlError* error);
 
 }  // namespace sfsync::emulator
 

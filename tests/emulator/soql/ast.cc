@@ -14,8 +14,10 @@ bool IsAggregate(Function function) {
     case Function::kMin:
     case Function::kMax:
     case Function::kSum:
-    case Function::kAvg: return true;
-    default: return false;
+    case Function::kAvg:
+      return true;
+    default:
+      return false;
   }
 }
 

@@ -11,17 +11,25 @@ namespace {
 // The type name Salesforce uses in "value of filter criterion" errors.
 std::string_view FilterTypeName(FieldType type) {
   switch (type) {
-    case FieldType::kBoolean: return "boolean";
-    case FieldType::kInt: return "int";
+    case FieldType::kBoolean:
+      return "boolean";
+    case FieldType::kInt:
+      return "int";
     case FieldType::kDouble:
     case FieldType::kCurrency:
-    case FieldType::kPercent: return "double";
-    case FieldType::kDate: return "date";
-    case FieldType::kDateTime: return "dateTime";
-    case FieldType::kTime: return "time";
+    case FieldType::kPercent:
+      return "double";
+    case FieldType::kDate:
+      return "date";
+    case FieldType::kDateTime:
+      return "dateTime";
+    case FieldType::kTime:
+      return "time";
     case FieldType::kId:
-    case FieldType::kReference: return "id";
-    default: return "string";
+    case FieldType::kReference:
+      return "id";
+    default:
+      return "string";
   }
 }
 
@@ -32,8 +40,7 @@ bool IsNumeric(FieldType type) {
 
 }  // namespace
 
-QueryScope::QueryScope(const Schema& schema, const ObjectDef* root, SoqlError* error)
-    : schema_(schema), error_(error) {
+QueryScope::QueryScope(const Schema& schema, const ObjectDef* root, SoqlError* error) : schema_(schema), error_(error) {
   joins_.push_back(Join{"t0", -1, nullptr, root});
 }
 
@@ -52,8 +59,7 @@ int QueryScope::JoinFor(int parent, const FieldDef* via) {
   for (size_t i = 0; i < joins_.size(); ++i) {
     if (joins_[i].parent == parent && joins_[i].via == via) return static_cast<int>(i);
   }
-  joins_.push_back(Join{"t" + std::to_string(joins_.size()), parent, via,
-                        schema_.Find(via->reference_to)});
+  joins_.push_back(Join{"t" + std::to_string(joins_.size()), parent, via, schema_.Find(via->reference_to)});
   return static_cast<int>(joins_.size() - 1);
 }
 
@@ -61,8 +67,7 @@ bool QueryScope::Resolve(const FieldPath& path, ResolvedField* out) {
   std::vector<std::string> parts = path.parts;
   const ObjectDef* object = root();
   // `SELECT Account.Name FROM Account`: the object's own name may prefix a path.
-  if (parts.size() > 1 && ToLower(parts[0]) == ToLower(object->name) &&
-      object->FindRelationship(parts[0]) == nullptr) {
+  if (parts.size() > 1 && ToLower(parts[0]) == ToLower(object->name) && object->FindRelationship(parts[0]) == nullptr) {
     parts.erase(parts.begin());
   }
   int join = 0;
@@ -111,8 +116,7 @@ std::string QueryScope::Column(int join, const FieldDef& field) const {
   return sql;
 }
 
-std::string QueryScope::DateFunctionSql(Function function, const FieldDef& field,
-                                        const std::string& column) {
+std::string QueryScope::DateFunctionSql(Function function, const FieldDef& field, const std::string& column) {
   bool date = field.type == FieldType::kDate;
   // Datetimes are epoch milliseconds; a real division keeps pre-1970 instants right.
   std::string instant = column + " / 1000.0, 'unixepoch'";
@@ -123,32 +127,39 @@ std::string QueryScope::DateFunctionSql(Function function, const FieldDef& field
     case Function::kCalendarMonth:
       return date ? "CAST(substr(" + column + ", 6, 2) AS INTEGER)"
                   : "CAST(strftime('%m', " + instant + ") AS INTEGER)";
-    case Function::kDayOnly: return "date(" + instant + ")";
-    default: return column;
+    case Function::kDayOnly:
+      return "date(" + instant + ")";
+    default:
+      return column;
   }
 }
 
 FieldType QueryScope::DateFunctionType(Function function, FieldType field_type) {
   switch (function) {
     case Function::kCalendarYear:
-    case Function::kCalendarMonth: return FieldType::kInt;
-    case Function::kDayOnly: return FieldType::kDate;
-    default: return field_type;
+    case Function::kCalendarMonth:
+      return FieldType::kInt;
+    case Function::kDayOnly:
+      return FieldType::kDate;
+    default:
+      return field_type;
   }
 }
 
 bool QueryScope::CheckDateFunction(const Expr& expr, const FieldDef& field) {
   bool ok = true;
   switch (expr.function) {
-    case Function::kNone: return true;
+    case Function::kNone:
+      return true;
     case Function::kCalendarYear:
     case Function::kCalendarMonth:
       ok = field.type == FieldType::kDate || field.type == FieldType::kDateTime;
       break;
-    case Function::kDayOnly: ok = field.type == FieldType::kDateTime; break;
+    case Function::kDayOnly:
+      ok = field.type == FieldType::kDateTime;
+      break;
     default:
-      return Fail("MALFORMED_QUERY", expr.offset,
-                  "Aggregate functions are not supported here: " + expr.function_name);
+      return Fail("MALFORMED_QUERY", expr.offset, "Aggregate functions are not supported here: " + expr.function_name);
   }
   if (!ok) {
     return Fail("MALFORMED_QUERY", expr.field.offset,
@@ -168,8 +179,7 @@ std::string QueryScope::JoinSql(const std::set<int>& used) const {
   return sql;
 }
 
-bool QueryScope::Where(const Condition& c, std::string* sql, std::vector<Value>* params,
-                       std::set<int>* used) {
+bool QueryScope::Where(const Condition& c, std::string* sql, std::vector<Value>* params, std::set<int>* used) {
   using Kind = Condition::Kind;
   if (c.kind == Kind::kAnd || c.kind == Kind::kOr) {
     *sql = "(";
@@ -201,8 +211,7 @@ bool QueryScope::Where(const Condition& c, std::string* sql, std::vector<Value>*
 }
 
 // Checks a literal against the compared type and converts it to the stored form.
-bool QueryScope::Bindable(const Literal& literal, FieldType type, const std::string& name,
-                          Value* value) {
+bool QueryScope::Bindable(const Literal& literal, FieldType type, const std::string& name, Value* value) {
   auto type_error = [&]() {
     bool quoted = IsTextual(type) || type == FieldType::kId || type == FieldType::kReference;
     return Fail("INVALID_FIELD", literal.offset,
@@ -225,8 +234,7 @@ bool QueryScope::Bindable(const Literal& literal, FieldType type, const std::str
       if (literal.kind != LiteralKind::kString) return type_error();
       std::optional<std::string> id = NormalizeId(literal.value);
       if (!id) {
-        return Fail("INVALID_QUERY_FILTER_OPERATOR", literal.offset,
-                    "invalid ID field: " + literal.value);
+        return Fail("INVALID_QUERY_FILTER_OPERATOR", literal.offset, "invalid ID field: " + literal.value);
       }
       *value = *id;
       return true;
@@ -259,13 +267,10 @@ bool QueryScope::Bindable(const Literal& literal, FieldType type, const std::str
   }
 }
 
-bool QueryScope::Comparison(const Condition& c, const ResolvedField& r, std::string* sql,
-                            std::vector<Value>* params) {
+bool QueryScope::Comparison(const Condition& c, const ResolvedField& r, std::string* sql, std::vector<Value>* params) {
   const FieldDef& field = *r.field;
   FieldType type = DateFunctionType(c.left.function, field.type);
-  std::string name = c.left.function == Function::kNone
-                         ? field.name
-                         : c.left.function_name + "(" + field.name + ")";
+  std::string name = c.left.function == Function::kNone ? field.name : c.left.function_name + "(" + field.name + ")";
   std::string column = DateFunctionSql(c.left.function, field, Column(r));
   bool textual = IsTextual(type);
   std::string collate = textual ? " COLLATE NOCASE" : "";
@@ -287,7 +292,8 @@ bool QueryScope::Comparison(const Condition& c, const ResolvedField& r, std::str
       list += list.empty() ? "?" : ", ?";
       params->push_back(std::move(value));
     }
-    std::string in = list.empty() ? "" : column + collate + (c.op == CompareOp::kIn ? " IN (" : " NOT IN (") + list + ")";
+    std::string in =
+        list.empty() ? "" : column + collate + (c.op == CompareOp::kIn ? " IN (" : " NOT IN (") + list + ")";
     if (c.op == CompareOp::kIn) {
       *sql = has_null ? "(" + (in.empty() ? "0" : in) + " OR " + column + " IS NULL)" : in;
     } else if (has_null) {
@@ -320,9 +326,9 @@ bool QueryScope::Comparison(const Condition& c, const ResolvedField& r, std::str
     *sql = column + (c.op == CompareOp::kEq ? " IS NULL" : " IS NOT NULL");
     return true;
   }
-  static const std::map<CompareOp, std::string_view> kSqlOps = {
-      {CompareOp::kEq, " = ?"}, {CompareOp::kNe, " IS NOT ?"}, {CompareOp::kLt, " < ?"},
-      {CompareOp::kLe, " <= ?"}, {CompareOp::kGt, " > ?"}, {CompareOp::kGe, " >= ?"}};
+  static const std::map<CompareOp, std::string_view> kSqlOps = {{CompareOp::kEq, " = ?"}, {CompareOp::kNe, " IS NOT ?"},
+                                                                {CompareOp::kLt, " < ?"}, {CompareOp::kLe, " <= ?"},
+                                                                {CompareOp::kGt, " > ?"}, {CompareOp::kGe, " >= ?"}};
   *sql = column + std::string(kSqlOps.at(c.op)) + collate;
   params->push_back(std::move(value));
   return true;

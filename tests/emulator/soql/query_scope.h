@@ -66,8 +66,7 @@ class QueryScope {
 
   int JoinFor(int parent, const FieldDef* via);
   bool Bindable(const Literal& literal, FieldType type, const std::string& name, Value* value);
-  bool Comparison(const Condition& c, const ResolvedField& r, std::string* sql,
-                  std::vector<Value>* params);
+  bool Comparison(const Condition& c, const ResolvedField& r, std::string* sql, std::vector<Value>* params);
 
   const Schema& schema_;
   SoqlError* error_;
