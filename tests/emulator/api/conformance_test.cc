@@ -104,7 +104,8 @@ TEST_CASE("describe: every field entry has the recorded key set in the recorded 
   RunningEmulator e;
   ordered_json fixture = Fixture("describe_account.json");
   std::vector<std::string> field_keys = Keys(fixture["fields"][0]);
-  for (const char* object : {"Profile", "User", "Account", "Contact", "Opportunity", "Lead", "Invoice__c", "Attachment"}) {
+  for (const char* object :
+       {"Profile", "User", "Account", "Contact", "Opportunity", "Lead", "Invoice__c", "Attachment"}) {
     CAPTURE(object);
     ordered_json describe = ParseJson(e.RestGet(std::string("/services/data/v60.0/sobjects/") + object + "/describe").body);
     CHECK(Keys(describe) == Keys(fixture));
