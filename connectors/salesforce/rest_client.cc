@@ -118,8 +118,8 @@ StatusOr<HttpResponse> RestClient::SendOnce(const Session& session, const std::s
   request.method = method;
   request.url = std::move(url);
   request.headers = {{"Authorization", "Bearer " + session.access_token},
-                     {"Sforce-Call-Options", "client=sfsync"},
-                     {"Accept", "application/json"}};
+                     {"Sforce-Call-Options", "client=sfsync"}};
+  if (FindHeader(extra_headers, "Accept") == nullptr) request.headers.emplace_back("Accept", "application/json");
   if (!body.empty() && FindHeader(extra_headers, "Content-Type") == nullptr) {
     request.headers.emplace_back("Content-Type", "application/json");
   }

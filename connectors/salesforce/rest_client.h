@@ -93,8 +93,8 @@ class RestClient {
   // Bulk's contentUrl without the leading '/' is accepted too) or an absolute URL, which must be on
   // the session's instance_url: the Bearer token is never sent to another host (kInvalidArgument).
   // Returns the response for 2xx, 300 and 304; any other status becomes a Status built from the
-  // Salesforce error body (api_error.h). A body gets Content-Type: application/json unless
-  // extra_headers sets one. Errors from the TokenProvider are returned as they are (kUnavailable
+  // Salesforce error body (api_error.h). A body gets Content-Type: application/json, and the request
+  // Accept: application/json, unless extra_headers sets them. Errors from the TokenProvider are returned as they are (kUnavailable
   // ones are retried like any other).
   StatusOr<HttpResponse> Call(const std::string& method, const std::string& path_or_url,
                               const std::string& body = {}, const HttpHeaders& extra_headers = {});
@@ -116,6 +116,7 @@ class RestClient {
 
  private:
   friend class RestQueryCursor;
+  friend class BulkQueryCursor;
   // Call, plus a flag read between attempts and during backoff sleeps: once it is set the call
   // returns kCancelled instead of retrying (lets a QueryCursor be destroyed without waiting out a
   // backoff). May be null.
