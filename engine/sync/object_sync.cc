@@ -5,6 +5,7 @@
 #include "connectors/salesforce/replication.h"
 #include "engine/core/log.h"
 #include "engine/core/time_format.h"
+#include "engine/sync/load_cursor.h"
 #include "engine/sync/query_builder.h"
 
 namespace sfsync::sync {
@@ -93,14 +94,16 @@ Status ObjectSyncer::RunLoad(store::SyncState* state) {
   options.batch_size = plan_->batch_size;
   options.columns = plan_->select;
   SFSYNC_RETURN_IF_ERROR(WithRestarts(plan_->object, settings_.max_query_restarts, [&]() -> Status {
-    std::unique_ptr<QueryCursor> cursor = client_->Query(BuildLoadQuery(*plan_, state->load_after_id), options);
+    SFSYNC_ASSIGN_OR_RETURN(LoadCursor load, OpenLoadCursor(client_, clock_, *plan_, state->load_after_id, options,
+                                                             settings_.stop));
     QueryPage page;
-    while (cursor->Next(&page)) {
-      if (page.rows.rows() > 0) state->load_after_id = RowId(page.rows, page.rows.rows() - 1);
+    while (load.cursor->Next(&page)) {
+      // Bulk rows come in no order: the resume point stays put, and a crash reads them all again.
+      if (!load.bulk && page.rows.rows() > 0) state->load_after_id = RowId(page.rows, page.rows.rows() - 1);
       SFSYNC_RETURN_IF_ERROR(Apply(page, state));
       if (StopRequested()) return CancelledError("interrupted");
     }
-    return cursor->status();
+    return load.cursor->status();
   }));
   state->load_in_progress = false;
   state->load_after_id.clear();
@@ -238,13 +241,13 @@ Status ObjectSyncer::FullPass(store::SyncState* state) {
   seen_ids_.clear();
   track_seen_ = true;
   Status read = [&]() -> Status {
-    std::unique_ptr<QueryCursor> cursor = client_->Query(BuildLoadQuery(*plan_, ""), options);
+    SFSYNC_ASSIGN_OR_RETURN(LoadCursor load, OpenLoadCursor(client_, clock_, *plan_, "", options, settings_.stop));
     QueryPage page;
-    while (cursor->Next(&page)) {
+    while (load.cursor->Next(&page)) {
       SFSYNC_RETURN_IF_ERROR(Apply(page, state));
       if (StopRequested()) return CancelledError("interrupted");
     }
-    return cursor->status();
+    return load.cursor->status();
   }();
   track_seen_ = false;
   SFSYNC_RETURN_IF_ERROR(read);

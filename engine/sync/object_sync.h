@@ -29,6 +29,9 @@
 //  4. A delete reported without row data is applied only to a stored row not newer than the delete,
 //     so an undeleted and re-read row is never removed by its older delete.
 // Full mode reads everything in Id order every run and, unless deletes: ignore, sweeps like RESYNC.
+// LOADING, RESYNC and full mode read through Bulk API 2.0 instead when the job says api: bulk or
+// auto (load_cursor.h). Those rows come in no order, so load_after_id stays where it was and a crash
+// restarts the Bulk read from it.
 #pragma once
 
 #include <atomic>

@@ -55,6 +55,7 @@ class Planner {
     plan_.deletes = config_.deletes;
     plan_.where = config_.where;
     plan_.batch_size = config_.batch_size;
+    plan_.api = config_.api;
 
     ChooseCursor();
     SFSYNC_RETURN_IF_ERROR(Add("Id"));

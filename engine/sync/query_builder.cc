@@ -27,11 +27,22 @@ std::string Where(const ObjectPlan& plan, const std::string& ours) {
   return " WHERE (" + plan.where + ") AND " + ours;
 }
 
+std::string AfterId(const std::string& after_id) {
+  return after_id.empty() ? "" : "Id > " + salesforce::SoqlString(after_id);
+}
+
 }  // namespace
 
 std::string BuildLoadQuery(const ObjectPlan& plan, const std::string& after_id) {
-  std::string ours = after_id.empty() ? "" : "Id > " + salesforce::SoqlString(after_id);
-  return Select(plan) + Where(plan, ours) + " ORDER BY Id ASC";
+  return Select(plan) + Where(plan, AfterId(after_id)) + " ORDER BY Id ASC";
+}
+
+std::string BuildBulkLoadQuery(const ObjectPlan& plan, const std::string& after_id) {
+  return Select(plan) + Where(plan, AfterId(after_id));
+}
+
+std::string BuildCountQuery(const ObjectPlan& plan, const std::string& after_id) {
+  return "SELECT COUNT() FROM " + plan.object + Where(plan, AfterId(after_id));
 }
 
 namespace {

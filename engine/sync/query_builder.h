@@ -3,6 +3,11 @@
 //
 //  Load (initial load and full mode), in Id order so rows reach SQLite in key order:
 //    SELECT ... FROM X [WHERE (where) AND] Id > 'after' ORDER BY Id ASC
+//  Bulk load (load_reader.h), unordered: Bulk API 2.0 returns rows in no order anyway, and ORDER BY
+//  would disable its PK chunking (protocol §7.1):
+//    SELECT ... FROM X [WHERE (where) AND] Id > 'after'
+//  Count of the rows a load would read (to choose between REST and Bulk):
+//    SELECT COUNT() FROM X [WHERE (where) AND] Id > 'after'
 //  Incremental, keyset-ordered so equal timestamps never lose or repeat rows across pages or runs:
 //    SELECT ... FROM X WHERE [(where) AND] (C > ts OR (C = ts AND Id > 'id')) ORDER BY C ASC, Id ASC
 #pragma once
@@ -16,6 +21,12 @@ namespace sfsync::sync {
 
 // `after_id` empty = from the start.
 std::string BuildLoadQuery(const ObjectPlan& plan, const std::string& after_id);
+
+// The load query without ORDER BY, for Bulk API 2.0. `after_id` empty = from the start.
+std::string BuildBulkLoadQuery(const ObjectPlan& plan, const std::string& after_id);
+
+// SELECT COUNT() over the rows BuildLoadQuery(plan, after_id) reads.
+std::string BuildCountQuery(const ObjectPlan& plan, const std::string& after_id);
 
 // REQUIRES: plan.incremental and !watermark.empty()
 std::string BuildIncrementalQuery(const ObjectPlan& plan, const store::Watermark& watermark);
