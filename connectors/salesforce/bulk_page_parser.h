@@ -3,8 +3,9 @@
 // Every page starts with a header record naming the columns as the SELECT wrote them ("Id",
 // "Account.Name"); they are matched to the requested columns ignoring case, and header columns
 // not requested are skipped. Each further record becomes one row:
-//   empty field -> Cell::Null   Bulk cannot tell "" from null, and REST returns null for empty
-//                               text too, so both APIs store the same thing
+//   empty field -> Cell::Null   Bulk cannot tell "" from null (§7.5). Salesforce saves empty text
+//                               as null, so REST returns null for it too (a few system fields
+//                               come back "" through REST: those differ); also a field of NULs only
 //   otherwise   -> Cell::Text   with NUL bytes removed (they occur, §7.5); the store converts
 //                               "true", numbers and datetimes to each column's type
 #pragma once

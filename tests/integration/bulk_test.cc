@@ -205,6 +205,67 @@ TEST_CASE("full mode through Bulk reads every row each run and removes rows gone
   CheckTableEqualsEmulator(emu, db, "Account");
 }
 
+TEST_CASE("a field added on the server is backfilled by a reload through Bulk, keeping the watermark") {
+  Emulator emu({"--rows", "Account=500", "--rows", "Contact=0", "--rows", "Opportunity=0"});
+  TempDir dir;
+  const std::string db = dir.File("reload.db");
+  WriteFile(dir.File("job.yaml"), JobYaml(emu, db,
+                                          "  - name: Account\n"
+                                          "    api: bulk\n"
+                                          "    fields: \"*\"\n"));
+  REQUIRE(RunSfsync(dir.File("job.yaml")).exit_code == 0);
+  const std::string watermark = SqliteDb(db).Scalar("SELECT watermark_ts FROM _sfsync_state WHERE object = 'Account'");
+  json accounts = emu.Records("Account");
+  emu.Admin("POST", "/__emulator/schema/Account/fields",
+            {{"name", "Score__c"}, {"type", "double"}, {"precision", 18}, {"scale", 2}});
+  // Values set without moving the stamps: only the reload can bring them in.
+  for (size_t i = 0; i < 7; ++i) {
+    emu.Update("Account", accounts[i * 60].at("Id"),
+               {{"Score__c", 2.5 * static_cast<double>(i + 1)},
+                {"SystemModstamp", accounts[i * 60].at("SystemModstamp")},
+                {"LastModifiedDate", accounts[i * 60].at("LastModifiedDate")}});
+  }
+  emu.AdvanceClock(5);
+  ProcessResult r = RunSfsync(dir.File("job.yaml"));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.find("schema changed; reading every row again") != std::string::npos);
+  CHECK(r.err.find(kLoading) != std::string::npos);
+  CHECK(LastRunRowsRead(db, "Account") == 500);
+  SqliteDb sql(db);
+  CHECK(sql.Scalar("SELECT count(*) FROM Account WHERE Score__c IS NOT NULL") == "7");
+  CHECK(sql.Scalar("SELECT watermark_ts FROM _sfsync_state WHERE object = 'Account'") >= watermark);
+  CHECK(sql.Scalar("SELECT load_in_progress FROM _sfsync_state WHERE object = 'Account'") == "0");
+  CheckTableEqualsEmulator(emu, db, "Account");
+}
+
+TEST_CASE("SIGTERM while a Bulk job runs stops the wait, aborts and deletes the job, and exits 10") {
+  Emulator emu(
+      {"--rows", "Account=100", "--rows", "Contact=0", "--rows", "Opportunity=0", "--bulk-job-polls", "1000000"});
+  TempDir dir;
+  const std::string db = dir.File("term.db");
+  WriteFile(dir.File("job.yaml"), JobYaml(emu, db,
+                                          "  - name: Account\n"
+                                          "    api: bulk\n"
+                                          "    fields: [Id, Name, SystemModstamp]\n"));
+  auto run = StartSfsync(dir.File("job.yaml"), dir.path());
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (run->Stderr().find(kLoading) == std::string::npos && run->Running() &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  REQUIRE(run->Stderr().find(kLoading) != std::string::npos);
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));  // a few polls
+  const auto signalled = std::chrono::steady_clock::now();
+  run->Signal(SIGTERM);
+  CHECK(run->Wait() == 10);
+  CHECK(std::chrono::steady_clock::now() - signalled < std::chrono::seconds(3));
+  CHECK(ListBulkJobs(emu).empty());
+  SqliteDb sql(db);
+  CHECK(sql.Count("Account") == 0);
+  CHECK(sql.Scalar("SELECT status FROM _sfsync_run_objects WHERE object = 'Account'") == "PARTIAL");
+}
+
 TEST_CASE("a Bulk load killed mid-way claims none of its rows, restarts from scratch and converges") {
   Emulator emu({"--rows", "Account=120000", "--rows", "Contact=0", "--rows", "Opportunity=0"});
   TempDir dir;
