@@ -45,7 +45,7 @@ class StoredGrant {
     SFSYNC_ASSIGN_OR_RETURN(std::optional<StoredTokens> stored, store.Load());
     if (stored && settings.flow == "refresh_token" &&
         stored->refresh_token_origin != Sha256Hex(settings.refresh_token)) {
-      SFSYNC_LOG(kInfo, "the job's refresh_token changed since {} was written: starting from the job's", store.path());
+      SFSYNC_LOG(kDebug, "the job's refresh_token changed since {} was written: starting from the job's", store.path());
       return std::optional<StoredTokens>();
     }
     return stored;

@@ -10,7 +10,6 @@
 #include "engine/config/job_loader.h"
 #include "engine/core/exit_codes.h"
 #include "engine/core/log.h"
-#include "engine/core/url.h"
 #include "engine/sync/run.h"
 
 namespace sfsync::cli {
@@ -49,12 +48,7 @@ int RunCommand(const CommonFlags& common, const RunFlags& flags) {
     PrintError(job.status().message());
     return ExitCodeFor(job.status());
   }
-  salesforce::TransportOptions transport_options;
-  transport_options.ca_file = job->connection.ca_file;
-  transport_options.timeout = std::chrono::seconds(job->connection.timeout_seconds);
-  // gzip trades CPU for bandwidth: worth it to a real org, pure cost on a loopback emulator.
-  transport_options.request_gzip = !IsLoopbackHost(UrlHost(job->connection.login_url));
-  std::unique_ptr<salesforce::HttpTransport> transport = salesforce::NewCpprestTransport(transport_options);
+  std::unique_ptr<salesforce::HttpTransport> transport = NewJobTransport(*job);
 
   InstallSignalHandlers();
   sync::RunOptions options;

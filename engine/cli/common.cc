@@ -2,6 +2,7 @@
 
 #include "engine/cli/commands.h"
 #include "engine/core/log.h"
+#include "engine/core/url.h"
 
 namespace sfsync::cli {
 
@@ -25,6 +26,15 @@ bool SetUpLogging(const CommonFlags& common) {
     return false;
   }
   return true;
+}
+
+std::unique_ptr<salesforce::HttpTransport> NewJobTransport(const config::Job& job) {
+  salesforce::TransportOptions options;
+  options.ca_file = job.connection.ca_file;
+  options.timeout = std::chrono::seconds(job.connection.timeout_seconds);
+  // gzip trades CPU for bandwidth: worth it to a real org, pure cost on a loopback emulator.
+  options.request_gzip = !IsLoopbackHost(UrlHost(job.connection.login_url));
+  return salesforce::NewCpprestTransport(options);
 }
 
 }  // namespace sfsync::cli

@@ -13,12 +13,9 @@
 #include "engine/sync/run_lock.h"
 
 namespace sfsync::sync {
-namespace {
 
-using salesforce::RestClient;
-using salesforce::SObjectInfo;
-
-salesforce::OAuthSettings ToOAuthSettings(const config::ConnectionConfig& c) {
+salesforce::OAuthSettings ToOAuthSettings(const config::Job& job) {
+  const config::ConnectionConfig& c = job.connection;
   salesforce::OAuthSettings s;
   s.login_url = c.login_url;
   s.flow = c.auth.flow;
@@ -31,8 +28,14 @@ salesforce::OAuthSettings ToOAuthSettings(const config::ConnectionConfig& c) {
   s.scopes = c.auth.scopes;
   s.redirect_uri = c.auth.redirect_uri;
   s.session_timeout_seconds = c.auth.session_timeout_seconds;
+  s.state_dir = job.state_dir;
   return s;
 }
+
+namespace {
+
+using salesforce::RestClient;
+using salesforce::SObjectInfo;
 
 // Causes that would fail every later object too, so the run stops instead of trying them.
 bool StopsRun(const Status& s) {
@@ -77,7 +80,7 @@ class JobRun {
 
  private:
   Status Authenticate() {
-    SFSYNC_ASSIGN_OR_RETURN(tokens_, salesforce::NewTokenProvider(ToOAuthSettings(job_.connection), transport_, clock_));
+    SFSYNC_ASSIGN_OR_RETURN(tokens_, salesforce::NewTokenProvider(ToOAuthSettings(job_), transport_, clock_));
     SFSYNC_ASSIGN_OR_RETURN(salesforce::Session session, tokens_->Current());
     SFSYNC_LOG(kInfo, "authenticated ({} flow); instance {}", job_.connection.auth.flow, session.instance_url);
     salesforce::RestOptions rest;

@@ -99,6 +99,8 @@ std::string JobYaml(const Emulator& emu, const std::string& db_path, const std::
 ProcessResult RunSfsync(const std::string& job_path, const std::map<std::string, std::string>& env,
                         const std::vector<std::string>& extra_args) {
   std::map<std::string, std::string> all = TestAuthEnv();
+  // The token store goes beside the job file, not into the real $HOME (a job's state_dir wins).
+  all["XDG_STATE_HOME"] = job_path.substr(0, job_path.rfind('/')) + "/state";
   for (const auto& [k, v] : env) all[k] = v;
   std::vector<std::string> argv = {SfsyncBinary(), "run", job_path};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
