@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "tests/emulator/json_writer.h"
 
@@ -40,6 +41,25 @@ struct EmulatorConfig {
   int64_t cursor_ttl_s = 2 * 86400;
   size_t max_cursors = 100;
   NumberStyle number_style = NumberStyle::kDecimal;
+
+  // OAuth app configuration beyond the refresh grant (README "OAuth app configuration").
+  std::vector<std::string> callback_urls = {"http://127.0.0.1:1717/callback"};
+  std::vector<std::string> app_scopes = {"api", "refresh_token", "openid"};
+  bool web_server_secret_required = true;
+  bool refresh_secret_required = true;
+  std::string jwt_cert_file;
+  int64_t jwt_max_exp_ahead_s = 180;
+  std::vector<std::string> jwt_preauthorized;  // usernames; empty: the integration user
+  std::string authorize_user;                  // empty: the integration user
+  bool deny_authorization = false;
+  std::string client_credentials_user;  // empty: the integration user; "none": no run-as user
+  int64_t device_interval_s = 5;
+  int64_t device_code_ttl_s = 600;
+
+  // Hosts and HTTPS: with my_domain_port, `port` is the login host and this the org's My Domain.
+  std::optional<int> my_domain_port;
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 }  // namespace sfsync::emulator

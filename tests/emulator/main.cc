@@ -5,22 +5,24 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "tests/emulator/api/emulator.h"
-#include "tests/emulator/net/http_server.h"
+#include "tests/emulator/listeners.h"
 #include "tests/emulator/options.h"
 
 namespace {
 
-// Writes the port to a temporary file, then renames it over `path`, so a reader never sees a
-// partial file.
-bool WritePortFile(const std::string& path, int port) {
+// Writes the port (and on a second line the My Domain port) to a temporary file, then renames
+// it over `path`, so a reader never sees a partial file.
+bool WritePortFile(const std::string& path, int port, std::optional<int> my_domain_port) {
   std::string temp = path + ".tmp." + std::to_string(getpid());
   {
     std::ofstream out(temp, std::ios::trunc);
     out << port << "\n";
+    if (my_domain_port) out << *my_domain_port << "\n";
     if (!out.flush()) return false;
   }
   return std::rename(temp.c_str(), path.c_str()) == 0;
@@ -56,25 +58,26 @@ int main(int argc, char** argv) {
     std::cerr << "sfsync-emulator: cannot build the org: " << error << "\n";
     return 1;
   }
-  HttpServer server(emulator.get(), &emulator->clock());
-  if (!server.Listen(config.host, config.port, &error)) {
+  std::unique_ptr<Listeners> listeners = Listeners::Start(config, emulator.get(), &error);
+  if (!listeners) {
     std::cerr << "sfsync-emulator: " << error << "\n";
     return 1;
   }
-  std::string host = config.host == "0.0.0.0" ? "127.0.0.1" : config.host;
-  std::string base_url = "http://" + host + ":" + std::to_string(server.port());
-  emulator->SetBaseUrl(base_url);
-  server.Start();
-  if (!config.port_file.empty() && !WritePortFile(config.port_file, server.port())) {
+  if (!config.port_file.empty() && !WritePortFile(config.port_file, listeners->port(),
+                                                  listeners->my_domain_port())) {
     std::cerr << "sfsync-emulator: cannot write " << config.port_file << "\n";
-    server.Stop();
+    listeners->Stop();
     return 1;
   }
-  std::printf("sfsync-emulator listening on %s\n", base_url.c_str());
+  // The "listening on" line comes last: it tells a waiting parent that every listener is up.
+  if (listeners->my_domain_port()) {
+    std::printf("sfsync-emulator my domain on %s\n", listeners->my_domain_url().c_str());
+  }
+  std::printf("sfsync-emulator listening on %s\n", listeners->url().c_str());
   std::fflush(stdout);
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
-  server.Stop();
+  listeners->Stop();
   return 0;
 }

@@ -57,6 +57,34 @@ REST:
   --number-style STYLE     double/currency/percent rendering: decimal (15000.0,
                            139000000.0; default) or java (15000.0, 1.39E8)
 
+OAuth app (connected app settings; README "OAuth app configuration"):
+  --callback-url URL       a registered callback URL; repeatable, the first use replaces
+                           the default (http://127.0.0.1:1717/callback)
+  --app-scopes "S ..."     the app's scopes (default "api refresh_token openid")
+  --no-web-server-secret   the authorization-code exchange needs no client secret
+                           ("Require Secret for Web Server Flow" off; PKCE public clients)
+  --no-refresh-token-secret  the refresh grant needs no client secret
+  --authorize-user NAME    the username /authorize approves as and device codes are
+                           approved as (default: the integration user)
+  --deny-authorization     /authorize redirects with error=access_denied instead
+  --jwt-cert FILE          X.509 PEM whose RSA public key verifies JWT bearer assertions
+  --jwt-preauthorized NAME a username pre-authorized for the JWT grant; repeatable,
+                           replaces the default (the integration user)
+  --jwt-max-exp-ahead S    reject a JWT whose exp is more than S seconds ahead
+                           (default 180; 0 = no limit)
+  --client-credentials-user NAME  the client-credentials run-as user (default: the
+                           integration user; "none" = no run-as user configured)
+  --device-interval S      device-flow polling interval; faster polls get slow_down
+                           (default 5; 0 = never slow_down)
+  --device-code-ttl S      device code lifetime in seconds (default 600)
+
+Hosts and HTTPS:
+  --my-domain-port N       also listen on N as the org's My Domain (instance_url, REST,
+                           client credentials); --port is then the login host only.
+                           0 picks a free port
+  --tls-cert FILE          serve HTTPS on every listener with this PEM certificate
+  --tls-key FILE           ... and this PEM private key (both or neither)
+
   --help                   show this text
 )";
 
@@ -67,6 +95,7 @@ std::string UsageText() { return kUsage; }
 ParseOutcome ParseOptions(const std::vector<std::string>& args, EmulatorConfig* config,
                           std::string* error) {
   using Setter = std::function<bool(const std::string&)>;
+  bool callback_urls_given = false;
   auto positive = [](int64_t* out) {
     return [out](const std::string& v) { return ParseNumber<int64_t>(v, 1, INT64_MAX / 1000, out); };
   };
@@ -106,6 +135,44 @@ ParseOutcome ParseOptions(const std::vector<std::string>& args, EmulatorConfig* 
       {"--max-page-size", [&](const std::string& v) { return ParseNumber(v, 1, 2000, &config->max_page_size); }},
       {"--cursor-ttl", positive(&config->cursor_ttl_s)},
       {"--max-cursors", [&](const std::string& v) { return ParseNumber<size_t>(v, 1, 1'000'000, &config->max_cursors); }},
+      {"--callback-url",
+       [&](const std::string& v) {
+         if (!callback_urls_given) config->callback_urls.clear();
+         callback_urls_given = true;
+         config->callback_urls.push_back(v);
+         return !v.empty();
+       }},
+      {"--app-scopes",
+       [&](const std::string& v) {
+         config->app_scopes.clear();
+         for (size_t start = 0; start < v.size();) {
+           size_t space = v.find(' ', start);
+           if (space == std::string::npos) space = v.size();
+           if (space > start) config->app_scopes.push_back(v.substr(start, space - start));
+           start = space + 1;
+         }
+         return !config->app_scopes.empty();
+       }},
+      {"--authorize-user", [&](const std::string& v) { config->authorize_user = v; return !v.empty(); }},
+      {"--jwt-cert", [&](const std::string& v) { config->jwt_cert_file = v; return !v.empty(); }},
+      {"--jwt-preauthorized",
+       [&](const std::string& v) { config->jwt_preauthorized.push_back(v); return !v.empty(); }},
+      {"--jwt-max-exp-ahead",
+       [&](const std::string& v) { return ParseNumber<int64_t>(v, 0, 86400 * 365, &config->jwt_max_exp_ahead_s); }},
+      {"--client-credentials-user",
+       [&](const std::string& v) { config->client_credentials_user = v; return !v.empty(); }},
+      {"--device-interval",
+       [&](const std::string& v) { return ParseNumber<int64_t>(v, 0, 3600, &config->device_interval_s); }},
+      {"--device-code-ttl", positive(&config->device_code_ttl_s)},
+      {"--my-domain-port",
+       [&](const std::string& v) {
+         int port;
+         if (!ParseNumber(v, 0, 65535, &port)) return false;
+         config->my_domain_port = port;
+         return true;
+       }},
+      {"--tls-cert", [&](const std::string& v) { config->tls_cert_file = v; return !v.empty(); }},
+      {"--tls-key", [&](const std::string& v) { config->tls_key_file = v; return !v.empty(); }},
       {"--number-style",
        [&](const std::string& v) {
          if (v == "decimal") config->number_style = NumberStyle::kDecimal;
@@ -117,6 +184,11 @@ ParseOutcome ParseOptions(const std::vector<std::string>& args, EmulatorConfig* 
   std::map<std::string, bool*> switches = {
       {"--freeze-clock", &config->freeze_clock},
       {"--rotate-refresh-tokens", &config->rotate_refresh_tokens},
+      {"--deny-authorization", &config->deny_authorization},
+  };
+  std::map<std::string, bool*> clearing_switches = {
+      {"--no-web-server-secret", &config->web_server_secret_required},
+      {"--no-refresh-token-secret", &config->refresh_secret_required},
   };
 
   for (size_t i = 0; i < args.size(); ++i) {
@@ -124,6 +196,10 @@ ParseOutcome ParseOptions(const std::vector<std::string>& args, EmulatorConfig* 
     if (arg == "--help" || arg == "-h") return ParseOutcome::kHelp;
     if (auto s = switches.find(arg); s != switches.end()) {
       *s->second = true;
+      continue;
+    }
+    if (auto s = clearing_switches.find(arg); s != clearing_switches.end()) {
+      *s->second = false;
       continue;
     }
     std::string value;
@@ -152,6 +228,14 @@ ParseOutcome ParseOptions(const std::vector<std::string>& args, EmulatorConfig* 
   }
   if (config->rows["Profile"] < 1 || config->rows["User"] < 1) {
     *error = "--rows Profile=N and User=N need N >= 1 (tokens run as the first User)";
+    return ParseOutcome::kError;
+  }
+  if (config->tls_cert_file.empty() != config->tls_key_file.empty()) {
+    *error = "--tls-cert and --tls-key go together";
+    return ParseOutcome::kError;
+  }
+  if (config->my_domain_port && *config->my_domain_port != 0 && *config->my_domain_port == config->port) {
+    *error = "--my-domain-port must differ from --port";
     return ParseOutcome::kError;
   }
   return ParseOutcome::kRun;

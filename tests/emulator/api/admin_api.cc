@@ -136,6 +136,10 @@ AdminApi::AdminApi(Org* org, EmulatorClock* clock, OAuthService* oauth, const St
   });
 }
 
+void AdminApi::AddRoute(std::string method, std::string_view pattern, Router::Handler handler) {
+  router_.Add(std::move(method), pattern, std::move(handler));
+}
+
 HttpResponse AdminApi::Handle(const HttpRequest& request) {
   Router::Match match = router_.Find(request.method, request.path);
   if (match.handler != nullptr) return (*match.handler)(request, match.params);

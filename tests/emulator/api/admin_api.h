@@ -33,6 +33,10 @@ class AdminApi {
 
   HttpResponse Handle(const HttpRequest& request);
 
+  // Registers an admin endpoint owned by another part of the emulator (OAuth device codes,
+  // faults). `pattern` starts with /__emulator/. Call before serving.
+  void AddRoute(std::string method, std::string_view pattern, Router::Handler handler);
+
  private:
   HttpResponse InsertRecords(const HttpRequest& request, const PathParams& params);
   HttpResponse Generate(const HttpRequest& request);

@@ -3,6 +3,8 @@
 #include <charconv>
 
 #include "tests/emulator/api/describe_writer.h"
+#include "tests/emulator/api/limits.h"
+#include "tests/emulator/api/oauth_admin.h"
 #include "tests/emulator/api/rest_error.h"
 #include "tests/emulator/json_writer.h"
 #include "tests/emulator/time_util.h"
@@ -44,6 +46,30 @@ HttpResponse QueryResponse(QueryService::Result result) {
   return JsonResponse(200, std::move(std::get<std::string>(result)));
 }
 
+OAuthConfig MakeOAuthConfig(const EmulatorConfig& config, const Seeder& seeder) {
+  OAuthConfig oauth;
+  oauth.client_id = config.client_id;
+  oauth.client_secret = config.client_secret;
+  oauth.refresh_token = config.refresh_token;
+  oauth.rotate_refresh_tokens = config.rotate_refresh_tokens;
+  oauth.session_timeout_ms = config.session_timeout_s * 1000;
+  oauth.org_id = seeder.org_id();
+  oauth.user_id = seeder.integration_user_id();
+  oauth.app_scopes = config.app_scopes;
+  oauth.callback_urls = config.callback_urls;
+  oauth.web_server_secret_required = config.web_server_secret_required;
+  oauth.refresh_secret_required = config.refresh_secret_required;
+  oauth.jwt_cert_file = config.jwt_cert_file;
+  oauth.jwt_max_exp_ahead_s = config.jwt_max_exp_ahead_s;
+  oauth.jwt_preauthorized = config.jwt_preauthorized;
+  oauth.authorize_user = config.authorize_user;
+  oauth.deny_authorization = config.deny_authorization;
+  oauth.client_credentials_user = config.client_credentials_user;
+  oauth.device_interval_s = config.device_interval_s;
+  oauth.device_code_ttl_s = config.device_code_ttl_s;
+  return oauth;
+}
+
 }  // namespace
 
 bool IsSupportedApiVersion(std::string_view version) {
@@ -75,16 +101,10 @@ std::unique_ptr<Emulator> Emulator::Create(const EmulatorConfig& config, std::st
       config.number_style, config.seed);
   org.schema_modified_ms = e.clock_.NowMillisFloorSecond();
 
-  OAuthConfig oauth;
-  oauth.client_id = config.client_id;
-  oauth.client_secret = config.client_secret;
-  oauth.refresh_token = config.refresh_token;
-  oauth.rotate_refresh_tokens = config.rotate_refresh_tokens;
-  oauth.session_timeout_ms = config.session_timeout_s * 1000;
-  oauth.org_id = org.seeder->org_id();
-  oauth.user_id = org.seeder->integration_user_id();
-  e.oauth_ = std::make_unique<OAuthService>(std::move(oauth), &e.clock_);
+  e.oauth_ = OAuthService::Create(MakeOAuthConfig(config, *org.seeder), &org, &e.clock_, error);
+  if (!e.oauth_) return nullptr;
   e.admin_ = std::make_unique<AdminApi>(&org, &e.clock_, e.oauth_.get(), &e.stats_);
+  AddOAuthAdminRoutes(e.admin_.get(), e.oauth_.get());
 
   e.rest_.Add("GET", "/services/data/{version}/sobjects",
               [&e](const HttpRequest& r, const PathParams& p) { return e.GlobalDescribe(r, p); });
@@ -99,21 +119,23 @@ std::unique_ptr<Emulator> Emulator::Create(const EmulatorConfig& config, std::st
               [&e](const HttpRequest& r, const PathParams& p) { return e.QueryMore(r, p); });
   e.rest_.Add("GET", "/services/data/{version}/queryAll/{locator}",
               [&e](const HttpRequest& r, const PathParams& p) { return e.QueryMore(r, p); });
+  e.rest_.Add("GET", "/services/data/{version}/limits",
+              [&e](const HttpRequest&, const PathParams&) { return e.Limits(); });
   return emulator;
 }
 
-void Emulator::SetBaseUrl(std::string base_url) {
-  oauth_->SetBaseUrl(base_url);
+void Emulator::SetUrls(std::string login_url, std::string my_domain_url) {
+  oauth_->SetUrls(login_url, my_domain_url);
   std::lock_guard<std::mutex> lock(base_url_mu_);
-  base_url_ = std::move(base_url);
+  base_url_ = std::move(my_domain_url);
 }
 
-HttpResponse Emulator::Handle(const HttpRequest& request) {
+HttpResponse Emulator::HandleOn(Host host, const HttpRequest& request) {
   const std::string& path = request.path;
   if (path == "/__emulator" || path.starts_with("/__emulator/")) return admin_->Handle(request);
-  if (path == "/services/oauth2/token" || path == "/services/oauth2/token/") {
-    ++stats_.token_requests;
-    return oauth_->Token(request);
+  if (OAuthService::Serves(path)) {
+    if (path == "/services/oauth2/token" || path == "/services/oauth2/token/") ++stats_.token_requests;
+    return oauth_->Handle(host, request);
   }
   if (path == "/services/data" || path == "/services/data/") {
     if (request.method != "GET" && request.method != "HEAD") {
@@ -122,13 +144,20 @@ HttpResponse Emulator::Handle(const HttpRequest& request) {
     }
     return Versions();
   }
-  if (path.starts_with("/services/data/")) return Rest(request);
+  if (path.starts_with("/services/data/")) return Rest(host, request);
   return RestErrorResponse(NotFoundError());
 }
 
-HttpResponse Emulator::Rest(const HttpRequest& request) {
-  if (!oauth_->Authenticate(request.headers.Get("Authorization"))) {
-    return RestErrorResponse(InvalidSessionError());
+HttpResponse Emulator::Rest(Host host, const HttpRequest& request) {
+  // Sessions live on the org's instance: the login host does not know them (⚠ README).
+  if (host == Host::kLogin) return RestErrorResponse(InvalidSessionError());
+  switch (oauth_->AuthorizeRest(request.headers.Get("Authorization"))) {
+    case OAuthService::RestAccess::kGranted:
+      break;
+    case OAuthService::RestAccess::kInvalidSession:
+      return RestErrorResponse(InvalidSessionError());
+    case OAuthService::RestAccess::kNoApiScope:
+      return RestErrorResponse(NoApiScopeError());
   }
   int64_t used;
   {
@@ -235,6 +264,11 @@ HttpResponse Emulator::QueryMore(const HttpRequest& request, const PathParams& p
   std::lock_guard<std::mutex> lock(org_.mu);
   return QueryResponse(
       org_.queries->More(params.at("locator"), params.at("version"), BatchSize(request)));
+}
+
+HttpResponse Emulator::Limits() {
+  std::lock_guard<std::mutex> lock(usage_mu_);
+  return JsonResponse(200, LimitsJson(config_.api_quota, api_used_));
 }
 
 }  // namespace sfsync::emulator

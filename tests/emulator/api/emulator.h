@@ -1,12 +1,14 @@
 // The emulator application: one HttpHandler that owns the org, the OAuth service and the
 // admin API, and routes every request.
 //
-// Request pipeline (Handle):
+// Request pipeline (Handle, or the login host's handler):
 //   /__emulator/...          -> AdminApi (no auth, not counted)
-//   /services/oauth2/token   -> OAuthService::Token (not counted)
+//   /services/oauth2/..., /id/... -> OAuthService (not counted)
 //   GET /services/data       -> version list (no auth, no Sforce-Limit-Info)
-//   /services/data/vXX.X/... -> Rest(): authenticate (401) -> meter against the API quota
-//                               (403 when spent) -> route (404/405/handler) -> Sforce-Limit-Info
+//   /services/data/vXX.X/... -> Rest(): on a separate login host 401; authenticate (401, also
+//                               for a token without the `api` scope) -> meter against the API
+//                               quota (403 when spent) -> route (404/405/handler) ->
+//                               Sforce-Limit-Info
 // Stage 2's fault injection slots in at the top of Rest(), before authentication, where it
 // can answer any REST request with an injected failure.
 //
@@ -19,6 +21,7 @@
 #include <string>
 
 #include "tests/emulator/api/admin_api.h"
+#include "tests/emulator/api/host.h"
 #include "tests/emulator/api/oauth_service.h"
 #include "tests/emulator/api/org.h"
 #include "tests/emulator/api/router.h"
@@ -35,21 +38,40 @@ class Emulator : public HttpHandler {
 
   // The base URL clients reach the emulator at (`http://127.0.0.1:PORT`): the token
   // response's instance_url and identity host. Call once the server is listening.
-  void SetBaseUrl(std::string base_url);
+  void SetBaseUrl(std::string base_url) { SetUrls(base_url, base_url); }
+  // With a separate login host (--my-domain-port): the login host's URL (identity URL, JWT
+  // audience) and the My Domain URL (instance_url, describe URLs).
+  void SetUrls(std::string login_url, std::string my_domain_url);
 
-  HttpResponse Handle(const HttpRequest& request) override;
+  // Serves the org's My Domain (the only host without --my-domain-port).
+  HttpResponse Handle(const HttpRequest& request) override { return HandleOn(Host::kMyDomain, request); }
+  // The handler for a separate login-host listener.
+  HttpHandler* login_host() { return &login_host_; }
 
   EmulatorClock& clock() { return clock_; }
 
  private:
+  class LoginHost : public HttpHandler {
+   public:
+    explicit LoginHost(Emulator* emulator) : emulator_(emulator) {}
+    HttpResponse Handle(const HttpRequest& request) override {
+      return emulator_->HandleOn(Host::kLogin, request);
+    }
+
+   private:
+    Emulator* emulator_;
+  };
+
   explicit Emulator(const EmulatorConfig& config);
 
-  HttpResponse Rest(const HttpRequest& request);
+  HttpResponse HandleOn(Host host, const HttpRequest& request);
+  HttpResponse Rest(Host host, const HttpRequest& request);
   HttpResponse Versions() const;
   HttpResponse GlobalDescribe(const HttpRequest& request, const PathParams& params);
   HttpResponse Describe(const HttpRequest& request, const PathParams& params);
   HttpResponse Query(const HttpRequest& request, const PathParams& params, bool include_deleted);
   HttpResponse QueryMore(const HttpRequest& request, const PathParams& params);
+  HttpResponse Limits();
   // 304 when If-Modified-Since is at or after the schema's last change; else null.
   std::optional<HttpResponse> NotModified(const HttpRequest& request) const;
 
@@ -59,6 +81,7 @@ class Emulator : public HttpHandler {
   Stats stats_;
   std::unique_ptr<OAuthService> oauth_;
   std::unique_ptr<AdminApi> admin_;
+  LoginHost login_host_{this};
   Router rest_;
   std::mutex usage_mu_;
   int64_t api_used_ = 0;  // guarded by usage_mu_

@@ -28,8 +28,8 @@ std::string GoodGrant() {
 
 std::string Base64(const unsigned char* bytes, size_t size) {
   std::string out(4 * ((size + 2) / 3), '\0');
-  out.resize(static_cast<size_t>(EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), bytes,
-                                                 static_cast<int>(size))));
+  out.resize(static_cast<size_t>(
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), bytes, static_cast<int>(size))));
   return out;
 }
 
@@ -54,7 +54,7 @@ TEST_CASE("refresh grant: Salesforce's response shape, signature and instance UR
   CHECK(access.substr(15, 2) == "!A");
   CHECK(token["instance_url"] == e.base_url());
   CHECK(token["token_type"] == "Bearer");
-  CHECK(token["scope"] == "refresh_token api id");
+  CHECK(token["scope"] == "api refresh_token openid");
   // issued_at is a string of the emulator clock's epoch milliseconds.
   CHECK(token["issued_at"] == "1714557600000");
   std::string id = token["id"];
@@ -83,21 +83,25 @@ TEST_CASE("parameters may come in the query string, and credentials as Basic aut
 
 TEST_CASE("each token error has Salesforce's status and body") {
   RunningEmulator e;
-  CheckError(PostToken(e, "grant_type=refresh_token&client_id=sfsync-emulator-client-id&client_secret="
-                          "sfsync-emulator-client-secret&refresh_token=stale"),
+  CheckError(PostToken(e,
+                       "grant_type=refresh_token&client_id=sfsync-emulator-client-id&client_secret="
+                       "sfsync-emulator-client-secret&refresh_token=stale"),
              "invalid_grant", "expired access/refresh token");
-  CheckError(PostToken(e, "grant_type=refresh_token&client_id=who&client_secret=sfsync-emulator-client-secret"
-                          "&refresh_token=sfsync-emulator-refresh-token"),
+  CheckError(PostToken(e,
+                       "grant_type=refresh_token&client_id=who&client_secret=sfsync-emulator-client-secret"
+                       "&refresh_token=sfsync-emulator-refresh-token"),
              "invalid_client_id", "client identifier invalid");
-  CheckError(PostToken(e, "grant_type=refresh_token&client_id=sfsync-emulator-client-id&client_secret=wrong"
-                          "&refresh_token=sfsync-emulator-refresh-token"),
+  CheckError(PostToken(e,
+                       "grant_type=refresh_token&client_id=sfsync-emulator-client-id&client_secret=wrong"
+                       "&refresh_token=sfsync-emulator-refresh-token"),
              "invalid_client", "invalid client credentials");
-  CheckError(PostToken(e, "grant_type=password&client_id=sfsync-emulator-client-id"),
-             "unsupported_grant_type", "grant type not supported");
+  CheckError(PostToken(e, "grant_type=password&client_id=sfsync-emulator-client-id"), "unsupported_grant_type",
+             "grant type not supported");
   CheckError(PostToken(e, "client_id=sfsync-emulator-client-id"), "invalid_request", "grant type is missing");
   // Key order as in oauth_error_invalid_grant.json.
-  ClientResponse response = PostToken(e, "grant_type=refresh_token&client_id=sfsync-emulator-client-id&"
-                                         "client_secret=sfsync-emulator-client-secret&refresh_token=x");
+  ClientResponse response = PostToken(e,
+                                      "grant_type=refresh_token&client_id=sfsync-emulator-client-id&"
+                                      "client_secret=sfsync-emulator-client-secret&refresh_token=x");
   CHECK(response.body == R"({"error":"invalid_grant","error_description":"expired access/refresh token"})");
 }
 
@@ -138,10 +142,17 @@ TEST_CASE("POST /__emulator/sessions/expire kills every token issued so far") {
   CHECK(e.RestGet("/services/data/v60.0/sobjects").status == 200);
 }
 
+std::string RefreshWith(const std::string& refresh_token) {
+  return "grant_type=refresh_token&client_id=sfsync-emulator-client-id&client_secret=sfsync-emulator-client-secret"
+         "&refresh_token=" +
+         refresh_token;
+}
+
 TEST_CASE("--rotate-refresh-tokens returns a new refresh token and kills the old one at once") {
   EmulatorConfig config = SmallOrgConfig();
   config.rotate_refresh_tokens = true;
   RunningEmulator e(config);
+  // a. The first refresh returns a new refresh token, second key of the response.
   ClientResponse first = PostToken(e, GoodGrant());
   REQUIRE(first.status == 200);
   nlohmann::ordered_json token = ParseJson(first.body);
@@ -149,10 +160,29 @@ TEST_CASE("--rotate-refresh-tokens returns a new refresh token and kills the old
   CHECK(token.begin().key() == "access_token");
   CHECK(std::next(token.begin()).key() == "refresh_token");
   std::string rotated = token["refresh_token"];
-  CHECK(PostToken(e, GoodGrant()).status == 400);  // the original is dead
-  ClientResponse second = PostToken(e, "grant_type=refresh_token&client_id=sfsync-emulator-client-id&"
-                                       "client_secret=sfsync-emulator-client-secret&refresh_token=" + rotated);
-  CHECK(second.status == 200);
+  CHECK(rotated != "sfsync-emulator-refresh-token");
+  // b. The new one works and rotates again.
+  ClientResponse second = PostToken(e, RefreshWith(rotated));
+  REQUIRE(second.status == 200);
+  std::string rotated_again = ParseJson(second.body)["refresh_token"];
+  CHECK(rotated_again != rotated);
+  CHECK(PostToken(e, RefreshWith(rotated_again)).status == 200);
+}
+
+TEST_CASE("reusing a rotated-out refresh token revokes the whole family (protocol 1.5)") {
+  EmulatorConfig config = SmallOrgConfig();
+  config.rotate_refresh_tokens = true;
+  RunningEmulator e(config);
+  ClientResponse first = PostToken(e, GoodGrant());
+  REQUIRE(first.status == 200);
+  nlohmann::ordered_json token = ParseJson(first.body);
+  std::string access = token["access_token"];
+  std::string rotated = token["refresh_token"];
+  // a. The original is dead: presenting it again is "expired access/refresh token"...
+  CheckError(PostToken(e, GoodGrant()), "invalid_grant", "expired access/refresh token");
+  // b. ...and it took the live refresh token and its access token with it.
+  CHECK(PostToken(e, RefreshWith(rotated)).status == 400);
+  CHECK(e.client().Get("/services/data/v60.0/sobjects", {{"Authorization", "Bearer " + access}}).status == 401);
 }
 
 TEST_CASE("token requests are counted in stats, never as API calls") {
@@ -162,6 +192,106 @@ TEST_CASE("token requests are counted in stats, never as API calls") {
   nlohmann::ordered_json stats = ParseJson(e.Admin("GET", "/__emulator/stats").body);
   CHECK(stats["token_requests"] == 2);
   CHECK(stats["api_calls"] == 0);
+}
+
+EmulatorConfig TwoHosts() {
+  EmulatorConfig config = SmallOrgConfig();
+  config.my_domain_port = 0;
+  return config;
+}
+
+constexpr char kClientCredentials[] =
+    "grant_type=client_credentials&client_id=sfsync-emulator-client-id&client_secret=sfsync-emulator-client-secret";
+
+TEST_CASE("client credentials on the My Domain host: instance_url is My Domain, id on the login host") {
+  RunningEmulator e(TwoHosts());
+  REQUIRE(e.my_domain_url() != e.base_url());
+  ClientResponse response = testing::PostForm(e.my_domain_client(), "/services/oauth2/token", kClientCredentials);
+  REQUIRE(response.status == 200);
+  nlohmann::ordered_json token = ParseJson(response.body);
+  std::vector<std::string> keys;
+  for (auto it = token.begin(); it != token.end(); ++it) keys.push_back(it.key());
+  CHECK(keys == std::vector<std::string>{"access_token", "signature", "scope", "instance_url", "id", "token_type",
+                                         "issued_at"});
+  // The app's scopes minus refresh_token (and full, web, offline_access), §1.7.
+  CHECK(token["scope"] == "api openid");
+  CHECK(token["instance_url"] == e.my_domain_url());
+  CHECK(std::string(token["id"]).starts_with(e.base_url() + "/id/00D"));
+  std::string bearer = "Bearer " + std::string(token["access_token"]);
+  CHECK(e.my_domain_client().Get("/services/data/v60.0/sobjects", {{"Authorization", bearer}}).status == 200);
+  // The login host does not serve the org's data with it (README ⚠).
+  CHECK(e.client().Get("/services/data/v60.0/sobjects", {{"Authorization", bearer}}).status == 401);
+  // Basic auth works as well as body parameters.
+  std::string basic = "c2ZzeW5jLWVtdWxhdG9yLWNsaWVudC1pZDpzZnN5bmMtZW11bGF0b3ItY2xpZW50LXNlY3JldA==";
+  CHECK(testing::PostForm(e.my_domain_client(), "/services/oauth2/token", "grant_type=client_credentials",
+                          {{"Authorization", "Basic " + basic}})
+            .status == 200);
+}
+
+TEST_CASE("client credentials errors: login host, wrong secret, unknown client, no run-as user") {
+  RunningEmulator e(TwoHosts());
+  testing::CheckOAuthError(testing::PostForm(e.client(), "/services/oauth2/token", kClientCredentials), "invalid_grant",
+                           "request not supported on this domain");
+  testing::CheckOAuthError(
+      testing::PostForm(e.my_domain_client(), "/services/oauth2/token",
+                        "grant_type=client_credentials&client_id=sfsync-emulator-client-id&client_secret=nope"),
+      "invalid_client", "invalid client credentials");
+  testing::CheckOAuthError(testing::PostForm(e.my_domain_client(), "/services/oauth2/token",
+                                             "grant_type=client_credentials&client_id=sfsync-emulator-client-id"),
+                           "invalid_client", "invalid client credentials");
+  testing::CheckOAuthError(testing::PostForm(e.my_domain_client(), "/services/oauth2/token",
+                                             "grant_type=client_credentials&client_id=x&client_secret=y"),
+                           "invalid_client_id", "client identifier invalid");
+
+  EmulatorConfig config = TwoHosts();
+  config.client_credentials_user = "none";
+  RunningEmulator unset(config);
+  testing::CheckOAuthError(testing::PostForm(unset.my_domain_client(), "/services/oauth2/token", kClientCredentials),
+                           "invalid_grant", "no client credentials user enabled");
+}
+
+TEST_CASE("one port is the org's My Domain: client credentials work, and every URL is that port") {
+  EmulatorConfig config = SmallOrgConfig();
+  config.client_credentials_user = "yuki.tanaka@sfsync-emulator.example";
+  RunningEmulator e(config);
+  ClientResponse response = testing::PostForm(e.client(), "/services/oauth2/token", kClientCredentials);
+  REQUIRE(response.status == 200);
+  nlohmann::ordered_json token = ParseJson(response.body);
+  CHECK(token["instance_url"] == e.base_url());
+  CHECK(std::string(token["id"]).starts_with(e.base_url() + "/id/"));
+  // The run-as user is Yuki: the identity URL says so.
+  ClientResponse identity = e.client().Get(std::string(token["id"]).substr(e.base_url().size()),
+                                           {{"Authorization", "Bearer " + std::string(token["access_token"])}});
+  REQUIRE(identity.status == 200);
+  CHECK(ParseJson(identity.body)["username"] == "yuki.tanaka@sfsync-emulator.example");
+}
+
+TEST_CASE("with two hosts, every grant's instance_url is My Domain and the other OAuth endpoints work on both") {
+  RunningEmulator e(TwoHosts());
+  ClientResponse refreshed = PostToken(e, GoodGrant());  // on the login host
+  REQUIRE(refreshed.status == 200);
+  CHECK(ParseJson(refreshed.body)["instance_url"] == e.my_domain_url());
+  CHECK(testing::PostForm(e.my_domain_client(), "/services/oauth2/token", GoodGrant()).status == 200);
+  // The version list needs no session and answers on the login host too.
+  CHECK(e.client().Get("/services/data/").status == 200);
+}
+
+TEST_CASE("--no-refresh-token-secret: the refresh grant works without a secret, still not with a wrong one") {
+  EmulatorConfig config = SmallOrgConfig();
+  config.refresh_secret_required = false;
+  RunningEmulator e(config);
+  CHECK(PostToken(e,
+                  "grant_type=refresh_token&client_id=sfsync-emulator-client-id&refresh_token="
+                  "sfsync-emulator-refresh-token")
+            .status == 200);
+  CheckError(PostToken(e, GoodGrant().replace(GoodGrant().find("client-secret"), 13, "wrong-secret!")),
+             "invalid_client", "invalid client credentials");
+  // The default needs it.
+  RunningEmulator strict;
+  CheckError(PostToken(strict,
+                       "grant_type=refresh_token&client_id=sfsync-emulator-client-id&refresh_token="
+                       "sfsync-emulator-refresh-token"),
+             "invalid_client", "invalid client credentials");
 }
 
 }  // namespace

@@ -34,6 +34,10 @@ RestError InvalidSessionError() {
   return {401, "INVALID_SESSION_ID", "Session expired or invalid"};
 }
 
+RestError NoApiScopeError() {
+  return {401, "INVALID_SESSION_ID", "This session is not valid for use with the REST API"};
+}
+
 RestError RequestLimitError() {
   return {403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded."};
 }

@@ -24,6 +24,7 @@ HttpResponse RestErrorResponse(const RestError& error);
 // The errors several handlers share.
 RestError NotFoundError();            // 404 NOT_FOUND "The requested resource does not exist"
 RestError InvalidSessionError();      // 401 INVALID_SESSION_ID
+RestError NoApiScopeError();          // 401 INVALID_SESSION_ID for a token without `api` (§1.13)
 RestError RequestLimitError();        // 403 REQUEST_LIMIT_EXCEEDED
 RestError InvalidQueryLocatorError(); // 400 INVALID_QUERY_LOCATOR (synthetic, see README)
 

@@ -3,6 +3,7 @@
 #include <strings.h>
 
 #include <algorithm>
+#include <cctype>
 
 namespace sfsync::emulator {
 namespace {
@@ -96,6 +97,25 @@ std::map<std::string, std::string> ParseForm(std::string_view text) {
     form.emplace(std::move(name), std::move(value));
   }
   return form;
+}
+
+std::string PercentEncode(std::string_view text, bool space_as_plus) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(c);
+    } else if (c == ' ' && space_as_plus) {
+      out.push_back('+');
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[byte >> 4]);
+      out.push_back(kHex[byte & 15]);
+    }
+  }
+  return out;
 }
 
 bool HeaderListsToken(std::string_view value, std::string_view token) {

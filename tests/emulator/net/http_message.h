@@ -46,6 +46,9 @@ std::string UrlDecode(std::string_view text, bool plus_is_space);
 // `a=1&b=two+words` (a query string or an application/x-www-form-urlencoded body). The first
 // occurrence of a name wins.
 std::map<std::string, std::string> ParseForm(std::string_view text);
+// Percent-encodes everything but RFC 3986 unreserved characters; `space_as_plus` for form
+// values (`end-user+denied+authorization`).
+std::string PercentEncode(std::string_view text, bool space_as_plus = false);
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 // True when a comma-separated header value lists `token` (e.g. Accept-Encoding: gzip), unless

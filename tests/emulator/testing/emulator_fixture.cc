@@ -22,20 +22,22 @@ RunningEmulator::RunningEmulator(const EmulatorConfig& config) : config_(config)
   std::string error;
   emulator_ = Emulator::Create(config_, &error);
   REQUIRE_MESSAGE(emulator_ != nullptr, error);
-  server_ = std::make_unique<HttpServer>(emulator_.get(), &emulator_->clock());
-  REQUIRE_MESSAGE(server_->Listen("127.0.0.1", 0, &error), error);
-  emulator_->SetBaseUrl(base_url());
-  server_->Start();
-  client_ = std::make_unique<HttpClient>("127.0.0.1", server_->port());
+  listeners_ = Listeners::Start(config_, emulator_.get(), &error);
+  REQUIRE_MESSAGE(listeners_ != nullptr, error);
+  client_ = std::make_unique<HttpClient>("127.0.0.1", listeners_->port());
+  if (std::optional<int> my_domain = listeners_->my_domain_port()) {
+    my_domain_client_ = std::make_unique<HttpClient>("127.0.0.1", *my_domain);
+  }
 }
 
 RunningEmulator::~RunningEmulator() {
   client_.reset();
-  server_->Stop();
+  my_domain_client_.reset();
+  listeners_->Stop();
 }
 
 std::string RunningEmulator::FetchToken() {
-  ClientResponse response = client_->Send(
+  ClientResponse response = my_domain_client().Send(
       "POST", "/services/oauth2/token", {{"Content-Type", "application/x-www-form-urlencoded"}},
       "grant_type=refresh_token&client_id=" + UrlEncode(config_.client_id) + "&client_secret=" +
           UrlEncode(config_.client_secret) + "&refresh_token=" + UrlEncode(config_.refresh_token));
@@ -48,7 +50,7 @@ std::string RunningEmulator::FetchToken() {
 ClientResponse RunningEmulator::RestGet(const std::string& target, HttpClient::Headers headers) {
   if (token_.empty()) FetchToken();
   headers.emplace_back("Authorization", "Bearer " + token_);
-  return client_->Get(target, headers);
+  return my_domain_client().Get(target, headers);
 }
 
 ClientResponse RunningEmulator::Query(const std::string& soql, HttpClient::Headers headers,
@@ -67,6 +69,28 @@ nlohmann::ordered_json ParseJson(const std::string& body) {
   nlohmann::ordered_json json = nlohmann::ordered_json::parse(body, nullptr, false);
   REQUIRE_MESSAGE(!json.is_discarded(), "not JSON: " << body.substr(0, 300));
   return json;
+}
+
+ClientResponse PostForm(HttpClient& client, const std::string& path, const std::string& body,
+                        HttpClient::Headers headers) {
+  headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+  return client.Send("POST", path, headers, body);
+}
+
+std::map<std::string, std::string> LocationParams(const ClientResponse& redirect) {
+  std::optional<std::string_view> location = redirect.headers.Get("Location");
+  REQUIRE_MESSAGE(location.has_value(), "no Location header (status " << redirect.status << ")");
+  size_t question = location->find('?');
+  return question == std::string_view::npos ? std::map<std::string, std::string>{}
+                                            : ParseForm(location->substr(question + 1));
+}
+
+void CheckOAuthError(const ClientResponse& response, const std::string& error,
+                     const std::string& description) {
+  CHECK(response.status == 400);
+  CHECK(response.headers.Get("Content-Type") == std::optional<std::string_view>("application/json;charset=UTF-8"));
+  nlohmann::ordered_json expected = {{"error", error}, {"error_description", description}};
+  CHECK(response.body == expected.dump());
 }
 
 std::vector<nlohmann::ordered_json> AllPages(RunningEmulator& emulator, const ClientResponse& first,

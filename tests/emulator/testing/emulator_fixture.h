@@ -1,16 +1,19 @@
-// Runs a real emulator in-process on a free port (the same HttpServer and Emulator the binary
-// uses) and talks to it over a socket with the test HTTP client.
+// Runs a real emulator in-process on a free port (the same Listeners and Emulator the binary
+// uses) and talks to it over a socket with the test HTTP client. With
+// `config.my_domain_port` set, client() talks to the login host and my_domain_client() to the
+// org's My Domain.
 #ifndef SFSYNC_TESTS_EMULATOR_TESTING_EMULATOR_FIXTURE_H_
 #define SFSYNC_TESTS_EMULATOR_TESTING_EMULATOR_FIXTURE_H_
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <memory>
 #include <string>
 
 #include "tests/emulator/api/emulator.h"
 #include "tests/emulator/config.h"
-#include "tests/emulator/net/http_server.h"
+#include "tests/emulator/listeners.h"
 #include "tests/emulator/testing/http_client.h"
 
 namespace sfsync::emulator::testing {
@@ -23,9 +26,12 @@ class RunningEmulator {
   explicit RunningEmulator(const EmulatorConfig& config = SmallOrgConfig());
   ~RunningEmulator();
 
-  int port() const { return server_->port(); }
-  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port()); }
+  int port() const { return listeners_->port(); }
+  std::string base_url() const { return listeners_->url(); }
+  std::string my_domain_url() const { return listeners_->my_domain_url(); }
   HttpClient& client() { return *client_; }
+  // The org's My Domain listener; client() when there is only one.
+  HttpClient& my_domain_client() { return my_domain_client_ ? *my_domain_client_ : *client_; }
   Emulator& emulator() { return *emulator_; }
 
   // A refresh-token grant with the configured credentials; returns the access token.
@@ -44,13 +50,23 @@ class RunningEmulator {
  private:
   EmulatorConfig config_;
   std::unique_ptr<Emulator> emulator_;
-  std::unique_ptr<HttpServer> server_;
+  std::unique_ptr<Listeners> listeners_;
   std::unique_ptr<HttpClient> client_;
+  std::unique_ptr<HttpClient> my_domain_client_;
   std::string token_;
 };
 
 // Parses a response body, failing the current test when it is not JSON.
 nlohmann::ordered_json ParseJson(const std::string& body);
+
+// POSTs a form-encoded body (the token, revoke and introspect endpoints).
+ClientResponse PostForm(HttpClient& client, const std::string& path, const std::string& body,
+                        HttpClient::Headers headers = {});
+// The query parameters of a redirect's Location header (percent-decoded).
+std::map<std::string, std::string> LocationParams(const ClientResponse& redirect);
+// Checks an OAuth error: status 400 and exactly `{"error":...,"error_description":...}`.
+void CheckOAuthError(const ClientResponse& response, const std::string& error,
+                     const std::string& description);
 
 // Follows nextRecordsUrl from `first` to the end; returns every page.
 std::vector<nlohmann::ordered_json> AllPages(RunningEmulator& emulator, const ClientResponse& first,
