@@ -38,7 +38,10 @@ struct Session {
   std::string instance_url;  // base for every REST call, without trailing slash
   std::string id_url;
   std::string scope;
-  int64_t issued_at_millis = 0;  // from issued_at when present, else local time of the grant
+  int64_t issued_at_millis = 0;  // from issued_at when present (the server's clock), else received_at_millis
+  // This machine's clock when the token response arrived. A session's age is measured from it, so a
+  // server clock that differs from ours (the emulator's --clock-start) cannot make it look stale.
+  int64_t received_at_millis = 0;
   std::string refresh_token;     // set when the grant returned one (rotation, code, device)
 };
 

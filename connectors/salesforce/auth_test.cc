@@ -123,6 +123,7 @@ TEST_CASE("a rotated refresh token is saved in the token store and the next run 
     CHECK(stored->refresh_token == "5Aep861rotated.one");
     CHECK(stored->session.access_token == "00Dxx!access-one");
     CHECK(stored->session.issued_at_millis == kNow);
+    CHECK(stored->session.received_at_millis == kNow);
   }
   {  // b) the next run serves the stored session without a grant while it is young
     clock.Advance(std::chrono::minutes(10));
@@ -136,6 +137,19 @@ TEST_CASE("a rotated refresh token is saved in the token store and the next run 
     CHECK(Stored(settings)->refresh_token == "5Aep861rotated.two");
   }
   CHECK(Redact("x 5Aep861rotated.two") == "x [REDACTED]");
+}
+
+TEST_CASE("a server clock far from ours does not make a young session look stale") {
+  FakeTransport fake;
+  ManualClock clock(kNow);
+  // issued_at two years before our clock (an emulator started with --clock-start in the past).
+  fake.On("POST", kTokenUrl).Then(JsonResponse(200, TokenBody("00Dxx!access-one", "", "1637000000000")));
+  auto provider = NewTokenProvider(RefreshSettings(), &fake, &clock);
+  REQUIRE(provider.ok());
+  REQUIRE((*provider)->Current().ok());
+  clock.Advance(std::chrono::minutes(30));
+  REQUIRE((*provider)->Current().ok());
+  CHECK(fake.requests().size() == 1);
 }
 
 TEST_CASE("a job whose refresh_token changed starts from it instead of the stored rotation") {

@@ -1,5 +1,8 @@
 #include "connectors/salesforce/oauth_login.h"
 
+#include <cctype>
+
+#include "connectors/salesforce/api_error.h"
 #include "connectors/salesforce/oauth_callback_listener.h"
 #include "connectors/salesforce/oauth_errors.h"
 #include "connectors/salesforce/oauth_flows.h"
@@ -26,33 +29,55 @@ std::string QueryParam(std::string_view url, std::string_view name) {
   return {};
 }
 
+// "error=CODE ... error_description=TEXT" in the text of an error page, as a form body; "" if none.
+std::string ErrorInPageText(std::string_view text) {
+  const size_t at = text.find("error=");
+  if (at == std::string_view::npos) return {};
+  const size_t code_start = at + 6;
+  size_t code_end = code_start;
+  while (code_end < text.size() &&
+         (std::isalnum(static_cast<unsigned char>(text[code_end])) || text[code_end] == '_' || text[code_end] == '-')) {
+    ++code_end;
+  }
+  if (code_end == code_start) return {};
+  std::string form = "error=" + std::string(text.substr(code_start, code_end - code_start));
+  const size_t described = text.find("error_description=");
+  if (described != std::string_view::npos) {
+    std::string_view description = text.substr(described + 18);
+    description = description.substr(0, description.find_first_of("&\n"));
+    form += "&error_description=" + UrlEncode(UrlDecode(description));
+  }
+  return form;
+}
+
 // GETs the authorize URL without following redirects, as a browser's first request would. An app
-// that does not know the client id or the callback URL answers with an OAuth error, either as a
-// redirect to an error page carrying ?error=... or as an error body; anything else (the login page)
-// means the person can go ahead. ⚠ The shape of these answers is not verified against a real org,
-// so only an explicit OAuth error stops the login.
+// that does not know the client id or the callback URL answers with an OAuth error: a page naming
+// error=... (the emulator's 400 text/html), a redirect to an error page carrying ?error=..., or an
+// error body. Anything else (the login page) means the person can go ahead. ⚠ The shape of these
+// answers is not verified against a real org, so only an explicit OAuth error stops the login.
 Status CheckAuthorizeUrl(const std::string& url, HttpTransport* transport) {
   HttpRequest request;
   request.url = url;
   StatusOr<HttpResponse> response = transport->Send(request);
   if (!response.ok()) return response.status().Annotate("authorize endpoint");
   SFSYNC_LOG(kDebug, "GET authorize URL -> {}", response->status);
-  std::string error_body;
-  if (const std::string* location = response->Header("Location");
-      location != nullptr && response->status >= 300 && response->status < 400) {
+  std::string error_form;
+  const std::string* location = response->Header("Location");
+  if (response->status >= 300 && response->status < 400 && location != nullptr) {
     const std::string error = QueryParam(*location, "error");
     if (!error.empty()) {
-      error_body =
+      error_form =
           "error=" + UrlEncode(error) + "&error_description=" + UrlEncode(QueryParam(*location, "error_description"));
     }
-  } else if (response->status >= 400 && response->status < 500 && response->body.find("error") != std::string::npos) {
-    error_body = response->body;
+  } else if (response->status >= 400 && response->status < 500) {
+    Status parsed = OAuthErrorStatus(400, response->body, "authorization_code");
+    if (parsed.message().rfind("token endpoint answered", 0) != 0) return parsed;  // a JSON or form error body
+    error_form = ErrorInPageText(TextSnippet(response->body, 2000));
   }
-  if (error_body.empty()) return Status::Ok();
-  Status refused = OAuthErrorStatus(400, error_body, "authorization_code");
-  // A body that did not parse as an OAuth error is some page of the login UI, not a refusal.
-  return refused.message().rfind("token endpoint answered", 0) == 0 ? Status::Ok() : refused;
+  if (error_form.empty()) return Status::Ok();
+  return OAuthErrorStatus(400, error_form, "authorization_code");
 }
+
 }  // namespace
 
 StatusOr<AuthorizationRequest> NewAuthorizationRequest(const OAuthSettings& settings) {

@@ -139,6 +139,24 @@ TEST_CASE("an unregistered callback URL fails before the person is sent to the b
   CHECK_FALSE(shown);
 }
 
+TEST_CASE("an unknown client id on the authorize endpoint's error page fails the login at once") {
+  FakeTransport fake;
+  ManualClock clock(kNow);
+  HttpResponse page;
+  page.status = 400;
+  page.headers = {{"Content-Type", "text/html;charset=UTF-8"}};
+  page.body =
+      "<html><head><title>OAuth Error</title></head><body>\n<h1>OAuth Error</h1>\n<p>error=invalid_client_id</p>\n"
+      "<p>error_description=client identifier invalid</p>\n</body></html>\n";
+  fake.On("GET", kAuthorizeUrl).Then(page);
+  LoginPrompts prompts;
+  prompts.show_authorize_url = [](const std::string&) { FAIL("the URL must not be shown"); };
+  Status status = LoginWithBrowser(CodeSettings(testing::FreeLoopbackPort()), &fake, &clock, prompts).status();
+  CHECK(status.reason() == "auth.invalid_client_id");
+  CHECK(status.message().find("(invalid_client_id: client identifier invalid)") != std::string::npos);
+  CHECK(ExitCodeFor(status) == kExitAuthInvalidClient);
+}
+
 TEST_CASE("a login without a refresh token or the api scope is not saved") {
   testing::ScratchDir dir;
   ManualClock clock(kNow);

@@ -94,6 +94,7 @@ StatusOr<Session> ParseTokenResponse(std::string_view body, int64_t now_millis) 
   session.id_url = JsonText(json, "id");
   session.scope = JsonText(json, "scope");
   session.issued_at_millis = IssuedAtMillis(json, now_millis);
+  session.received_at_millis = now_millis;
   return session;
 }
 

@@ -29,7 +29,7 @@ Status CheckSecureUrl(std::string_view url, std::string_view what);
 
 // Parses a 200 token response (§1.3). Requires access_token and instance_url (kDataLoss when
 // missing or unusable); `issued_at` may be absent (JWT bearer responses lack it) and then
-// `now_millis` is used; `signature` is never required; instance_url loses any trailing '/'.
+// `now_millis` is used; received_at_millis is `now_millis`; `signature` is never required; instance_url loses any trailing '/'.
 // Every token in the response is registered with RegisterSecret before anything else happens.
 StatusOr<Session> ParseTokenResponse(std::string_view body, int64_t now_millis);
 

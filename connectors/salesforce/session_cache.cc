@@ -11,7 +11,7 @@ SessionCache::SessionCache(Grant grant, Clock* clock, int64_t session_timeout_se
       session_(std::move(initial)) {}
 
 bool SessionCache::Expired(const Session& session) {
-  return session_timeout_millis_ > 0 && clock_->NowMillis() - session.issued_at_millis >= session_timeout_millis_;
+  return session_timeout_millis_ > 0 && clock_->NowMillis() - session.received_at_millis >= session_timeout_millis_;
 }
 
 StatusOr<Session> SessionCache::Current() {

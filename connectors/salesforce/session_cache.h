@@ -1,6 +1,6 @@
 // SessionCache: the TokenProvider behaviour every OAuth flow shares; a flow supplies only its grant.
 //
-// State: no session (or the `initial` one) -> (grant) -> session -> (issued_at + session_timeout passed, by the Clock)
+// State: no session (or the `initial` one) -> (grant) -> session -> (received_at + session_timeout passed, by the Clock)
 // -> Current() grants again. Renew(rejected) grants again only while the cached token is still the
 // rejected one; otherwise another caller already renewed it and the newer session is returned.
 // A failed Renew forgets the rejected session, so the next Current() asks for a new one.

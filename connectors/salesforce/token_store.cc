@@ -133,10 +133,10 @@ StatusOr<std::optional<StoredTokens>> TokenStore::Load() const {
     return corrupt("it belongs to another connection");
   }
   auto issued_at = json.find("issued_at");
+  auto received_at = json.find("received_at");
   auto updated_at = json.find("updated_at");
-  if ((issued_at != json.end() && !issued_at->is_number_integer()) ||
-      (updated_at != json.end() && !updated_at->is_number_integer())) {
-    return corrupt("issued_at and updated_at must be integers");
+  for (auto it : {issued_at, received_at, updated_at}) {
+    if (it != json.end() && !it->is_number_integer()) return corrupt(it.key() + " must be an integer");
   }
   StoredTokens tokens;
   tokens.refresh_token = Text(json, "refresh_token");
@@ -146,6 +146,7 @@ StatusOr<std::optional<StoredTokens>> TokenStore::Load() const {
   tokens.session.id_url = Text(json, "id");
   tokens.session.scope = Text(json, "scope");
   tokens.session.issued_at_millis = issued_at == json.end() ? 0 : issued_at->get<int64_t>();
+  tokens.session.received_at_millis = received_at == json.end() ? 0 : received_at->get<int64_t>();
   tokens.updated_at_millis = updated_at == json.end() ? 0 : updated_at->get<int64_t>();
   RegisterSecret(tokens.refresh_token);
   RegisterSecret(tokens.session.access_token);
@@ -171,6 +172,7 @@ Status TokenStore::Save(const StoredTokens& tokens) const {
     json["id"] = tokens.session.id_url;
     json["scope"] = tokens.session.scope;
     json["issued_at"] = tokens.session.issued_at_millis;
+    json["received_at"] = tokens.session.received_at_millis;
   }
   const std::string text = json.dump(2) + "\n";
 

@@ -40,6 +40,7 @@ StoredTokens SampleTokens(const std::string& suffix) {
   tokens.session.id_url = "https://login.example.com/id/00Dxx0000000123EAA/005xx000000456AAA";
   tokens.session.scope = "api refresh_token";
   tokens.session.issued_at_millis = 1708058728442;
+  tokens.session.received_at_millis = 1708058728500;
   tokens.updated_at_millis = 1708058729000;
   return tokens;
 }
@@ -86,6 +87,7 @@ TEST_CASE("a saved store reads back whole, from a 0600 file in a 0700 directory"
   CHECK(got.session.id_url == want.session.id_url);
   CHECK(got.session.scope == want.session.scope);
   CHECK(got.session.issued_at_millis == want.session.issued_at_millis);
+  CHECK(got.session.received_at_millis == want.session.received_at_millis);
   CHECK(got.updated_at_millis == want.updated_at_millis);
   CHECK(Redact("x " + want.refresh_token) == "x [REDACTED]");  // loading registered it
 

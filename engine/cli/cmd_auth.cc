@@ -151,10 +151,10 @@ int ShowStatus(const OAuthSettings& settings) {
   if (tokens.session.access_token.empty()) {
     out += "access token: none cached\n";
   } else {
-    const int64_t issued = tokens.session.issued_at_millis;
+    const int64_t received = tokens.session.received_at_millis;
     const bool stale = settings.session_timeout_seconds > 0 &&
-                       SystemClock()->NowMillis() - issued >= settings.session_timeout_seconds * 1000;
-    out += "access token: cached, issued " + FormatIsoUtc(issued) + " (" + Age(issued) + ")" +
+                       SystemClock()->NowMillis() - received >= settings.session_timeout_seconds * 1000;
+    out += "access token: cached, obtained " + FormatIsoUtc(received) + " (" + Age(received) + ")" +
            (stale ? ", older than session_timeout_seconds: the next run renews it" : "") + "\n";
     out += "instance: " + tokens.session.instance_url + "\nscopes: " + tokens.session.scope + "\n";
   }
