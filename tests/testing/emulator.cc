@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 #include <thread>
@@ -12,7 +13,7 @@ std::string SfsyncBinary() { return SFSYNC_BINARY; }
 std::string EmulatorBinary() { return SFSYNC_EMULATOR_BINARY; }
 std::string SourceDir() { return SFSYNC_SOURCE_DIR; }
 
-Emulator::Emulator(std::vector<std::string> args) {
+Emulator::Emulator(std::vector<std::string> args, std::string admin_ca_file) {
   const std::string port_file = dir_.File("port");
   std::vector<std::string> argv = {EmulatorBinary(), "--port",          "0",
                                    "--port-file",    port_file,          "--client-id",
@@ -26,10 +27,19 @@ Emulator::Emulator(std::vector<std::string> args) {
     if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("emulator did not start");
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  port_ = std::stoi(ReadFile(port_file));
-  url_ = "http://127.0.0.1:" + std::to_string(port_);
+  // One line per listener: --port, then --my-domain-port when given.
+  const std::string ports = ReadFile(port_file);
+  port_ = std::stoi(ports);
+  const auto tls = std::find(args.begin(), args.end(), "--tls-cert");
+  const std::string scheme = tls == args.end() ? "http" : "https";
+  url_ = scheme + "://127.0.0.1:" + std::to_string(port_);
+  const size_t newline = ports.find('\n');
+  my_domain_url_ = newline == std::string::npos || newline + 1 >= ports.size()
+                       ? url_
+                       : scheme + "://127.0.0.1:" + std::to_string(std::stoi(ports.substr(newline + 1)));
   salesforce::TransportOptions options;
   options.timeout = std::chrono::seconds(60);
+  if (tls != args.end() && tls + 1 != args.end()) options.ca_file = admin_ca_file.empty() ? *(tls + 1) : admin_ca_file;
   http_ = salesforce::NewCpprestTransport(options);
 }
 
