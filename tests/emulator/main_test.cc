@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "tests/emulator/testing/http_client.h"
+#include "tests/emulator/testing/test_pki.h"
 
 namespace sfsync::emulator {
 namespace {
@@ -84,6 +85,32 @@ TEST_CASE("the binary prints one ready line, writes the port file and exits clea
 }
 
 TEST_CASE("the binary exits cleanly on SIGINT") { CheckServesAndStops(SIGINT); }
+
+TEST_CASE("with --my-domain-port and TLS: a My Domain line, then the ready line, and two ports in the port file") {
+  testing::TestPki pki;
+  testing::TestPki::ServerCertificate certificate = pki.MakeServerCertificate();
+  std::string port_file = pki.Path("port");
+  Child child = Launch({"--port", "0", "--my-domain-port", "0", "--port-file", port_file, "--size", "10",
+                        "--tls-cert", certificate.cert, "--tls-key", certificate.key});
+  char line[256] = {};
+  REQUIRE(std::fgets(line, sizeof(line), child.out) != nullptr);
+  std::cmatch match;
+  REQUIRE(std::regex_match(line, match, std::regex(R"(sfsync-emulator my domain on https://127\.0\.0\.1:(\d+)\n)")));
+  int my_domain_port = std::stoi(match[1]);
+  REQUIRE(std::fgets(line, sizeof(line), child.out) != nullptr);
+  REQUIRE(std::regex_match(line, match, std::regex(R"(sfsync-emulator listening on https://127\.0\.0\.1:(\d+)\n)")));
+  int login_port = std::stoi(match[1]);
+  std::ifstream in(port_file);
+  int first = 0, second = 0;
+  in >> first >> second;
+  CHECK(first == login_port);
+  CHECK(second == my_domain_port);
+  testing::HttpClient client("127.0.0.1", my_domain_port, testing::ClientOptions{certificate.ca_cert});
+  CHECK(client.Get("/__emulator/health").body == R"({"ok":true})");
+  kill(child.pid, SIGTERM);
+  CHECK(Wait(child) == 0);
+  fclose(child.out);
+}
 
 TEST_CASE("a bad flag exits with status 2 before listening") {
   Child child = Launch({"--no-such-flag"});

@@ -2,7 +2,9 @@
 // keep-alive client (curl in a shell loop would measure curl).
 //
 //   emulator_bench --port N [--host 127.0.0.1] [--object Account] [--batch 2000]
-//                  [--soql "SELECT ..."] [--gzip] [--runs 3]
+//                  [--soql "SELECT ..."] [--gzip] [--runs 3] [--ca CA.pem]
+//
+// --ca talks HTTPS to an emulator started with --tls-cert/--tls-key, trusting that CA.
 //
 // Each run gets a token, runs the query and follows nextRecordsUrl to the end, then prints
 // pages, records, bytes and rates. Records are counted by their `attributes` objects of the
@@ -17,6 +19,7 @@
 
 namespace {
 
+using sfsync::emulator::testing::ClientOptions;
 using sfsync::emulator::testing::ClientResponse;
 using sfsync::emulator::testing::HttpClient;
 using sfsync::emulator::testing::UrlEncode;
@@ -29,6 +32,7 @@ struct Flags {
   std::string soql;
   bool gzip = false;
   int runs = 3;
+  std::string ca_file;
   std::string client_id = "sfsync-emulator-client-id";
   std::string client_secret = "sfsync-emulator-client-secret";
   std::string refresh_token = "sfsync-emulator-refresh-token";
@@ -73,13 +77,14 @@ int main(int argc, char** argv) {
     else if (flag == "--batch") flags.batch = std::stoi(value);
     else if (flag == "--soql") flags.soql = value;
     else if (flag == "--runs") flags.runs = std::stoi(value);
+    else if (flag == "--ca") flags.ca_file = value;
     else {
       std::fprintf(stderr, "unknown flag %s\n", flag.c_str());
       return 2;
     }
   }
   if (flags.port == 0) {
-    std::fprintf(stderr, "usage: emulator_bench --port N [--object X] [--batch N] [--soql Q] [--gzip] [--runs N]\n");
+    std::fprintf(stderr, "usage: emulator_bench --port N [--object X] [--batch N] [--soql Q] [--gzip] [--runs N] [--ca F]\n");
     return 2;
   }
   if (flags.soql.empty()) {
@@ -88,7 +93,7 @@ int main(int argc, char** argv) {
                  "LastModifiedDate, SystemModstamp, IsDeleted FROM " + flags.object;
   }
 
-  HttpClient client(flags.host, flags.port);
+  HttpClient client(flags.host, flags.port, ClientOptions{flags.ca_file});
   ClientResponse token = client.Send(
       "POST", "/services/oauth2/token", {{"Content-Type", "application/x-www-form-urlencoded"}},
       "grant_type=refresh_token&client_id=" + UrlEncode(flags.client_id) + "&client_secret=" +

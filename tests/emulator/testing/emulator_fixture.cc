@@ -18,15 +18,15 @@ EmulatorConfig SmallOrgConfig() {
   return config;
 }
 
-RunningEmulator::RunningEmulator(const EmulatorConfig& config) : config_(config) {
+RunningEmulator::RunningEmulator(const EmulatorConfig& config, ClientOptions client_options) : config_(config) {
   std::string error;
   emulator_ = Emulator::Create(config_, &error);
   REQUIRE_MESSAGE(emulator_ != nullptr, error);
   listeners_ = Listeners::Start(config_, emulator_.get(), &error);
   REQUIRE_MESSAGE(listeners_ != nullptr, error);
-  client_ = std::make_unique<HttpClient>("127.0.0.1", listeners_->port());
+  client_ = std::make_unique<HttpClient>("127.0.0.1", listeners_->port(), client_options);
   if (std::optional<int> my_domain = listeners_->my_domain_port()) {
-    my_domain_client_ = std::make_unique<HttpClient>("127.0.0.1", *my_domain);
+    my_domain_client_ = std::make_unique<HttpClient>("127.0.0.1", *my_domain, client_options);
   }
 }
 

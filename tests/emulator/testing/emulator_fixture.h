@@ -23,7 +23,8 @@ EmulatorConfig SmallOrgConfig();
 
 class RunningEmulator {
  public:
-  explicit RunningEmulator(const EmulatorConfig& config = SmallOrgConfig());
+  // The clients use `client_options` (a CA file for an HTTPS emulator, a read timeout).
+  explicit RunningEmulator(const EmulatorConfig& config = SmallOrgConfig(), ClientOptions client_options = {});
   ~RunningEmulator();
 
   int port() const { return listeners_->port(); }

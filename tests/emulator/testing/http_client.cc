@@ -2,7 +2,6 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -24,41 +23,49 @@ ClientResponse Failed(std::string error) {
 
 }  // namespace
 
-HttpClient::HttpClient(std::string host, int port) : host_(std::move(host)), port_(port) {}
+HttpClient::HttpClient(std::string host, int port, ClientOptions options)
+    : host_(std::move(host)), port_(port), options_(std::move(options)) {
+  if (!options_.ca_file.empty()) tls_ = TlsContext::ForClient(options_.ca_file, &tls_error_);
+}
 
 HttpClient::~HttpClient() { Disconnect(); }
 
 bool HttpClient::Connect(std::string* error) {
-  fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (!options_.ca_file.empty() && !tls_) {
+    *error = tls_error_;
+    return false;
+  }
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(static_cast<uint16_t>(port_));
-  inet_pton(AF_INET, host_.c_str(), &address.sin_addr);
-  if (fd_ < 0 || connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+  inet_pton(AF_INET, host_ == "localhost" ? "127.0.0.1" : host_.c_str(), &address.sin_addr);
+  if (fd < 0 || connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
     *error = std::string("connect: ") + std::strerror(errno);
-    Disconnect();
+    if (fd >= 0) close(fd);
     return false;
   }
-  int one = 1;
-  setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  // TcpConnection sets TCP_NODELAY and owns the socket from here.
+  std::unique_ptr<Connection> connection = std::make_unique<TcpConnection>(fd, options_.timeout_ms);
+  if (tls_) {
+    connection = tls_->Connect(std::move(connection), host_, error);
+    if (!connection) return false;
+  }
+  connection_ = std::move(connection);
   ++connections_opened_;
   return true;
 }
 
 void HttpClient::Disconnect() {
-  if (fd_ >= 0) close(fd_);
-  fd_ = -1;
+  connection_.reset();
   buffer_.clear();
 }
 
 bool HttpClient::Fill(std::string* error) {
   char chunk[256 * 1024];
-  ssize_t n;
-  do {
-    n = recv(fd_, chunk, sizeof(chunk), 0);
-  } while (n < 0 && errno == EINTR);
+  ssize_t n = connection_->Read(chunk, sizeof(chunk));
   if (n <= 0) {
-    *error = n == 0 ? "connection closed" : std::string("recv: ") + std::strerror(errno);
+    *error = n == 0 ? "connection closed" : "connection failed or timed out";
     return false;
   }
   buffer_.append(chunk, static_cast<size_t>(n));
@@ -77,9 +84,9 @@ ClientResponse HttpClient::Send(std::string_view method, std::string_view target
   request += body;
   // A kept-alive connection the server has closed fails on first use: retry once, fresh.
   for (int attempt = 0; attempt < 2; ++attempt) {
-    bool fresh = fd_ < 0;
+    bool fresh = connection_ == nullptr;
     std::string error;
-    if (fd_ < 0 && !Connect(&error)) return Failed(error);
+    if (fresh && !Connect(&error)) return Failed(error);
     ClientResponse response = Exchange(request, method == "HEAD");
     if (response.ok || fresh) {
       std::optional<std::string_view> connection = response.headers.Get("Connection");
@@ -94,15 +101,10 @@ ClientResponse HttpClient::SendRaw(std::string_view bytes) { return Exchange(byt
 
 ClientResponse HttpClient::Exchange(std::string_view bytes, bool head_request) {
   std::string error;
-  if (fd_ < 0 && !Connect(&error)) return Failed(error);
-  while (!bytes.empty()) {
-    ssize_t n = send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      Disconnect();
-      return Failed(std::string("send: ") + std::strerror(errno));
-    }
-    bytes.remove_prefix(static_cast<size_t>(n));
+  if (connection_ == nullptr && !Connect(&error)) return Failed(error);
+  if (!connection_->WriteAll(bytes)) {
+    Disconnect();
+    return Failed("send failed");
   }
   return ReadResponse(head_request);
 }
@@ -147,12 +149,18 @@ ClientResponse HttpClient::ReadResponse(bool head_request) {
     while (true) {
       size_t eol;
       while ((eol = buffer_.find("\r\n")) == std::string::npos) {
-        if (!Fill(&response.error)) return response;
+        if (!Fill(&response.error)) {
+          Disconnect();
+          return response;
+        }
       }
       size_t size = 0;
       std::from_chars(buffer_.data(), buffer_.data() + eol, size, 16);
       while (buffer_.size() < eol + 2 + size + 2) {
-        if (!Fill(&response.error)) return response;
+        if (!Fill(&response.error)) {
+          Disconnect();
+          return response;
+        }
       }
       body.append(buffer_, eol + 2, size);
       buffer_.erase(0, eol + 2 + size + 2);
@@ -162,7 +170,12 @@ ClientResponse HttpClient::ReadResponse(bool head_request) {
     size_t size = 0;
     std::from_chars(length->data(), length->data() + length->size(), size);
     while (buffer_.size() < size) {
-      if (!Fill(&response.error)) return response;
+      if (!Fill(&response.error)) {
+        response.wire_body_bytes = buffer_.size();  // what arrived of a truncated body
+        response.body = buffer_;
+        Disconnect();
+        return response;
+      }
     }
     body = buffer_.substr(0, size);
     buffer_.erase(0, size);
