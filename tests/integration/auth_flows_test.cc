@@ -155,7 +155,7 @@ struct CodeFlowFixture {
   TempDir dir;
   int port = FreeLoopbackPort();
   std::string redirect_uri = "http://127.0.0.1:" + std::to_string(port) + "/callback";
-  Emulator emu{{"--size", "15", "--callback-url", redirect_uri}};
+  Emulator emu{{"--size", "15", "--callback-url", redirect_uri, "--device-interval", "1"}};
 
   CodeFlowFixture() {
     WriteFile(dir.File("job.yaml"), AuthJob(dir, emu.url(),
