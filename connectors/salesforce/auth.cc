@@ -6,7 +6,8 @@
 //
 // SessionCache serializes grants within the process; the store's lock serializes them across
 // processes sharing one connection, so a rotated refresh token is never sent twice (which would
-// revoke the whole token family, §1.5).
+// revoke the whole token family, §1.5). A store that cannot be locked stops the refresh flows (they
+// must not lose a rotation); the others only lose the cache.
 #include "connectors/salesforce/auth.h"
 
 #include <optional>
@@ -53,14 +54,23 @@ class StoredGrant {
 
   StatusOr<Session> operator()() {
     std::unique_ptr<TokenStoreLock> lock;
-    if (store_) {
-      SFSYNC_ASSIGN_OR_RETURN(lock, store_->Lock());
-      if (RenewsWithRefreshToken(settings_.flow)) {
-        SFSYNC_ASSIGN_OR_RETURN(std::optional<StoredTokens> stored, LoadUsable(*store_, settings_));
-        if (stored && !stored->refresh_token.empty() && stored->refresh_token != refresh_token_) {
-          SFSYNC_LOG(kInfo, "using the refresh token another sfsync process stored in {}", store_->path());
-          refresh_token_ = stored->refresh_token;
-        }
+    bool use_store = store_.has_value();
+    if (use_store) {
+      StatusOr<std::unique_ptr<TokenStoreLock>> locked = store_->Lock();
+      if (!locked.ok() && RenewsWithRefreshToken(settings_.flow)) return locked.status();
+      if (!locked.ok()) {
+        // Flows without a refresh token lose nothing but the cache (a read-only home under cron).
+        SFSYNC_LOG(kWarn, "{}; the session is not cached", locked.status().message());
+        use_store = false;
+      } else {
+        lock = std::move(*locked);
+      }
+    }
+    if (use_store && RenewsWithRefreshToken(settings_.flow)) {
+      SFSYNC_ASSIGN_OR_RETURN(std::optional<StoredTokens> stored, LoadUsable(*store_, settings_));
+      if (stored && !stored->refresh_token.empty() && stored->refresh_token != refresh_token_) {
+        SFSYNC_LOG(kInfo, "using the refresh token another sfsync process stored in {}", store_->path());
+        refresh_token_ = stored->refresh_token;
       }
     }
     StatusOr<Session> granted = RenewsWithRefreshToken(settings_.flow)
@@ -76,7 +86,7 @@ class StoredGrant {
       refresh_token_ = session.refresh_token;
       SFSYNC_LOG(kInfo, "Salesforce rotated the refresh token; using the new one from now on");
     }
-    if (!store_) return session;
+    if (!use_store) return session;
     StoredTokens tokens;
     if (RenewsWithRefreshToken(settings_.flow)) {
       tokens.refresh_token = refresh_token_;

@@ -72,7 +72,8 @@ class TokenProvider {
 //  - after each grant it saves the session (and a rotated refresh token) atomically, under the
 //    store's lock, picking up first a refresh token another process rotated meanwhile. A grant that
 //    fails writes nothing. If a rotated refresh token cannot be saved the grant fails (reason
-//    "store"): the old one is already dead, so the next run would fail anyway.
+//    "store"): the old one is already dead, so the next run would fail anyway. jwt_bearer and
+//    client_credentials only warn when the store cannot be locked or written (nothing to lose).
 // Every session is checked for the api scope (CheckApiScope in oauth_token.h).
 //
 // Errors: kInvalidArgument for missing settings or a login_url that is neither https nor loopback

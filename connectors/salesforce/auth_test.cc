@@ -262,6 +262,31 @@ TEST_CASE("a corrupt token store stops the provider with the file's name") {
   CHECK(fake.requests().empty());
 }
 
+TEST_CASE("a store that cannot be locked stops the refresh flow but only costs jwt_bearer its cache") {
+  ScratchDir dir;
+  FakeTransport fake;
+  ManualClock clock(kNow);
+  fake.On("POST", kTokenUrl).Then(JsonResponse(200, TokenBody("00Dxx!access-one")));
+  const OAuthSettings jwt = JwtSettings(dir);
+  const OAuthSettings refresh = RefreshSettings(jwt.state_dir);
+  // A directory where each lock file should be makes every Lock() fail.
+  for (const OAuthSettings& s : {jwt, refresh}) {
+    std::string lock = TokenStore(s).path();
+    lock.replace(lock.size() - 5, 5, ".lock");
+    std::filesystem::create_directories(lock);
+  }
+  auto jwt_provider = NewTokenProvider(jwt, &fake, &clock);
+  REQUIRE(jwt_provider.ok());
+  CHECK((*jwt_provider)->Current().ok());
+  CHECK_FALSE(Stored(jwt).has_value());
+  auto refresh_provider = NewTokenProvider(refresh, &fake, &clock);
+  REQUIRE(refresh_provider.ok());
+  Status refused = (*refresh_provider)->Current().status();
+  CHECK(refused.reason() == "store");
+  CHECK(refused.message().find(".lock") != std::string::npos);
+  CHECK(fake.requests().size() == 1);  // the refresh grant was never sent
+}
+
 TEST_CASE("the interactive flows renew with the login stored by `sfsync auth login`") {
   ScratchDir dir;
   FakeTransport fake;

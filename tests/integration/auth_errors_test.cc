@@ -183,6 +183,22 @@ TEST_CASE("client credentials on the login host instead of My Domain: exit 29, u
              Env());
 }
 
+TEST_CASE("a corrupt token store: the run stops naming the file and what to do, and leaves it for inspection") {
+  TempDir dir;
+  Emulator emu({"--size", "1"});
+  WriteFile(dir.File("job.yaml"),
+            AuthJob(dir, emu.url(), SecretAuth("refresh_token") + "    refresh_token: ${SF_REFRESH_TOKEN}\n"));
+  REQUIRE(Sfsync({"run", dir.File("job.yaml")}, Env()).exit_code == 0);
+  const std::string store = TokenStoreFiles(dir).at(0);
+  WriteFile(store, "{\"format\": 1, \"refresh_tok");  // a disk that lost the end of the file
+  ProcessResult r = Sfsync({"run", dir.File("job.yaml")}, Env());
+  CHECK(r.exit_code == kExitStore);
+  CHECK(CountLines(r.err) == 1);
+  CHECK(r.err.find("token store " + store + " is unusable") != std::string::npos);
+  CHECK(r.err.find("delete that file") != std::string::npos);
+  CHECK(ReadFile(store) == "{\"format\": 1, \"refresh_tok");
+}
+
 TEST_CASE("an interactive flow with no login yet: exit 4, run sfsync auth login") {
   TempDir dir;
   Emulator emu({"--size", "1"});

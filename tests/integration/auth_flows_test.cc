@@ -129,6 +129,29 @@ TEST_CASE("refresh_token with rotation: sessions killed mid-paging are renewed w
   CHECK(TokenActive(emu, rotated_again));
 }
 
+TEST_CASE("two jobs on one connection renew concurrently without ever presenting a rotated-out token") {
+  // Reusing a rotated-out refresh token revokes the whole family (§1.5): without the token store's
+  // lock and re-read, the second of two simultaneous renewals would end both jobs' access.
+  TempDir dir;
+  Emulator emu({"--size", "200", "--rows", "Contact=0", "--rows", "Opportunity=0", "--rotate-refresh-tokens"});
+  const std::string job = AuthJob(dir, emu.url(), RefreshAuth());
+  WriteFile(dir.File("a.yaml"), job);
+  std::string other = job;
+  other.replace(other.find(dir.File("sync.db")), dir.File("sync.db").size(), dir.File("other.db"));
+  WriteFile(dir.File("b.yaml"), other);
+  for (int round = 0; round < 3; ++round) {
+    CAPTURE(round);
+    emu.Admin("POST", "/__emulator/sessions/expire");  // both runs must renew
+    BackgroundProcess a({SfsyncBinary(), "run", "-q", dir.File("a.yaml")}, dir.path(), Env());
+    BackgroundProcess b({SfsyncBinary(), "run", "-q", dir.File("b.yaml")}, dir.path(), Env());
+    CHECK(a.Wait() == 0);
+    CHECK(b.Wait() == 0);
+  }
+  CHECK(TokenRequests(emu) == 6);
+  CHECK(TokenActive(emu, ReadTokenStore(dir).at("refresh_token")));
+  CHECK(SqliteDb(dir.File("other.db")).Count("Account") == 200);
+}
+
 TEST_CASE("a session older than session_timeout_seconds is renewed before it is used, not after a 401") {
   TempDir dir;
   Emulator emu({"--size", "10"});
