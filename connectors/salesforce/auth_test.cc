@@ -367,6 +367,23 @@ TEST_CASE("a rejected JWT exp reports the measured clock skew and writes nothing
   CHECK_FALSE(Stored(settings).has_value());
 }
 
+TEST_CASE("an assertion refused while our clock runs ahead is reported as clock skew, not as a bad key") {
+  ScratchDir dir;
+  FakeTransport fake;
+  ManualClock clock(kNow);
+  const std::string invalid = R"({"error":"invalid_grant","error_description":"invalid assertion"})";
+  fake.On("POST", kTokenUrl)
+      .Then(JsonResponse(400, invalid, {{"Date", FormatHttpDate(kNow - 90000)}}))   // we are 90 s ahead
+      .Then(JsonResponse(400, invalid, {{"Date", FormatHttpDate(kNow - 10000)}}));  // 10 s: within the margin
+  auto provider = NewTokenProvider(JwtSettings(dir), &fake, &clock);
+  REQUIRE(provider.ok());
+  Status ahead = (*provider)->Current().status();
+  CHECK(ahead.reason() == "auth.clock_skew");
+  CHECK(ahead.message().find("this machine's clock is 90 s ahead of the server's") != std::string::npos);
+  Status signature = (*provider)->Current().status();
+  CHECK(signature.reason() == "auth.jwt_signature");
+}
+
 TEST_CASE("jwt_bearer refuses a key it cannot use before any request") {
   ScratchDir dir;
   FakeTransport fake;

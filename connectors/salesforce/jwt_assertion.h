@@ -34,6 +34,11 @@ class RsaPrivateKey {
   std::shared_ptr<evp_pkey_st> key_;
 };
 
+// How far ahead of this machine's clock an assertion's exp is set. Salesforce accepts an exp at
+// most 3 minutes ahead (§1.6); 150 s leaves 30 s for its clock and ours to disagree.
+inline constexpr int64_t kJwtLifetimeSeconds = 150;
+inline constexpr int64_t kJwtMaxExpAheadSeconds = 180;
+
 struct JwtClaims {
   std::string issuer;              // iss: the External Client App's consumer key
   std::string subject;             // sub: the Salesforce username

@@ -97,7 +97,7 @@ Diagnosis InvalidGrant(const std::string& d, std::string_view flow) {
   if (Contains(d, "expired authorization code")) {
     if (flow == "jwt_bearer") {
       return {"auth.clock_skew", "JWT expiry rejected",
-              "check this machine's clock is in sync (NTP): the assertion is valid for 3 minutes"};
+              "check this machine's clock is in sync (NTP): Salesforce takes an assertion only until its exp"};
     }
     return {"auth.grant_expired", "authorization code expired or already used",
             std::string(kLoginAgain) + " and finish the login within 15 minutes"};

@@ -24,14 +24,11 @@ StatusOr<Session> AuthorizationCodeGrant(const OAuthSettings& settings, HttpTran
                                          const std::string& code, const std::string& code_verifier);
 
 // grant_type=jwt-bearer (§1.6). Holds the private key, read once; every call signs a new assertion
-// (iss client id, sub username, aud login_url, exp now + kJwtLifetimeSeconds by `clock`), registered
+// (iss client id, sub username, aud login_url, exp now + kJwtLifetimeSeconds by `clock`, see
+// jwt_assertion.h), registered
 // with RegisterSecret before it is sent. No refresh token exists in this flow.
 class JwtBearerGrant {
  public:
-  // Salesforce accepts an exp at most 3 minutes ahead; 150 s leaves 30 s for the two clocks to
-  // disagree before a fresh assertion counts as "too far ahead".
-  static constexpr int64_t kJwtLifetimeSeconds = 150;
-
   // Reads settings.private_key_file (RsaPrivateKey::LoadPemFile errors). kInvalidArgument when
   // username is empty.
   static StatusOr<JwtBearerGrant> Create(const OAuthSettings& settings, HttpTransport* transport, Clock* clock);

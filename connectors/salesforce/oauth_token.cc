@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "connectors/salesforce/api_error.h"
+#include "connectors/salesforce/jwt_assertion.h"
 #include "connectors/salesforce/oauth_errors.h"
 #include "engine/core/log.h"
 #include "engine/core/time_format.h"
@@ -48,6 +49,41 @@ void RegisterResponseSecrets(std::string_view body) {
   for (const char* key : {"access_token", "refresh_token", "id_token", "device_code"}) {
     RegisterSecret(JsonText(json, key));
   }
+}
+
+// This machine's clock minus the server's, in seconds, from the answer's Date header (0 without
+// one). Date has whole seconds and the request took a moment: the skew is known to about a second.
+int64_t ClockSkewSeconds(const HttpResponse& response, Clock* clock) {
+  const std::string* date = response.Header("Date");
+  if (date == nullptr) return 0;
+  StatusOr<int64_t> server_millis = ParseHttpDate(*date);
+  return server_millis.ok() ? (clock->NowMillis() - *server_millis) / 1000 : 0;
+}
+
+// "this machine's clock is 42 s behind the server's (Date header)"
+std::string DescribeSkew(int64_t skew_seconds) {
+  if (skew_seconds == 0) return "this machine's clock agrees with the server's (Date header) to the second";
+  return "this machine's clock is " + std::to_string(skew_seconds < 0 ? -skew_seconds : skew_seconds) + " s " +
+         (skew_seconds < 0 ? "behind" : "ahead of") + " the server's (Date header)";
+}
+
+// A JWT refused for its exp is a clock problem: say by how much the clocks differ. An assertion
+// from a clock far enough ahead has an exp beyond the 3 minutes Salesforce allows, which it reports
+// as "invalid assertion", like a bad signature: the measured skew tells the two apart.
+Status ExplainRefusal(Status refused, const HttpResponse& response, Clock* clock, std::string_view flow) {
+  if (flow != "jwt_bearer" || response.Header("Date") == nullptr) return refused;
+  const int64_t skew = ClockSkewSeconds(response, clock);
+  if (refused.reason() == "auth.clock_skew") {
+    return Status(refused.code(), refused.message() + "; " + DescribeSkew(skew), refused.reason());
+  }
+  if (refused.reason() == "auth.jwt_signature" && skew > kJwtMaxExpAheadSeconds - kJwtLifetimeSeconds) {
+    return Status(refused.code(),
+                  "JWT rejected (invalid_grant: invalid assertion) while " + DescribeSkew(skew) +
+                      ": by the server's clock the assertion's exp lies more than 3 minutes ahead; check this "
+                      "machine's clock is in sync (NTP)",
+                  "auth.clock_skew");
+  }
+  return refused;
 }
 
 }  // namespace
@@ -120,18 +156,7 @@ StatusOr<std::string> PostToTokenEndpoint(HttpTransport* transport, Clock* clock
   if (response->status == 200) RegisterResponseSecrets(response->body);
   SFSYNC_LOG(kTrace, "token endpoint answer: {}", response->body);
   if (response->status == 200) return std::move(response->body);
-  Status refused = OAuthErrorStatus(response->status, response->body, flow);
-  const std::string* date = response->Header("Date");
-  if (refused.reason() != "auth.clock_skew" || date == nullptr) return refused;
-  StatusOr<int64_t> server_millis = ParseHttpDate(*date);
-  if (!server_millis.ok()) return refused;
-  // Date has whole seconds; the request took `ms`: the skew is known to about a second.
-  const int64_t skew_seconds = (clock->NowMillis() - *server_millis) / 1000;
-  const std::string measured =
-      skew_seconds == 0 ? "this machine's clock agrees with the server's (Date header) to the second"
-                        : "this machine's clock is " + std::to_string(skew_seconds < 0 ? -skew_seconds : skew_seconds) +
-                              " s " + (skew_seconds < 0 ? "behind" : "ahead of") + " the server's (Date header)";
-  return Status(refused.code(), refused.message() + "; " + measured, refused.reason());
+  return ExplainRefusal(OAuthErrorStatus(response->status, response->body, flow), *response, clock, flow);
 }
 
 StatusOr<Session> RequestToken(HttpTransport* transport, Clock* clock, std::string_view login_url,

@@ -158,20 +158,39 @@ TEST_CASE("a login URL the org does not take as audience: exit 27, set login_url
              Env());
 }
 
-TEST_CASE("a clock ten minutes behind the server's: exit 28, with the measured skew") {
+// The emulator's clock starts `offset_seconds` from ours.
+std::string ClockStart(int offset_seconds) {
+  const std::time_t at = std::time(nullptr) + offset_seconds;
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&at));
+  return text;
+}
+
+int MeasuredSkew(const std::string& err, const std::string& direction) {
+  std::smatch skew;
+  if (!std::regex_search(err, skew, std::regex("this machine's clock is (\\d+) s " + direction))) return -1;
+  return std::stoi(skew[1]);
+}
+
+TEST_CASE("a clock off by minutes either way: exit 28, with the measured skew") {
   TempDir dir;
   const JwtKeys keys = MakeJwtKeys(dir);
-  const std::time_t ahead = std::time(nullptr) + 600;
-  char start[32];
-  std::strftime(start, sizeof start, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&ahead));
-  Emulator emu({"--size", "1", "--jwt-cert", keys.cert_file, "--clock-start", start});
-  ProcessResult r = RunFailing(dir, AuthJob(dir, emu.url(), JwtAuth(keys)), kExitAuthClockSkew,
-                               {"JWT expiry rejected", "expired authorization code", "NTP"}, Env());
-  std::smatch skew;
-  REQUIRE(std::regex_search(r.err, skew, std::regex("this machine's clock is (\\d+) s behind the server's")));
-  const int seconds = std::stoi(skew[1]);
-  CHECK(seconds >= 595);
-  CHECK(seconds <= 605);
+  {  // a) Ten minutes behind the server: the assertion had expired when it arrived.
+    Emulator emu({"--size", "1", "--jwt-cert", keys.cert_file, "--clock-start", ClockStart(600)});
+    ProcessResult r = RunFailing(dir, AuthJob(dir, emu.url(), JwtAuth(keys)), kExitAuthClockSkew,
+                                 {"JWT expiry rejected", "expired authorization code", "NTP"}, Env());
+    const int behind = MeasuredSkew(r.err, "behind the server's");
+    CHECK(behind >= 595);
+    CHECK(behind <= 605);
+  }
+  {  // b) Two minutes ahead: the exp lies beyond 3 minutes by the server's clock ("invalid assertion").
+    Emulator emu({"--size", "1", "--jwt-cert", keys.cert_file, "--clock-start", ClockStart(-120)});
+    ProcessResult r = RunFailing(dir, AuthJob(dir, emu.url(), JwtAuth(keys)), kExitAuthClockSkew,
+                                 {"invalid assertion", "more than 3 minutes ahead", "NTP"}, Env());
+    const int ahead = MeasuredSkew(r.err, "ahead of the server's");
+    CHECK(ahead >= 115);
+    CHECK(ahead <= 125);
+  }
 }
 
 TEST_CASE("client credentials on the login host instead of My Domain: exit 29, use the My Domain URL") {
