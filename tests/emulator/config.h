@@ -60,6 +60,10 @@ struct EmulatorConfig {
   std::optional<int> my_domain_port;
   std::string tls_cert_file;
   std::string tls_key_file;
+
+  // Fault injection (README "Faults"): specs as given to --fault, checked by ParseOptions.
+  std::vector<std::string> faults;
+  std::optional<uint64_t> fault_seed;  // default: `seed`
 };
 
 }  // namespace sfsync::emulator

@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 
+#include "tests/emulator/faults/fault_spec.h"
 #include "tests/emulator/time_util.h"
 
 namespace sfsync::emulator {
@@ -85,6 +86,14 @@ Hosts and HTTPS:
   --tls-cert FILE          serve HTTPS on every listener with this PEM certificate
   --tls-key FILE           ... and this PEM private key (both or neither)
 
+Fault injection (README "Faults"):
+  --fault SPEC             a fault rule, KIND[:key=value,...]; repeatable. Kinds: latency,
+                           http500, http503, expire_session, reset_headers, reset_body,
+                           truncate_body, stall, query_timeout, invalid_locator,
+                           malformed_json, limit_exceeded. Keys: path (glob), method,
+                           after, every, p, times, nth, ms, jitter
+  --fault-seed N           seed of fault probabilities and jitter (default: --seed)
+
   --help                   show this text
 )";
 
@@ -96,6 +105,7 @@ ParseOutcome ParseOptions(const std::vector<std::string>& args, EmulatorConfig* 
                           std::string* error) {
   using Setter = std::function<bool(const std::string&)>;
   bool callback_urls_given = false;
+  std::string fault_error;  // why the last --fault was refused
   auto positive = [](int64_t* out) {
     return [out](const std::string& v) { return ParseNumber<int64_t>(v, 1, INT64_MAX / 1000, out); };
   };
@@ -173,6 +183,23 @@ ParseOutcome ParseOptions(const std::vector<std::string>& args, EmulatorConfig* 
        }},
       {"--tls-cert", [&](const std::string& v) { config->tls_cert_file = v; return !v.empty(); }},
       {"--tls-key", [&](const std::string& v) { config->tls_key_file = v; return !v.empty(); }},
+      {"--fault",
+       [&](const std::string& v) {
+         std::string why;
+         if (!ParseFaultSpec(v, &why)) {
+           fault_error = why;
+           return false;
+         }
+         config->faults.push_back(v);
+         return true;
+       }},
+      {"--fault-seed",
+       [&](const std::string& v) {
+         uint64_t seed;
+         if (!ParseNumber<uint64_t>(v, 0, UINT64_MAX, &seed)) return false;
+         config->fault_seed = seed;
+         return true;
+       }},
       {"--number-style",
        [&](const std::string& v) {
          if (v == "decimal") config->number_style = NumberStyle::kDecimal;
@@ -222,7 +249,7 @@ ParseOutcome ParseOptions(const std::vector<std::string>& args, EmulatorConfig* 
       value = args[++i];
     }
     if (!flag->second(value)) {
-      *error = "bad value for " + arg + ": '" + value + "' (see --help)";
+      *error = "bad value for " + arg + ": '" + value + "' (" + (fault_error.empty() ? "see --help" : fault_error) + ")";
       return ParseOutcome::kError;
     }
   }

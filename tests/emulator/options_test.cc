@@ -80,5 +80,61 @@ TEST_CASE("bad flags and values are errors that name the flag") {
   CHECK(Parse({"--help"}, &config, &error) == ParseOutcome::kHelp);
 }
 
+TEST_CASE("OAuth app, host, TLS and fault flags, with their defaults") {
+  EmulatorConfig defaults;
+  std::string error;
+  REQUIRE(Parse({}, &defaults, &error) == ParseOutcome::kRun);
+  CHECK(defaults.callback_urls == std::vector<std::string>{"http://127.0.0.1:1717/callback"});
+  CHECK(defaults.app_scopes == std::vector<std::string>{"api", "refresh_token", "openid"});
+  CHECK(defaults.web_server_secret_required);
+  CHECK(defaults.refresh_secret_required);
+  CHECK(defaults.jwt_max_exp_ahead_s == 180);
+  CHECK(defaults.device_interval_s == 5);
+  CHECK_FALSE(defaults.my_domain_port.has_value());
+  CHECK(defaults.faults.empty());
+
+  EmulatorConfig config;
+  REQUIRE(Parse({"--callback-url", "http://localhost:1/cb", "--callback-url=https://app/cb",
+                 "--app-scopes", "api  web offline_access", "--no-web-server-secret", "--no-refresh-token-secret",
+                 "--authorize-user", "a@b", "--deny-authorization", "--jwt-cert", "/tmp/c.pem",
+                 "--jwt-preauthorized", "x@y", "--jwt-preauthorized", "z@y", "--jwt-max-exp-ahead", "0",
+                 "--client-credentials-user", "none", "--device-interval", "0", "--device-code-ttl", "30",
+                 "--my-domain-port", "0", "--tls-cert", "/tmp/s.pem", "--tls-key", "/tmp/s.key",
+                 "--fault", "http503:nth=2", "--fault", "latency:ms=5", "--fault-seed", "9"},
+                &config, &error) == ParseOutcome::kRun);
+  CHECK(config.callback_urls == std::vector<std::string>{"http://localhost:1/cb", "https://app/cb"});
+  CHECK(config.app_scopes == std::vector<std::string>{"api", "web", "offline_access"});
+  CHECK_FALSE(config.web_server_secret_required);
+  CHECK_FALSE(config.refresh_secret_required);
+  CHECK(config.authorize_user == "a@b");
+  CHECK(config.deny_authorization);
+  CHECK(config.jwt_cert_file == "/tmp/c.pem");
+  CHECK(config.jwt_preauthorized == std::vector<std::string>{"x@y", "z@y"});
+  CHECK(config.jwt_max_exp_ahead_s == 0);
+  CHECK(config.client_credentials_user == "none");
+  CHECK(config.device_interval_s == 0);
+  CHECK(config.device_code_ttl_s == 30);
+  CHECK(config.my_domain_port == std::optional<int>(0));
+  CHECK(config.tls_cert_file == "/tmp/s.pem");
+  CHECK(config.tls_key_file == "/tmp/s.key");
+  CHECK(config.faults == std::vector<std::string>{"http503:nth=2", "latency:ms=5"});
+  CHECK(config.fault_seed == std::optional<uint64_t>(9));
+}
+
+TEST_CASE("flag combinations and fault specs are checked before start-up") {
+  std::string error;
+  EmulatorConfig config;
+  CHECK(Parse({"--tls-cert", "/tmp/s.pem"}, &config, &error) == ParseOutcome::kError);
+  CHECK(error == "--tls-cert and --tls-key go together");
+  EmulatorConfig same_port;
+  CHECK(Parse({"--port", "9000", "--my-domain-port", "9000"}, &same_port, &error) == ParseOutcome::kError);
+  CHECK(error == "--my-domain-port must differ from --port");
+  EmulatorConfig bad_fault;
+  CHECK(Parse({"--fault", "http503:every=0"}, &bad_fault, &error) == ParseOutcome::kError);
+  CHECK(error == "bad value for --fault: 'http503:every=0' (bad value for fault option every: '0')");
+  EmulatorConfig no_scopes;
+  CHECK(Parse({"--app-scopes", " "}, &no_scopes, &error) == ParseOutcome::kError);
+}
+
 }  // namespace
 }  // namespace sfsync::emulator

@@ -384,6 +384,8 @@ HttpResponse AdminApi::StatsJson() const {
   json.Int(stats_->query_more_requests.load());
   json.Key("describe_requests");
   json.Int(stats_->describe_requests.load());
+  json.Key("faults_injected");
+  json.Int(stats_->faults_injected.load());
   json.EndObject();
   return JsonResponse(200, std::move(body));
 }

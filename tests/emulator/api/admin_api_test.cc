@@ -159,7 +159,7 @@ TEST_CASE("stats count API calls, token requests, queries, queryMores and descri
   e.Query("SELECT Id FROM Account");
   ordered_json stats = ParseJson(e.Admin("GET", "/__emulator/stats").body);
   CHECK(stats == ordered_json::parse(
-                     R"({"api_calls":3,"token_requests":1,"query_requests":1,"query_more_requests":0,"describe_requests":2})"));
+                     R"({"api_calls":3,"token_requests":1,"query_requests":1,"query_more_requests":0,"describe_requests":2,"faults_injected":0})"));
 }
 
 TEST_CASE("unknown admin paths are 404 and wrong methods 405, with a JSON message") {

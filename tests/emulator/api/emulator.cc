@@ -6,6 +6,7 @@
 #include "tests/emulator/api/limits.h"
 #include "tests/emulator/api/oauth_admin.h"
 #include "tests/emulator/api/rest_error.h"
+#include "tests/emulator/faults/fault_admin.h"
 #include "tests/emulator/json_writer.h"
 #include "tests/emulator/time_util.h"
 
@@ -84,7 +85,9 @@ bool IsSupportedApiVersion(std::string_view version) {
 }
 
 Emulator::Emulator(const EmulatorConfig& config)
-    : config_(config), clock_(config.clock_start_ms, config.freeze_clock) {}
+    : config_(config),
+      clock_(config.clock_start_ms, config.freeze_clock),
+      faults_(config.fault_seed.value_or(config.seed)) {}
 
 std::unique_ptr<Emulator> Emulator::Create(const EmulatorConfig& config, std::string* error) {
   std::unique_ptr<Emulator> emulator(new Emulator(config));
@@ -105,6 +108,12 @@ std::unique_ptr<Emulator> Emulator::Create(const EmulatorConfig& config, std::st
   if (!e.oauth_) return nullptr;
   e.admin_ = std::make_unique<AdminApi>(&org, &e.clock_, e.oauth_.get(), &e.stats_);
   AddOAuthAdminRoutes(e.admin_.get(), e.oauth_.get());
+  AddFaultAdminRoutes(e.admin_.get(), &e.faults_);
+  for (const std::string& text : config.faults) {
+    std::optional<FaultSpec> spec = ParseFaultSpec(text, error);
+    if (!spec) return nullptr;
+    e.faults_.Add(std::move(*spec));
+  }
 
   e.rest_.Add("GET", "/services/data/{version}/sobjects",
               [&e](const HttpRequest& r, const PathParams& p) { return e.GlobalDescribe(r, p); });
@@ -133,6 +142,14 @@ void Emulator::SetUrls(std::string login_url, std::string my_domain_url) {
 HttpResponse Emulator::HandleOn(Host host, const HttpRequest& request) {
   const std::string& path = request.path;
   if (path == "/__emulator" || path.starts_with("/__emulator/")) return admin_->Handle(request);
+  FaultInjector::Decision fault = faults_.Decide(request.method, path);
+  if (fault.fired == 0) return Route(host, request);
+  stats_.faults_injected += fault.fired;
+  return InjectFault(fault, host, request);
+}
+
+HttpResponse Emulator::Route(Host host, const HttpRequest& request) {
+  const std::string& path = request.path;
   if (OAuthService::Serves(path)) {
     if (path == "/services/oauth2/token" || path == "/services/oauth2/token/") ++stats_.token_requests;
     return oauth_->Handle(host, request);

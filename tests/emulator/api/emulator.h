@@ -9,8 +9,8 @@
 //                               for a token without the `api` scope) -> meter against the API
 //                               quota (403 when spent) -> route (404/405/handler) ->
 //                               Sforce-Limit-Info
-// Stage 2's fault injection slots in at the top of Rest(), before authentication, where it
-// can answer any REST request with an injected failure.
+// Fault injection comes first for every request but the admin API's: a fired fault answers in
+// place of the handler, or changes how the handler's answer reaches the client.
 //
 // Thread-safe: connection threads call Handle() concurrently.
 #ifndef SFSYNC_TESTS_EMULATOR_API_EMULATOR_H_
@@ -27,6 +27,7 @@
 #include "tests/emulator/api/router.h"
 #include "tests/emulator/clock.h"
 #include "tests/emulator/config.h"
+#include "tests/emulator/faults/fault_injector.h"
 #include "tests/emulator/net/http_server.h"
 
 namespace sfsync::emulator {
@@ -65,6 +66,10 @@ class Emulator : public HttpHandler {
   explicit Emulator(const EmulatorConfig& config);
 
   HttpResponse HandleOn(Host host, const HttpRequest& request);
+  // Everything but the admin API and fault injection.
+  HttpResponse Route(Host host, const HttpRequest& request);
+  // emulator_faults.cc: answers `request` as the fired faults say.
+  HttpResponse InjectFault(const FaultInjector::Decision& fault, Host host, const HttpRequest& request);
   HttpResponse Rest(Host host, const HttpRequest& request);
   HttpResponse Versions() const;
   HttpResponse GlobalDescribe(const HttpRequest& request, const PathParams& params);
@@ -82,6 +87,7 @@ class Emulator : public HttpHandler {
   std::unique_ptr<OAuthService> oauth_;
   std::unique_ptr<AdminApi> admin_;
   LoginHost login_host_{this};
+  FaultInjector faults_;
   Router rest_;
   std::mutex usage_mu_;
   int64_t api_used_ = 0;  // guarded by usage_mu_

@@ -32,6 +32,7 @@ struct Stats {
   std::atomic<int64_t> query_requests{0};
   std::atomic<int64_t> query_more_requests{0};
   std::atomic<int64_t> describe_requests{0};
+  std::atomic<int64_t> faults_injected{0};
 };
 
 }  // namespace sfsync::emulator

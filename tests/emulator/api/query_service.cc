@@ -154,6 +154,12 @@ QueryService::Result QueryService::More(std::string_view locator, std::string_vi
   return Page(*cursor.plan, &cursor.row_statement, cursor.rows, offset, count, version, next_url);
 }
 
+void QueryService::Forget(std::string_view locator) {
+  std::string id(locator.substr(0, locator.rfind('-')));
+  cursors_.erase(id);
+  std::erase(cursor_order_, id);
+}
+
 QueryService::Result QueryService::AllRecords(const SoqlQuery& query, bool include_deleted,
                                               std::string_view version) {
   SoqlError soql_error;

@@ -58,6 +58,10 @@ class QueryService {
   // `locator` is the last path segment of a nextRecordsUrl: `{locator}-{offset}`.
   Result More(std::string_view locator, std::string_view version, std::optional<int> batch_size);
 
+  // Drops the cursor `locator` names (`{locator}-{offset}` or the bare locator): its pages are
+  // INVALID_QUERY_LOCATOR from now on (fault injection).
+  void Forget(std::string_view locator);
+
   // The whole result of `soql` as a JSON array of records (admin API); same encoding.
   Result AllRecords(const SoqlQuery& query, bool include_deleted, std::string_view version);
 

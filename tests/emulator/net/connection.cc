@@ -6,7 +6,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 
 namespace sfsync::emulator {
 
@@ -16,9 +18,10 @@ TcpConnection::TcpConnection(int fd, int idle_timeout_ms)
   setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 }
 
-TcpConnection::~TcpConnection() { close(fd_); }
+TcpConnection::~TcpConnection() { Close(); }
 
 ssize_t TcpConnection::Read(char* buffer, size_t size) {
+  if (fd_ < 0) return 0;
   pollfd pfd{fd_, POLLIN, 0};
   int ready;
   do {
@@ -33,6 +36,7 @@ ssize_t TcpConnection::Read(char* buffer, size_t size) {
 }
 
 bool TcpConnection::WriteAll(std::string_view data) {
+  if (fd_ < 0) return false;
   while (!data.empty()) {
     ssize_t n = send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
     if (n < 0 && errno == EINTR) continue;
@@ -42,6 +46,37 @@ bool TcpConnection::WriteAll(std::string_view data) {
   return true;
 }
 
-void TcpConnection::Shutdown() { shutdown(fd_, SHUT_RDWR); }
+void TcpConnection::Shutdown() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (fd_ >= 0) shutdown(fd_, SHUT_RDWR);
+}
+
+void TcpConnection::Close() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (fd_ >= 0) close(fd_);
+  fd_ = -1;
+}
+
+void TcpConnection::Reset() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (fd_ < 0) return;
+  linger abort_on_close{1, 0};  // close() then sends RST and drops unsent data
+  setsockopt(fd_, SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof(abort_on_close));
+  close(fd_);
+  fd_ = -1;
+}
+
+void TcpConnection::Hold(int64_t timeout_ms) {
+  // POLLRDHUP (not POLLIN): a request the client pipelines meanwhile does not end the wait.
+  pollfd pfd{fd_, POLLRDHUP, 0};
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (true) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return;
+    int ready = poll(&pfd, 1, static_cast<int>(std::min<int64_t>(left.count(), INT32_MAX)));
+    if (ready < 0 && errno == EINTR) continue;
+    return;
+  }
+}
 
 }  // namespace sfsync::emulator

@@ -2,6 +2,7 @@
 #ifndef SFSYNC_TESTS_EMULATOR_NET_HTTP_MESSAGE_H_
 #define SFSYNC_TESTS_EMULATOR_NET_HTTP_MESSAGE_H_
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -33,10 +34,25 @@ struct HttpRequest {
   std::string body;
 };
 
+// Misbehaviour the server acts out while sending a response (fault injection; README "Faults").
+struct WireFault {
+  enum class Kind {
+    kNone,
+    kResetInHeaders,  // half the status line and headers, then a TCP reset
+    kResetInBody,     // headers and half the body, then a TCP reset
+    kTruncateBody,    // headers (full Content-Length) and half the body, then an orderly close
+    kStall,           // nothing for `stall_ms` (or until the client gives up), then the response
+  };
+  Kind kind = Kind::kNone;
+  int64_t stall_ms = 0;
+};
+
 struct HttpResponse {
   int status = 200;
   HttpHeaders headers;
   std::string body;
+  int64_t delay_ms = 0;  // injected latency: the server waits this long before writing
+  WireFault wire_fault;
 };
 
 std::string_view ReasonPhrase(int status);

@@ -114,6 +114,7 @@ void HttpServer::AcceptLoop() {
     Worker worker{std::thread(), connection, done};
     worker.thread = std::thread([this, connection, done] {
       Serve(connection.get());
+      connection->Close();  // now, not when the worker is reaped: the client sees the end at once
       done->store(true);
     });
     workers_.push_back(std::move(worker));
@@ -151,14 +152,18 @@ void HttpServer::Serve(Connection* connection) {
     bool gzip = accept && HeaderListsToken(*accept, "gzip");
     HttpResponse response = handler_->Handle(request);
     bool head = request.method == "HEAD";
-    if (!WriteResponse(connection, std::move(response), gzip, keep_alive, head) || !keep_alive) {
-      return;
-    }
+    if (!WriteResponse(connection, std::move(response), gzip, keep_alive, head)) return;
   }
 }
 
 bool HttpServer::WriteResponse(Connection* connection, HttpResponse response, bool accept_gzip,
                                bool keep_alive, bool head_only) const {
+  if (response.delay_ms > 0) connection->Hold(response.delay_ms);
+  const WireFault fault = response.wire_fault;
+  if (fault.kind == WireFault::Kind::kStall) {
+    connection->Hold(fault.stall_ms);
+    keep_alive = false;  // a client that waited this long has usually given up on the connection
+  }
   bool bodiless = response.status == 204 || response.status == 304;
   if (bodiless) response.body.clear();
   if (accept_gzip && !response.body.empty() && !response.headers.Has("Content-Encoding")) {
@@ -177,13 +182,32 @@ bool HttpServer::WriteResponse(Connection* connection, HttpResponse response, bo
   if (!bodiless) head += "Content-Length: " + std::to_string(response.body.size()) + "\r\n";
   if (!keep_alive) head += "Connection: close\r\n";
   head += "\r\n";
-  if (head_only) return connection->WriteAll(head);
-  // Small bodies go in the same segment; a query page (about 1 MB) is not copied again.
-  if (response.body.size() <= 16 * 1024) {
-    head += response.body;
-    return connection->WriteAll(head);
+  switch (fault.kind) {
+    case WireFault::Kind::kResetInHeaders:
+      connection->WriteAll(std::string_view(head).substr(0, head.size() / 2));
+      connection->Reset();
+      return false;
+    case WireFault::Kind::kResetInBody:
+    case WireFault::Kind::kTruncateBody:
+      connection->WriteAll(head);
+      connection->WriteAll(std::string_view(response.body).substr(0, response.body.size() / 2));
+      if (fault.kind == WireFault::Kind::kResetInBody) connection->Reset();
+      return false;  // Serve returns and the connection closes: the promised bytes never come
+    case WireFault::Kind::kNone:
+    case WireFault::Kind::kStall:
+      break;
   }
-  return connection->WriteAll(head) && connection->WriteAll(response.body);
+  bool written;
+  if (head_only) {
+    written = connection->WriteAll(head);
+  } else if (response.body.size() <= 16 * 1024) {
+    // Small bodies go in the same segment; a query page (about 1 MB) is not copied again.
+    head += response.body;
+    written = connection->WriteAll(head);
+  } else {
+    written = connection->WriteAll(head) && connection->WriteAll(response.body);
+  }
+  return written && keep_alive;
 }
 
 }  // namespace sfsync::emulator

@@ -55,7 +55,8 @@ class HttpServer {
   void AcceptLoop();
   void Serve(Connection* connection);
   // Writes status line, Date (unless set), the handler's headers, Content-Length and the body
-  // (gzip-encoded when `accept_gzip`; left out for HEAD). False if the connection failed.
+  // (gzip-encoded when `accept_gzip`; left out for HEAD), after the response's injected delay,
+  // acting out its wire fault. True when the connection can serve another request.
   bool WriteResponse(Connection* connection, HttpResponse response, bool accept_gzip,
                      bool keep_alive, bool head_only) const;
   void ReapFinishedWorkers();

@@ -26,6 +26,9 @@ class ScriptedConnection : public Connection {
     return true;
   }
   void Shutdown() override {}
+  void Close() override {}
+  void Reset() override {}
+  void Hold(int64_t) override {}
   std::string written;
 
  private:

@@ -84,6 +84,19 @@ class TlsConnection : public Connection {
 
   void Shutdown() override { inner_->Shutdown(); }
 
+  void Close() override {
+    if (handshaken_ && !closed_) {
+      ERR_clear_error();
+      SSL_shutdown(ssl_);  // close_notify, so the peer sees a clean end of stream
+      Flush();
+    }
+    closed_ = true;
+    inner_->Close();
+  }
+
+  void Reset() override { inner_->Reset(); }
+  void Hold(int64_t timeout_ms) override { inner_->Hold(timeout_ms); }
+
  private:
   // Sends whatever the TLS engine has encrypted.
   bool Flush() {
@@ -108,6 +121,7 @@ class TlsConnection : public Connection {
   BIO* wbio_;
   std::unique_ptr<Connection> inner_;
   bool handshaken_ = false;
+  bool closed_ = false;
 };
 
 }  // namespace

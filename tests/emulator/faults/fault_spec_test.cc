@@ -1,0 +1,87 @@
+#include "tests/emulator/faults/fault_spec.h"
+
+#include <doctest/doctest.h>
+
+namespace sfsync::emulator {
+namespace {
+
+FaultSpec Parsed(std::string_view text) {
+  std::string error;
+  std::optional<FaultSpec> spec = ParseFaultSpec(text, &error);
+  REQUIRE_MESSAGE(spec.has_value(), text << ": " << error);
+  return *spec;
+}
+
+std::string Refusal(std::string_view text) {
+  std::string error;
+  CHECK_FALSE(ParseFaultSpec(text, &error).has_value());
+  return error;
+}
+
+TEST_CASE("a bare kind fires on every request of every path") {
+  FaultSpec spec = Parsed("http503");
+  CHECK(spec.kind == FaultKind::kHttp503);
+  CHECK(spec.path == "*");
+  CHECK(spec.method.empty());
+  CHECK(spec.after == 0);
+  CHECK(spec.every == 1);
+  CHECK(spec.times == -1);
+  CHECK(spec.probability == 1.0);
+  CHECK(spec.text == "http503");
+}
+
+TEST_CASE("every key is understood") {
+  FaultSpec spec =
+      Parsed("latency:path=/services/data/*/query/*,method=GET,after=3,every=2,times=5,p=0.25,ms=40,jitter=10");
+  CHECK(spec.kind == FaultKind::kLatency);
+  CHECK(spec.path == "/services/data/*/query/*");
+  CHECK(spec.method == "GET");
+  CHECK(spec.after == 3);
+  CHECK(spec.every == 2);
+  CHECK(spec.times == 5);
+  CHECK(spec.probability == 0.25);
+  CHECK(spec.ms == 40);
+  CHECK(spec.jitter_ms == 10);
+  FaultSpec nth = Parsed("reset_body:nth=4");
+  CHECK(nth.after == 3);
+  CHECK(nth.times == 1);
+}
+
+TEST_CASE("each kind has its name, and a stall lasts five minutes unless told") {
+  for (std::string_view name :
+       {"latency:ms=1", "http500", "http503", "expire_session", "reset_headers", "reset_body", "truncate_body", "stall",
+        "query_timeout", "invalid_locator", "malformed_json", "limit_exceeded"}) {
+    FaultSpec spec = Parsed(name);
+    CHECK(name.starts_with(FaultKindName(spec.kind)));
+  }
+  CHECK(Parsed("stall").ms == 300000);
+  CHECK(Parsed("stall:ms=2500").ms == 2500);
+}
+
+TEST_CASE("bad specs are refused with a reason naming the problem") {
+  CHECK(Refusal("explode").find("unknown fault kind 'explode'") != std::string::npos);
+  CHECK(Refusal("http503:colour=red").find("colour") != std::string::npos);
+  CHECK(Refusal("http503:nth").find("key=value") != std::string::npos);
+  CHECK(Refusal("http503:nth=0").find("nth") != std::string::npos);
+  CHECK(Refusal("http503:every=0").find("every") != std::string::npos);
+  CHECK(Refusal("http503:p=1.5").find("p") != std::string::npos);
+  CHECK(Refusal("http503:after=-1").find("after") != std::string::npos);
+  CHECK(Refusal("http503:nth=2,times=3").find("nth cannot be combined") != std::string::npos);
+  CHECK(Refusal("latency").find("ms=N") != std::string::npos);
+}
+
+TEST_CASE("path globs: star spans slashes, the rest matches itself") {
+  CHECK(GlobMatch("*", "/anything/at/all"));
+  CHECK(GlobMatch("/services/data/*/query/*", "/services/data/v60.0/query/0r8xx-2000"));
+  CHECK_FALSE(GlobMatch("/services/data/*/query/*", "/services/data/v60.0/query"));
+  CHECK(GlobMatch("/services/data/*/query", "/services/data/v60.0/query"));
+  CHECK(GlobMatch("*/token", "/services/oauth2/token"));
+  CHECK_FALSE(GlobMatch("*/token", "/services/oauth2/token/x"));
+  CHECK(GlobMatch("/a*b*c", "/axxbyyc"));
+  CHECK_FALSE(GlobMatch("/a*b*c", "/axxbyy"));
+  CHECK(GlobMatch("", ""));
+  CHECK_FALSE(GlobMatch("", "/x"));
+}
+
+}  // namespace
+}  // namespace sfsync::emulator
