@@ -2,10 +2,6 @@
 // redacted) with known secrets, then every byte sfsync wrote outside the token store is searched.
 #include <doctest/doctest.h>
 
-#include <chrono>
-#include <filesystem>
-#include <thread>
-
 #include "tests/integration/auth_support.h"
 #include "tests/testing/sqlite_db.h"
 
@@ -48,8 +44,9 @@ std::vector<std::string> PemBody(const std::string& path) {
 
 TEST_CASE("a trace-level sync with rotation and a mid-run renewal leaks no token or secret anywhere") {
   TempDir dir;
+  // The third continuation page finds its session expired: a renewal (and a rotation) mid-run.
   Emulator emu({"--size", "3000", "--rows", "Contact=0", "--rows", "Opportunity=0", "--rotate-refresh-tokens",
-                "--max-page-size", "100"});
+                "--max-page-size", "100", "--fault", "expire_session:path=/services/data/*/query/*,nth=3"});
   WriteFile(dir.File("job.yaml"), AuthJob(dir, emu.url(),
                                           "    flow: refresh_token\n"
                                           "    client_id: ${SF_CLIENT_ID}\n"
@@ -57,18 +54,10 @@ TEST_CASE("a trace-level sync with rotation and a mid-run renewal leaks no token
                                           "    refresh_token: ${SF_REFRESH_TOKEN}\n"));
   const std::map<std::string, std::string> env = {
       {"SF_CLIENT_ID", kClientId}, {"SF_CLIENT_SECRET", kClientSecret}, {"SF_REFRESH_TOKEN", kRefreshToken}};
-  BackgroundProcess run(
-      {SfsyncBinary(), "run", "--log-level", "trace", "--log-file", dir.File("sfsync.log"), dir.File("job.yaml")},
-      dir.path(), env);
-  // Kill the session once paging is under way, so a renewal (and a rotation) happens mid-run.
-  while (run.Running() && emu.Stats().at("query_more_requests").get<int>() < 3) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  emu.Admin("POST", "/__emulator/sessions/expire");
-  REQUIRE(run.Wait() == 0);
-  ProcessResult r;
-  r.out = run.Stdout();
-  r.err = run.Stderr();
+  ProcessResult r =
+      Sfsync({"run", "--log-level", "trace", "--log-file", dir.File("sfsync.log"), dir.File("job.yaml")}, env);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
   REQUIRE(emu.Stats().at("token_requests").get<int>() == 2);
 
   const nlohmann::json store = ReadTokenStore(dir);
