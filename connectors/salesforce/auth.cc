@@ -10,6 +10,7 @@
 // must not lose a rotation); the others only lose the cache.
 #include "connectors/salesforce/auth.h"
 
+#include <functional>
 #include <optional>
 
 #include "connectors/salesforce/oauth_flows.h"
@@ -41,7 +42,8 @@ class StoredGrant {
     if (settings_.flow == "refresh_token") origin_ = Sha256Hex(settings_.refresh_token);
   }
 
-  // The stored record, if it belongs to this job's credentials (see UsableRecord).
+  // The stored record; none when (refresh_token flow) it descends from another refresh_token than
+  // the job's, i.e. the job's token was changed since.
   static StatusOr<std::optional<StoredTokens>> LoadUsable(const TokenStore& store, const OAuthSettings& settings) {
     SFSYNC_ASSIGN_OR_RETURN(std::optional<StoredTokens> stored, store.Load());
     if (stored && settings.flow == "refresh_token" &&
@@ -132,8 +134,9 @@ StatusOr<std::unique_ptr<TokenProvider>> NewTokenProvider(const OAuthSettings& s
     SFSYNC_ASSIGN_OR_RETURN(JwtBearerGrant jwt, JwtBearerGrant::Create(settings, transport, clock));
     flow_grant = std::move(jwt);
   } else if (settings.flow == "client_credentials") {
-    if (settings.client_secret.empty())
+    if (settings.client_secret.empty()) {
       return InvalidArgumentError("client_credentials flow: client_secret is required");
+    }
     flow_grant = [settings, transport, clock] { return ClientCredentialsGrant(settings, transport, clock); };
   } else if (!RenewsWithRefreshToken(settings.flow)) {
     return InvalidArgumentError(

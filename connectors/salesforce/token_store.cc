@@ -190,8 +190,9 @@ Status TokenStore::Save(const StoredTokens& tokens) const {
   if (written.ok() && ::fsync(fd) != 0) written = Status(StatusCode::kFailedPrecondition, Errno());
   if (::close(fd) != 0 && written.ok()) written = Status(StatusCode::kFailedPrecondition, Errno());
   if (!written.ok()) return fail("write", written);
-  if (::rename(temp.c_str(), path_.c_str()) != 0)
+  if (::rename(temp.c_str(), path_.c_str()) != 0) {
     return fail("rename", Status(StatusCode::kFailedPrecondition, Errno()));
+  }
   // Without this the rename itself may not survive a power cut.
   if (Status synced = SyncDirectory(dir_); !synced.ok()) {
     return StoreError(StatusCode::kFailedPrecondition,

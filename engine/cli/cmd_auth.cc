@@ -142,7 +142,12 @@ int ShowStatus(const OAuthSettings& settings) {
   } else if (!tokens.refresh_token.empty()) {
     out += "refresh token: stored";
     if (settings.flow == "refresh_token") {
-      out += tokens.refresh_token == settings.refresh_token ? " (the job's own)" : " (rotated; it replaces the job's)";
+      if (tokens.refresh_token_origin != salesforce::Sha256Hex(settings.refresh_token)) {
+        out += " (from an earlier refresh_token of the job: the next run starts from the job's current one)";
+      } else {
+        out +=
+            tokens.refresh_token == settings.refresh_token ? " (the job's own)" : " (rotated; it replaces the job's)";
+      }
     }
     out += "\n";
   } else {
