@@ -184,6 +184,7 @@ StatusOr<DescribeResult> RestClient::Describe(const std::string& object,
   StatusOr<SObjectInfo> info = ParseDescribe(response.body);
   if (!info.ok()) return info.status();
   result.info = std::move(*info);
+  result.body = std::move(response.body);
   return result;
 }
 

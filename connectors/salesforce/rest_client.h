@@ -50,6 +50,7 @@ struct DescribeResult {
   bool not_modified = false;  // 304 to If-Modified-Since: `info` is empty
   SObjectInfo info;
   int64_t last_modified_millis = 0;  // Last-Modified header, or 0
+  std::string body;                  // the describe JSON as received (empty on 304), for caching
 };
 
 struct QueryOptions {

@@ -13,11 +13,10 @@
 #include "connectors/salesforce/oauth_token.h"
 #include "connectors/salesforce/token_store.h"
 #include "engine/cli/commands.h"
-#include "engine/config/job_loader.h"
 #include "engine/core/exit_codes.h"
 #include "engine/core/log.h"
 #include "engine/core/time_format.h"
-#include "engine/sync/run.h"
+#include "engine/sync/job_context.h"
 
 extern char** environ;
 
@@ -194,14 +193,10 @@ int Logout(const OAuthSettings& settings, salesforce::HttpTransport* transport) 
 }  // namespace
 
 int AuthCommand(const CommonFlags& common, const AuthFlags& flags) {
-  if (!SetUpLogging(common)) return kExitUsage;
-  auto job = config::LoadJobFile(flags.job_path, config::ProcessEnv());
-  if (!job.ok()) {
-    PrintError(job.status().message());
-    return ExitCodeFor(job.status());
-  }
-  const OAuthSettings settings = sync::ToOAuthSettings(*job);
-  std::unique_ptr<salesforce::HttpTransport> transport = NewJobTransport(*job);
+  config::Job job;
+  if (int rc = LoadJobForCommand(common, flags.job_path, &job); rc != kExitOk) return rc;
+  const OAuthSettings settings = sync::ToOAuthSettings(job);
+  std::unique_ptr<salesforce::HttpTransport> transport = TransportFor(job);
   if (flags.action == "login") return Login(flags, settings, transport.get());
   if (flags.action == "status") return ShowStatus(settings);
   if (flags.action == "logout") return Logout(settings, transport.get());

@@ -2,6 +2,7 @@
 // calls one of these; each returns the process exit code (engine/core/exit_codes.h).
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,27 +22,50 @@ struct RunFlags {
   bool quiet = false;  // no summary table
 };
 
+struct AuditFlags {
+  std::string job_path;
+  bool dry_run = false;  // report differences, change nothing
+  bool deep = false;     // diff the Ids of every bucket
+};
+
+struct DaemonFlags {
+  std::vector<std::string> job_paths;  // files, or directories of *.yaml / *.yml
+  int max_parallel = 1;                // concurrent runs, each of a different job
+  bool once = false;                   // run every scheduled job once now, then exit
+  int tick_seconds = 0;                // hidden, for tests: N seconds count as one cron minute
+};
+
 // `sfsync auth login|status|logout JOB.yaml` (cmd_auth.cc).
 struct AuthFlags {
   std::string action;  // login | status | logout
   std::string job_path;
-  bool device = false;      // login with the device flow
-  bool no_browser = false;  // login: print the URL without opening a browser
+  bool device = false;        // login with the device flow
+  bool no_browser = false;    // login: print the URL without opening a browser
   int timeout_seconds = 300;  // login: how long to wait for the person
 };
 
 int RunCommand(const CommonFlags& common, const RunFlags& flags);
+int DaemonCommand(const CommonFlags& common, const DaemonFlags& flags);
+int AuditCommand(const CommonFlags& common, const AuditFlags& flags);
 int AuthCommand(const CommonFlags& common, const AuthFlags& flags);
 int ValidateCommand(const CommonFlags& common, const std::vector<std::string>& job_paths);
 
 // Applies log level and file; returns false (after printing why) when they are unusable.
 bool SetUpLogging(const CommonFlags& common);
 
-// The HTTP transport a job talks to Salesforce through: its ca_file and timeout; gzip except to a
-// loopback host.
-std::unique_ptr<salesforce::HttpTransport> NewJobTransport(const config::Job& job);
-
 // Prints "sfsync: <message>" to stderr, redacted, on one line.
 void PrintError(const std::string& message);
+// PrintError for each line of a message that holds one problem per line (job files).
+void PrintErrorLines(const std::string& message);
+
+// Handles SIGINT and SIGTERM for the rest of the process: the first one sets the returned flag and
+// writes `notice` (a string literal, one line) to stderr; a second one kills the process at once.
+const std::atomic<bool>* InstallStopSignalHandlers(const char* notice);
+
+// Sets up logging and loads the job; on failure prints why and returns the exit code (else 0).
+int LoadJobForCommand(const CommonFlags& common, const std::string& path, config::Job* job);
+
+// The transport for a job's connection: its ca_file and timeout; gzip unless the host is loopback.
+std::unique_ptr<salesforce::HttpTransport> TransportFor(const config::Job& job);
 
 }  // namespace sfsync::cli

@@ -1,10 +1,55 @@
+#include <unistd.h>
+
+#include <csignal>
 #include <cstdio>
+#include <cstring>
 
 #include "engine/cli/commands.h"
+#include "engine/config/job_loader.h"
+#include "engine/core/exit_codes.h"
 #include "engine/core/log.h"
 #include "engine/core/url.h"
 
 namespace sfsync::cli {
+namespace {
+
+std::atomic<bool> g_stop{false};
+const char* g_stop_notice = "";
+static_assert(std::atomic<bool>::is_always_lock_free, "the signal handler needs a lock-free flag");
+
+// A second signal dies at once, which is safe too: every committed page is consistent.
+extern "C" void OnStopSignal(int sig) {
+  if (g_stop.exchange(true)) {
+    std::signal(sig, SIG_DFL);
+    std::raise(sig);
+    return;
+  }
+  (void)!::write(STDERR_FILENO, g_stop_notice, std::strlen(g_stop_notice));
+}
+
+}  // namespace
+
+const std::atomic<bool>* InstallStopSignalHandlers(const char* notice) {
+  g_stop_notice = notice;
+  struct sigaction sa;
+  std::memset(&sa, 0, sizeof sa);
+  sa.sa_handler = OnStopSignal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  return &g_stop;
+}
+
+void PrintErrorLines(const std::string& message) {
+  size_t start = 0;
+  while (start <= message.size()) {
+    size_t nl = message.find('\n', start);
+    std::string line = message.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
+    if (!line.empty()) PrintError(line);
+    if (nl == std::string::npos) break;
+    start = nl + 1;
+  }
+}
 
 void PrintError(const std::string& message) {
   std::string line = Redact(message);
@@ -28,7 +73,18 @@ bool SetUpLogging(const CommonFlags& common) {
   return true;
 }
 
-std::unique_ptr<salesforce::HttpTransport> NewJobTransport(const config::Job& job) {
+int LoadJobForCommand(const CommonFlags& common, const std::string& path, config::Job* job) {
+  if (!SetUpLogging(common)) return kExitUsage;
+  auto loaded = config::LoadJobFile(path, config::ProcessEnv());
+  if (!loaded.ok()) {
+    PrintErrorLines(loaded.status().message());  // a job may have several problems, one per line
+    return ExitCodeFor(loaded.status());
+  }
+  *job = std::move(*loaded);
+  return kExitOk;
+}
+
+std::unique_ptr<salesforce::HttpTransport> TransportFor(const config::Job& job) {
   salesforce::TransportOptions options;
   options.ca_file = job.connection.ca_file;
   options.timeout = std::chrono::seconds(job.connection.timeout_seconds);

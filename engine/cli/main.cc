@@ -22,6 +22,26 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("-q,--quiet", run.quiet, "do not print the summary table");
   add_common(run_cmd);
 
+  DaemonFlags daemon;
+  CLI::App* daemon_cmd =
+      app.add_subcommand("daemon", "run jobs on their cron schedules (`schedule:` in each job, UTC)");
+  daemon_cmd->add_option("jobs", daemon.job_paths, "job files (YAML), or directories of them")->required();
+  daemon_cmd->add_option("--max-parallel", daemon.max_parallel, "runs at a time, each of a different job")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  daemon_cmd->add_flag("--once", daemon.once, "run every scheduled job once now, then exit with the worst exit code");
+  // Hidden, for tests: every N seconds count as a cron minute.
+  daemon_cmd->add_option("--tick-seconds", daemon.tick_seconds)->check(CLI::PositiveNumber)->group("");
+  add_common(daemon_cmd);
+
+  AuditFlags audit;
+  CLI::App* audit_cmd =
+      app.add_subcommand("audit", "compare the database with the org (counts per month, then Ids) and repair it");
+  audit_cmd->add_option("job", audit.job_path, "job file (YAML)")->required();
+  audit_cmd->add_flag("--dry-run", audit.dry_run, "report differences without repairing (exit 12 if any)");
+  audit_cmd->add_flag("--deep", audit.deep, "compare the Ids of every month, not only months whose counts differ");
+  add_common(audit_cmd);
+
   std::vector<std::string> validate_paths;
   CLI::App* validate_cmd = app.add_subcommand("validate", "check job files without running them");
   validate_cmd->add_option("jobs", validate_paths, "job files (YAML)")->required();
@@ -52,6 +72,8 @@ int main(int argc, char** argv) {
   }
   if (run_cmd->parsed()) return RunCommand(common, run);
   if (validate_cmd->parsed()) return ValidateCommand(common, validate_paths);
+  if (audit_cmd->parsed()) return AuditCommand(common, audit);
+  if (daemon_cmd->parsed()) return DaemonCommand(common, daemon);
   if (auth_cmd->parsed()) {
     auth.action = login_cmd->parsed() ? "login" : status_cmd->parsed() ? "status" : "logout";
     return AuthCommand(common, auth);

@@ -24,7 +24,15 @@ CREATE TABLE _sfsync_state (
   load_in_progress INTEGER NOT NULL,
   load_after_id    TEXT NOT NULL,
   load_since       TEXT NOT NULL,
+  deletes_checked_until TEXT NOT NULL DEFAULT '',
+  parent_watermarks TEXT NOT NULL DEFAULT '',
   updated_at       TEXT NOT NULL
+);
+CREATE TABLE _sfsync_describes (
+  object               TEXT PRIMARY KEY,
+  last_modified_millis INTEGER NOT NULL,
+  body                 TEXT NOT NULL,
+  fetched_at           TEXT NOT NULL
 );
 CREATE TABLE _sfsync_columns (
   table_name    TEXT NOT NULL COLLATE NOCASE,

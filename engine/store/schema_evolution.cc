@@ -327,13 +327,17 @@ class TableEvolution {
 
 }  // namespace
 
-StatusOr<std::vector<SchemaChange>> SqliteStore::EnsureTable(const TableSpec& spec) {
+StatusOr<std::vector<SchemaChange>> SqliteStore::EnsureTable(const TableSpec& spec,
+                                                             const SyncState* state_on_backfill) {
   if (!sticky_.ok()) return sticky_;
   SFSYNC_RETURN_IF_ERROR(ValidateSpec(spec));
   StatusOr<std::vector<SchemaChange>> changes = [&]() -> StatusOr<std::vector<SchemaChange>> {
     Transaction txn(&db_);
     SFSYNC_RETURN_IF_ERROR(txn.status());
     SFSYNC_ASSIGN_OR_RETURN(std::vector<SchemaChange> made, TableEvolution(&db_, spec, Now()).Run());
+    if (state_on_backfill != nullptr && NeedsBackfill(made)) {
+      SFSYNC_RETURN_IF_ERROR(WriteState(spec.object, *state_on_backfill));
+    }
     SFSYNC_RETURN_IF_ERROR(txn.Commit());
     return made;
   }();

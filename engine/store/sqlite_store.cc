@@ -25,17 +25,46 @@ namespace sfsync::store {
 namespace {
 
 constexpr const char* kReadState =
-    "SELECT cursor_field, watermark_ts, watermark_id, load_in_progress, load_after_id, load_since "
-    "FROM _sfsync_state WHERE object = ?1";
+    "SELECT cursor_field, watermark_ts, watermark_id, load_in_progress, load_after_id, load_since, "
+    "deletes_checked_until, parent_watermarks FROM _sfsync_state WHERE object = ?1";
 
 constexpr const char* kWriteState =
     "INSERT INTO _sfsync_state (object, cursor_field, watermark_ts, watermark_id, load_in_progress, load_after_id, "
-    "load_since, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+    "load_since, deletes_checked_until, parent_watermarks, updated_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
     "ON CONFLICT (object) DO UPDATE SET cursor_field = excluded.cursor_field, watermark_ts = excluded.watermark_ts, "
     "watermark_id = excluded.watermark_id, load_in_progress = excluded.load_in_progress, "
-    "load_after_id = excluded.load_after_id, load_since = excluded.load_since, updated_at = excluded.updated_at";
+    "load_after_id = excluded.load_after_id, load_since = excluded.load_since, "
+    "deletes_checked_until = excluded.deletes_checked_until, parent_watermarks = excluded.parent_watermarks, "
+    "updated_at = excluded.updated_at";
 
 std::string FormatWatermark(const Watermark& w) { return w.empty() ? "(none)" : w.ts + "|" + w.id; }
+
+// parent_watermarks as text: "path\x1fts\x1fid" records separated by "\x1e" (ASCII unit and record
+// separators, which appear in no field path, datetime or Id).
+std::string EncodeParentWatermarks(const std::map<std::string, Watermark>& watermarks) {
+  std::string out;
+  for (const auto& [path, w] : watermarks) {
+    if (!out.empty()) out += '\x1e';
+    out += path + '\x1f' + w.ts + '\x1f' + w.id;
+  }
+  return out;
+}
+
+std::map<std::string, Watermark> DecodeParentWatermarks(const std::string& text) {
+  std::map<std::string, Watermark> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\x1e', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string record = text.substr(start, end - start);
+    const size_t a = record.find('\x1f');
+    const size_t b = a == std::string::npos ? std::string::npos : record.find('\x1f', a + 1);
+    if (b != std::string::npos) out[record.substr(0, a)] = {record.substr(a + 1, b - a - 1), record.substr(b + 1)};
+    start = end + 1;
+  }
+  return out;
+}
 
 void BindStorage(Statement* stmt, int index, const Cell& value) {
   switch (value.kind) {
@@ -168,6 +197,8 @@ StatusOr<SyncState> SqliteStore::ReadState(const std::string& object) {
     state.load_in_progress = stmt->ColumnInt(3) != 0;
     state.load_after_id = stmt->ColumnText(4);
     state.load_since = stmt->ColumnText(5);
+    state.deletes_checked_until = stmt->ColumnText(6);
+    state.parent_watermarks = DecodeParentWatermarks(stmt->ColumnText(7));
     stmt->Reset();
   }
   return state;
@@ -183,7 +214,10 @@ Status SqliteStore::WriteState(const std::string& object, const SyncState& state
   stmt->BindInt(5, state.load_in_progress ? 1 : 0);
   stmt->BindText(6, state.load_after_id);
   stmt->BindText(7, state.load_since);
-  stmt->BindText(8, now);
+  stmt->BindText(8, state.deletes_checked_until);
+  const std::string parents = EncodeParentWatermarks(state.parent_watermarks);
+  stmt->BindText(9, parents);
+  stmt->BindText(10, now);
   return stmt->Run();
 }
 
@@ -201,16 +235,22 @@ Status SqliteStore::ApplyPage(const TableSpec& spec, const RowBatch& rows, const
   return Remember(WritePage(spec, plan.columns, rows, delete_ids, state));
 }
 
+Status SqliteStore::CheckWatermarkForward(const std::string& object, const SyncState& state) {
+  SFSYNC_ASSIGN_OR_RETURN(SyncState stored, ReadState(object));
+  if (state.watermark < stored.watermark) {
+    return FailedPreconditionError(fmt::format("watermark of {} would move backwards: stored {}, new {}", object,
+                                               FormatWatermark(stored.watermark), FormatWatermark(state.watermark)));
+  }
+  return Status::Ok();
+}
+
 Status SqliteStore::WritePage(const TableSpec& spec, const std::vector<const ColumnSpec*>& columns,
                               const RowBatch& rows, const std::vector<std::string>& delete_ids,
                               const SyncState& state) {
   Transaction txn(&db_);
   SFSYNC_RETURN_IF_ERROR(txn.status());
-  SFSYNC_ASSIGN_OR_RETURN(SyncState stored, ReadState(spec.object));
-  if (state.watermark < stored.watermark) {
-    return FailedPreconditionError(fmt::format("watermark of {} would move backwards: stored {}, page {}", spec.object,
-                                               FormatWatermark(stored.watermark), FormatWatermark(state.watermark)));
-  }
+  // The check comes first so a refused page writes nothing; the state write comes last.
+  SFSYNC_RETURN_IF_ERROR(CheckWatermarkForward(spec.object, state));
   if (rows.rows() > 0) {
     SFSYNC_ASSIGN_OR_RETURN(Statement * upsert, UpsertStatement(spec.table, columns));
     // One scratch cell per column: a converted value must stay alive until its row is stepped,
@@ -235,6 +275,73 @@ Status SqliteStore::WritePage(const TableSpec& spec, const std::vector<const Col
   return txn.Commit();
 }
 
+StatusOr<int64_t> SqliteStore::ApplyServerDeletes(const TableSpec& spec, const std::vector<ServerDelete>& deletes,
+                                                  const std::string& guard_source, bool mark_only,
+                                                  const SyncState& state) {
+  if (!sticky_.ok()) return sticky_;
+  const ColumnSpec* is_deleted = nullptr;
+  const ColumnSpec* guard = nullptr;
+  for (const ColumnSpec& c : spec.columns) {
+    if (c.source == "IsDeleted") is_deleted = &c;
+    if (!guard_source.empty() && c.source == guard_source) guard = &c;
+  }
+  if (mark_only && is_deleted == nullptr) {
+    return InvalidArgumentError(fmt::format("table {} has no IsDeleted column", spec.table));
+  }
+  if (!guard_source.empty() && guard == nullptr) {
+    return InvalidArgumentError(fmt::format("table {} has no column for {}", spec.table, guard_source));
+  }
+  std::string sql = mark_only ? fmt::format("UPDATE {} SET {} = 1 WHERE \"Id\" = ?1 AND {} IS NOT 1",
+                                            QuoteIdentifier(spec.table), QuoteIdentifier(is_deleted->name),
+                                            QuoteIdentifier(is_deleted->name))
+                              : fmt::format("DELETE FROM {} WHERE \"Id\" = ?1", QuoteIdentifier(spec.table));
+  // Stored datetimes and deleted_at are both in the storage form, which compares in time order.
+  if (guard != nullptr) sql += fmt::format(" AND ({0} IS NULL OR {0} <= ?2)", QuoteIdentifier(guard->name));
+  int64_t touched = 0;
+  Status s = Remember([&]() -> Status {
+    Transaction txn(&db_);
+    SFSYNC_RETURN_IF_ERROR(txn.status());
+    SFSYNC_RETURN_IF_ERROR(CheckWatermarkForward(spec.object, state));
+    SFSYNC_ASSIGN_OR_RETURN(Statement * stmt, Cached(sql));
+    for (const ServerDelete& d : deletes) {
+      stmt->BindText(1, d.id);
+      if (guard != nullptr) stmt->BindText(2, d.deleted_at);
+      SFSYNC_RETURN_IF_ERROR(stmt->Run());
+      touched += db_.changes();
+    }
+    SFSYNC_RETURN_IF_ERROR(WriteState(spec.object, state));
+    return txn.Commit();
+  }());
+  if (!s.ok()) return s;
+  return touched;
+}
+
+Status SqliteStore::SaveDescribe(const std::string& object, const CachedDescribe& describe) {
+  if (!sticky_.ok()) return sticky_;
+  SFSYNC_ASSIGN_OR_RETURN(
+      Statement * stmt,
+      Cached("INSERT INTO _sfsync_describes (object, last_modified_millis, body, fetched_at) VALUES (?1, ?2, ?3, ?4) "
+             "ON CONFLICT (object) DO UPDATE SET last_modified_millis = excluded.last_modified_millis, "
+             "body = excluded.body, fetched_at = excluded.fetched_at"));
+  stmt->BindText(1, object);
+  stmt->BindInt(2, describe.last_modified_millis);
+  stmt->BindText(3, describe.body);
+  const std::string now = Now();
+  stmt->BindText(4, now);
+  return Remember(stmt->Run());
+}
+
+StatusOr<CachedDescribe> SqliteStore::LoadDescribe(const std::string& object) {
+  SFSYNC_ASSIGN_OR_RETURN(Statement * stmt,
+                          Cached("SELECT last_modified_millis, body FROM _sfsync_describes WHERE object = ?1"));
+  stmt->BindText(1, object);
+  SFSYNC_ASSIGN_OR_RETURN(bool row, stmt->Step());
+  if (!row) return NotFoundError(fmt::format("no cached describe of {}", object));
+  CachedDescribe cached{stmt->ColumnInt(0), stmt->ColumnText(1)};
+  stmt->Reset();
+  return cached;
+}
+
 StatusOr<bool> SqliteStore::TableExists(const std::string& table) {
   SFSYNC_ASSIGN_OR_RETURN(
       Statement * stmt, Cached("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE"));
@@ -245,21 +352,27 @@ StatusOr<bool> SqliteStore::TableExists(const std::string& table) {
   return exists;
 }
 
+Status SqliteStore::CheckColumnExists(const std::string& table, const std::string& column) {
+  SFSYNC_ASSIGN_OR_RETURN(Statement * has_column,
+                          Cached("SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2 COLLATE NOCASE"));
+  has_column->BindText(1, table);
+  has_column->BindText(2, column);
+  SFSYNC_ASSIGN_OR_RETURN(bool row, has_column->Step());
+  const bool found = row && has_column->ColumnInt(0) > 0;
+  has_column->Reset();
+  if (!found) return NotFoundError(fmt::format("table {} has no column {}", table, column));
+  return Status::Ok();
+}
+
 StatusOr<std::vector<std::string>> SqliteStore::ListIds(const std::string& table, const std::string& column,
-                                                        const std::string& lo, const std::string& hi) {
+                                                        const std::string& lo, const std::string& hi,
+                                                        const std::string& exclude_flag) {
   SFSYNC_ASSIGN_OR_RETURN(bool exists, TableExists(table));
   if (!exists) return NotFoundError(fmt::format("no table {}", table));
   std::string sql = "SELECT \"Id\" FROM " + QuoteIdentifier(table);
   std::vector<const std::string*> bounds;
   if (!column.empty()) {
-    SFSYNC_ASSIGN_OR_RETURN(Statement * has_column,
-                            Cached("SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2 COLLATE NOCASE"));
-    has_column->BindText(1, table);
-    has_column->BindText(2, column);
-    SFSYNC_ASSIGN_OR_RETURN(bool row, has_column->Step());
-    const bool found = row && has_column->ColumnInt(0) > 0;
-    has_column->Reset();
-    if (!found) return NotFoundError(fmt::format("table {} has no column {}", table, column));
+    SFSYNC_RETURN_IF_ERROR(CheckColumnExists(table, column));
     std::vector<std::string> conditions;
     if (!lo.empty()) {
       bounds.push_back(&lo);
@@ -271,6 +384,10 @@ StatusOr<std::vector<std::string>> SqliteStore::ListIds(const std::string& table
     }
     if (!conditions.empty()) sql += fmt::format(" WHERE {}", fmt::join(conditions, " AND "));
   }
+  if (!exclude_flag.empty()) {
+    SFSYNC_RETURN_IF_ERROR(CheckColumnExists(table, exclude_flag));
+    sql += fmt::format(" {} {} IS NOT 1", bounds.empty() ? "WHERE" : "AND", QuoteIdentifier(exclude_flag));
+  }
   sql += " ORDER BY \"Id\"";
   SFSYNC_ASSIGN_OR_RETURN(Statement stmt, db_.Prepare(sql));
   for (size_t i = 0; i < bounds.size(); ++i) stmt.BindText(static_cast<int>(i + 1), *bounds[i]);
@@ -281,6 +398,32 @@ StatusOr<std::vector<std::string>> SqliteStore::ListIds(const std::string& table
     ids.push_back(stmt.ColumnText(0));
   }
   return ids;
+}
+
+StatusOr<std::vector<std::pair<std::string, int64_t>>> SqliteStore::CountByMonth(const std::string& table,
+                                                                                  const std::string& column,
+                                                                                  const std::string& exclude_flag) {
+  SFSYNC_ASSIGN_OR_RETURN(bool exists, TableExists(table));
+  if (!exists) return NotFoundError(fmt::format("no table {}", table));
+  // (SQLite would read an unknown "column" as a string literal, so check it exists first.)
+  SFSYNC_RETURN_IF_ERROR(CheckColumnExists(table, column));
+  // substr of the storage datetime form (2024-05-01T...Z) is its UTC month; SOQL's CALENDAR_MONTH()
+  // groups in UTC too.
+  std::string filter;
+  if (!exclude_flag.empty()) {
+    SFSYNC_RETURN_IF_ERROR(CheckColumnExists(table, exclude_flag));
+    filter = fmt::format(" WHERE {} IS NOT 1", QuoteIdentifier(exclude_flag));
+  }
+  SFSYNC_ASSIGN_OR_RETURN(Statement stmt, db_.Prepare(fmt::format(
+      "SELECT coalesce(substr({0}, 1, 7), ''), count(*) FROM {1}{2} GROUP BY 1 ORDER BY 1", QuoteIdentifier(column),
+      QuoteIdentifier(table), filter)));
+  std::vector<std::pair<std::string, int64_t>> counts;
+  while (true) {
+    SFSYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    counts.emplace_back(stmt.ColumnText(0), stmt.ColumnInt(1));
+  }
+  return counts;
 }
 
 StatusOr<int64_t> SqliteStore::CountRows(const std::string& table) {

@@ -27,4 +27,14 @@ std::string QuoteIdentifier(std::string_view name) {
   return quoted;
 }
 
+bool NeedsBackfill(const std::vector<SchemaChange>& changes) {
+  for (const SchemaChange& c : changes) {
+    if (c.kind == SchemaChange::Kind::kAddColumn || c.kind == SchemaChange::Kind::kRetypeColumn ||
+        c.kind == SchemaChange::Kind::kRestoreColumn) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace sfsync::store

@@ -11,9 +11,11 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/core/row.h"
@@ -59,6 +61,10 @@ struct SchemaChange {
   std::string detail;       // e.g. "TEXT -> REAL; old values kept in Amount__v1"
 };
 
+// True when `changes` include one that leaves existing rows without values for a column (added,
+// retyped or restored columns): the object's rows must be read again to fill it.
+bool NeedsBackfill(const std::vector<SchemaChange>& changes);
+
 // (ts, id) ordered lexicographically; ts is in the storage datetime form, which sorts in time order.
 struct Watermark {
   std::string ts;
@@ -78,6 +84,20 @@ struct SyncState {
   bool load_in_progress = false;
   std::string load_after_id;
   std::string load_since;
+  // getDeleted (protocol §5.3) has been applied up to this instant (its latestDateCovered, storage
+  // form); empty until the first check.
+  std::string deletes_checked_until;
+  // Flattened parent fields (Account.Name) go stale when the parent changes, since the child's own
+  // stamp does not move. Per relationship path ("Account", "Owner.Profile"): every row whose parent
+  // has (parent stamp, child Id) <= this watermark was stored with that parent's current values.
+  std::map<std::string, Watermark> parent_watermarks;
+};
+
+// The last describe body of an object, so a run can describe with If-Modified-Since and reuse it
+// on 304 (protocol §4.3).
+struct CachedDescribe {
+  int64_t last_modified_millis = 0;  // the response's Last-Modified; 0 if it had none
+  std::string body;                  // the describe JSON as received
 };
 
 struct ObjectRunStats {
@@ -119,7 +139,13 @@ class Store {
   // Errors: kInvalidArgument for a bad spec (no Id, duplicate names or sources, reserved table name);
   // kFailedPrecondition if the table exists but was not created by sfsync, or was altered behind
   // its back (a catalogued column is missing).
-  virtual StatusOr<std::vector<SchemaChange>> EnsureTable(const TableSpec& spec) = 0;
+  //
+  // `state_on_backfill`, when given, is stored as spec.object's sync state in the same transaction
+  // if any change needs a backfill (kAddColumn, kRetypeColumn, kRestoreColumn): the caller's intent
+  // to re-read the object commits with the schema change, so a crash between the two cannot leave a
+  // new column empty for good.
+  virtual StatusOr<std::vector<SchemaChange>> EnsureTable(const TableSpec& spec,
+                                                          const SyncState* state_on_backfill = nullptr) = 0;
 
   // The object's sync state; a default SyncState when the object was never synced.
   virtual StatusOr<SyncState> LoadState(const std::string& object) = 0;
@@ -147,6 +173,27 @@ class Store {
   // Replaces the object's sync state on its own (e.g. to start a full resync); no monotonicity check.
   virtual Status SaveState(const std::string& object, const SyncState& state) = 0;
 
+  // Applies deletes the server reported without row data (getDeleted, audits), in one transaction
+  // with `state`. For each (id, deleted_at): when `guard_source` is set, the row is touched only if
+  // its stored `guard_source` value (the cursor field, storage form) is not after deleted_at, so a
+  // row stored after an undelete is never removed by the older delete; an empty guard_source
+  // touches it unconditionally. `mark_only` sets the IsDeleted column to 1 (deletes: soft) instead
+  // of deleting the row; rows not stored are never created. kInvalidArgument if the spec lacks the
+  // IsDeleted or guard column. Same watermark check and sticky error as ApplyPage. Returns the
+  // number of rows deleted or newly marked.
+  struct ServerDelete {
+    std::string id;
+    std::string deleted_at;  // storage datetime form; ignored without a guard
+  };
+  virtual StatusOr<int64_t> ApplyServerDeletes(const TableSpec& spec, const std::vector<ServerDelete>& deletes,
+                                               const std::string& guard_source, bool mark_only,
+                                               const SyncState& state) = 0;
+
+  // The describe cache (_sfsync_describes).
+  virtual Status SaveDescribe(const std::string& object, const CachedDescribe& describe) = 0;
+  // kNotFound when nothing is cached for `object`.
+  virtual StatusOr<CachedDescribe> LoadDescribe(const std::string& object) = 0;
+
   // Run history (_sfsync_runs, _sfsync_run_objects).
   // BeginRun inserts a RUNNING run and returns its id (ids are never reused). Runs of the same job
   // still RUNNING were cut short (the process died; the scheduler's run lock allows one run of a job
@@ -164,11 +211,18 @@ class Store {
   virtual StatusOr<std::vector<ObjectRunStats>> RunObjects(int64_t run_id) = 0;
 
   // Ids currently stored in `table` (sorted), optionally only those whose `column` lies in [lo, hi);
-  // an empty lo or hi leaves that side open. kNotFound if the table or column does not exist.
+  // an empty lo or hi leaves that side open; rows whose `exclude_flag` column is 1 are left out when
+  // it is set (e.g. "IsDeleted"). kNotFound if the table or a named column does not exist.
   virtual StatusOr<std::vector<std::string>> ListIds(const std::string& table, const std::string& column = {},
-                                                     const std::string& lo = {}, const std::string& hi = {}) = 0;
+                                                     const std::string& lo = {}, const std::string& hi = {},
+                                                     const std::string& exclude_flag = {}) = 0;
   // kNotFound if the table does not exist.
   virtual StatusOr<int64_t> CountRows(const std::string& table) = 0;
+  // Row counts of `table` grouped by the month ("2024-05") of datetime `column` (storage form), for
+  // audits; rows whose column is NULL are counted under ""; rows whose `exclude_flag` column is 1 are
+  // left out when it is set. kNotFound for a missing table or column.
+  virtual StatusOr<std::vector<std::pair<std::string, int64_t>>> CountByMonth(
+      const std::string& table, const std::string& column, const std::string& exclude_flag = {}) = 0;
 };
 
 struct SqliteStoreOptions {

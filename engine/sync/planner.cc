@@ -68,6 +68,7 @@ class Planner {
 
     plan_.incremental = config_.mode == "incremental" && !plan_.cursor_field.empty();
     plan_.query_all = config_.deletes != "ignore";
+    plan_.replicateable = info_.replicateable;
     plan_.table.object = info_.name;
     plan_.table.table = config_.table.empty() ? info_.name : config_.table;
     for (size_t i = 0; i < plan_.select.size(); ++i) {
@@ -115,8 +116,10 @@ class Planner {
         return FieldError(info_.name, fmt::format("field '{}': no relationship '{}' on {}", requested, parts[i],
                                                   current->name));
       }
-      canonical += ref->relationship_name + ".";
+      canonical += ref->relationship_name;
       SFSYNC_ASSIGN_OR_RETURN(const SObjectInfo* target, Describe(ref->reference_to, parts[i + 1]));
+      AddParentCursor(canonical, *target);
+      canonical += ".";
       current = target;
     }
     const FieldInfo* leaf = current->Field(parts.back());
@@ -137,6 +140,19 @@ class Planner {
       return FieldError(info_.name, fmt::format("'{}' is a formula field but formula_fields is exclude", requested));
     }
     return AddField(canonical + leaf->name, leaf);
+  }
+
+  void AddParentCursor(const std::string& path, const SObjectInfo& parent) {
+    for (const auto& existing : plan_.parent_cursors) {
+      if (existing.path == path) return;
+    }
+    for (const char* name : {"SystemModstamp", "LastModifiedDate"}) {
+      const FieldInfo* f = parent.Field(name);
+      if (f != nullptr && f->type == "datetime" && f->filterable) {
+        plan_.parent_cursors.push_back({path, f->name});
+        return;
+      }
+    }
   }
 
   Status AddField(const std::string& path, const FieldInfo* leaf) {

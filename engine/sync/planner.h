@@ -10,7 +10,8 @@
 //  - Id, the cursor field and (unless deletes: ignore) IsDeleted are always selected.
 //  - Column names are the field paths with '.' replaced by '_' (Account.Name -> Account_Name).
 //  - The cursor is SystemModstamp, else LastModifiedDate, else CreatedDate (protocol §5.1); an object
-//    with none of them is synced in full every run.
+//    with none of them is synced in full every run. Each parent relationship whose fields are
+//    flattened gets a cursor too (SystemModstamp, else LastModifiedDate of the parent).
 #pragma once
 
 #include <functional>
@@ -31,9 +32,18 @@ struct ObjectPlan {
   std::string cursor_field;        // empty when the object has no usable timestamp
   bool incremental = false;        // mode incremental and a cursor exists
   bool query_all = false;          // read soft-deleted rows through queryAll (deletes != ignore)
+  bool replicateable = false;      // getDeleted works for it (protocol §4.1, §5.3)
   std::string deletes = "soft";    // soft | hard | ignore
   std::string where;               // the job's condition, verbatim; may be empty
   int batch_size = 2000;
+  // Parents whose fields are flattened into the table, with the field that tells when a parent
+  // changed: a rename of an Account must reach the Account_Name of its Contacts, whose own stamps
+  // do not move. {"Account", "SystemModstamp"}, {"Owner.Profile", "SystemModstamp"}, ...
+  struct ParentCursor {
+    std::string path;
+    std::string field;
+  };
+  std::vector<ParentCursor> parent_cursors;
   int cursor_column = -1;          // index into select, or -1
   int is_deleted_column = -1;      // index into select, or -1
 };

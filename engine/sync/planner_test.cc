@@ -50,7 +50,8 @@ SObjectInfo Account() {
 struct Org {
   std::map<std::string, SObjectInfo> objects = {
       {"Account", Account()},
-      {"User", Object("User", {F("Id", "id"), F("Name", "string"), Ref("ProfileId", "Profile", {"Profile"})})},
+      {"User", Object("User", {F("Id", "id"), F("Name", "string"), Ref("ProfileId", "Profile", {"Profile"}),
+                               F("SystemModstamp", "datetime")})},
       {"Profile", Object("Profile", {F("Id", "id"), F("Name", "string")})},
   };
   int describes = 0;
@@ -94,6 +95,14 @@ TEST_CASE("parent paths resolve through each relationship's describe into flatte
   CHECK(plan->table.columns[1].source == "Owner.Profile.Name");
   CHECK(plan->select[2] == "Owner.Name");
   CHECK(org.describes == 2);  // User and Profile, each once
+  // A cursor per flattened relationship that has a timestamp (Profile has none here).
+  REQUIRE(plan->parent_cursors.size() == 1);
+  CHECK(plan->parent_cursors[0].path == "Owner");
+  CHECK(plan->parent_cursors[0].field == "SystemModstamp");
+  CHECK(BuildParentRefreshQuery(*plan, plan->parent_cursors[0], {"2024-05-01T10:00:00.000Z", "001A"}) ==
+        "SELECT Id, Owner.Profile.Name, Owner.Name, SystemModstamp, IsDeleted, Owner.SystemModstamp FROM Account WHERE "
+        "(Owner.SystemModstamp > 2024-05-01T10:00:00.000Z OR (Owner.SystemModstamp = 2024-05-01T10:00:00.000Z AND "
+        "Id > '001A')) ORDER BY Owner.SystemModstamp ASC, Id ASC");
 }
 
 TEST_CASE("unknown fields and relationships are errors that name them") {

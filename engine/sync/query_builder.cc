@@ -7,12 +7,13 @@
 namespace sfsync::sync {
 namespace {
 
-std::string Select(const ObjectPlan& plan) {
+std::string Select(const ObjectPlan& plan, const std::string& extra = "") {
   std::string s = "SELECT ";
   for (size_t i = 0; i < plan.select.size(); ++i) {
     if (i > 0) s += ", ";
     s += plan.select[i];
   }
+  if (!extra.empty()) s += ", " + extra;
   s += " FROM ";
   s += plan.object;
   return s;
@@ -33,9 +34,11 @@ std::string BuildLoadQuery(const ObjectPlan& plan, const std::string& after_id) 
   return Select(plan) + Where(plan, ours) + " ORDER BY Id ASC";
 }
 
-std::string BuildIncrementalQuery(const ObjectPlan& plan, const store::Watermark& watermark) {
+namespace {
+
+std::string KeysetQuery(const ObjectPlan& plan, const std::string& c, const store::Watermark& watermark,
+                        const std::string& extra_select = "") {
   // watermark.ts is stored as ISO-8601 UTC with Z, which is also a valid SOQL datetime literal.
-  const std::string& c = plan.cursor_field;
   std::string ours;
   if (watermark.id.empty()) {
     ours = fmt::format("{} >= {}", c, watermark.ts);
@@ -43,7 +46,19 @@ std::string BuildIncrementalQuery(const ObjectPlan& plan, const store::Watermark
     ours = fmt::format("({0} > {1} OR ({0} = {1} AND Id > {2}))", c, watermark.ts,
                        salesforce::SoqlString(watermark.id));
   }
-  return Select(plan) + Where(plan, ours) + fmt::format(" ORDER BY {} ASC, Id ASC", c);
+  return Select(plan, extra_select) + Where(plan, ours) + fmt::format(" ORDER BY {} ASC, Id ASC", c);
+}
+
+}  // namespace
+
+std::string BuildIncrementalQuery(const ObjectPlan& plan, const store::Watermark& watermark) {
+  return KeysetQuery(plan, plan.cursor_field, watermark);
+}
+
+std::string BuildParentRefreshQuery(const ObjectPlan& plan, const ObjectPlan::ParentCursor& parent,
+                                    const store::Watermark& watermark) {
+  const std::string stamp = parent.path + "." + parent.field;
+  return KeysetQuery(plan, stamp, watermark, stamp);
 }
 
 }  // namespace sfsync::sync

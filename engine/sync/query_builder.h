@@ -20,4 +20,10 @@ std::string BuildLoadQuery(const ObjectPlan& plan, const std::string& after_id);
 // REQUIRES: plan.incremental and !watermark.empty()
 std::string BuildIncrementalQuery(const ObjectPlan& plan, const store::Watermark& watermark);
 
+// Rows whose parent changed after `watermark` (parent stamp, row Id), keyset-ordered the same way,
+// with the parent's stamp selected last (read for the watermark, not stored):
+//   SELECT ..., P.F FROM X WHERE [(where) AND] (P.F > ts OR (P.F = ts AND Id > 'id')) ORDER BY P.F ASC, Id ASC
+std::string BuildParentRefreshQuery(const ObjectPlan& plan, const ObjectPlan::ParentCursor& parent,
+                                    const store::Watermark& watermark);
+
 }  // namespace sfsync::sync

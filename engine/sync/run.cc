@@ -2,40 +2,16 @@
 
 #include <fmt/format.h>
 
-#include <map>
-#include <memory>
-
-#include "connectors/salesforce/auth.h"
 #include "connectors/salesforce/rest_client.h"
 #include "engine/core/log.h"
+#include "engine/core/time_format.h"
+#include "engine/sync/job_context.h"
 #include "engine/sync/object_sync.h"
-#include "engine/sync/planner.h"
-#include "engine/sync/run_lock.h"
 
 namespace sfsync::sync {
-
-salesforce::OAuthSettings ToOAuthSettings(const config::Job& job) {
-  const config::ConnectionConfig& c = job.connection;
-  salesforce::OAuthSettings s;
-  s.login_url = c.login_url;
-  s.flow = c.auth.flow;
-  s.client_id = c.auth.client_id;
-  s.client_secret = c.auth.client_secret;
-  s.refresh_token = c.auth.refresh_token;
-  s.username = c.auth.username;
-  s.private_key_file = c.auth.private_key_file;
-  s.private_key_passphrase = c.auth.private_key_passphrase;
-  s.scopes = c.auth.scopes;
-  s.redirect_uri = c.auth.redirect_uri;
-  s.session_timeout_seconds = c.auth.session_timeout_seconds;
-  s.state_dir = job.state_dir;
-  return s;
-}
-
 namespace {
 
 using salesforce::RestClient;
-using salesforce::SObjectInfo;
 
 // Causes that would fail every later object too, so the run stops instead of trying them.
 bool StopsRun(const Status& s) {
@@ -54,15 +30,22 @@ bool StopsRun(const Status& s) {
 class JobRun {
  public:
   JobRun(const config::Job& job, salesforce::HttpTransport* transport, Clock* clock, const RunOptions& options)
-      : job_(job), transport_(transport), clock_(clock), options_(options) {
+      : job_(job), clock_(clock), options_(options), context_(job, transport, clock) {
     report_.job = job.name;
     report_.database = job.store.sqlite_path;
   }
 
   RunReport Run() {
     const auto start = clock_->Monotonic();
-    Status s = Authenticate();
-    if (s.ok()) s = OpenStore();
+    Status s = context_.Authenticate();
+    if (s.ok()) s = context_.OpenStore();
+    if (s.ok()) {
+      client_ = context_.client();
+      store_ = context_.store();
+      auto run_id = store_->BeginRun(job_.name, clock_->NowMillis());
+      s = run_id.status();
+      if (run_id.ok()) report_.run_id = *run_id;
+    }
     if (s.ok()) {
       SyncObjects();
       Finish();
@@ -71,59 +54,43 @@ class JobRun {
       report_.error = s;
     }
     report_.seconds = std::chrono::duration<double>(clock_->Monotonic() - start).count();
-    if (client_) {
-      report_.api_calls = client_->server_info().api_calls;
-      report_.limit_info = client_->server_info().limit_info;
+    if (context_.client() != nullptr) {
+      report_.api_calls = context_.client()->server_info().api_calls;
+      report_.limit_info = context_.client()->server_info().limit_info;
     }
     return std::move(report_);
   }
 
  private:
-  Status Authenticate() {
-    SFSYNC_ASSIGN_OR_RETURN(tokens_, salesforce::NewTokenProvider(ToOAuthSettings(job_), transport_, clock_));
-    SFSYNC_ASSIGN_OR_RETURN(salesforce::Session session, tokens_->Current());
-    SFSYNC_LOG(kInfo, "authenticated ({} flow); instance {}", job_.connection.auth.flow, session.instance_url);
-    salesforce::RestOptions rest;
-    rest.api_version = job_.connection.api_version;
-    rest.max_attempts = job_.connection.max_attempts;
-    client_ = std::make_unique<RestClient>(transport_, tokens_.get(), clock_, rest);
-    return Status::Ok();
-  }
-
-  Status OpenStore() {
-    SFSYNC_ASSIGN_OR_RETURN(lock_, RunLock::Acquire(job_.store.sqlite_path + ".lock"));
-    SFSYNC_ASSIGN_OR_RETURN(store_, store::OpenSqliteStore(job_.store.sqlite_path));
-    SFSYNC_ASSIGN_OR_RETURN(report_.run_id, store_->BeginRun(job_.name, clock_->NowMillis()));
-    return Status::Ok();
-  }
-
-  StatusOr<SObjectInfo> Describe(const std::string& object) {
-    auto it = describes_.find(object);
-    if (it != describes_.end()) return it->second;
-    SFSYNC_ASSIGN_OR_RETURN(salesforce::DescribeResult result, client_->Describe(object));
-    return describes_.emplace(object, std::move(result.info)).first->second;
-  }
-
   Status SyncObject(const config::ObjectConfig& config, store::ObjectRunStats* stats) {
     const int64_t calls_before = client_->server_info().api_calls;
-    auto planned = [&]() -> StatusOr<ObjectPlan> {
-      SFSYNC_ASSIGN_OR_RETURN(SObjectInfo info, Describe(config.name));
-      return PlanObject(config, info, [this](const std::string& o) { return Describe(o); });
-    }();
+    auto planned = context_.Plan(config);
     if (!planned.ok()) {
       stats->api_calls = client_->server_info().api_calls - calls_before;
       return planned.status();
     }
     const ObjectPlan& plan = *planned;
-    auto changes = store_->EnsureTable(plan.table);
+    // New, retyped or restored columns are empty for the rows already stored: the object is read
+    // again (a reload, keeping its watermark), and that intent commits with the ALTER TABLE.
+    SFSYNC_ASSIGN_OR_RETURN(store::SyncState state, store_->LoadState(plan.object));
+    store::SyncState reload = state;
+    reload.load_in_progress = true;
+    reload.load_after_id.clear();  // from the first row: rows loaded before lack the new columns too
+    reload.load_since = FormatIsoUtc(client_->server_info().server_date_millis - job_.settle_lag_seconds * 1000);
+    const bool has_state = !state.watermark.empty() || state.load_in_progress;
+    auto changes = store_->EnsureTable(plan.table, has_state ? &reload : nullptr);
     if (!changes.ok()) return changes.status();
     for (const store::SchemaChange& c : *changes) {
-      SFSYNC_LOG(kInfo, "{}: table {}: {} {}", plan.object, plan.table.table, c.column, c.detail);
+      SFSYNC_LOG(kInfo, "{}: table {}: {}{}{}", plan.object, plan.table.table, c.column, c.column.empty() ? "" : " ",
+                 c.detail);
+    }
+    if (has_state && store::NeedsBackfill(*changes)) {
+      SFSYNC_LOG(kInfo, "{}: schema changed; reading every row again to fill the new columns", plan.object);
     }
     SyncSettings settings;
     settings.settle_lag_millis = job_.settle_lag_seconds * 1000;
     settings.stop = options_.stop;
-    ObjectSyncer syncer(client_.get(), store_.get(), clock_, &plan, settings);
+    ObjectSyncer syncer(client_, store_, clock_, &plan, settings);
     Status s = syncer.Run(stats);
     stats->api_calls = client_->server_info().api_calls - calls_before;
     return s;
@@ -180,15 +147,12 @@ class JobRun {
   }
 
   const config::Job& job_;
-  salesforce::HttpTransport* transport_;
   Clock* clock_;
   RunOptions options_;
   RunReport report_;
-  std::unique_ptr<salesforce::TokenProvider> tokens_;
-  std::unique_ptr<RestClient> client_;
-  std::unique_ptr<RunLock> lock_;
-  std::unique_ptr<store::Store> store_;
-  std::map<std::string, SObjectInfo> describes_;
+  JobContext context_;
+  RestClient* client_ = nullptr;
+  store::Store* store_ = nullptr;
 };
 
 }  // namespace

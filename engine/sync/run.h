@@ -18,7 +18,6 @@
 #include <string>
 #include <vector>
 
-#include "connectors/salesforce/auth.h"
 #include "connectors/salesforce/http_transport.h"
 #include "engine/config/job.h"
 #include "engine/core/clock.h"
@@ -42,9 +41,6 @@ struct RunReport {
   int64_t api_calls = 0;
   std::string limit_info;  // last Sforce-Limit-Info
 };
-
-// The job's connection as the OAuth layer wants it (also used by `sfsync auth`).
-salesforce::OAuthSettings ToOAuthSettings(const config::Job& job);
 
 // Runs `job` once through `transport`. Never throws; every failure is in the report.
 RunReport RunJob(const config::Job& job, salesforce::HttpTransport* transport, Clock* clock,

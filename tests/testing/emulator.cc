@@ -106,15 +106,34 @@ std::string JobYaml(const Emulator& emu, const std::string& db_path, const std::
          "objects:\n" + objects_yaml;
 }
 
-ProcessResult RunSfsync(const std::string& job_path, const std::map<std::string, std::string>& env,
-                        const std::vector<std::string>& extra_args) {
+namespace {
+
+std::map<std::string, std::string> WithAuthEnv(const std::string& job_path,
+                                               const std::map<std::string, std::string>& env) {
   std::map<std::string, std::string> all = TestAuthEnv();
   // The token store goes beside the job file, not into the real $HOME (a job's state_dir wins).
   all["XDG_STATE_HOME"] = job_path.substr(0, job_path.rfind('/')) + "/state";
   for (const auto& [k, v] : env) all[k] = v;
+  return all;
+}
+
+std::vector<std::string> RunArgv(const std::string& job_path, const std::vector<std::string>& extra_args) {
   std::vector<std::string> argv = {SfsyncBinary(), "run", job_path};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
-  return RunProcess(argv, all);
+  return argv;
+}
+
+}  // namespace
+
+std::unique_ptr<BackgroundProcess> StartSfsync(const std::string& job_path, const std::string& log_dir,
+                                               const std::map<std::string, std::string>& env,
+                                               const std::vector<std::string>& extra_args) {
+  return std::make_unique<BackgroundProcess>(RunArgv(job_path, extra_args), log_dir, WithAuthEnv(job_path, env));
+}
+
+ProcessResult RunSfsync(const std::string& job_path, const std::map<std::string, std::string>& env,
+                        const std::vector<std::string>& extra_args) {
+  return RunProcess(RunArgv(job_path, extra_args), WithAuthEnv(job_path, env));
 }
 
 }  // namespace sfsync::testing

@@ -65,6 +65,12 @@ std::map<std::string, std::string> TestAuthEnv();
 std::string JobYaml(const Emulator& emu, const std::string& db_path, const std::string& objects_yaml,
                     const std::string& extra = "settle_lag_seconds: 0\n");
 
+// Starts `sfsync run JOB` in the background (TestAuthEnv(), XDG_STATE_HOME={job's directory}/state,
+// plus `env`); output goes to `log_dir`.
+std::unique_ptr<BackgroundProcess> StartSfsync(const std::string& job_path, const std::string& log_dir,
+                                               const std::map<std::string, std::string>& env = {},
+                                               const std::vector<std::string>& extra_args = {});
+
 // Runs `sfsync run JOB` with TestAuthEnv(), XDG_STATE_HOME={job's directory}/state, plus `env`.
 ProcessResult RunSfsync(const std::string& job_path, const std::map<std::string, std::string>& env = {},
                         const std::vector<std::string>& extra_args = {});

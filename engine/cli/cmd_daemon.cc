@@ -1,0 +1,180 @@
+// `sfsync daemon`: runs jobs on their cron schedules. engine/scheduler/scheduler.h decides what runs
+// when; this file carries it out. The main thread owns the scheduler: it re-reads edited job files,
+// starts due runs on worker threads, and waits until the next fire time, a run's end or the next
+// poll of the stop flag (a signal handler cannot wake a condition variable), whichever comes first.
+// A worker touches only its own run, stdout (one line per start and finish) and the finished queue.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "engine/cli/commands.h"
+#include "engine/core/exit_codes.h"
+#include "engine/core/log.h"
+#include "engine/core/time_format.h"
+#include "engine/scheduler/scheduler.h"
+#include "engine/sync/run.h"
+
+namespace sfsync::cli {
+namespace {
+
+using std::chrono::milliseconds;
+
+// How long the loop sleeps at most: the delay before it notices a signal or an edited job file.
+constexpr milliseconds kPoll{250};
+
+// --tick-seconds N (tests): wall time from the daemon's start runs 60/N times faster, so a cron
+// minute passes every N seconds. Only the scheduler sees this clock; runs keep the real one.
+class TickClock : public Clock {
+ public:
+  explicit TickClock(int tick_seconds)
+      : tick_seconds_(tick_seconds),
+        start_wall_(SystemClock()->NowMillis()),
+        start_(std::chrono::steady_clock::now()) {}
+  int64_t NowMillis() override {
+    const auto real = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - start_).count();
+    return start_wall_ + real * 60 / tick_seconds_;
+  }
+  std::chrono::steady_clock::time_point Monotonic() override { return std::chrono::steady_clock::now(); }
+  void SleepFor(milliseconds d) override { std::this_thread::sleep_for(RealFor(d)); }
+  // The real time `d` of this clock's time takes, rounded up so a sleep never ends early.
+  milliseconds RealFor(milliseconds d) const { return milliseconds((d.count() * tick_seconds_ + 59) / 60); }
+
+ private:
+  const int tick_seconds_;
+  const int64_t start_wall_;
+  const std::chrono::steady_clock::time_point start_;
+};
+
+// One line on stdout, whole, so lines of parallel runs never interleave within a line.
+void PrintRunLine(const std::string& text) {
+  const std::string line = FormatIsoUtc(SystemClock()->NowMillis()) + " " + Redact(text) + "\n";
+  std::fputs(line.c_str(), stdout);
+  std::fflush(stdout);
+}
+
+struct FinishedRun {
+  int job_id;
+  Status error;
+  int exit_code;
+};
+
+// Runs tickets on threads of their own and queues their ends for the main thread.
+class RunPool {
+ public:
+  explicit RunPool(const std::atomic<bool>* stop) : stop_(stop) {}
+  ~RunPool() {
+    for (auto& [id, thread] : threads_) thread.join();
+  }
+
+  void Start(scheduler::RunTicket ticket) {
+    const int id = ticket.job_id;
+    threads_.emplace(id, std::thread([this, t = std::move(ticket)] { Run(t); }));
+  }
+
+  // Waits up to `timeout` for a run to end; returns the runs that ended (maybe none), their
+  // threads joined.
+  std::vector<FinishedRun> WaitForFinished(milliseconds timeout) {
+    std::vector<FinishedRun> done;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait_for(lock, timeout, [this] { return !finished_.empty(); });
+      done.swap(finished_);
+    }
+    for (const FinishedRun& f : done) {
+      auto it = threads_.find(f.job_id);
+      it->second.join();
+      threads_.erase(it);
+    }
+    return done;
+  }
+
+ private:
+  void Run(const scheduler::RunTicket& t) {
+    PrintRunLine(fmt::format("start job={} due={}", t.job.name, FormatIsoUtc(t.due_millis)));
+    std::unique_ptr<salesforce::HttpTransport> transport = TransportFor(t.job);
+    sync::RunOptions options;
+    options.stop = stop_;
+    sync::RunReport report = sync::RunJob(t.job, transport.get(), SystemClock(), options);
+    int64_t rows = 0;
+    for (const store::ObjectRunStats& o : report.objects) rows += o.rows_read;
+    const int exit_code = ExitCodeFor(report.error);
+    PrintRunLine(fmt::format("finish job={} status={} rows={} seconds={:.2f} exit={}", t.job.name, report.status, rows,
+                             report.seconds, exit_code));
+    std::lock_guard<std::mutex> lock(mu_);
+    finished_.push_back(FinishedRun{t.job_id, report.error, exit_code});
+    cv_.notify_one();
+  }
+
+  const std::atomic<bool>* const stop_;
+  std::map<int, std::thread> threads_;  // by job id; touched by the main thread only
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<FinishedRun> finished_;  // guarded by mu_
+};
+
+}  // namespace
+
+int DaemonCommand(const CommonFlags& common, const DaemonFlags& flags) {
+  if (!SetUpLogging(common)) return kExitUsage;
+  auto paths = scheduler::ExpandJobPaths(flags.job_paths);
+  if (!paths.ok()) {
+    PrintErrorLines(paths.status().message());
+    return ExitCodeFor(paths.status());
+  }
+  std::unique_ptr<scheduler::JobFiles> files = scheduler::NewDiskJobFiles(config::ProcessEnv());
+  std::unique_ptr<TickClock> tick_clock;
+  if (flags.tick_seconds > 0) tick_clock = std::make_unique<TickClock>(flags.tick_seconds);
+  Clock* clock = tick_clock ? tick_clock.get() : SystemClock();
+
+  scheduler::SchedulerOptions options;
+  options.max_parallel = flags.max_parallel;
+  options.once = flags.once;
+  auto created = scheduler::Scheduler::Create(*paths, files.get(), clock, options);
+  if (!created.ok()) {
+    PrintErrorLines(created.status().message());
+    return ExitCodeFor(created.status());
+  }
+  scheduler::Scheduler& sched = **created;
+
+  const std::atomic<bool>* stop = InstallStopSignalHandlers(
+      "sfsync: stopping: no new runs; running ones stop after their current page (signal again to abort)\n");
+  SFSYNC_LOG(kInfo, "daemon: {} job file(s), at most {} run(s) at a time", paths->size(), flags.max_parallel);
+  RunPool pool(stop);
+  int worst = kExitOk;
+  milliseconds wait{0};
+  while (true) {
+    for (const FinishedRun& f : pool.WaitForFinished(wait)) {
+      sched.Finished(f.job_id, f.error);
+      worst = scheduler::WorseExitCode(worst, f.exit_code);
+    }
+    wait = kPoll;
+    if (stop->load()) {
+      if (sched.running() == 0) break;
+      continue;
+    }
+    if (!flags.once) sched.ReloadChanged();
+    for (scheduler::RunTicket& t : sched.StartDue()) pool.Start(std::move(t));
+    if (flags.once && sched.Idle()) break;
+    const int64_t wake = sched.NextWakeMillis();
+    if (wake != scheduler::kNever) {
+      const milliseconds until(std::max<int64_t>(0, wake - clock->NowMillis()));
+      wait = std::min(wait, tick_clock ? tick_clock->RealFor(until) : until);
+    }
+  }
+  sched.FlushErrorCounts();
+  if (!flags.once) {
+    SFSYNC_LOG(kInfo, "daemon: stopped");
+    return kExitOk;
+  }
+  // Interrupted, --once leaves jobs not run: like `sfsync run`, that is exit 10 at least.
+  return stop->load() ? scheduler::WorseExitCode(worst, kExitInterrupted) : worst;
+}
+
+}  // namespace sfsync::cli

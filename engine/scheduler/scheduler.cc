@@ -1,0 +1,263 @@
+#include "engine/scheduler/scheduler.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "engine/core/exit_codes.h"
+#include "engine/core/log.h"
+#include "engine/core/time_format.h"
+
+namespace sfsync::scheduler {
+
+struct Scheduler::Entry {
+  std::string path;
+  FileVersion version;                   // of the file last read, valid or not
+  config::Job job;                       // the last valid version
+  std::optional<CronSchedule> schedule;  // none: the daemon leaves the job alone
+  int64_t next_fire = kNever;            // the next fire time not yet applied
+  std::optional<int64_t> due;            // DUE: the fire time waiting for a run slot
+  bool running = false;
+  std::string reload_error;  // the last reload problem logged, so each is logged once
+  int failures = 0;          // consecutive failed runs
+  std::string streak_error;  // the message of the last failure
+  int streak_count = 0;      // consecutive failures with that message
+};
+
+namespace {
+
+struct LoadedJob {
+  config::Job job;
+  std::optional<CronSchedule> schedule;
+};
+
+StatusOr<LoadedJob> LoadJob(JobFiles* files, const std::string& path) {
+  SFSYNC_ASSIGN_OR_RETURN(config::Job job, files->Load(path));
+  LoadedJob loaded{std::move(job), std::nullopt};
+  if (!loaded.job.schedule.empty()) {
+    // The loader has validated the expression already; this only turns it into a schedule.
+    StatusOr<CronSchedule> s = ParseCron(loaded.job.schedule);
+    if (!s.ok()) {
+      return Status(StatusCode::kInvalidArgument, path + ": schedule: " + s.status().message(), "job.invalid");
+    }
+    loaded.schedule = *s;
+  }
+  return loaded;
+}
+
+std::string FormatFireRange(int count, int64_t first, int64_t last) {
+  if (count == 1) return fmt::format("the run due at {}", FormatIsoUtc(first));
+  return fmt::format("{} runs due from {} to {}", count, FormatIsoUtc(first), FormatIsoUtc(last));
+}
+
+int Rank(int exit_code) {
+  switch (exit_code) {
+    case kExitOk:
+      return 0;
+    case kExitPartial:
+      return 1;
+    case kExitInterrupted:
+      return 2;
+    case kExitLocked:
+      return 3;
+    default:
+      return 4;
+  }
+}
+
+}  // namespace
+
+Scheduler::Scheduler(JobFiles* files, Clock* clock, const SchedulerOptions& options)
+    : files_(files), clock_(clock), options_(options) {}
+
+Scheduler::~Scheduler() = default;
+
+StatusOr<std::unique_ptr<Scheduler>> Scheduler::Create(const std::vector<std::string>& paths, JobFiles* files,
+                                                       Clock* clock, const SchedulerOptions& options) {
+  std::unique_ptr<Scheduler> s(new Scheduler(files, clock, options));
+  Status first_error;
+  std::string messages;
+  for (const std::string& path : paths) {
+    // Version before content: an edit in between is then seen as a change at the next reload.
+    StatusOr<FileVersion> version = files->Version(path);
+    StatusOr<LoadedJob> loaded = LoadJob(files, path);
+    Status error = !loaded.ok() ? loaded.status() : version.status();
+    if (!error.ok()) {
+      if (first_error.ok()) first_error = error;
+      messages += (messages.empty() ? "" : "\n") + error.message();
+      continue;
+    }
+    Entry e;
+    e.path = path;
+    e.version = *version;
+    e.job = std::move(loaded->job);
+    e.schedule = std::move(loaded->schedule);
+    s->entries_.push_back(std::move(e));
+  }
+  if (!first_error.ok()) return Status(first_error.code(), messages, first_error.reason());
+
+  const int64_t now = clock->NowMillis();
+  int scheduled = 0;
+  for (Entry& e : s->entries_) {
+    if (!e.schedule) {
+      SFSYNC_LOG(kInfo, "job {} ({}): no schedule, so the daemon leaves it alone", e.job.name, e.path);
+      continue;
+    }
+    ++scheduled;
+    if (options.once) {
+      e.due = now;
+      SFSYNC_LOG(kInfo, "job {} ({}): running once now", e.job.name, e.path);
+    } else {
+      e.next_fire = e.schedule->NextAfter(now);
+      SFSYNC_LOG(kInfo, "job {} ({}): schedule '{}', next run at {}", e.job.name, e.path, e.job.schedule,
+                 FormatIsoUtc(e.next_fire));
+    }
+  }
+  if (scheduled == 0) {
+    return Status(StatusCode::kInvalidArgument,
+                  fmt::format("none of the {} job(s) has a schedule: add `schedule:` (cron, UTC) to a job, or "
+                              "run jobs with `sfsync run`",
+                              s->entries_.size()),
+                  "job.invalid");
+  }
+  return s;
+}
+
+void Scheduler::ReloadChanged() {
+  const int64_t now = clock_->NowMillis();
+  for (Entry& e : entries_) Reload(&e, now);
+}
+
+void Scheduler::Reload(Entry* e, int64_t now) {
+  auto log_problem_once = [e](const Status& problem) {
+    if (problem.message() == e->reload_error) return;
+    e->reload_error = problem.message();
+    SFSYNC_LOG(kError, "job {}: {} (keeping the last valid version)", e->job.name, problem.message());
+  };
+  StatusOr<FileVersion> version = files_->Version(e->path);
+  if (!version.ok()) {
+    e->version = FileVersion{-1, -1};  // matches no file: once readable again it is read again
+    return log_problem_once(version.status());
+  }
+  if (*version == e->version) return;
+  e->version = *version;
+  StatusOr<LoadedJob> loaded = LoadJob(files_, e->path);
+  if (!loaded.ok()) return log_problem_once(loaded.status());
+  e->reload_error.clear();
+
+  const bool schedule_changed = loaded->job.schedule != e->job.schedule;
+  e->job = std::move(loaded->job);
+  e->schedule = std::move(loaded->schedule);
+  if (!schedule_changed) {
+    SFSYNC_LOG(kInfo, "job {} ({}): reloaded", e->job.name, e->path);
+  } else if (!e->schedule) {
+    e->next_fire = kNever;
+    e->due.reset();
+    SFSYNC_LOG(kInfo, "job {} ({}): reloaded without a schedule, so the daemon leaves it alone", e->job.name, e->path);
+  } else {
+    e->next_fire = e->schedule->NextAfter(now);
+    SFSYNC_LOG(kInfo, "job {} ({}): reloaded with schedule '{}', next run at {}", e->job.name, e->path, e->job.schedule,
+               FormatIsoUtc(e->next_fire));
+  }
+}
+
+void Scheduler::SkipPassedFires(Entry* e, int64_t now) {
+  // Why the fires skipped in this call were skipped is fixed for the whole call: a job that is
+  // RUNNING stays so, and one that was DUE before it waited for a slot.
+  const char* reason = e->running ? "the previous run was still going"
+                       : e->due   ? "no run slot was free before the next fire time"
+                                  : "the daemon woke up late (suspended, or the clock changed)";
+  int skipped = 0;
+  int64_t first = 0;
+  int64_t last = 0;
+  while (e->next_fire <= now) {
+    const int64_t fire = e->next_fire;
+    e->next_fire = e->schedule->NextAfter(fire);
+    std::optional<int64_t> dropped = fire;
+    if (!e->running) {
+      dropped = e->due;
+      e->due = fire;
+    }
+    if (!dropped) continue;
+    if (skipped++ == 0) first = *dropped;
+    last = *dropped;
+  }
+  if (skipped > 0) {
+    SFSYNC_LOG(kWarn, "job {}: skipped {}: {}", e->job.name, FormatFireRange(skipped, first, last), reason);
+  }
+}
+
+std::vector<RunTicket> Scheduler::StartDue() {
+  const int64_t now = clock_->NowMillis();
+  std::vector<size_t> due;
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    Entry& e = entries_[i];
+    if (e.schedule) SkipPassedFires(&e, now);
+    if (e.due && !e.running) due.push_back(i);
+  }
+  std::stable_sort(due.begin(), due.end(), [this](size_t a, size_t b) { return *entries_[a].due < *entries_[b].due; });
+  std::vector<RunTicket> tickets;
+  for (size_t i : due) {
+    if (running_ >= options_.max_parallel) break;
+    Entry& e = entries_[i];
+    tickets.push_back(RunTicket{static_cast<int>(i), e.job, *e.due});
+    e.due.reset();
+    e.running = true;
+    ++running_;
+  }
+  return tickets;
+}
+
+void Scheduler::FlushStreak(Entry* e) {
+  if (e->streak_count > 1) {
+    SFSYNC_LOG(kWarn, "job {}: the same error occurred {} times in a row: {}", e->job.name, e->streak_count,
+               e->streak_error);
+  }
+  e->streak_count = 0;
+  e->streak_error.clear();
+}
+
+void Scheduler::Finished(int job_id, const Status& result) {
+  Entry& e = entries_[static_cast<size_t>(job_id)];
+  e.running = false;
+  --running_;
+  if (result.code() == StatusCode::kCancelled) return;
+  if (result.ok()) {
+    if (e.failures > 0) {
+      FlushStreak(&e);
+      SFSYNC_LOG(kInfo, "job {}: recovered after {} failure{}", e.job.name, e.failures, e.failures == 1 ? "" : "s");
+      e.failures = 0;
+    }
+    return;
+  }
+  ++e.failures;
+  if (result.message() == e.streak_error) {
+    ++e.streak_count;
+    SFSYNC_LOG(kDebug, "job {}: failed again with the same error ({} times)", e.job.name, e.streak_count);
+    return;
+  }
+  FlushStreak(&e);
+  e.streak_error = result.message();
+  e.streak_count = 1;
+  const std::string retry = e.next_fire == kNever ? "" : fmt::format("; next attempt at {}", FormatIsoUtc(e.next_fire));
+  SFSYNC_LOG(kError, "job {}: run failed (exit {}): {}{}", e.job.name, ExitCodeFor(result), result.message(), retry);
+}
+
+int64_t Scheduler::NextWakeMillis() const {
+  int64_t wake = kNever;
+  for (const Entry& e : entries_) wake = std::min(wake, e.next_fire);
+  return wake;
+}
+
+bool Scheduler::Idle() const {
+  return running_ == 0 &&
+         std::none_of(entries_.begin(), entries_.end(), [](const Entry& e) { return e.due.has_value(); });
+}
+
+void Scheduler::FlushErrorCounts() {
+  for (Entry& e : entries_) FlushStreak(&e);
+}
+
+int WorseExitCode(int a, int b) { return Rank(b) > Rank(a) ? b : a; }
+
+}  // namespace sfsync::scheduler

@@ -1,0 +1,57 @@
+// What running or auditing a job needs, set up in the order that keeps refusals harmless:
+// authenticate first (an org that refuses the credentials leaves nothing written), then take the
+// job's lock and open its store. Then describe (through the describe cache) and plan objects.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "connectors/salesforce/auth.h"
+#include "connectors/salesforce/http_transport.h"
+#include "connectors/salesforce/rest_client.h"
+#include "engine/config/job.h"
+#include "engine/core/clock.h"
+#include "engine/store/store.h"
+#include "engine/sync/planner.h"
+#include "engine/sync/run_lock.h"
+
+namespace sfsync::sync {
+
+// The job's connection as the OAuth layer wants it, its token store under the job's state_dir
+// (also used by `sfsync auth`).
+salesforce::OAuthSettings ToOAuthSettings(const config::Job& job);
+
+class JobContext {
+ public:
+  // `job`, `transport` and `clock` must outlive the context.
+  JobContext(const config::Job& job, salesforce::HttpTransport* transport, Clock* clock);
+
+  // Obtains a session (kUnauthenticated with an auth.* reason when refused) and creates the client.
+  Status Authenticate();
+  // REQUIRES: Authenticate() succeeded. Takes the job's run lock (reason "run.locked" when another
+  // run holds it) and opens the SQLite store.
+  Status OpenStore();
+
+  // nullptr before Authenticate() / OpenStore() succeeded.
+  salesforce::RestClient* client() const { return client_.get(); }
+  store::Store* store() const { return store_.get(); }
+
+  // REQUIRES: OpenStore() succeeded. Describes `object` once per context, conditionally on the
+  // cached describe (protocol §4.3): a 304 reuses the cached body.
+  StatusOr<salesforce::SObjectInfo> Describe(const std::string& object);
+  // Describes and plans one of the job's objects.
+  StatusOr<ObjectPlan> Plan(const config::ObjectConfig& config);
+
+ private:
+  const config::Job& job_;
+  salesforce::HttpTransport* transport_;
+  Clock* clock_;
+  std::unique_ptr<salesforce::TokenProvider> tokens_;
+  std::unique_ptr<salesforce::RestClient> client_;
+  std::unique_ptr<RunLock> lock_;
+  std::unique_ptr<store::Store> store_;
+  std::map<std::string, salesforce::SObjectInfo> describes_;
+};
+
+}  // namespace sfsync::sync

@@ -1,0 +1,96 @@
+// The crash loop: on an org that changes between rounds, start a run, SIGKILL it at a random moment,
+// run again to completion, and check the tables equal the emulator's data and the file is intact.
+// 50 rounds. The seed is printed so a failure can be replayed (SFSYNC_KILL_SEED=...).
+#include <doctest/doctest.h>
+
+#include <signal.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <random>
+#include <thread>
+
+#include "tests/testing/compare.h"
+
+namespace sfsync::testing {
+namespace {
+
+using nlohmann::json;
+
+TEST_CASE("kill loop: 50 rounds of run, SIGKILL at a random moment, rerun, on a changing org") {
+  const char* seed_env = std::getenv("SFSYNC_KILL_SEED");
+  const unsigned seed = seed_env ? static_cast<unsigned>(std::stoul(seed_env)) : std::random_device{}();
+  MESSAGE("kill loop seed " << seed);
+  std::mt19937 rng(seed);
+  Emulator emu({"--rows", "Account=2500", "--rows", "Contact=3000", "--rows", "Opportunity=0"});
+  TempDir dir;
+  const std::string db = dir.File("kill.db");
+  WriteFile(dir.File("job.yaml"),
+            JobYaml(emu, db,
+                    "  - name: Account\n"
+                    "    fields: [Id, Name, Industry, AnnualRevenue, NumberOfEmployees, Description, CreatedDate,\n"
+                    "             SystemModstamp]\n"
+                    "    batch_size: 200\n"
+                    "    deletes: soft\n"
+                    "  - name: Contact\n"
+                    "    fields: [Id, FirstName, LastName, Email, AccountId, Account.Name, SystemModstamp]\n"
+                    "    batch_size: 500\n"
+                    "    deletes: hard\n"));
+  int killed_mid_run = 0;
+  int64_t last_run_micros = 300000;
+  for (int round = 0; round < 50; ++round) {
+    CAPTURE(round);
+    // (a) The org changes: updates, inserts, soft deletes and an undelete now and then.
+    // Ids to change come from the table, which equals the server after every round.
+    std::vector<std::string> accounts, contacts;
+    if (round == 0) {
+      for (const json& a : emu.Records("Account")) accounts.push_back(a.at("Id"));
+      for (const json& c : emu.Records("Contact")) contacts.push_back(c.at("Id"));
+    } else {
+      for (auto& row : SqliteDb(db).Query("SELECT Id FROM Account WHERE IsDeleted = 0")) accounts.push_back(row[0].text);
+      for (auto& row : SqliteDb(db).Query("SELECT Id FROM Contact")) contacts.push_back(row[0].text);
+    }
+    for (int i = 0; i < 15; ++i) {
+      emu.Update("Account", accounts[rng() % accounts.size()], {{"Name", "r" + std::to_string(round) + "-" + std::to_string(i)},
+                                         {"AnnualRevenue", static_cast<double>(rng() % 1000000) / 4.0}});
+    }
+    emu.Insert("Account", json::array({{{"Name", "new A " + std::to_string(round)}}}));
+    emu.Admin("POST", "/__emulator/generate", {{"object", "Account"}, {"count", 200}});
+    emu.Insert("Contact", json::array({{{"LastName", "new C " + std::to_string(round)},
+                                        {"AccountId", accounts[rng() % accounts.size()]}}}));
+    emu.Delete("Contact", contacts[rng() % contacts.size()]);
+    emu.Delete("Account", accounts[rng() % accounts.size()]);
+    if (round % 5 == 4) {
+      json gone = emu.Records("Account", "only");
+      if (!gone.empty()) {
+        emu.Admin("POST", "/__emulator/records/Account/" + gone[0].at("Id").get<std::string>() + "/undelete");
+      }
+    }
+    emu.AdvanceClock(2);
+    // (b) A run killed at a random moment: anywhere in 1.5x the last complete run's duration.
+    auto run = StartSfsync(dir.File("job.yaml"), dir.path());
+    std::this_thread::sleep_for(std::chrono::microseconds(rng() % (last_run_micros * 3 / 2 + 1)));
+    if (run->Running()) ++killed_mid_run;
+    run->Signal(SIGKILL);
+    run->Wait();
+    if (FileExists(db)) REQUIRE(SqliteDb(db).Scalar("PRAGMA integrity_check") == "ok");
+    // (c) The next run converges to the server's state.
+    const auto started = std::chrono::steady_clock::now();
+    ProcessResult r = RunSfsync(dir.File("job.yaml"));
+    last_run_micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started)
+                          .count();
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    REQUIRE(SqliteDb(db).Scalar("PRAGMA integrity_check") == "ok");
+    CheckTableEqualsEmulator(emu, db, "Account", {}, "include");
+    CheckTableEqualsEmulator(emu, db, "Contact", {{"Account", ById(emu.Records("Account", "include"))}}, "exclude");
+  }
+  MESSAGE("kills that landed mid-run: " << killed_mid_run << " of 50");
+  CHECK(killed_mid_run >= 25);
+  SqliteDb sql(db);
+  CHECK(sql.Scalar("SELECT count(*) FROM _sfsync_runs WHERE status = 'RUNNING'") == "0");
+  CHECK(sql.Scalar("SELECT status FROM _sfsync_runs ORDER BY run_id DESC LIMIT 1") == "SUCCESS");
+}
+
+}  // namespace
+}  // namespace sfsync::testing
