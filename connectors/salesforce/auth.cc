@@ -96,6 +96,7 @@ class StoredGrant {
     }
     tokens.session = session;
     tokens.session.refresh_token.clear();
+    tokens.credentials = CredentialsFingerprint(settings_);
     tokens.updated_at_millis = clock_->NowMillis();
     if (Status saved = store_->Save(tokens); !saved.ok()) {
       if (rotated) {
@@ -160,7 +161,9 @@ StatusOr<std::unique_ptr<TokenProvider>> NewTokenProvider(const OAuthSettings& s
                   "auth.login_required");
   }
   std::optional<Session> initial;
-  if (stored && !stored->session.access_token.empty()) initial = stored->session;
+  if (stored && !stored->session.access_token.empty() && stored->credentials == CredentialsFingerprint(settings)) {
+    initial = stored->session;
+  }
   std::unique_ptr<TokenProvider> provider = std::make_unique<SessionCache>(
       StoredGrant(settings, transport, clock, std::move(flow_grant), std::move(refresh_token)), clock,
       settings.session_timeout_seconds, std::move(initial));

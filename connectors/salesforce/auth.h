@@ -64,8 +64,9 @@ class TokenProvider {
 // refresh token, passphrase) with RegisterSecret. `transport` and `clock` must outlive it.
 //
 // With a state_dir, the provider works with the connection's token store (token_store.h):
-//  - it starts from the stored access token when there is one (renewing it first if the session
-//    timeout has passed since its issued_at), so a run need not start with a grant;
+//  - it starts from the stored access token when there is one granted with the same credentials
+//    (secret, key, scopes; renewing it first if the session timeout has passed since it was
+//    obtained), so a run need not start with a grant;
 //  - refresh_token flow: a stored refresh token wins over settings.refresh_token once a grant
 //    rotated it, unless the job's refresh_token has changed since (then the job's is used);
 //    authorization_code and device flows renew with the stored refresh token of `sfsync auth login`;

@@ -152,6 +152,23 @@ TEST_CASE("a server clock far from ours does not make a young session look stale
   CHECK(fake.requests().size() == 1);
 }
 
+TEST_CASE("a job whose secret changed does not reuse the stored session: a wrong secret fails at once") {
+  ScratchDir dir;
+  FakeTransport fake;
+  ManualClock clock(kNow);
+  fake.On("POST", kTokenUrl)
+      .Then(JsonResponse(200, TokenBody("00Dxx!access-one")))
+      .Then(JsonResponse(400, R"({"error":"invalid_client","error_description":"invalid client credentials"})"));
+  REQUIRE((*NewTokenProvider(RefreshSettings(dir.path()), &fake, &clock))->Current().ok());
+  OAuthSettings wrong = RefreshSettings(dir.path());
+  wrong.client_secret = "a-mistyped-consumer-secret";
+  auto provider = NewTokenProvider(wrong, &fake, &clock);
+  REQUIRE(provider.ok());
+  CHECK((*provider)->Current().status().reason() == "auth.invalid_client_secret");
+  CHECK(fake.requests().size() == 2);
+  CHECK(Stored(RefreshSettings(dir.path()))->session.access_token == "00Dxx!access-one");  // untouched
+}
+
 TEST_CASE("a job whose refresh_token changed starts from it instead of the stored rotation") {
   ScratchDir dir;
   FakeTransport fake;

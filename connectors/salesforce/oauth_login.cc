@@ -130,6 +130,7 @@ Status SaveLogin(const OAuthSettings& settings, const Session& session, Clock* c
   tokens.refresh_token = session.refresh_token;
   tokens.session = session;
   tokens.session.refresh_token.clear();
+  tokens.credentials = CredentialsFingerprint(settings);
   tokens.updated_at_millis = clock->NowMillis();
   TokenStore store(settings);
   SFSYNC_ASSIGN_OR_RETURN(std::unique_ptr<TokenStoreLock> lock, store.Lock());

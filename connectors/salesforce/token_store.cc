@@ -75,6 +75,13 @@ std::string Sha256Hex(std::string_view text) {
   return out;
 }
 
+std::string CredentialsFingerprint(const OAuthSettings& settings) {
+  std::string text = settings.client_secret + '\n' + settings.refresh_token + '\n' + settings.private_key_file + '\n' +
+                     settings.private_key_passphrase;
+  for (const std::string& scope : settings.scopes) text += '\n' + scope;
+  return Sha256Hex(text);
+}
+
 std::string StoreIdentity(const OAuthSettings& settings) {
   if (settings.flow == "jwt_bearer") return "jwt_bearer:" + settings.username;
   if (settings.flow == "authorization_code" || settings.flow == "device") return "login";
@@ -141,6 +148,7 @@ StatusOr<std::optional<StoredTokens>> TokenStore::Load() const {
   StoredTokens tokens;
   tokens.refresh_token = Text(json, "refresh_token");
   tokens.refresh_token_origin = Text(json, "refresh_token_origin");
+  tokens.credentials = Text(json, "credentials");
   tokens.session.access_token = Text(json, "access_token");
   tokens.session.instance_url = Text(json, "instance_url");
   tokens.session.id_url = Text(json, "id");
@@ -167,6 +175,7 @@ Status TokenStore::Save(const StoredTokens& tokens) const {
     if (!tokens.refresh_token_origin.empty()) json["refresh_token_origin"] = tokens.refresh_token_origin;
   }
   if (!tokens.session.access_token.empty()) {
+    json["credentials"] = tokens.credentials;
     json["access_token"] = tokens.session.access_token;
     json["instance_url"] = tokens.session.instance_url;
     json["id"] = tokens.session.id_url;

@@ -32,6 +32,10 @@ struct StoredTokens {
   // whose refresh_token changed starts over from the new one instead of a stored rotation.
   std::string refresh_token_origin;
   Session session;  // access_token empty when none is cached
+  // CredentialsFingerprint of the job settings the session was granted with: a job whose secret,
+  // key or scopes changed does not reuse the session (a wrong new secret must fail now, not hours
+  // later when the session expires).
+  std::string credentials;
   int64_t updated_at_millis = 0;
 };
 
@@ -87,6 +91,10 @@ class TokenStore {
 // "refresh_token", or "login" for the interactive flows (authorization_code and device both leave
 // a refresh token from a person's login, so `auth login --device` serves an authorization_code job).
 std::string StoreIdentity(const OAuthSettings& settings);
+
+// SHA-256 (hex) of what a grant proves besides the connection itself: client secret, the job's
+// refresh token, private key file and passphrase, scopes.
+std::string CredentialsFingerprint(const OAuthSettings& settings);
 
 // Lower-case hex SHA-256 of `text`.
 std::string Sha256Hex(std::string_view text);

@@ -138,7 +138,10 @@ TEST_CASE("two jobs on one connection renew concurrently without ever presenting
     CHECK(a.Wait() == 0);
     CHECK(b.Wait() == 0);
   }
-  CHECK(TokenRequests(emu) == 6);
+  // One renewal per round at least; the second run of a round may start after the first stored a
+  // fresh session and need none.
+  CHECK(TokenRequests(emu) >= 3);
+  CHECK(TokenRequests(emu) <= 6);
   CHECK(TokenActive(emu, ReadTokenStore(dir).at("refresh_token")));
   CHECK(SqliteDb(dir.File("other.db")).Count("Account") == 200);
 }
