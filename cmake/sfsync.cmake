@@ -18,13 +18,14 @@ endfunction()
 # entry per TEST_CASE.
 function(sfsync_test name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
-  # doctest_discover_tests turns each TEST_CASE name into a CMake list element: a ';' in a name
-  # splits it into filters that match nothing, and that ctest entry then "passes" without running.
+  # doctest_discover_tests turns each test name into a CMake list element: a ';' splits it into
+  # filters that match nothing (that ctest entry then "passes" without running), and '[' or ']'
+  # break the list itself. Refuse such names in TEST_CASE and TEST_CASE_FIXTURE.
   foreach(source ${ARG_SOURCES})
     file(READ ${CMAKE_CURRENT_SOURCE_DIR}/${source} text)
-    string(REGEX MATCH "TEST_CASE\\(\"[^\"]*;[^\"]*\"" bad "${text}")
+    string(REGEX MATCH "TEST_CASE(_FIXTURE\\([^,]*,)?[ (]*\"[^\"]*[][;][^\"]*\"" bad "${text}")
     if(bad)
-      message(FATAL_ERROR "${source}: a test name must not contain ';' (ctest would skip it): ${bad}")
+      message(FATAL_ERROR "${source}: a test name must not contain ';', '[' or ']' (ctest would mangle it): ${bad}")
     endif()
   endforeach()
   add_executable(${name} ${ARG_SOURCES})

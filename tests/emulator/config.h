@@ -22,7 +22,8 @@ struct EmulatorConfig {
   uint64_t seed = 42;
   std::map<std::string, int64_t> rows = {{"Profile", 4},    {"User", 6},
                                          {"Account", 1000}, {"Contact", 2000},
-                                         {"Opportunity", 1000}, {"Lead", 0}};
+                                         {"Opportunity", 1000}, {"Lead", 0},
+                                         {"Invoice__c", 20}, {"Attachment", 10}};
 
   // Clock.
   std::optional<int64_t> clock_start_ms;
@@ -64,6 +65,18 @@ struct EmulatorConfig {
   // Fault injection (README "Faults"): specs as given to --fault, checked by ParseOptions.
   std::vector<std::string> faults;
   std::optional<uint64_t> fault_seed;  // default: `seed`
+  // Query page shrinking (protocol §2.2): the cap with one long text area selected, with two
+  // or more (0: no cap), and a cap on a page's body size in bytes (0: none).
+  int one_long_text_page = 1000;
+  int many_long_text_page = 200;
+  int64_t wide_row_bytes = 0;
+  // Bulk 2.0 query jobs complete at this status poll, or this many seconds after creation (0:
+  // polls only); CSV nulls are "" rather than an empty field with bulk_quote_nulls.
+  int bulk_job_polls = 2;
+  int64_t bulk_job_seconds = 0;
+  bool bulk_quote_nulls = false;
+  // getUpdated/getDeleted: more results than this is EXCEEDED_ID_LIMIT.
+  size_t replication_id_limit = 600'000;
 };
 
 }  // namespace sfsync::emulator

@@ -35,7 +35,8 @@ Seeded org (deterministic for the same seed, sizes and --clock-start):
   --seed N                 random seed (default 42)
   --size N                 Account=N, Contact=2N, Opportunity=N (default 1000)
   --rows OBJECT=N          rows of one object; repeatable (Profile, User, Account,
-                           Contact, Opportunity, Lead; Lead defaults to 0)
+                           Contact, Opportunity, Lead, Invoice__c, Attachment;
+                           Lead defaults to 0, Invoice__c to 20, Attachment to 10)
 
 Clock:
   --clock-start ISO        start the emulator clock at this instant
@@ -57,6 +58,16 @@ REST:
   --max-cursors N          open query cursors kept; the oldest is dropped (default 100)
   --number-style STYLE     double/currency/percent rendering: decimal (15000.0,
                            139000000.0; default) or java (15000.0, 1.39E8)
+  --long-text-batch N,M    page cap when one long text area is selected (N) and
+                           when two or more are (M); 0 means no cap (default 1000,200)
+  --wide-row-bytes N       end a query page before its body passes N bytes (default 0: off)
+  --replication-id-limit N getUpdated/getDeleted results before EXCEEDED_ID_LIMIT
+                           (default 600000)
+
+Bulk API 2.0 query jobs:
+  --bulk-job-polls N       a job completes at its Nth status poll (default 2)
+  --bulk-job-seconds S     ... or S seconds of emulator time after creation (default 0: off)
+  --bulk-csv-null STYLE    nulls in result CSV: empty (an empty field; default) or quoted ("")
 
 OAuth app (connected app settings; README "OAuth app configuration"):
   --callback-url URL       a registered callback URL; repeatable, the first use replaces
@@ -198,6 +209,26 @@ ParseOutcome ParseOptions(const std::vector<std::string>& args, EmulatorConfig* 
          uint64_t seed;
          if (!ParseNumber<uint64_t>(v, 0, UINT64_MAX, &seed)) return false;
          config->fault_seed = seed;
+         return true;
+       }},
+      {"--long-text-batch",
+       [&](const std::string& v) {
+         size_t comma = v.find(',');
+         return comma != std::string::npos &&
+                ParseNumber(std::string_view(v).substr(0, comma), 0, 2000, &config->one_long_text_page) &&
+                ParseNumber(std::string_view(v).substr(comma + 1), 0, 2000, &config->many_long_text_page);
+       }},
+      {"--wide-row-bytes",
+       [&](const std::string& v) { return ParseNumber<int64_t>(v, 0, INT64_MAX, &config->wide_row_bytes); }},
+      {"--replication-id-limit",
+       [&](const std::string& v) { return ParseNumber<size_t>(v, 1, 100'000'000, &config->replication_id_limit); }},
+      {"--bulk-job-polls", [&](const std::string& v) { return ParseNumber(v, 1, 1'000'000, &config->bulk_job_polls); }},
+      {"--bulk-job-seconds",
+       [&](const std::string& v) { return ParseNumber<int64_t>(v, 0, 86'400 * 365, &config->bulk_job_seconds); }},
+      {"--bulk-csv-null",
+       [&](const std::string& v) {
+         if (v != "empty" && v != "quoted") return false;
+         config->bulk_quote_nulls = v == "quoted";
          return true;
        }},
       {"--number-style",

@@ -63,6 +63,34 @@ TEST_CASE("every flag is understood, in both --flag value and --flag=value forms
   CHECK(config.number_style == NumberStyle::kJava);
 }
 
+TEST_CASE("stage 2 flags: page shrinking, replication cap, Bulk jobs, the custom objects' rows") {
+  std::string error;
+  EmulatorConfig config;
+  CHECK(config.rows["Invoice__c"] == 20);
+  CHECK(config.rows["Attachment"] == 10);
+  CHECK(config.one_long_text_page == 1000);
+  CHECK(config.many_long_text_page == 200);
+  CHECK(config.wide_row_bytes == 0);
+  CHECK(config.bulk_job_polls == 2);
+  CHECK_FALSE(config.bulk_quote_nulls);
+  REQUIRE(Parse({"--long-text-batch", "0,150", "--wide-row-bytes=65536", "--replication-id-limit", "100",
+                 "--bulk-job-polls", "4", "--bulk-job-seconds=30", "--bulk-csv-null", "quoted",
+                 "--rows", "Invoice__c=7", "--rows", "Attachment=0"},
+                &config, &error) == ParseOutcome::kRun);
+  CHECK(config.one_long_text_page == 0);
+  CHECK(config.many_long_text_page == 150);
+  CHECK(config.wide_row_bytes == 65536);
+  CHECK(config.replication_id_limit == 100);
+  CHECK(config.bulk_job_polls == 4);
+  CHECK(config.bulk_job_seconds == 30);
+  CHECK(config.bulk_quote_nulls);
+  CHECK(config.rows["Invoice__c"] == 7);
+  CHECK(config.rows["Attachment"] == 0);
+  CHECK(Parse({"--long-text-batch", "1000"}, &config, &error) == ParseOutcome::kError);
+  CHECK(Parse({"--bulk-csv-null", "none"}, &config, &error) == ParseOutcome::kError);
+  CHECK(Parse({"--bulk-job-polls", "0"}, &config, &error) == ParseOutcome::kError);
+}
+
 TEST_CASE("bad flags and values are errors that name the flag") {
   std::string error;
   EmulatorConfig config;

@@ -202,6 +202,26 @@ std::string FormatHttpDate(int64_t epoch_ms) {
   return out;
 }
 
+bool ParseTime(std::string_view s, std::string* canonical) {
+  size_t pos = 0;
+  int hh, mm, ss;
+  if (!Digits(s, &pos, 2, &hh) || !Expect(s, &pos, ':') || !Digits(s, &pos, 2, &mm) ||
+      !Expect(s, &pos, ':') || !Digits(s, &pos, 2, &ss) || hh > 23 || mm > 59 || ss > 59) {
+    return false;
+  }
+  std::string fraction = "000";
+  if (pos < s.size() && s[pos] == '.') {
+    ++pos;
+    for (size_t i = 0; i < 3 && pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos])); ++i) {
+      fraction[i] = s[pos++];
+    }
+    if (s[pos - 1] == '.') return false;
+  }
+  if (pos + 1 != s.size() || s[pos] != 'Z') return false;
+  *canonical = std::string(s.substr(0, 8)) + "." + fraction + "Z";
+  return true;
+}
+
 bool ParseHttpDate(std::string_view s, int64_t* epoch_ms) {
   // `Wed, 06 May 2026 12:07:50 GMT`; the weekday is not checked.
   size_t comma = s.find(", ");

@@ -26,6 +26,10 @@ bool ParseDate(std::string_view text, int64_t* days);
 // fraction, then `Z`, `+HHmm` or `+HH:mm` (protocol §0). The zone is required.
 bool ParseDateTime(std::string_view text, int64_t* epoch_ms);
 
+// Parses a time of day as SOQL and the JSON encoding write it, `HH:mm:ss[.S[S[S]]]Z`, into
+// the canonical `HH:mm:ss.SSSZ` (protocol §2.4). Returns false for anything else.
+bool ParseTime(std::string_view text, std::string* canonical);
+
 // Appends `yyyy-MM-dd`.
 void AppendDate(std::string* out, int64_t days);
 // Appends Salesforce's JSON datetime form `yyyy-MM-ddTHH:mm:ss.SSS+0000` (protocol §0).

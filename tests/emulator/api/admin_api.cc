@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/emulator/api/admin_schema_api.h"
+#include "tests/emulator/api/field_input.h"
 #include "tests/emulator/api/rest_error.h"
 #include "tests/emulator/json_writer.h"
 #include "tests/emulator/salesforce_id.h"
@@ -10,11 +12,13 @@
 namespace sfsync::emulator {
 namespace {
 
-using Json = nlohmann::json;
+using Json = nlohmann::ordered_json;
 
 // Record URLs in admin listings use this API version.
 constexpr std::string_view kAdminApiVersion = "v60.0";
 constexpr int64_t kMaxGenerateCount = 10'000'000;
+
+}  // namespace
 
 HttpResponse AdminError(int status, std::string message) {
   std::string body;
@@ -25,6 +29,8 @@ HttpResponse AdminError(int status, std::string message) {
   json.EndObject();
   return JsonResponse(status, std::move(body));
 }
+
+namespace {
 
 HttpResponse NoContent() {
   HttpResponse response;
@@ -41,59 +47,17 @@ std::optional<Json> ParseJson(std::string_view body) {
 // Converts an admin JSON value to the stored form of `field` (Salesforce's JSON encodings,
 // protocol §2.4). Returns an error message, or empty on success.
 std::string ToValue(const FieldDef& field, const Json& json, Value* value) {
-  auto wrong = [&](std::string_view expected) {
-    return "field '" + field.name + "' (" + std::string(TypeName(field.type)) + ") expects " +
-           std::string(expected) + ", got " + json.dump();
-  };
-  if (json.is_null()) {
-    if (!field.nillable) return "field '" + field.name + "' cannot be null";
-    *value = std::monostate{};
-    return "";
-  }
-  switch (field.type) {
-    case FieldType::kAddress:
+  if (json.is_null() && !field.nillable) return "field '" + field.name + "' cannot be null";
+  switch (ConvertInput(field, json, value)) {
+    case InputProblem::kNone: return "";
+    case InputProblem::kCompound:
       return "field '" + field.name + "' is compound and read-only; set its component fields";
-    case FieldType::kId:
-    case FieldType::kReference: {
-      if (!json.is_string()) return wrong("an Id string");
-      std::optional<std::string> id = NormalizeId(json.get<std::string>());
-      if (!id) return wrong("a 15- or 18-character Id");
-      *value = *id;
-      return "";
-    }
-    case FieldType::kBoolean:
-      if (!json.is_boolean()) return wrong("true or false");
-      *value = int64_t{json.get<bool>()};
-      return "";
-    case FieldType::kInt:
-      if (!json.is_number_integer()) return wrong("an integer");
-      *value = json.get<int64_t>();
-      return "";
-    case FieldType::kDouble:
-    case FieldType::kCurrency:
-    case FieldType::kPercent:
-      if (!json.is_number()) return wrong("a number");
-      *value = json.get<double>();
-      return "";
-    case FieldType::kDate: {
-      int64_t days;
-      if (!json.is_string() || !ParseDate(json.get<std::string>(), &days)) return wrong("\"yyyy-MM-dd\"");
-      *value = json.get<std::string>();
-      return "";
-    }
-    case FieldType::kDateTime: {
-      int64_t ms;
-      if (!json.is_string() || !ParseDateTime(json.get<std::string>(), &ms)) {
-        return wrong("an ISO-8601 datetime such as \"2024-05-01T10:00:00.000+0000\"");
-      }
-      *value = ms;
-      return "";
-    }
-    default:
-      if (!json.is_string()) return wrong("a string");
-      *value = json.get<std::string>();
-      return "";
+    case InputProblem::kMalformedId:
+      return "field '" + field.name + "' expects a 15- or 18-character Id, got " + json.dump();
+    case InputProblem::kWrongType: break;
   }
+  return "field '" + field.name + "' (" + std::string(TypeName(field.type)) + ") cannot hold " +
+         json.dump();
 }
 
 std::string NowJson(int64_t now_ms) {
@@ -134,6 +98,7 @@ AdminApi::AdminApi(Org* org, EmulatorClock* clock, OAuthService* oauth, const St
     oauth_->ExpireAllSessions();
     return NoContent();
   });
+  AddSchemaAdminRoutes(&router_, org_, clock_);
 }
 
 void AdminApi::AddRoute(std::string method, std::string_view pattern, Router::Handler handler) {
@@ -188,6 +153,7 @@ HttpResponse AdminApi::InsertRecords(const HttpRequest& request, const PathParam
       const FieldDef* field = object->FindField(key);
       if (field == nullptr) return fail(400, "no field '" + key + "' on " + object->name);
       if (field->type == FieldType::kId) return fail(400, "Id is assigned by the emulator");
+      if (field->calculated()) return fail(400, "formula field '" + field->name + "' is computed");
       if (field->derived_full_name) {
         return fail(400, "field 'Name' of " + object->name + " is derived from FirstName and LastName");
       }
@@ -276,6 +242,7 @@ HttpResponse AdminApi::PatchRecord(const HttpRequest& request, const PathParams&
     const FieldDef* field = object->FindField(key);
     if (field == nullptr) return AdminError(400, "no field '" + key + "' on " + object->name);
     if (field->type == FieldType::kId) return AdminError(400, "Id cannot be changed");
+    if (field->calculated()) return AdminError(400, "formula field '" + field->name + "' is computed");
     if (field->derived_full_name) {
       return AdminError(400, "field 'Name' of " + object->name + " is derived from FirstName and LastName");
     }
@@ -308,7 +275,7 @@ HttpResponse AdminApi::DeleteRecord(const HttpRequest& request, const PathParams
     return AdminError(404, "no " + object->name + " with Id " + params.at("id"));
   }
   if (hard) {
-    org_->store->HardDelete(*object, *id);
+    org_->store->HardDelete(*object, *id, clock_->NowMillisFloorSecond());
     return NoContent();
   }
   if (!object->has_is_deleted()) return AdminError(400, object->name + " records cannot be soft-deleted");
@@ -344,7 +311,7 @@ HttpResponse AdminApi::ListRecords(const HttpRequest& request, const PathParams&
   if (deleted == "only") {
     if (!object->has_is_deleted()) return JsonResponse(200, "[]");
     Condition is_deleted;
-    is_deleted.field.parts = {"IsDeleted"};
+    is_deleted.left.field.parts = {"IsDeleted"};
     Literal true_literal;
     true_literal.kind = LiteralKind::kTrue;
     is_deleted.values.push_back(true_literal);

@@ -14,6 +14,8 @@
 //   GET    /__emulator/stats                             200 {"api_calls":N, ...}
 //   POST   /__emulator/sessions/expire                   204
 //
+// plus the schema, purge and delete-log endpoints of admin_schema_api.h.
+//
 // Errors are 400 (bad JSON, unknown field, bad value) or 404 (unknown object, id or path)
 // with {"message": "..."}. Thread-safe.
 #ifndef SFSYNC_TESTS_EMULATOR_API_ADMIN_API_H_
@@ -25,6 +27,9 @@
 #include "tests/emulator/clock.h"
 
 namespace sfsync::emulator {
+
+// An admin error: `status` with {"message": message}.
+HttpResponse AdminError(int status, std::string message);
 
 class AdminApi {
  public:

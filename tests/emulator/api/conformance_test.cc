@@ -2,11 +2,10 @@
 // names, key order and shapes.
 #include <doctest/doctest.h>
 
-#include <fstream>
 #include <regex>
-#include <sstream>
 
 #include "tests/emulator/testing/emulator_fixture.h"
+#include "tests/emulator/testing/fixtures.h"
 
 namespace sfsync::emulator {
 namespace {
@@ -16,23 +15,9 @@ using testing::ClientResponse;
 using testing::ParseJson;
 using testing::RunningEmulator;
 
-std::string FixtureText(const std::string& name) {
-  std::ifstream in(std::string(SFSYNC_FIXTURES_DIR) + "/" + name);
-  REQUIRE_MESSAGE(in.good(), "missing fixture " << name);
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string s = text.str();
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
-  return s;
-}
-
-ordered_json Fixture(const std::string& name) { return ParseJson(FixtureText(name)); }
-
-std::vector<std::string> Keys(const ordered_json& object) {
-  std::vector<std::string> keys;
-  for (auto it = object.begin(); it != object.end(); ++it) keys.push_back(it.key());
-  return keys;
-}
+using testing::Fixture;
+using testing::FixtureText;
+using testing::Keys;
 
 TEST_CASE("query pages: top-level keys, attributes and record keys as recorded") {
   RunningEmulator e;
@@ -119,7 +104,8 @@ TEST_CASE("describe: every field entry has the recorded key set in the recorded 
   RunningEmulator e;
   ordered_json fixture = Fixture("describe_account.json");
   std::vector<std::string> field_keys = Keys(fixture["fields"][0]);
-  for (const char* object : {"Profile", "User", "Account", "Contact", "Opportunity", "Lead"}) {
+  for (const char* object :
+       {"Profile", "User", "Account", "Contact", "Opportunity", "Lead", "Invoice__c", "Attachment"}) {
     CAPTURE(object);
     ordered_json describe = ParseJson(e.RestGet(std::string("/services/data/v60.0/sobjects/") + object + "/describe").body);
     CHECK(Keys(describe) == Keys(fixture));

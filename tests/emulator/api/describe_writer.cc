@@ -85,8 +85,8 @@ void Field(JsonWriter* json, const FieldDef& f) {
   BoolKey(json, "aiPredictionField", false);
   BoolKey(json, "autoNumber", false);
   IntKey(json, "byteLength", reference ? 18 : length * 3);
-  BoolKey(json, "calculated", false);
-  NullKey(json, "calculatedFormula");
+  BoolKey(json, "calculated", f.calculated());
+  StringOrNull(json, "calculatedFormula", f.formula);
   BoolKey(json, "cascadeDelete", false);
   BoolKey(json, "caseSensitive", false);
   StringOrNull(json, "compoundFieldName", f.compound_field_name);
@@ -117,8 +117,8 @@ void Field(JsonWriter* json, const FieldDef& f) {
   NullKey(json, "inlineHelpText");
   StringKey(json, "label", f.label);
   IntKey(json, "length", length);
-  NullKey(json, "mask");
-  NullKey(json, "maskType");
+  StringOrNull(json, "mask", f.mask);
+  StringOrNull(json, "maskType", f.mask_type);
   StringKey(json, "name", f.name);
   BoolKey(json, "nameField", f.name_field);
   BoolKey(json, "namePointing", false);
@@ -138,7 +138,7 @@ void Field(JsonWriter* json, const FieldDef& f) {
   json->EndArray();
   BoolKey(json, "polymorphicForeignKey", false);
   IntKey(json, "precision", f.precision);
-  BoolKey(json, "queryByDistance", f.type == FieldType::kAddress);
+  BoolKey(json, "queryByDistance", IsCompound(f.type));
   NullKey(json, "referenceTargetField");
   json->Key("referenceTo");
   json->BeginArray();
@@ -207,7 +207,7 @@ std::string GlobalDescribeJson(const Schema& schema, std::string_view version) {
     NullKey(&json, "associateEntityType");
     NullKey(&json, "associateParentEntity");
     BoolKey(&json, "createable", o.createable);
-    BoolKey(&json, "custom", false);
+    BoolKey(&json, "custom", o.custom);
     BoolKey(&json, "customSetting", false);
     BoolKey(&json, "deepCloneable", o.deep_cloneable);
     BoolKey(&json, "deletable", o.deletable);
@@ -221,7 +221,7 @@ std::string GlobalDescribeJson(const Schema& schema, std::string_view version) {
     StringKey(&json, "labelPlural", o.label_plural);
     BoolKey(&json, "layoutable", o.layoutable);
     BoolKey(&json, "mergeable", o.mergeable);
-    BoolKey(&json, "mruEnabled", true);
+    BoolKey(&json, "mruEnabled", o.mru_enabled);
     StringKey(&json, "name", o.name);
     BoolKey(&json, "queryable", true);
     BoolKey(&json, "replicateable", true);
@@ -253,7 +253,7 @@ std::string SObjectDescribeJson(const Schema& schema, const ObjectDef& o, std::s
   ChildRelationships(&json, schema, o);
   BoolKey(&json, "compactLayoutable", o.url_set != UrlSet::kSetup);
   BoolKey(&json, "createable", o.createable);
-  BoolKey(&json, "custom", false);
+  BoolKey(&json, "custom", o.custom);
   BoolKey(&json, "customSetting", false);
   BoolKey(&json, "deepCloneable", o.deep_cloneable);
   NullKey(&json, "defaultImplementation");
@@ -280,7 +280,7 @@ std::string SObjectDescribeJson(const Schema& schema, const ObjectDef& o, std::s
   NullKey(&json, "listviewable");
   NullKey(&json, "lookupLayoutable");
   BoolKey(&json, "mergeable", o.mergeable);
-  BoolKey(&json, "mruEnabled", true);
+  BoolKey(&json, "mruEnabled", o.mru_enabled);
   StringKey(&json, "name", o.name);
   json.Key("namedLayoutInfos");
   json.BeginArray();

@@ -1,10 +1,15 @@
 #include "tests/emulator/api/emulator.h"
 
+#include <algorithm>
 #include <charconv>
 
+#include "tests/emulator/api/bulk_jobs.h"
+#include "tests/emulator/api/collections.h"
 #include "tests/emulator/api/describe_writer.h"
 #include "tests/emulator/api/limits.h"
 #include "tests/emulator/api/oauth_admin.h"
+#include "tests/emulator/api/replication.h"
+#include "tests/emulator/api/sobject_rows.h"
 #include "tests/emulator/api/rest_error.h"
 #include "tests/emulator/faults/fault_admin.h"
 #include "tests/emulator/json_writer.h"
@@ -100,7 +105,8 @@ std::unique_ptr<Emulator> Emulator::Create(const EmulatorConfig& config, std::st
   if (!org.seeder->SeedOrg(config.rows, e.clock_.NowMillis(), error)) return nullptr;
   org.queries = std::make_unique<QueryService>(
       org.store.get(), &e.clock_,
-      QueryLimits{config.max_page_size, config.cursor_ttl_s * 1000, config.max_cursors},
+      QueryLimits{config.max_page_size, config.cursor_ttl_s * 1000, config.max_cursors,
+                  config.one_long_text_page, config.many_long_text_page, config.wide_row_bytes},
       config.number_style, config.seed);
   org.schema_modified_ms = e.clock_.NowMillisFloorSecond();
 
@@ -119,6 +125,12 @@ std::unique_ptr<Emulator> Emulator::Create(const EmulatorConfig& config, std::st
               [&e](const HttpRequest& r, const PathParams& p) { return e.GlobalDescribe(r, p); });
   e.rest_.Add("GET", "/services/data/{version}/sobjects/{object}/describe",
               [&e](const HttpRequest& r, const PathParams& p) { return e.Describe(r, p); });
+  AddReplicationRoutes(&e.rest_, &e.org_, &e.clock_, config.replication_id_limit);
+  AddSObjectRowRoutes(&e.rest_, &e.org_, &e.clock_);
+  AddCollectionRoutes(&e.rest_, &e.org_, &e.clock_);
+  AddBulkJobRoutes(&e.rest_, &e.org_, &e.clock_,
+                   BulkOptions{config.bulk_job_polls, config.bulk_job_seconds * 1000,
+                               config.bulk_quote_nulls, config.number_style});
   e.rest_.Add("GET", "/services/data/{version}/query",
               [&e](const HttpRequest& r, const PathParams& p) { return e.Query(r, p, false); });
   e.rest_.Add("GET", "/services/data/{version}/queryAll",
@@ -198,9 +210,16 @@ HttpResponse Emulator::Rest(Host host, const HttpRequest& request) {
   } else if (match.handler != nullptr) {
     response = (*match.handler)(request, match.params);
   } else if (!match.allowed_methods.empty()) {
+    std::vector<std::string> allowed = match.allowed_methods;
+    if (std::find(allowed.begin(), allowed.end(), "GET") != allowed.end()) allowed.push_back("HEAD");
+    std::string listed, header;
+    for (const std::string& m : allowed) {
+      listed += (listed.empty() ? "" : ",") + m;
+      header += (header.empty() ? "" : ", ") + m;
+    }
     response = RestErrorResponse({405, "METHOD_NOT_ALLOWED",
-                                  "HTTP Method '" + request.method + "' not allowed. Allowed are GET,HEAD"});
-    response.headers.Set("Allow", "GET, HEAD");
+                                  "HTTP Method '" + request.method + "' not allowed. Allowed are " + listed});
+    response.headers.Set("Allow", header);
   } else {
     response = RestErrorResponse(NotFoundError());
   }
@@ -241,6 +260,7 @@ std::optional<HttpResponse> Emulator::NotModified(const HttpRequest& request) co
 
 HttpResponse Emulator::GlobalDescribe(const HttpRequest& request, const PathParams& params) {
   ++stats_.describe_requests;
+  std::lock_guard<std::mutex> org_lock(org_.mu);  // admin schema changes replace definitions
   if (std::optional<HttpResponse> not_modified = NotModified(request)) return *not_modified;
   HttpResponse response = JsonResponse(200, GlobalDescribeJson(*org_.schema, params.at("version")));
   response.headers.Set("Last-Modified", FormatHttpDate(org_.schema_modified_ms));
@@ -249,6 +269,7 @@ HttpResponse Emulator::GlobalDescribe(const HttpRequest& request, const PathPara
 
 HttpResponse Emulator::Describe(const HttpRequest& request, const PathParams& params) {
   ++stats_.describe_requests;
+  std::lock_guard<std::mutex> org_lock(org_.mu);  // admin schema changes replace definitions
   const ObjectDef* object = org_.schema->Find(params.at("object"));
   if (object == nullptr) return RestErrorResponse(NotFoundError());
   if (std::optional<HttpResponse> not_modified = NotModified(request)) return *not_modified;

@@ -219,7 +219,7 @@ TEST_CASE("the exchange needs the client secret unless --no-web-server-secret, a
   CheckOAuthError(PostToken(e, "grant_type=authorization_code&client_id=other&code=x"), "invalid_client_id",
                   "client identifier invalid");
   // The client checks come first, so the code survived them.
-  std::string basic = Base64("sfsync-emulator-client-id:sfsync-emulator-client-secret");
+  std::string basic = Base64Encode("sfsync-emulator-client-id:sfsync-emulator-client-secret");
   CHECK(PostToken(e, without_secret, {{"Authorization", "Basic " + basic}}).status == 200);
 
   EmulatorConfig config = SmallOrgConfig();

@@ -9,10 +9,11 @@
 #include <string>
 #include <string_view>
 
+#include "tests/emulator/base64.h"
+
 namespace sfsync::emulator {
 
-std::string Base64(std::string_view bytes);
-std::optional<std::string> Base64Decode(std::string_view text);
+// Standard base64 is in tests/emulator/base64.h.
 // RFC 4648 §5 alphabet, no padding (JWT segments, PKCE challenges).
 std::string Base64Url(std::string_view bytes);
 // Accepts the URL alphabet with or without padding; nullopt on any other character.

@@ -32,7 +32,7 @@ HttpResponse OAuthService::DeviceAuthorization(const Params& params) {
   std::optional<std::vector<std::string>> scopes = GrantedScopes(scope == params.end() ? "" : scope->second);
   if (!scopes) return OAuthError("invalid_scope", "the requested scope is not allowed");
 
-  std::string device_code = Base64(RandomToken("", 36));
+  std::string device_code = Base64Encode(RandomToken("", 36));
   std::string user_code = UserCode();
   {
     std::lock_guard<std::mutex> lock(mu_);

@@ -270,7 +270,7 @@ HttpResponse OAuthService::TokenResponse(const Issued& issued) const {
   if (issued.signed_response) {
     // signature = base64(HMAC-SHA256(id + issued_at, client_secret)) (§1.3).
     json.Key("signature");
-    json.String(Base64(HmacSha256(config_.client_secret, id + issued_at)));
+    json.String(Base64Encode(HmacSha256(config_.client_secret, id + issued_at)));
   }
   json.Key("scope");
   json.String(issued.grant.ScopeText());

@@ -3,6 +3,7 @@
 #ifndef SFSYNC_TESTS_EMULATOR_API_ORG_H_
 #define SFSYNC_TESTS_EMULATOR_API_ORG_H_
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -21,8 +22,15 @@ struct Org {
   std::unique_ptr<OrgStore> store;
   std::unique_ptr<Seeder> seeder;
   std::unique_ptr<QueryService> queries;
-  // Describe's Last-Modified: the schema never changes after start-up in stage 1.
+  // Describe's Last-Modified (and the If-Modified-Since reference).
   int64_t schema_modified_ms = 0;
+
+  // Records a schema change at `now_ms`: Last-Modified moves forward by at least a second,
+  // even on a frozen clock, so a client that described in the same second still sees it.
+  void SchemaChanged(int64_t now_ms) {
+    int64_t floor = now_ms - ((now_ms % 1000) + 1000) % 1000;
+    schema_modified_ms = std::max(floor, schema_modified_ms + 1000);
+  }
 };
 
 // Counters for GET /__emulator/stats. Thread-safe.

@@ -54,13 +54,13 @@ class SemanticsTest {
   }
 };
 
-TEST_CASE_FIXTURE(SemanticsTest, "string equality is case-insensitive; Ids match in 15 or 18 characters") {
+TEST_CASE_FIXTURE(SemanticsTest, "string equality is case-insensitive, Ids match in 15 or 18 characters") {
   CHECK(Names("WHERE Name = 'ACME CORP'") == "Acme Corp");
   CHECK(Names("WHERE Id = '" + ids_[3] + "'") == "Initech_X");
   CHECK(Names("WHERE Id = '" + ids_[3].substr(0, 15) + "'") == "Initech_X");
 }
 
-TEST_CASE_FIXTURE(SemanticsTest, "!= and NOT IN treat null as a value; = null and != null test for it") {
+TEST_CASE_FIXTURE(SemanticsTest, "!= and NOT IN treat null as a value, = null and != null test for it") {
   CHECK(Names("WHERE Industry != 'Banking' ORDER BY Name") == "acme labs|Globex 50% Off|Initech_X");
   CHECK(Names("WHERE Industry NOT IN ('Banking', 'Energy') ORDER BY Name") == "acme labs|Initech_X");
   CHECK(Names("WHERE Industry IN ('Banking', null) ORDER BY Name") == "Acme Corp|acme labs|Zeta");
@@ -119,7 +119,7 @@ TEST_CASE_FIXTURE(SemanticsTest, "SELECT COUNT() counts matches (and respects LI
   CHECK(ParseJson(e_.Query("SELECT COUNT() FROM Account LIMIT 3").body)["totalSize"] == 3);
 }
 
-TEST_CASE_FIXTURE(SemanticsTest, "parent fields filter and render through LEFT JOINs; no parent is null") {
+TEST_CASE_FIXTURE(SemanticsTest, "parent fields filter and render through LEFT JOINs, no parent is null") {
   REQUIRE(e_.Admin("POST", "/__emulator/records/Contact",
                    R"([{"LastName":"Banker","AccountId":")" + ids_[0] + R"("},
                        {"LastName":"Loner"},

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "tests/emulator/api/record_writer.h"
+#include "tests/emulator/salesforce_id.h"
 #include "tests/emulator/soql/parser.h"
 
 namespace sfsync::emulator {
@@ -12,11 +13,17 @@ namespace {
 constexpr int kDefaultBatchSize = 2000;
 constexpr int kMinBatchSize = 200;
 constexpr int kMaxBatchSize = 2000;
+// Room for what surrounds the records array: totalSize, done and a nextRecordsUrl.
+constexpr int64_t kEnvelopeBytes = 160;
 constexpr std::string_view kBase62 =
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 RestError SoqlFailure(std::string_view soql, const SoqlError& error) {
   return {400, error.error_code, FormatSoqlMessage(soql, error)};
+}
+
+RestError Internal(const std::string& what) {
+  return {500, "UNKNOWN_EXCEPTION", "sfsync-emulator query failed: " + what};
 }
 
 // Binds the compiled parameters and collects the matching `_row` ids in order.
@@ -47,16 +54,40 @@ bool MatchRows(sqlite3* db, const CompiledQuery& plan, std::vector<int64_t>* row
 
 }  // namespace
 
+std::string QueryResultJson(int64_t total_size, const std::string& next_url, std::string_view records) {
+  std::string body;
+  body.reserve(records.size() + 160);
+  JsonWriter json(&body);
+  json.BeginObject();
+  json.Key("totalSize");
+  json.Int(total_size);
+  json.Key("done");
+  json.Bool(next_url.empty());
+  if (!next_url.empty()) {  // absent, not null, on the last page (query_last_page.json)
+    json.Key("nextRecordsUrl");
+    json.String(next_url);
+  }
+  json.Key("records");
+  json.Raw(records);
+  json.EndObject();
+  return body;
+}
+
 QueryService::QueryService(OrgStore* store, const EmulatorClock* clock, QueryLimits limits,
                            NumberStyle number_style, uint64_t seed)
     : store_(store), clock_(clock), limits_(limits), number_style_(number_style),
       locator_rng_(MixSeed(seed, "query-locator")) {}
 
 // Salesforce's range is 200..2000 (default 2000); out-of-range requests are clamped (⚠ the
-// real behaviour is unverified), then the server cap applies.
-int QueryService::PageSize(std::optional<int> requested) const {
+// real behaviour is unverified), then the server cap and the long-text rule apply.
+int QueryService::PageSize(std::optional<int> requested, const CompiledQuery& plan) const {
   int size = std::clamp(requested.value_or(kDefaultBatchSize), kMinBatchSize, kMaxBatchSize);
-  return std::max(1, std::min(size, limits_.max_page_size));
+  size = std::min(size, limits_.max_page_size);
+  int long_text_cap = plan.long_text_fields >= 2   ? limits_.many_long_text_page
+                      : plan.long_text_fields == 1 ? limits_.one_long_text_page
+                                                   : 0;
+  if (long_text_cap > 0) size = std::min(size, long_text_cap);
+  return std::max(1, size);
 }
 
 std::string QueryService::NewLocator() {
@@ -77,6 +108,13 @@ void QueryService::Expire() {
   }
 }
 
+void QueryService::InvalidateCursors(std::string_view object) {
+  std::erase_if(cursors_, [&](const auto& entry) {
+    return entry.second.plan->objects.contains(std::string(object));
+  });
+  std::erase_if(cursor_order_, [&](const std::string& id) { return !cursors_.contains(id); });
+}
+
 QueryService::Result QueryService::Run(std::string_view soql, bool include_deleted,
                                        std::string_view version, std::optional<int> batch_size) {
   SoqlError soql_error;
@@ -86,42 +124,28 @@ QueryService::Result QueryService::Run(std::string_view soql, bool include_delet
       CompileSoql(*parsed, store_->schema(), include_deleted, &soql_error);
   if (!compiled) return SoqlFailure(soql, soql_error);
   auto plan = std::make_shared<const CompiledQuery>(std::move(*compiled));
+  if (plan->aggregate && !plan->count_only) return Aggregate(*plan, version);
 
   std::vector<int64_t> rows;
   int64_t count = 0;
   std::string error;
-  if (!MatchRows(store_->db(), *plan, &rows, &count, &error)) {
-    return RestError{500, "UNKNOWN_EXCEPTION", "sfsync-emulator query failed: " + error};
-  }
-  if (plan->count_only) {
-    std::string body;
-    JsonWriter json(&body);
-    json.BeginObject();
-    json.Key("totalSize");
-    json.Int(count);
-    json.Key("done");
-    json.Bool(true);
-    json.Key("records");
-    json.BeginArray();
-    json.EndArray();
-    json.EndObject();
-    return body;
-  }
+  if (!MatchRows(store_->db(), *plan, &rows, &count, &error)) return Internal(error);
+  if (plan->count_only) return QueryResultJson(count, "", "[]");
 
-  int page = PageSize(batch_size);
+  int page_size = PageSize(batch_size, *plan);
   Statement row_statement(store_->db(), plan->row_sql);
-  if (!row_statement.ok()) {
-    return RestError{500, "UNKNOWN_EXCEPTION", "sfsync-emulator query failed: " + row_statement.error()};
-  }
-  if (rows.size() <= static_cast<size_t>(page)) {
-    return Page(*plan, &row_statement, rows, 0, rows.size(), version, "");
+  if (!row_statement.ok()) return Internal(row_statement.error());
+  std::optional<Page> page = RenderPage(*plan, &row_statement, rows, 0, page_size, version);
+  if (!page) return Internal(sqlite3_errmsg(store_->db()));
+  if (page->consumed == rows.size()) {
+    return QueryResultJson(static_cast<int64_t>(rows.size()), "", page->records);
   }
   Expire();
   std::string locator = NewLocator();
   std::string next_url = "/services/data/" + std::string(version) + "/query/" + locator + "-" +
-                         std::to_string(page);
-  std::string body = Page(*plan, &row_statement, rows, 0, static_cast<size_t>(page), version, next_url);
-  cursors_.emplace(locator, Cursor{plan, std::move(rows), page,
+                         std::to_string(page->consumed);
+  std::string body = QueryResultJson(static_cast<int64_t>(rows.size()), next_url, page->records);
+  cursors_.emplace(locator, Cursor{plan, std::move(rows), page_size,
                                    clock_->NowMillis() + limits_.cursor_ttl_ms,
                                    std::move(row_statement)});
   cursor_order_.push_back(locator);
@@ -143,15 +167,17 @@ QueryService::Result QueryService::More(std::string_view locator, std::string_vi
     return InvalidQueryLocatorError();
   }
   Cursor& cursor = it->second;
-  // Without a header on this request the cursor keeps the batch size it was opened with.
-  size_t page = static_cast<size_t>(batch_size ? PageSize(batch_size) : cursor.batch_size);
-  size_t count = std::min(page, cursor.rows.size() - offset);
+  // Without a header on this request the cursor keeps the page size it was opened with.
+  int page_size = batch_size ? PageSize(batch_size, *cursor.plan) : cursor.page_size;
+  std::optional<Page> page =
+      RenderPage(*cursor.plan, &cursor.row_statement, cursor.rows, offset, page_size, version);
+  if (!page) return Internal(sqlite3_errmsg(store_->db()));
   std::string next_url;
-  if (offset + count < cursor.rows.size()) {
+  if (offset + page->consumed < cursor.rows.size()) {
     next_url = "/services/data/" + std::string(version) + "/query/" + it->first + "-" +
-               std::to_string(offset + count);
+               std::to_string(offset + page->consumed);
   }
-  return Page(*cursor.plan, &cursor.row_statement, cursor.rows, offset, count, version, next_url);
+  return QueryResultJson(static_cast<int64_t>(cursor.rows.size()), next_url, page->records);
 }
 
 void QueryService::Forget(std::string_view locator) {
@@ -170,10 +196,9 @@ QueryService::Result QueryService::AllRecords(const SoqlQuery& query, bool inclu
   int64_t count = 0;
   std::string error;
   Statement row_statement(store_->db(), plan->row_sql);
-  if (!MatchRows(store_->db(), *plan, &rows, &count, &error) || !row_statement.ok()) {
-    return RestError{500, "UNKNOWN_EXCEPTION", "sfsync-emulator query failed: " + error};
-  }
-  RecordWriter writer(version);
+  if (!MatchRows(store_->db(), *plan, &rows, &count, &error)) return Internal(error);
+  if (!row_statement.ok()) return Internal(row_statement.error());
+  RecordWriter writer(version, store_->db());
   std::string body;
   JsonWriter json(&body, number_style_);
   json.BeginArray();
@@ -186,32 +211,90 @@ QueryService::Result QueryService::AllRecords(const SoqlQuery& query, bool inclu
   return body;
 }
 
-std::string QueryService::Page(const CompiledQuery& plan, Statement* row_statement,
-                               const std::vector<int64_t>& rows, size_t offset, size_t count,
-                               std::string_view version, const std::string& next_url) const {
-  RecordWriter writer(version);
+QueryService::Result QueryService::RecordsById(const SoqlQuery& query, const std::vector<std::string>& ids,
+                                               std::string_view version) {
+  SoqlError soql_error;
+  std::optional<CompiledQuery> plan = CompileSoql(query, store_->schema(), false, &soql_error);
+  if (!plan) return RestError{400, soql_error.error_code, soql_error.detail};
+  Statement find(store_->db(), "SELECT _row FROM " + QuoteIdentifier(plan->object->name) +
+                                   " WHERE \"Id\" = ? AND \"IsDeleted\" = 0");
+  Statement row_statement(store_->db(), plan->row_sql);
+  if (!find.ok() || !row_statement.ok()) return Internal(find.ok() ? row_statement.error() : find.error());
+  RecordWriter writer(version, store_->db());
   std::string body;
-  body.reserve(count * 768 + 256);
   JsonWriter json(&body, number_style_);
-  json.BeginObject();
-  json.Key("totalSize");
-  json.Int(static_cast<int64_t>(rows.size()));
-  json.Key("done");
-  json.Bool(next_url.empty());
-  if (!next_url.empty()) {  // absent, not null, on the last page (query_last_page.json)
-    json.Key("nextRecordsUrl");
-    json.String(next_url);
-  }
-  json.Key("records");
   json.BeginArray();
-  for (size_t i = offset; i < offset + count; ++i) {
-    row_statement->Bind(1, rows[i]);
-    if (row_statement->Step() == SQLITE_ROW) writer.Write(&json, plan, row_statement->get());
-    row_statement->Reset();
+  for (const std::string& raw : ids) {
+    std::optional<std::string> id = NormalizeId(raw);
+    bool found = false;
+    if (id) {
+      find.Bind(1, *id);
+      if (find.Step() == SQLITE_ROW) {
+        row_statement.Bind(1, sqlite3_column_int64(find.get(), 0));
+        found = row_statement.Step() == SQLITE_ROW;
+        if (found) writer.Write(&json, *plan, row_statement.get());
+        row_statement.Reset();
+      }
+      find.Reset();
+    }
+    if (!found) json.Null();
   }
   json.EndArray();
-  json.EndObject();
   return body;
+}
+
+std::optional<QueryService::Page> QueryService::RenderPage(
+    const CompiledQuery& plan, Statement* row_statement, const std::vector<int64_t>& rows,
+    size_t offset, int page_size, std::string_view version) const {
+  RecordWriter writer(version, store_->db());
+  Page page;
+  page.records.reserve(static_cast<size_t>(page_size) * 768 + 64);
+  JsonWriter json(&page.records, number_style_);
+  json.BeginArray();
+  size_t served = 0;  // records plus their children: what the batch size counts
+  while (offset + page.consumed < rows.size() && served < static_cast<size_t>(page_size)) {
+    size_t before = page.records.size();
+    row_statement->Bind(1, rows[offset + page.consumed]);
+    int rc = row_statement->Step();
+    size_t children = rc == SQLITE_ROW ? writer.Write(&json, plan, row_statement->get()) : 0;
+    row_statement->Reset();
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return std::nullopt;  // never skip silently
+    if (rc == SQLITE_DONE) {  // purged since the query: the page is one record shorter
+      ++page.consumed;
+      ++served;
+      continue;
+    }
+    if (limits_.wide_row_bytes > 0 && served > 0 &&
+        static_cast<int64_t>(page.records.size()) + kEnvelopeBytes > limits_.wide_row_bytes) {
+      page.records.resize(before);  // this record starts the next page
+      break;
+    }
+    ++page.consumed;
+    served += 1 + children;
+  }
+  json.EndArray();
+  return page;
+}
+
+QueryService::Result QueryService::Aggregate(const CompiledQuery& plan, std::string_view version) const {
+  Statement match(store_->db(), plan.match_sql);
+  if (!match.ok()) return Internal(match.error());
+  for (size_t i = 0; i < plan.match_params.size(); ++i) {
+    match.Bind(static_cast<int>(i) + 1, plan.match_params[i]);
+  }
+  RecordWriter writer(version, store_->db());
+  std::string records;
+  JsonWriter json(&records, number_style_);
+  json.BeginArray();
+  int64_t groups = 0;
+  int rc;
+  while ((rc = match.Step()) == SQLITE_ROW) {
+    writer.WriteAggregate(&json, plan, match.get());
+    ++groups;
+  }
+  json.EndArray();
+  if (rc != SQLITE_DONE) return Internal(sqlite3_errmsg(store_->db()));
+  return QueryResultJson(groups, "", records);
 }
 
 }  // namespace sfsync::emulator

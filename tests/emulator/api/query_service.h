@@ -9,11 +9,19 @@
 // what a sync engine must tolerate anyway. A row hard-deleted after the query is skipped, so
 // such a page is shorter than the batch size; totalSize does not change.
 //
+// Page size: `batchSize` clamped to 200..2000, capped by --max-page-size, then shrunk as
+// Salesforce does (protocol §2.2): to --long-text-batch's first value when one long text area
+// is selected and its second when two or more are; child rows of sub-queries count toward it;
+// and with --wide-row-bytes a page stops before its body would pass that many bytes. A page
+// always holds at least one record. nextRecordsUrl's offset counts the rows actually served.
+//
+// Aggregate queries answer every group in one page (done: true).
+//
 // Locators look like Salesforce's (`0r8xx` + 13 base-62 characters) and nextRecordsUrl is
 // `/services/data/vXX.X/query/{locator}-{offset}` for query and queryAll alike. A locator
-// stays valid (re-fetching a page works) until --cursor-ttl passes on the emulator clock or
-// more than --max-cursors cursors are open (the oldest is dropped); then the answer is
-// INVALID_QUERY_LOCATOR.
+// stays valid (re-fetching a page works) until --cursor-ttl passes on the emulator clock, more
+// than --max-cursors cursors are open (the oldest is dropped), or a field of an object it reads
+// is removed or retyped; then the answer is INVALID_QUERY_LOCATOR.
 //
 // Not thread-safe: REQUIRES the caller to hold the org lock for every call.
 #ifndef SFSYNC_TESTS_EMULATOR_API_QUERY_SERVICE_H_
@@ -42,6 +50,9 @@ struct QueryLimits {
   int max_page_size = 2000;  // server cap; pages may be smaller than the client asked
   int64_t cursor_ttl_ms = 2 * 86'400'000LL;
   size_t max_cursors = 100;
+  int one_long_text_page = 1000;   // page cap with one long text area selected (0: none)
+  int many_long_text_page = 200;   // with two or more (0: none)
+  int64_t wide_row_bytes = 0;      // cap on a page's body size (0: none)
 };
 
 class QueryService {
@@ -62,25 +73,37 @@ class QueryService {
   // INVALID_QUERY_LOCATOR from now on (fault injection).
   void Forget(std::string_view locator);
 
-  // The whole result of `soql` as a JSON array of records (admin API); same encoding.
+  // The whole result of `query` as a JSON array of records (admin API, sObject GET); same
+  // encoding.
   Result AllRecords(const SoqlQuery& query, bool include_deleted, std::string_view version);
+
+  // A JSON array with, for each of `ids` in order, its live record with `query`'s fields, or
+  // null when there is none (sObject GET, Collections retrieve).
+  Result RecordsById(const SoqlQuery& query, const std::vector<std::string>& ids, std::string_view version);
+
+  // Drops every cursor that reads `object` (one of its fields was removed or retyped).
+  void InvalidateCursors(std::string_view object);
 
  private:
   struct Cursor {
     std::shared_ptr<const CompiledQuery> plan;
     std::vector<int64_t> rows;  // `_row` ids, in result order
-    int batch_size;
+    int page_size;
     int64_t expires_at_ms;
     Statement row_statement;
   };
+  struct Page {
+    std::string records;  // the JSON array
+    size_t consumed = 0;  // positions of `rows` used, purged rows included
+  };
 
-  int PageSize(std::optional<int> requested) const;
+  int PageSize(std::optional<int> requested, const CompiledQuery& plan) const;
   std::string NewLocator();
   void Expire();
-  // Renders rows [offset, offset + count) of `rows` as a query page.
-  std::string Page(const CompiledQuery& plan, Statement* row_statement,
-                   const std::vector<int64_t>& rows, size_t offset, size_t count,
-                   std::string_view version, const std::string& next_url) const;
+  std::optional<Page> RenderPage(const CompiledQuery& plan, Statement* row_statement,
+                                 const std::vector<int64_t>& rows, size_t offset, int page_size,
+                                 std::string_view version) const;
+  Result Aggregate(const CompiledQuery& plan, std::string_view version) const;
 
   OrgStore* store_;
   const EmulatorClock* clock_;
@@ -90,6 +113,10 @@ class QueryService {
   std::map<std::string, Cursor> cursors_;
   std::deque<std::string> cursor_order_;  // oldest first
 };
+
+// A query result page: {"totalSize", "done", "nextRecordsUrl"?, "records"} around an already
+// rendered records array.
+std::string QueryResultJson(int64_t total_size, const std::string& next_url, std::string_view records);
 
 }  // namespace sfsync::emulator
 

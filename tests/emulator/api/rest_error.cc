@@ -12,6 +12,12 @@ HttpResponse JsonResponse(int status, std::string body) {
   return response;
 }
 
+HttpResponse NoContentResponse() {
+  HttpResponse response;
+  response.status = 204;
+  return response;
+}
+
 HttpResponse RestErrorResponse(const RestError& error) {
   std::string body;
   JsonWriter json(&body);

@@ -19,6 +19,8 @@ struct RestError {
 };
 
 HttpResponse JsonResponse(int status, std::string body);
+// 204 with no body and no Content-Type (sobject_update_204.txt).
+HttpResponse NoContentResponse();
 HttpResponse RestErrorResponse(const RestError& error);
 
 // The errors several handlers share.

@@ -70,17 +70,17 @@ bool OrgStore::CreateTables(std::string* error) {
     }
     sql += ")";
     if (!Exec(db_, sql, error)) return false;
-    next_counter_[object.get()] = kFirstIdCounter;
+    next_counter_[object->name] = kFirstIdCounter;
   }
-  return true;
+  return delete_log_.Create(error);
 }
 
 std::string OrgStore::AllocateId(const ObjectDef& object) {
-  return MakeId(object.key_prefix, next_counter_[&object]++);
+  return MakeId(object.key_prefix, next_counter_[object.name]++);
 }
 
 Statement* OrgStore::InsertStatement(const ObjectDef& object) {
-  auto it = insert_statements_.find(&object);
+  auto it = insert_statements_.find(object.name);
   if (it != insert_statements_.end()) return &it->second;
   std::string sql = "INSERT INTO " + QuoteIdentifier(object.name) + " (";
   std::string params;
@@ -93,7 +93,7 @@ Statement* OrgStore::InsertStatement(const ObjectDef& object) {
     params += "?";
   }
   sql += ") VALUES (" + params + ")";
-  return &insert_statements_.emplace(&object, Statement(db_, sql)).first->second;
+  return &insert_statements_.emplace(object.name, Statement(db_, sql)).first->second;
 }
 
 bool OrgStore::Insert(const ObjectDef& object, std::vector<Value> row, std::string* error) {
@@ -174,13 +174,52 @@ bool OrgStore::SetDeleted(const ObjectDef& object, std::string_view id, bool del
   update.Bind(2, stamp_ms);
   update.Bind(3, std::string(id));
   update.Bind(4, int64_t{!deleted});
-  return update.Step() == SQLITE_DONE && sqlite3_changes(db_) == 1;
+  if (update.Step() != SQLITE_DONE || sqlite3_changes(db_) != 1) return false;
+  if (deleted) {
+    delete_log_.Add(object.name, id, stamp_ms);
+  } else {
+    delete_log_.Remove(object.name, id);
+  }
+  return true;
 }
 
-bool OrgStore::HardDelete(const ObjectDef& object, std::string_view id) {
+bool OrgStore::HardDelete(const ObjectDef& object, std::string_view id, int64_t stamp_ms) {
   Statement remove(db_, "DELETE FROM " + QuoteIdentifier(object.name) + " WHERE \"Id\" = ?");
   remove.Bind(1, std::string(id));
-  return remove.Step() == SQLITE_DONE && sqlite3_changes(db_) == 1;
+  if (remove.Step() != SQLITE_DONE || sqlite3_changes(db_) != 1) return false;
+  delete_log_.Add(object.name, id, stamp_ms);
+  return true;
+}
+
+int64_t OrgStore::PurgeDeleted(const ObjectDef& object) {
+  Statement remove(db_, "DELETE FROM " + QuoteIdentifier(object.name) + " WHERE \"IsDeleted\" = 1");
+  remove.Step();
+  return sqlite3_changes(db_);
+}
+
+bool OrgStore::EnsureIndex(const ObjectDef& object, std::string_view column, bool nocase,
+                           std::string* error) {
+  std::string name = object.name + "_" + std::string(column) + (nocase ? "_nocase" : "");
+  if (indexes_.contains(name)) return true;
+  if (!Exec(db_,
+            "CREATE INDEX IF NOT EXISTS " + QuoteIdentifier(name) + " ON " +
+                QuoteIdentifier(object.name) + " (" + QuoteIdentifier(column) +
+                (nocase ? " COLLATE NOCASE" : "") + ")",
+            error)) {
+    return false;
+  }
+  indexes_.emplace(name, object.name);
+  return true;
+}
+
+void OrgStore::ForgetObject(const std::string& object) {
+  insert_statements_.erase(object);
+  std::string ignored;
+  std::erase_if(indexes_, [&](const auto& index) {
+    if (index.second != object) return false;
+    Exec(db_, "DROP INDEX IF EXISTS " + QuoteIdentifier(index.first), &ignored);
+    return true;
+  });
 }
 
 bool OrgStore::BeginBulk(std::string* error) { return Exec(db_, "BEGIN", error); }

@@ -2,8 +2,9 @@
 //
 // Table layout: `_row INTEGER PRIMARY KEY AUTOINCREMENT` (a row identity that is never reused,
 // so a query cursor that holds `_row` values can never land on a different record), then one
-// column per stored field named exactly like the field. Addresses are not stored; they are
-// rendered from their components.
+// column per stored field named exactly like the field. Compound fields (address, location) are
+// not stored; they are rendered from their components. Formula fields are computed on read.
+// Every delete, soft or hard, goes through SetDeleted()/HardDelete(), which keep the delete log.
 //
 // Not thread-safe: the owner serializes every call (the emulator holds one lock around the
 // store and everything that reads it).
@@ -20,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "tests/emulator/org/delete_log.h"
 #include "tests/emulator/org/schema.h"
 #include "tests/emulator/org/statement.h"
 
@@ -51,11 +53,25 @@ class OrgStore {
   // fields.
   bool Update(const ObjectDef& object, std::string_view id,
               const std::vector<std::pair<const FieldDef*, Value>>& changes, std::string* error);
-  // Soft delete / undelete: flips IsDeleted and stamps SystemModstamp. Returns false when the
-  // row is missing or already in that state.
+  // Soft delete / undelete: flips IsDeleted, stamps SystemModstamp and adds the record to (or
+  // removes it from) the delete log. Returns false when the row is missing or already in that
+  // state.
   bool SetDeleted(const ObjectDef& object, std::string_view id, bool deleted, int64_t stamp_ms);
-  // Removes the row entirely (a purge). Returns false when it does not exist.
-  bool HardDelete(const ObjectDef& object, std::string_view id);
+  // Removes the row entirely and logs the delete at `stamp_ms` (a row already in the recycle
+  // bin keeps its soft delete's entry). Returns false when it does not exist.
+  bool HardDelete(const ObjectDef& object, std::string_view id, int64_t stamp_ms);
+  // Empties the recycle bin of `object`: soft-deleted rows vanish (their log entries stay).
+  // Returns how many rows went.
+  int64_t PurgeDeleted(const ObjectDef& object);
+
+  DeleteLog& delete_log() { return delete_log_; }
+
+  // Creates, once, an index on `column` of `object` (case-insensitive for text lookups).
+  // Built on first use rather than at seeding time, so a large org seeds fast.
+  bool EnsureIndex(const ObjectDef& object, std::string_view column, bool nocase,
+                   std::string* error);
+  // Forgets prepared statements and indexes of `object` (its columns changed).
+  void ForgetObject(const std::string& object);
 
   // Wraps a bulk load in one transaction.
   bool BeginBulk(std::string* error);
@@ -67,14 +83,17 @@ class OrgStore {
   std::vector<std::string> LiveIds(const ObjectDef& object);
 
  private:
-  OrgStore(const Schema* schema, sqlite3* db) : schema_(schema), db_(db) {}
+  OrgStore(const Schema* schema, sqlite3* db) : schema_(schema), db_(db), delete_log_(db) {}
   bool CreateTables(std::string* error);
   Statement* InsertStatement(const ObjectDef& object);
 
   const Schema* schema_;
   sqlite3* db_;
-  std::map<const ObjectDef*, uint64_t> next_counter_;
-  std::map<const ObjectDef*, Statement> insert_statements_;
+  DeleteLog delete_log_;
+  // Keyed by object name: a schema change replaces the ObjectDef (Schema::Replace).
+  std::map<std::string, uint64_t, std::less<>> next_counter_;
+  std::map<std::string, Statement, std::less<>> insert_statements_;
+  std::map<std::string, std::string, std::less<>> indexes_;  // index name -> object
 };
 
 }  // namespace sfsync::emulator

@@ -28,9 +28,21 @@ std::string_view TypeName(FieldType type) {
     case FieldType::kEmail: return "email";
     case FieldType::kPhone: return "phone";
     case FieldType::kUrl: return "url";
+    case FieldType::kTime: return "time";
+    case FieldType::kEncryptedString: return "encryptedstring";
+    case FieldType::kCombobox: return "combobox";
+    case FieldType::kBase64: return "base64";
     case FieldType::kAddress: return "address";
+    case FieldType::kLocation: return "location";
   }
   return "string";
+}
+
+std::optional<FieldType> TypeNamed(std::string_view name) {
+  for (int i = 0; i <= static_cast<int>(FieldType::kLocation); ++i) {
+    if (TypeName(static_cast<FieldType>(i)) == name) return static_cast<FieldType>(i);
+  }
+  return std::nullopt;
 }
 
 std::string_view SoapType(FieldType type) {
@@ -44,7 +56,10 @@ std::string_view SoapType(FieldType type) {
     case FieldType::kPercent: return "xsd:double";
     case FieldType::kDate: return "xsd:date";
     case FieldType::kDateTime: return "xsd:dateTime";
+    case FieldType::kTime: return "xsd:time";
+    case FieldType::kBase64: return "xsd:base64Binary";
     case FieldType::kAddress: return "urn:address";
+    case FieldType::kLocation: return "urn:location";
     default: return "xsd:string";
   }
 }
@@ -57,7 +72,8 @@ Storage StorageOf(FieldType type) {
     case FieldType::kCurrency:
     case FieldType::kPercent: return Storage::kReal;
     case FieldType::kDateTime: return Storage::kDateTime;
-    case FieldType::kAddress: return Storage::kNone;
+    case FieldType::kAddress:
+    case FieldType::kLocation: return Storage::kNone;
     default: return Storage::kText;
   }
 }
@@ -70,17 +86,24 @@ bool IsTextual(FieldType type) {
     case FieldType::kMultiPicklist:
     case FieldType::kEmail:
     case FieldType::kPhone:
-    case FieldType::kUrl: return true;
+    case FieldType::kUrl:
+    case FieldType::kEncryptedString:
+    case FieldType::kCombobox: return true;
     default: return false;
   }
 }
 
+bool IsCompound(FieldType type) { return type == FieldType::kAddress || type == FieldType::kLocation; }
+
 // The four capability flags follow describe_account_v58.json: long text areas can do none of
-// them, addresses can only be filtered (by distance), and numbers/datetimes are not groupable.
-bool FieldDef::filterable() const { return !(type == FieldType::kTextArea && length > 255); }
+// them, compound fields can only be filtered (by distance), and numbers/datetimes are not
+// groupable. Encrypted and base64 fields cannot be filtered at all; formulas cannot be grouped.
+bool FieldDef::filterable() const {
+  return !long_text() && type != FieldType::kEncryptedString && type != FieldType::kBase64;
+}
 
 bool FieldDef::sortable() const {
-  return filterable() && type != FieldType::kMultiPicklist && type != FieldType::kAddress;
+  return filterable() && type != FieldType::kMultiPicklist && !IsCompound(type);
 }
 
 bool FieldDef::groupable() const {
@@ -89,9 +112,11 @@ bool FieldDef::groupable() const {
     case FieldType::kCurrency:
     case FieldType::kPercent:
     case FieldType::kDateTime:
+    case FieldType::kTime:
     case FieldType::kMultiPicklist:
-    case FieldType::kAddress: return false;
-    default: return filterable();
+    case FieldType::kAddress:
+    case FieldType::kLocation: return false;
+    default: return filterable() && !calculated();
   }
 }
 
@@ -122,7 +147,7 @@ void ObjectDef::Index() {
   columns_.clear();
   for (size_t i = 0; i < fields.size(); ++i) {
     const FieldDef& f = fields[i];
-    if (f.storage() != Storage::kNone) columns_.push_back(&f);
+    if (f.stored()) columns_.push_back(&f);
     if (f.hidden) continue;
     by_lower_name_[ToLower(f.name)] = i;
     if (!f.relationship_name.empty()) by_lower_relationship_[ToLower(f.relationship_name)] = i;
@@ -134,6 +159,17 @@ Schema::Schema(std::vector<ObjectDef> objects) {
     objects_.push_back(std::make_unique<ObjectDef>(std::move(object)));
     objects_.back()->Index();
   }
+}
+
+const ObjectDef* Schema::Replace(ObjectDef object) {
+  for (auto& slot : objects_) {
+    if (slot->name != object.name) continue;
+    retired_.push_back(std::move(slot));
+    slot = std::make_unique<ObjectDef>(std::move(object));
+    slot->Index();
+    return slot.get();
+  }
+  return nullptr;
 }
 
 const ObjectDef* Schema::Find(std::string_view name) const {

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,7 +30,12 @@ enum class FieldType {
   kEmail,
   kPhone,
   kUrl,
-  kAddress,  // compound: rendered from component fields, never stored
+  kTime,             // `HH:mm:ss.SSSZ`
+  kEncryptedString,  // classic encrypted text, shown unmasked to the integration user
+  kCombobox,         // a picklist that also takes free text
+  kBase64,           // stored as base64 text; queries show a blob URL (protocol §2.4)
+  kAddress,   // compound: rendered from component fields, never stored
+  kLocation,  // compound: {latitude, longitude} from two component fields, never stored
 };
 
 // How a value of the type lives in SQLite. Datetimes are stored as epoch milliseconds so
@@ -37,10 +43,14 @@ enum class FieldType {
 enum class Storage { kText, kInteger, kReal, kDateTime, kNone };
 
 std::string_view TypeName(FieldType type);
+// The type whose describe name is `name`, if any.
+std::optional<FieldType> TypeNamed(std::string_view name);
 std::string_view SoapType(FieldType type);
 Storage StorageOf(FieldType type);
 // True for the types whose JSON value is a string holding free text (not ids or dates).
 bool IsTextual(FieldType type);
+// Address and location: objects rendered from component fields.
+bool IsCompound(FieldType type);
 
 struct FieldDef {
   std::string name;
@@ -64,8 +74,10 @@ struct FieldDef {
   // IsDeleted field in Salesforce; the emulator keeps the column for uniformity).
   bool hidden = false;
   std::string extra_type_info;       // "plaintextarea", "personname", ...
-  std::string compound_field_name;   // components of an address or name: the compound field
-  std::string address_prefix;        // kAddress: component names are prefix + "Street", ...
+  std::string compound_field_name;   // components of an address, location or name
+  // kAddress: component names are prefix + "Street", ...; kLocation: prefix + "Latitude__s"
+  // and prefix + "Longitude__s".
+  std::string component_prefix;
   std::string reference_to;          // kReference: target object
   std::string relationship_name;     // kReference: e.g. "Owner" for OwnerId
   std::string child_relationship;    // kReference: name on the parent, e.g. "Contacts"
@@ -73,8 +85,21 @@ struct FieldDef {
   std::vector<std::string> picklist_values;
   // Contact/Lead/User `Name`: FirstName + " " + LastName, maintained by the store.
   bool derived_full_name = false;
+  // Formula fields (describe `calculated`): never stored, computed when read, so a change of
+  // what they read (a parent's field) changes their value without touching SystemModstamp, as
+  // in Salesforce. `formula` is describe's calculatedFormula; `formula_sql` the SQL expression,
+  // with `{t}` standing for the alias of this object's table.
+  std::string formula;
+  std::string formula_sql;
+  std::string mask;       // kEncryptedString: describe `mask` ("lastFour", ...)
+  std::string mask_type;  // kEncryptedString: describe `maskType` ("asterisk", "X")
 
   Storage storage() const { return StorageOf(type); }
+  bool calculated() const { return !formula_sql.empty(); }
+  // True when the field has a column in the object's table.
+  bool stored() const { return storage() != Storage::kNone && !calculated(); }
+  // Long text areas (more than 255 characters): not filterable, and they shrink query pages.
+  bool long_text() const { return type == FieldType::kTextArea && length > 255; }
   bool filterable() const;
   bool sortable() const;
   bool groupable() const;
@@ -90,6 +115,7 @@ struct ObjectDef {
   std::string label_plural;
   std::string key_prefix;
   UrlSet url_set = UrlSet::kCrm;
+  bool custom = false;
   bool createable = true;
   bool deletable = true;
   bool updateable = true;
@@ -98,6 +124,7 @@ struct ObjectDef {
   bool deep_cloneable = false;
   bool feed_enabled = true;
   bool layoutable = true;
+  bool mru_enabled = true;
   bool triggerable = true;
   std::vector<FieldDef> fields;  // describe order; address fields after their components
 
@@ -105,7 +132,7 @@ struct ObjectDef {
   const FieldDef* FindField(std::string_view name) const;
   // The reference field whose relationship name is `relationship` (case-insensitive).
   const FieldDef* FindRelationship(std::string_view relationship) const;
-  // Stored columns (every field but addresses), in table order.
+  // Stored columns (every field but compound and formula fields), in table order.
   const std::vector<const FieldDef*>& columns() const { return columns_; }
   // Index of `field_name` in columns(), or -1. Exact-case name.
   int ColumnIndex(std::string_view field_name) const;
@@ -129,14 +156,24 @@ class Schema {
   const ObjectDef* Find(std::string_view name) const;  // case-insensitive
   const std::vector<std::unique_ptr<ObjectDef>>& objects() const { return objects_; }
 
+  // Puts `object` in place of the object of the same name (REQUIRES: one exists) and returns
+  // the new definition. The old one stays alive, unchanged, until the schema is destroyed:
+  // compiled queries and open cursors may still point into it.
+  const ObjectDef* Replace(ObjectDef object);
+
  private:
   std::vector<std::unique_ptr<ObjectDef>> objects_;
+  std::vector<std::unique_ptr<ObjectDef>> retired_;
 };
 
 std::string ToLower(std::string_view s);
 
-// The emulated org: Profile, User, Account, Contact, Opportunity, Lead.
+// The emulated org: Profile, User, Account, Contact, Opportunity, Lead, the custom object
+// Invoice__c and Attachment.
 std::unique_ptr<Schema> MakeStandardSchema();
+
+// The custom object (custom_objects.cc).
+ObjectDef InvoiceObject();
 
 }  // namespace sfsync::emulator
 

@@ -1,6 +1,8 @@
 // Fills the org with deterministic, realistic records: the same --seed and sizes always give
 // the same rows (given the same clock start), and values cover every modeled field type,
-// including nulls, unicode, embedded newlines, big and negative numbers and pre-1970 dates.
+// including nulls, unicode, embedded newlines, big and negative numbers and pre-1970 dates
+// (record_fill.h). Records generated after a schema change leave added or retyped fields
+// empty.
 //
 // Not thread-safe; shares the store's lock.
 #ifndef SFSYNC_TESTS_EMULATOR_ORG_SEEDER_H_
@@ -8,6 +10,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -46,11 +49,13 @@ class Seeder {
                     std::string* error);
 
   OrgStore* store_;
+  // The objects as defined at start-up: what the value generators know how to fill.
+  std::unique_ptr<Schema> original_;
   uint64_t seed_;
   std::string org_id_;
   std::string integration_user_id_;
   // Rows generated so far per object; the fixed, named Profiles and Users come first.
-  std::map<const ObjectDef*, int64_t> generated_;
+  std::map<std::string, int64_t, std::less<>> generated_;  // by object name
 };
 
 }  // namespace sfsync::emulator

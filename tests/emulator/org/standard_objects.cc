@@ -1,121 +1,11 @@
-// The objects of the emulated org. Field names, types, lengths and flags follow the real
-// standard objects (describe_account*.json); a few custom fields (`__c`) add types the
-// standard fields lack (multipicklist, percent, a negative-capable currency, an external id).
-#include "tests/emulator/org/schema.h"
+// The standard objects of the emulated org. Field names, types, lengths and flags follow the
+// real objects (describe_account*.json); a few custom fields (`__c`) add types the standard
+// fields lack (multipicklist, percent, a negative-capable currency, an external id).
+#include "tests/emulator/org/field_builders.h"
 
 namespace sfsync::emulator {
 namespace {
 
-ObjectDef NewObject(std::string name, std::string label_plural, std::string key_prefix,
-                    UrlSet url_set) {
-  ObjectDef o;
-  o.label = name;
-  o.name = std::move(name);
-  o.label_plural = std::move(label_plural);
-  o.key_prefix = std::move(key_prefix);
-  o.url_set = url_set;
-  return o;
-}
-
-FieldDef Field(std::string name, std::string label, FieldType type) {
-  FieldDef f;
-  f.name = std::move(name);
-  f.label = std::move(label);
-  f.type = type;
-  return f;
-}
-
-FieldDef Text(std::string name, std::string label, int length,
-              FieldType type = FieldType::kString) {
-  FieldDef f = Field(std::move(name), std::move(label), type);
-  f.length = length;
-  if (type == FieldType::kTextArea) f.extra_type_info = "plaintextarea";
-  return f;
-}
-
-FieldDef Required(FieldDef f) {
-  f.nillable = false;
-  return f;
-}
-
-FieldDef ReadOnly(FieldDef f) {
-  f.createable = false;
-  f.updateable = false;
-  return f;
-}
-
-FieldDef Custom(FieldDef f) {
-  f.custom = true;
-  return f;
-}
-
-FieldDef Picklist(std::string name, std::string label, std::vector<std::string> values,
-                  FieldType type = FieldType::kPicklist) {
-  FieldDef f = Field(std::move(name), std::move(label), type);
-  f.length = type == FieldType::kMultiPicklist ? 4099 : 255;
-  f.picklist_values = std::move(values);
-  return f;
-}
-
-FieldDef Number(std::string name, std::string label, FieldType type, int precision, int scale) {
-  FieldDef f = Field(std::move(name), std::move(label), type);
-  f.precision = precision;
-  f.scale = scale;
-  return f;
-}
-
-FieldDef Integer(std::string name, std::string label, int digits) {
-  FieldDef f = Field(std::move(name), std::move(label), FieldType::kInt);
-  f.digits = digits;
-  return f;
-}
-
-FieldDef Boolean(std::string name, std::string label) {
-  FieldDef f = Field(std::move(name), std::move(label), FieldType::kBoolean);
-  f.nillable = false;
-  f.defaulted_on_create = true;
-  return f;
-}
-
-FieldDef Reference(std::string name, std::string label, std::string target,
-                   std::string relationship, std::string child_relationship = "") {
-  FieldDef f = Field(std::move(name), std::move(label), FieldType::kReference);
-  f.length = 18;
-  f.reference_to = std::move(target);
-  f.relationship_name = std::move(relationship);
-  f.child_relationship = std::move(child_relationship);
-  return f;
-}
-
-FieldDef ExternalId(std::string label) {
-  FieldDef f = Custom(Text("ExternalId__c", std::move(label), 40));
-  f.external_id = true;
-  f.unique = true;
-  f.id_lookup = true;
-  return f;
-}
-
-void AddIdAndIsDeleted(ObjectDef* o, bool is_deleted_visible = true) {
-  FieldDef id = ReadOnly(Required(Field("Id", o->label + " ID", FieldType::kId)));
-  id.length = 18;
-  id.id_lookup = true;
-  id.defaulted_on_create = true;
-  id.permissionable = false;
-  o->fields.push_back(id);
-  FieldDef deleted = ReadOnly(Boolean("IsDeleted", "Deleted"));
-  deleted.permissionable = false;
-  deleted.hidden = !is_deleted_visible;
-  o->fields.push_back(deleted);
-}
-
-void AddName(ObjectDef* o, std::string label, int length = 255) {
-  FieldDef name = Required(Text("Name", std::move(label), length));
-  name.name_field = true;
-  name.permissionable = false;
-  o->fields.push_back(name);
-}
-
-// FirstName/LastName/Salutation plus the derived, read-only Name (Contact, Lead, User).
 void AddPersonName(ObjectDef* o, bool with_salutation) {
   FieldDef last = Required(Text("LastName", "Last Name", 80));
   FieldDef first = Text("FirstName", "First Name", 40);
@@ -157,37 +47,8 @@ void AddAddress(ObjectDef* o, const std::string& prefix, const std::string& labe
   accuracy.length = 40;
   component(accuracy);
   FieldDef address = ReadOnly(Field(compound, label_prefix + " Address", FieldType::kAddress));
-  address.address_prefix = prefix;
+  address.component_prefix = prefix;
   o->fields.push_back(address);
-}
-
-void AddOwner(ObjectDef* o) {
-  FieldDef owner = Required(Reference("OwnerId", "Owner ID", "User", "Owner"));
-  owner.defaulted_on_create = true;
-  owner.permissionable = false;
-  o->fields.push_back(owner);
-}
-
-// CreatedDate ... SystemModstamp, in the order Salesforce lists them.
-void AddAudit(ObjectDef* o) {
-  auto stamp = [](std::string name, std::string label) {
-    FieldDef f = ReadOnly(Required(Field(std::move(name), std::move(label), FieldType::kDateTime)));
-    f.defaulted_on_create = true;
-    f.permissionable = false;
-    return f;
-  };
-  auto by = [](std::string name, std::string label, std::string relationship) {
-    FieldDef f = ReadOnly(Required(Reference(std::move(name), std::move(label), "User",
-                                             std::move(relationship))));
-    f.defaulted_on_create = true;
-    f.permissionable = false;
-    return f;
-  };
-  o->fields.push_back(stamp("CreatedDate", "Created Date"));
-  o->fields.push_back(by("CreatedById", "Created By ID", "CreatedBy"));
-  o->fields.push_back(stamp("LastModifiedDate", "Last Modified Date"));
-  o->fields.push_back(by("LastModifiedById", "Last Modified By ID", "LastModifiedBy"));
-  o->fields.push_back(stamp("SystemModstamp", "System Modstamp"));
 }
 
 const std::vector<std::string> kIndustries = {
@@ -370,6 +231,24 @@ ObjectDef Lead() {
   return o;
 }
 
+// Files attached to a record (here, to an invoice). Body is the only base64 field of the org.
+ObjectDef Attachment() {
+  ObjectDef o = NewObject("Attachment", "Attachments", "00P", UrlSet::kSetup);
+  o.mergeable = o.feed_enabled = o.layoutable = o.mru_enabled = false;
+  AddIdAndIsDeleted(&o);
+  o.fields.push_back(Required(Reference("ParentId", "Parent ID", "Invoice__c", "Parent", "Attachments")));
+  o.fields.back().updateable = false;
+  AddName(&o, "File Name");
+  o.fields.push_back(Boolean("IsPrivate", "Private"));
+  o.fields.push_back(Text("ContentType", "Content Type", 120));
+  o.fields.push_back(ReadOnly(Integer("BodyLength", "Body Length", 18)));
+  o.fields.push_back(Required(Field("Body", "Body", FieldType::kBase64)));
+  AddOwner(&o);
+  AddAudit(&o);
+  o.fields.push_back(Text("Description", "Description", 500, FieldType::kTextArea));
+  return o;
+}
+
 }  // namespace
 
 std::unique_ptr<Schema> MakeStandardSchema() {
@@ -380,6 +259,8 @@ std::unique_ptr<Schema> MakeStandardSchema() {
   objects.push_back(Contact());
   objects.push_back(Opportunity());
   objects.push_back(Lead());
+  objects.push_back(InvoiceObject());
+  objects.push_back(Attachment());
   return std::make_unique<Schema>(std::move(objects));
 }
 

@@ -159,8 +159,24 @@ class Lexer {
                                    "' in string literal.");
   }
 
+  // HH:mm:ss[.SSS]Z, the SOQL time literal.
+  bool Time(Token* token) {
+    size_t start = pos_;
+    while (pos_ < s_.size() && (IsDigit(s_[pos_]) || s_[pos_] == ':' || s_[pos_] == '.')) ++pos_;
+    if (pos_ < s_.size() && s_[pos_] == 'Z') ++pos_;
+    std::string_view text = s_.substr(start, pos_ - start);
+    if (!ParseTime(text, &token->value)) {
+      return Fail(start, "invalid time literal: '" + std::string(text) + "'");
+    }
+    token->kind = TokenKind::kTime;
+    return true;
+  }
+
   bool NumberOrDate(Token* token) {
     size_t start = pos_;
+    if (pos_ + 2 < s_.size() && IsDigit(s_[pos_]) && IsDigit(s_[pos_ + 1]) && s_[pos_ + 2] == ':') {
+      return Time(token);
+    }
     // A date starts with four digits and a dash: 2024-05-01[T10:00:00[.000](Z|+hh[:]mm)].
     if (pos_ + 5 <= s_.size() && IsDigit(s_[pos_]) && IsDigit(s_[pos_ + 1]) &&
         IsDigit(s_[pos_ + 2]) && IsDigit(s_[pos_ + 3]) && s_[pos_ + 4] == '-') {

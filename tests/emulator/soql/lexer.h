@@ -19,6 +19,7 @@ enum class TokenKind {
   kNumber,    // 42, -7, 3.25
   kDate,      // 2024-05-01
   kDateTime,  // 2024-05-01T10:00:00Z, ...000+0000, ...+00:00
+  kTime,      // 13:45:00.000Z (value normalized to HH:mm:ss.SSSZ)
   kComma,
   kDot,
   kLeftParen,

@@ -10,14 +10,15 @@
 namespace sfsync::emulator {
 namespace {
 
-// SOQL reserved words cannot name a field.
-constexpr std::array<std::string_view, 20> kReservedWords = {
-    "AND",  "ASC",      "DESC", "EXCLUDES", "FIRST",  "FROM", "GROUP", "HAVING", "IN",   "INCLUDES",
-    "LAST", "LIKE",     "LIMIT", "NOT",     "NULL",   "NULLS", "OR",   "SELECT", "WHERE", "WITH"};
+// SOQL reserved words cannot name a field or be an alias.
+constexpr std::array<std::string_view, 22> kReservedWords = {
+    "AND",  "ASC",  "BY",    "DESC",   "EXCLUDES", "FIRST",  "FROM",   "GROUP",
+    "HAVING", "IN", "INCLUDES", "LAST", "LIKE",    "LIMIT",  "NOT",    "NULL",
+    "NULLS", "OR",  "ORDER", "SELECT", "WHERE",    "WITH"};
 
 // Clauses Salesforce accepts after FROM that the emulator does not implement.
 constexpr std::array<std::string_view, 7> kUnsupportedClauses = {
-    "GROUP", "HAVING", "OFFSET", "FOR", "WITH", "USING", "UPDATE"};
+    "HAVING", "OFFSET", "FOR", "WITH", "USING", "UPDATE", "TYPEOF"};
 
 class Parser {
  public:
@@ -26,46 +27,8 @@ class Parser {
 
   std::optional<SoqlQuery> Run() {
     SoqlQuery query;
-    if (!ExpectKeyword("SELECT") || !SelectList(&query) || !ExpectKeyword("FROM")) {
-      return std::nullopt;
-    }
-    if (Peek().kind != TokenKind::kIdentifier) return Unexpected(Peek());
-    query.object = Peek().text;
-    query.object_offset = Peek().offset;
-    ++pos_;
-    if (IsKeyword(Peek(), "WHERE")) {
-      ++pos_;
-      Condition where;
-      if (!ConditionExpr(&where)) return std::nullopt;
-      query.where = std::move(where);
-    }
-    if (IsKeyword(Peek(), "ORDER")) {
-      ++pos_;
-      if (!ExpectKeyword("BY") || !OrderBy(&query)) return std::nullopt;
-    }
-    if (IsKeyword(Peek(), "LIMIT")) {
-      ++pos_;
-      const Token& n = Peek();
-      int64_t limit = -1;
-      if (n.kind != TokenKind::kNumber ||
-          std::from_chars(n.value.data(), n.value.data() + n.value.size(), limit).ptr !=
-              n.value.data() + n.value.size() ||
-          limit < 0) {
-        return Unexpected(n);
-      }
-      query.limit = limit;
-      ++pos_;
-    }
-    if (Peek().kind != TokenKind::kEnd) {
-      for (std::string_view clause : kUnsupportedClauses) {
-        if (IsKeyword(Peek(), clause)) return Unsupported(Peek(), std::string(clause) + " clauses");
-      }
-      if (Peek().kind == TokenKind::kIdentifier && pos_ > 0 &&
-          tokens_[pos_ - 1].offset == query.object_offset) {
-        return Unsupported(Peek(), "object aliases");
-      }
-      return Unexpected(Peek());
-    }
+    if (!Query(&query, /*nested=*/false)) return std::nullopt;
+    if (Peek().kind != TokenKind::kEnd) return Trailing(query);
     return query;
   }
 
@@ -80,41 +43,109 @@ class Parser {
            strncasecmp(token.text.data(), keyword.data(), keyword.size()) == 0;
   }
 
-  std::nullopt_t Fail(size_t offset, std::string detail) {
-    *error_ = SoqlError{"MALFORMED_QUERY", std::move(detail), offset};
-    return std::nullopt;
+  static bool IsReserved(const Token& token) {
+    for (std::string_view word : kReservedWords) {
+      if (IsKeyword(token, word)) return true;
+    }
+    return false;
   }
 
-  std::nullopt_t Unexpected(const Token& token) {
+  bool Fail(size_t offset, std::string detail) {
+    *error_ = SoqlError{"MALFORMED_QUERY", std::move(detail), offset};
+    return false;
+  }
+
+  bool Unexpected(const Token& token) {
     return Fail(token.offset, "unexpected token: '" +
                                   (token.kind == TokenKind::kEnd ? "<EOF>" : token.text) + "'");
   }
 
   // Valid SOQL the emulator does not implement: same error code, plus a hint for developers.
-  std::nullopt_t Unsupported(const Token& token, const std::string& feature) {
+  bool Unsupported(const Token& token, const std::string& feature) {
     return Fail(token.offset, "unexpected token: '" + token.text + "' (" + feature +
                                   " are not supported by sfsync-emulator)");
   }
 
-  bool ExpectKeyword(std::string_view keyword) {
-    if (!IsKeyword(Peek(), keyword)) {
-      Unexpected(Peek());
-      return false;
+  std::nullopt_t Trailing(const SoqlQuery& query) {
+    for (std::string_view clause : kUnsupportedClauses) {
+      if (IsKeyword(Peek(), clause)) {
+        Unsupported(Peek(), std::string(clause) + " clauses");
+        return std::nullopt;
+      }
     }
+    if (Peek().kind == TokenKind::kIdentifier && pos_ > 0 &&
+        tokens_[pos_ - 1].offset == query.object_offset) {
+      Unsupported(Peek(), "object aliases");
+    } else {
+      Unexpected(Peek());
+    }
+    return std::nullopt;
+  }
+
+  bool ExpectKeyword(std::string_view keyword) {
+    if (!IsKeyword(Peek(), keyword)) return Unexpected(Peek());
     ++pos_;
     return true;
   }
 
   bool Expect(TokenKind kind) {
-    if (Peek().kind != kind) {
-      Unexpected(Peek());
-      return false;
-    }
+    if (Peek().kind != kind) return Unexpected(Peek());
     ++pos_;
     return true;
   }
 
-  bool SelectList(SoqlQuery* query) {
+  // SELECT ... [LIMIT n]; a nested query ends before its closing parenthesis.
+  bool Query(SoqlQuery* query, bool nested) {
+    if (!ExpectKeyword("SELECT") || !SelectList(query, nested) || !ExpectKeyword("FROM")) {
+      return false;
+    }
+    if (Peek().kind != TokenKind::kIdentifier || IsReserved(Peek())) return Unexpected(Peek());
+    query->object = Peek().text;
+    query->object_offset = Peek().offset;
+    ++pos_;
+    if (IsKeyword(Peek(), "WHERE")) {
+      ++pos_;
+      Condition where;
+      if (!ConditionExpr(&where)) return false;
+      query->where = std::move(where);
+    }
+    if (IsKeyword(Peek(), "GROUP")) {
+      query->group_by_offset = Peek().offset;
+      ++pos_;
+      if (!ExpectKeyword("BY")) return false;
+      while (true) {
+        Expr expr;
+        if (!Expression(&expr)) return false;
+        query->group_by.push_back(std::move(expr));
+        if (Peek().kind != TokenKind::kComma) break;
+        ++pos_;
+      }
+    }
+    if (IsKeyword(Peek(), "ORDER")) {
+      ++pos_;
+      if (!ExpectKeyword("BY") || !OrderBy(query)) return false;
+    }
+    if (IsKeyword(Peek(), "LIMIT")) {
+      ++pos_;
+      const Token& n = Peek();
+      int64_t limit = -1;
+      if (n.kind != TokenKind::kNumber ||
+          std::from_chars(n.value.data(), n.value.data() + n.value.size(), limit).ptr !=
+              n.value.data() + n.value.size() ||
+          limit < 0) {
+        return Unexpected(n);
+      }
+      query->limit = limit;
+      ++pos_;
+    }
+    if (nested && Peek().kind != TokenKind::kRightParen) {
+      Trailing(*query);
+      return false;
+    }
+    return true;
+  }
+
+  bool SelectList(SoqlQuery* query, bool nested) {
     if (IsKeyword(Peek(), "COUNT") && Peek(1).kind == TokenKind::kLeftParen &&
         Peek(2).kind == TokenKind::kRightParen) {
       pos_ += 3;
@@ -122,29 +153,54 @@ class Parser {
       return true;
     }
     while (true) {
+      SelectItem item;
+      item.offset = Peek().offset;
       if (Peek().kind == TokenKind::kLeftParen) {
-        Unsupported(Peek(), "sub-queries");
-        return false;
+        if (nested) return Unsupported(Peek(), "sub-queries inside sub-queries");
+        ++pos_;
+        auto subquery = std::make_shared<SoqlQuery>();
+        if (!Query(subquery.get(), /*nested=*/true) || !Expect(TokenKind::kRightParen)) {
+          return false;
+        }
+        item.subquery = std::move(subquery);
+      } else {
+        if (!Expression(&item.expr)) return false;
+        if (Peek().kind == TokenKind::kIdentifier && !IsReserved(Peek())) {
+          item.alias = Peek().text;
+          item.alias_offset = Peek().offset;
+          ++pos_;
+        }
       }
-      FieldPath field;
-      if (!Field(&field)) return false;
-      if (Peek().kind == TokenKind::kLeftParen) {
-        Unsupported(tokens_[pos_ - 1], "functions in SELECT");
-        return false;
-      }
-      query->fields.push_back(std::move(field));
+      query->select.push_back(std::move(item));
       if (Peek().kind != TokenKind::kComma) return true;
       ++pos_;
     }
   }
 
-  bool Field(FieldPath* field) {
-    bool reserved = false;
-    for (std::string_view word : kReservedWords) reserved |= IsKeyword(Peek(), word);
-    if (Peek().kind != TokenKind::kIdentifier || reserved) {
-      Unexpected(Peek());
-      return false;
+  // A field path, or a supported function applied to one.
+  bool Expression(Expr* expr) {
+    expr->offset = Peek().offset;
+    if (Peek().kind == TokenKind::kIdentifier && Peek(1).kind == TokenKind::kLeftParen) {
+      const Token& name = Peek();
+      std::optional<Function> function = FunctionNamed(name.text);
+      if (!function) return Unsupported(name, "functions such as " + name.text + "()");
+      expr->function = *function;
+      expr->function_name = name.text;
+      pos_ += 2;
+      if (Peek().kind == TokenKind::kRightParen) {
+        // COUNT() is only valid alone (count_only); elsewhere a field is required.
+        return Unexpected(Peek());
+      }
+      if (Peek().kind == TokenKind::kIdentifier && Peek(1).kind == TokenKind::kLeftParen) {
+        return Unsupported(Peek(), "nested functions");
+      }
+      return Field(&expr->field) && Expect(TokenKind::kRightParen);
     }
+    return Field(&expr->field);
+  }
+
+  bool Field(FieldPath* field) {
+    if (Peek().kind != TokenKind::kIdentifier || IsReserved(Peek())) return Unexpected(Peek());
     field->offset = Peek().offset;
     while (true) {
       field->parts.push_back(Peek().text);
@@ -152,10 +208,7 @@ class Parser {
       ++pos_;
       if (Peek().kind != TokenKind::kDot) return true;
       ++pos_;
-      if (Peek().kind != TokenKind::kIdentifier) {
-        Unexpected(Peek());
-        return false;
-      }
+      if (Peek().kind != TokenKind::kIdentifier) return Unexpected(Peek());
       field->text += ".";
     }
   }
@@ -165,10 +218,7 @@ class Parser {
       ++pos_;
       Condition operand;
       if (!Operand(&operand)) return false;
-      if (IsKeyword(Peek(), "AND") || IsKeyword(Peek(), "OR")) {
-        Unexpected(Peek());
-        return false;
-      }
+      if (IsKeyword(Peek(), "AND") || IsKeyword(Peek(), "OR")) return Unexpected(Peek());
       out->kind = Condition::Kind::kNot;
       out->children.push_back(std::move(operand));
       return true;
@@ -189,28 +239,18 @@ class Parser {
       out->children.push_back(std::move(next));
     }
     // Mixing AND and OR needs parentheses in SOQL.
-    if (IsKeyword(Peek(), "AND") || IsKeyword(Peek(), "OR")) {
-      Unexpected(Peek());
-      return false;
-    }
+    if (IsKeyword(Peek(), "AND") || IsKeyword(Peek(), "OR")) return Unexpected(Peek());
     return true;
   }
 
   bool Operand(Condition* out) {
     if (Peek().kind == TokenKind::kLeftParen) {
       ++pos_;
-      if (IsKeyword(Peek(), "SELECT")) {
-        Unsupported(Peek(), "semi-join sub-queries");
-        return false;
-      }
+      if (IsKeyword(Peek(), "SELECT")) return Unsupported(Peek(), "semi-join sub-queries");
       return ConditionExpr(out) && Expect(TokenKind::kRightParen);
     }
     out->kind = Condition::Kind::kCompare;
-    if (!Field(&out->field)) return false;
-    if (Peek().kind == TokenKind::kLeftParen) {
-      Unsupported(tokens_[pos_ - 1], "functions in WHERE");
-      return false;
-    }
+    if (!Expression(&out->left)) return false;
     const Token& op = Peek();
     if (op.kind == TokenKind::kOperator) {
       static const std::array<std::pair<std::string_view, CompareOp>, 6> kOps = {{
@@ -231,8 +271,7 @@ class Parser {
       out->op = IsKeyword(op, "IN") ? CompareOp::kIn : CompareOp::kNotIn;
       pos_ += out->op == CompareOp::kIn ? 1 : 2;
       if (Peek().kind == TokenKind::kLeftParen && IsKeyword(Peek(1), "SELECT")) {
-        Unsupported(Peek(1), "semi-join sub-queries");
-        return false;
+        return Unsupported(Peek(1), "semi-join sub-queries");
       }
       if (!Expect(TokenKind::kLeftParen)) return false;
       while (true) {
@@ -243,11 +282,9 @@ class Parser {
       return Expect(TokenKind::kRightParen);
     }
     if (IsKeyword(op, "INCLUDES") || IsKeyword(op, "EXCLUDES")) {
-      Unsupported(op, "INCLUDES/EXCLUDES");
-      return false;
+      return Unsupported(op, "INCLUDES/EXCLUDES");
     }
-    Unexpected(op);
-    return false;
+    return Unexpected(op);
   }
 
   bool Value(Condition* out) {
@@ -263,13 +300,12 @@ class Parser {
         break;
       case TokenKind::kNumber: literal.kind = LiteralKind::kNumber; break;
       case TokenKind::kDate: literal.kind = LiteralKind::kDate; break;
+      case TokenKind::kTime: literal.kind = LiteralKind::kTime; break;
       case TokenKind::kDateTime:
         literal.kind = LiteralKind::kDateTime;
         literal.epoch_ms = t.epoch_ms;
         break;
-      case TokenKind::kColon:
-        Unsupported(t, "bind variables");
-        return false;
+      case TokenKind::kColon: return Unsupported(t, "bind variables");
       case TokenKind::kIdentifier:
         if (IsKeyword(t, "null")) {
           literal.kind = LiteralKind::kNull;
@@ -278,13 +314,10 @@ class Parser {
         } else if (IsKeyword(t, "false")) {
           literal.kind = LiteralKind::kFalse;
         } else {
-          Unsupported(t, "date literals such as TODAY or LAST_N_DAYS:n");
-          return false;
+          return Unsupported(t, "date literals such as TODAY or LAST_N_DAYS:n");
         }
         break;
-      default:
-        Unexpected(t);
-        return false;
+      default: return Unexpected(t);
     }
     ++pos_;
     out->values.push_back(std::move(literal));
@@ -294,7 +327,7 @@ class Parser {
   bool OrderBy(SoqlQuery* query) {
     while (true) {
       OrderItem item;
-      if (!Field(&item.field)) return false;
+      if (!Expression(&item.expr)) return false;
       if (IsKeyword(Peek(), "ASC")) {
         ++pos_;
       } else if (IsKeyword(Peek(), "DESC")) {
@@ -308,8 +341,7 @@ class Parser {
         } else if (IsKeyword(Peek(), "LAST")) {
           item.nulls = OrderItem::Nulls::kLast;
         } else {
-          Unexpected(Peek());
-          return false;
+          return Unexpected(Peek());
         }
         ++pos_;
       }

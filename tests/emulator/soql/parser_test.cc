@@ -35,10 +35,11 @@ Condition Where(std::string_view soql) {
 TEST_CASE("select list, FROM, ORDER BY and LIMIT, keywords in any case") {
   SoqlQuery q = Parse(
       "select Id, name, Owner.Profile.Name FROM account order by Name desc nulls last, Id limit 10");
-  REQUIRE(q.fields.size() == 3);
-  CHECK(q.fields[1].text == "name");
-  CHECK(q.fields[2].parts == std::vector<std::string>{"Owner", "Profile", "Name"});
-  CHECK(q.fields[2].offset == 17);
+  REQUIRE(q.select.size() == 3);
+  CHECK(q.select[1].expr.field.text == "name");
+  CHECK(q.select[2].expr.field.parts == std::vector<std::string>{"Owner", "Profile", "Name"});
+  CHECK(q.select[2].expr.field.offset == 17);
+  CHECK(q.select[2].expr.function == Function::kNone);
   CHECK(q.object == "account");
   CHECK(q.object_offset == 41);
   REQUIRE(q.order_by.size() == 2);
@@ -52,7 +53,49 @@ TEST_CASE("select list, FROM, ORDER BY and LIMIT, keywords in any case") {
 TEST_CASE("SELECT COUNT() is a count-only query") {
   SoqlQuery q = Parse("SELECT COUNT() FROM Contact WHERE LastName = 'Smith'");
   CHECK(q.count_only);
-  CHECK(q.fields.empty());
+  CHECK(q.select.empty());
+}
+
+TEST_CASE("functions, aliases and GROUP BY parse into expressions") {
+  SoqlQuery q = Parse(
+      "SELECT calendar_year(CreatedDate), CALENDAR_MONTH(CreatedDate) m, COUNT(Id) total "
+      "FROM Account WHERE DAY_ONLY(CreatedDate) > 2024-01-01 "
+      "GROUP BY CALENDAR_YEAR(CreatedDate), CALENDAR_MONTH(CreatedDate) ORDER BY COUNT(Id) DESC");
+  REQUIRE(q.select.size() == 3);
+  CHECK(q.select[0].expr.function == Function::kCalendarYear);
+  CHECK(q.select[0].expr.field.text == "CreatedDate");
+  CHECK(q.select[0].alias.empty());
+  CHECK(q.select[1].alias == "m");
+  CHECK(q.select[2].expr.function == Function::kCount);
+  CHECK(q.select[2].alias == "total");
+  CHECK(q.where->left.function == Function::kDayOnly);
+  REQUIRE(q.group_by.size() == 2);
+  CHECK(q.group_by[1].function == Function::kCalendarMonth);
+  CHECK(q.order_by[0].expr.function == Function::kCount);
+  CHECK(q.order_by[0].descending);
+}
+
+TEST_CASE("a parent-to-child sub-query is a nested query in the select list") {
+  SoqlQuery q = Parse(
+      "SELECT Id, (SELECT Id, LastName FROM Contacts WHERE LastName != null ORDER BY LastName "
+      "LIMIT 5), Name FROM Account");
+  REQUIRE(q.select.size() == 3);
+  REQUIRE(q.select[1].subquery != nullptr);
+  const SoqlQuery& child = *q.select[1].subquery;
+  CHECK(child.object == "Contacts");
+  CHECK(child.select.size() == 2);
+  CHECK(child.where.has_value());
+  CHECK(child.order_by.size() == 1);
+  CHECK(child.limit == std::optional<int64_t>(5));
+  CHECK(q.select[2].expr.field.text == "Name");
+}
+
+TEST_CASE("time literals are normalized to HH:mm:ss.SSSZ") {
+  CHECK(Where("SELECT Id FROM Invoice__c WHERE DueTime__c = 13:45:00Z").values[0].value == "13:45:00.000Z");
+  CHECK(Where("SELECT Id FROM Invoice__c WHERE DueTime__c < 08:05:09.5Z").values[0].value == "08:05:09.500Z");
+  CHECK(Where("SELECT Id FROM Invoice__c WHERE DueTime__c > 23:59:59.999Z").values[0].kind == LiteralKind::kTime);
+  CHECK(ParseError("SELECT Id FROM Invoice__c WHERE DueTime__c = 25:00:00Z").detail ==
+        "invalid time literal: '25:00:00Z'");
 }
 
 TEST_CASE("each comparison operator parses, <> meaning !=") {
@@ -143,9 +186,12 @@ TEST_CASE("an error on the first token is the bare message (error_malformed_quer
 
 TEST_CASE("valid SOQL the emulator does not implement is MALFORMED_QUERY, never a wrong answer") {
   for (const char* soql :
-       {"SELECT Name FROM Account GROUP BY Name", "SELECT Id FROM Account OFFSET 10",
-        "SELECT Id FROM Account a", "SELECT COUNT(Id) FROM Account",
-        "SELECT Id, (SELECT Id FROM Contacts) FROM Account",
+       {"SELECT Name FROM Account GROUP BY Name HAVING COUNT(Id) > 1",
+        "SELECT Id FROM Account OFFSET 10", "SELECT Id FROM Account a",
+        "SELECT FORMAT(AnnualRevenue) FROM Account",
+        "SELECT Name FROM Account GROUP BY ROLLUP(Name)",
+        "SELECT MAX(CALENDAR_YEAR(CreatedDate)) FROM Account",
+        "SELECT Id, (SELECT Id, (SELECT Id FROM Opportunities) FROM Contacts) FROM Account",
         "SELECT Id FROM Account WHERE CreatedDate = TODAY",
         "SELECT Id FROM Account WHERE CreatedDate = LAST_N_DAYS:3",
         "SELECT Id FROM Account WHERE Id IN (SELECT AccountId FROM Contact)",

@@ -2,110 +2,78 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
-#include <map>
-#include <set>
 
-#include "tests/emulator/salesforce_id.h"
+#include "tests/emulator/soql/aggregate_planner.h"
+#include "tests/emulator/soql/query_scope.h"
 
 namespace sfsync::emulator {
 namespace {
 
 constexpr std::array<std::string_view, 8> kAddressComponents = {
     "Street", "City", "State", "PostalCode", "Country", "Latitude", "Longitude", "GeocodeAccuracy"};
+constexpr std::array<std::string_view, 2> kLocationComponents = {"Latitude__s", "Longitude__s"};
 
-// The type name Salesforce uses in "value of filter criterion" errors.
-std::string_view FilterTypeName(FieldType type) {
-  switch (type) {
-    case FieldType::kBoolean: return "boolean";
-    case FieldType::kInt: return "int";
-    case FieldType::kDouble:
-    case FieldType::kCurrency:
-    case FieldType::kPercent: return "double";
-    case FieldType::kDate: return "date";
-    case FieldType::kDateTime: return "dateTime";
-    case FieldType::kId:
-    case FieldType::kReference: return "id";
-    default: return "string";
-  }
+bool IsAggregateQuery(const SoqlQuery& query) {
+  if (!query.group_by.empty()) return true;
+  return std::any_of(query.select.begin(), query.select.end(), [](const SelectItem& item) {
+    return !item.subquery && item.expr.function != Function::kNone;
+  });
 }
 
-bool IsNumeric(FieldType type) {
-  return type == FieldType::kInt || type == FieldType::kDouble || type == FieldType::kCurrency ||
-         type == FieldType::kPercent;
+std::string LimitSql(const std::optional<int64_t>& limit) {
+  return limit ? " LIMIT " + std::to_string(*limit) : "";
 }
 
-struct Join {
-  std::string alias;
-  int parent = -1;                   // index of the join it hangs off; -1 for the root
-  const FieldDef* via = nullptr;     // the reference field on the parent join's object
-  const ObjectDef* object = nullptr;
-};
-
-struct ResolvedField {
-  int join = 0;
-  const FieldDef* field = nullptr;
-  std::vector<const FieldDef*> relationships;  // the reference fields walked, root first
-  std::vector<int> joins;                      // the join of each relationship
-};
-
-class Planner {
- public:
-  Planner(const Schema& schema, SoqlError* error) : schema_(schema), error_(error) {}
-
-  std::optional<CompiledQuery> Run(const SoqlQuery& query, bool include_deleted) {
-    CompiledQuery out;
-    out.object = schema_.Find(query.object);
-    if (out.object == nullptr) {
-      return Fail("INVALID_TYPE", query.object_offset,
-                  "sObject type '" + query.object +
-                      "' is not supported. If you are attempting to use a custom object, be sure "
-                      "to append the '__c' after the entity name. Please reference your WSDL or "
-                      "the describe call for the appropriate names.");
+// The child object, and its reference field, whose child relationship on `parent` is `name`.
+std::pair<const ObjectDef*, const FieldDef*> ChildRelationship(const Schema& schema,
+                                                               const ObjectDef& parent,
+                                                               std::string_view name) {
+  std::string lower = ToLower(name);
+  for (const auto& child : schema.objects()) {
+    for (const FieldDef& f : child->fields) {
+      if (f.type == FieldType::kReference && f.reference_to == parent.name &&
+          !f.child_relationship.empty() && ToLower(f.child_relationship) == lower) {
+        return {child.get(), &f};
+      }
     }
-    joins_.push_back(Join{"t0", -1, nullptr, out.object});
+  }
+  return {nullptr, nullptr};
+}
+
+class RecordPlanner {
+ public:
+  RecordPlanner(const Schema& schema, const ObjectDef* object, SoqlError* error)
+      : scope_(schema, object, error), error_(error) {}
+
+  // `parent_key`: for a sub-query, the child's reference to the parent; its match_sql then
+  // takes the parent Id as the first parameter.
+  std::optional<CompiledQuery> Run(const SoqlQuery& query, bool include_deleted,
+                                   const FieldDef* parent_key) {
+    CompiledQuery out;
+    out.object = scope_.root();
     out.count_only = query.count_only;
     out.limit = query.limit;
 
     std::set<int> match_joins;
+    std::vector<std::string> conditions;
+    if (parent_key != nullptr) conditions.push_back(scope_.Column(0, parent_key->name) + " = ?");
     // query() hides soft-deleted rows; queryAll() shows them (protocol §2.5).
-    std::string where = include_deleted ? "" : "t0.\"IsDeleted\" = 0";
+    if (!include_deleted) conditions.push_back("t0.\"IsDeleted\" = 0");
     if (query.where) {
       std::string condition;
-      if (!Where(*query.where, &condition, &out.match_params, &match_joins)) return std::nullopt;
-      where = where.empty() ? condition : where + " AND " + condition;
+      if (!scope_.Where(*query.where, &condition, &out.match_params, &match_joins)) {
+        return std::nullopt;
+      }
+      conditions.push_back(condition);
     }
     std::string order;
-    if (!out.count_only) {
-      bool unique_order = false;  // ordered by the root Id: no ties left to break
-      for (const OrderItem& item : query.order_by) {
-        ResolvedField r;
-        if (!Resolve(item.field, &r)) return std::nullopt;
-        if (!r.field->sortable()) {
-          return Fail("INVALID_FIELD", item.field.offset,
-                      "field '" + r.field->name + "' can not be sorted in a query call");
-        }
-        Use(r, &match_joins);
-        unique_order |= r.join == 0 && r.field->type == FieldType::kId;
-        order += Column(r) + (IsTextual(r.field->type) ? " COLLATE NOCASE" : "") +
-                 (item.descending ? " DESC" : " ASC");
-        if (item.nulls == OrderItem::Nulls::kFirst) order += " NULLS FIRST";
-        if (item.nulls == OrderItem::Nulls::kLast) order += " NULLS LAST";
-        order += ", ";
-      }
-      // Without this tie-break, equal sort keys would come back in an unspecified order and a
-      // re-run could page differently. Leaving it out after Id lets SQLite walk an index.
-      if (unique_order) {
-        order.resize(order.size() - 2);
-      } else {
-        order += "t0._row";
-      }
-    }
+    if (!out.count_only && !OrderBy(query, &order, &match_joins)) return std::nullopt;
 
-    std::string from = " FROM " + QuoteIdentifier(out.object->name) + " t0" + JoinSql(match_joins);
-    if (!where.empty()) from += " WHERE " + where;
+    std::string from = " FROM " + QuoteIdentifier(out.object->name) + " t0" + scope_.JoinSql(match_joins);
+    for (size_t i = 0; i < conditions.size(); ++i) from += (i == 0 ? " WHERE " : " AND ") + conditions[i];
     if (out.count_only) {
       out.match_sql = "SELECT COUNT(*) FROM (SELECT 1" + from + LimitSql(query.limit) + ")";
+      out.objects = scope_.ObjectNames();
       return out;
     }
     out.match_sql = "SELECT t0._row" + from + " ORDER BY " + order + LimitSql(query.limit);
@@ -113,101 +81,109 @@ class Planner {
     std::set<int> row_joins;
     std::vector<std::string> columns = {"t0.\"Id\""};
     std::set<std::pair<int, const FieldDef*>> selected;
-    for (const FieldPath& path : query.fields) {
-      ResolvedField r;
-      if (!Resolve(path, &r)) return std::nullopt;
-      if (!selected.insert({r.join, r.field}).second) {
-        return Fail("MALFORMED_QUERY", path.offset, "duplicate field selected: " + r.field->name);
+    std::set<std::string> subqueries;
+    for (const SelectItem& item : query.select) {
+      if (!item.alias.empty()) {
+        return Fail("MALFORMED_QUERY", item.alias_offset, "Only aggregate expressions use field aliasing");
       }
-      Use(r, &row_joins);
-      AddOutput(r, &out.output, &columns);
+      if (item.subquery) {
+        if (parent_key != nullptr) return Fail("MALFORMED_QUERY", item.offset, "nested sub-queries");
+        if (!Subquery(*item.subquery, include_deleted, &out, &subqueries)) return std::nullopt;
+        continue;
+      }
+      ResolvedField r;
+      if (!scope_.Resolve(item.expr.field, &r)) return std::nullopt;
+      if (!selected.insert({r.join, r.field}).second) {
+        return Fail("MALFORMED_QUERY", item.offset, "duplicate field selected: " + r.field->name);
+      }
+      QueryScope::Use(r, &row_joins);
+      AddOutput(r, &out, &columns);
     }
     out.row_sql = "SELECT ";
     for (size_t i = 0; i < columns.size(); ++i) out.row_sql += (i > 0 ? ", " : "") + columns[i];
-    out.row_sql += " FROM " + QuoteIdentifier(out.object->name) + " t0" + JoinSql(row_joins) +
-                   " WHERE t0._row = ?";
+    out.row_sql += " FROM " + QuoteIdentifier(out.object->name) + " t0" +
+                   scope_.JoinSql(row_joins) + " WHERE t0._row = ?";
+    std::set<std::string> names = scope_.ObjectNames();
+    out.objects.insert(names.begin(), names.end());
     return out;
   }
 
  private:
   std::nullopt_t Fail(std::string code, size_t offset, std::string detail) {
-    *error_ = SoqlError{std::move(code), std::move(detail), offset};
+    scope_.Fail(std::move(code), offset, std::move(detail));
     return std::nullopt;
   }
 
-  static std::string LimitSql(const std::optional<int64_t>& limit) {
-    return limit ? " LIMIT " + std::to_string(*limit) : "";
-  }
-
-  int JoinFor(int parent, const FieldDef* via) {
-    for (size_t i = 0; i < joins_.size(); ++i) {
-      if (joins_[i].parent == parent && joins_[i].via == via) return static_cast<int>(i);
-    }
-    joins_.push_back(Join{"t" + std::to_string(joins_.size()), parent, via,
-                          schema_.Find(via->reference_to)});
-    return static_cast<int>(joins_.size() - 1);
-  }
-
-  bool Resolve(const FieldPath& path, ResolvedField* out) {
-    std::vector<std::string> parts = path.parts;
-    const ObjectDef* object = joins_[0].object;
-    // `SELECT Account.Name FROM Account`: the object's own name may prefix a path.
-    if (parts.size() > 1 && ToLower(parts[0]) == ToLower(object->name) &&
-        object->FindRelationship(parts[0]) == nullptr) {
-      parts.erase(parts.begin());
-    }
-    int join = 0;
-    for (size_t i = 0; i + 1 < parts.size(); ++i) {
-      const FieldDef* reference = object->FindRelationship(parts[i]);
-      if (reference == nullptr) {
-        Fail("INVALID_FIELD", path.offset,
-             "Didn't understand relationship '" + parts[i] +
-                 "' in field path. If you are attempting to use a custom relationship, be sure "
-                 "to append the '__r' after the custom relationship name. Please reference your "
-                 "WSDL or the describe call for the appropriate names.");
-        return false;
+  bool OrderBy(const SoqlQuery& query, std::string* order, std::set<int>* joins) {
+    bool unique_order = false;  // ordered by the root Id: no ties left to break
+    for (const OrderItem& item : query.order_by) {
+      if (item.expr.function != Function::kNone) {
+        return scope_.Fail("MALFORMED_QUERY", item.expr.offset,
+                           "unexpected token: '" + item.expr.function_name +
+                               "' (functions in ORDER BY of a non-aggregate query are not "
+                               "supported by sfsync-emulator)");
       }
-      join = JoinFor(join, reference);
-      out->relationships.push_back(reference);
-      out->joins.push_back(join);
-      object = joins_[static_cast<size_t>(join)].object;
+      ResolvedField r;
+      if (!scope_.Resolve(item.expr.field, &r)) return false;
+      if (!r.field->sortable()) {
+        return scope_.Fail("INVALID_FIELD", item.expr.field.offset,
+                           "field '" + r.field->name + "' can not be sorted in a query call");
+      }
+      QueryScope::Use(r, joins);
+      unique_order |= r.join == 0 && r.field->type == FieldType::kId;
+      *order += scope_.Column(r) + (IsTextual(r.field->type) ? " COLLATE NOCASE" : "") +
+                (item.descending ? " DESC" : " ASC");
+      if (item.nulls == OrderItem::Nulls::kFirst) *order += " NULLS FIRST";
+      if (item.nulls == OrderItem::Nulls::kLast) *order += " NULLS LAST";
+      *order += ", ";
     }
-    const FieldDef* field = object->FindField(parts.back());
-    if (field == nullptr) {
-      Fail("INVALID_FIELD", path.offset,
-           "No such column '" + parts.back() + "' on entity '" + object->name +
-               "'. If you are attempting to use a custom field, be sure to append the '__c' "
-               "after the custom field name. Please reference your WSDL or the describe call "
-               "for the appropriate names.");
-      return false;
+    // Without this tie-break, equal sort keys would come back in an unspecified order and a
+    // re-run could page differently. Leaving it out after Id lets SQLite walk an index.
+    if (unique_order) {
+      order->resize(order->size() - 2);
+    } else {
+      *order += "t0._row";
     }
-    out->join = join;
-    out->field = field;
     return true;
   }
 
-  void Use(const ResolvedField& r, std::set<int>* used) {
-    for (int join : r.joins) used->insert(join);
-  }
-
-  std::string Column(const ResolvedField& r) const { return Column(r.join, r.field->name); }
-  std::string Column(int join, const std::string& name) const {
-    return joins_[static_cast<size_t>(join)].alias + "." + QuoteIdentifier(name);
-  }
-
-  // Joins in creation order, so a parent join always precedes its children.
-  std::string JoinSql(const std::set<int>& used) const {
-    std::string sql;
-    for (int i : used) {
-      const Join& j = joins_[static_cast<size_t>(i)];
-      sql += " LEFT JOIN " + QuoteIdentifier(j.object->name) + " " + j.alias + " ON " + j.alias +
-             ".\"Id\" = " + Column(j.parent, j.via->name);
+  bool Subquery(const SoqlQuery& subquery, bool include_deleted, CompiledQuery* out,
+                std::set<std::string>* seen) {
+    auto [child, key] = ChildRelationship(scope_.schema(), *scope_.root(), subquery.object);
+    if (key == nullptr) {
+      return scope_.Fail("INVALID_TYPE", subquery.object_offset,
+                         "Didn't understand relationship '" + subquery.object +
+                             "' in FROM part of query call. If you are attempting to use a "
+                             "custom relationship, be sure to append the '__r' after the custom "
+                             "relationship name. Please reference your WSDL or the describe call "
+                             "for the appropriate names.");
     }
-    return sql;
+    if (!seen->insert(key->child_relationship).second) {
+      return scope_.Fail("MALFORMED_QUERY", subquery.object_offset,
+                         "duplicate sub-query: " + key->child_relationship);
+    }
+    if (subquery.count_only || IsAggregateQuery(subquery)) {
+      return scope_.Fail("MALFORMED_QUERY", subquery.object_offset,
+                         "aggregate functions and GROUP BY are not allowed in a sub-query");
+    }
+    std::optional<CompiledQuery> plan =
+        RecordPlanner(scope_.schema(), child, error_).Run(subquery, include_deleted, key);
+    if (!plan) return false;
+    OutputNode node;
+    node.kind = OutputNode::Kind::kSubquery;
+    node.key = key->child_relationship;
+    node.column = 0;  // the parent's Id
+    node.child_plan = out->children.size();
+    out->output.push_back(std::move(node));
+    out->long_text_fields += plan->long_text_fields;
+    out->objects.insert(plan->objects.begin(), plan->objects.end());
+    out->children.push_back(std::make_shared<const CompiledQuery>(std::move(*plan)));
+    return true;
   }
 
-  void AddOutput(const ResolvedField& r, std::vector<OutputNode>* level,
-                 std::vector<std::string>* columns) {
+  void AddOutput(const ResolvedField& r, CompiledQuery* out, std::vector<std::string>* columns) {
+    std::vector<OutputNode>* level = &out->output;
+    int id_column = 0;
     for (size_t i = 0; i < r.relationships.size(); ++i) {
       const FieldDef* reference = r.relationships[i];
       auto it = std::find_if(level->begin(), level->end(), [&](const OutputNode& n) {
@@ -217,196 +193,61 @@ class Planner {
         OutputNode node;
         node.kind = OutputNode::Kind::kRelationship;
         node.key = reference->relationship_name;
-        node.object = joins_[static_cast<size_t>(r.joins[i])].object;
+        node.object = scope_.object(r.joins[i]);
         node.column = static_cast<int>(columns->size());
-        columns->push_back(Column(r.joins[i], "Id"));
+        columns->push_back(scope_.Column(r.joins[i], "Id"));
         level->push_back(std::move(node));
         it = level->end() - 1;
       }
+      id_column = it->column;
       level = &it->children;
     }
     OutputNode node;
     node.key = r.field->name;
     node.field = r.field;
+    auto add_components = [&](auto components) {
+      for (std::string_view component : components) {
+        node.component_columns.push_back(static_cast<int>(columns->size()));
+        columns->push_back(scope_.Column(r.join, r.field->component_prefix + std::string(component)));
+      }
+    };
     if (r.field->type == FieldType::kAddress) {
       node.kind = OutputNode::Kind::kAddress;
-      for (std::string_view component : kAddressComponents) {
-        node.address_columns.push_back(static_cast<int>(columns->size()));
-        columns->push_back(Column(r.join, r.field->address_prefix + std::string(component)));
-      }
+      add_components(kAddressComponents);
+    } else if (r.field->type == FieldType::kLocation) {
+      node.kind = OutputNode::Kind::kLocation;
+      add_components(kLocationComponents);
     } else {
+      node.kind = r.field->type == FieldType::kBase64 ? OutputNode::Kind::kBlob : OutputNode::Kind::kField;
+      node.object = scope_.object(r.join);
+      node.id_column = id_column;
       node.column = static_cast<int>(columns->size());
-      columns->push_back(Column(r));
+      columns->push_back(scope_.Column(r));
+      out->long_text_fields += r.field->long_text() ? 1 : 0;
     }
     level->push_back(std::move(node));
   }
 
-  bool Where(const Condition& c, std::string* sql, std::vector<Value>* params,
-             std::set<int>* used) {
-    using Kind = Condition::Kind;
-    if (c.kind == Kind::kAnd || c.kind == Kind::kOr) {
-      *sql = "(";
-      for (size_t i = 0; i < c.children.size(); ++i) {
-        std::string child;
-        if (!Where(c.children[i], &child, params, used)) return false;
-        if (i > 0) *sql += c.kind == Kind::kAnd ? " AND " : " OR ";
-        *sql += child;
-      }
-      *sql += ")";
-      return true;
-    }
-    if (c.kind == Kind::kNot) {
-      std::string child;
-      if (!Where(c.children[0], &child, params, used)) return false;
-      // SQL's NOT keeps NULL (unknown) as NULL, which would drop the row either way; treat
-      // unknown as false first so NOT is a plain negation.
-      *sql = "NOT IFNULL(" + child + ", 0)";
-      return true;
-    }
-    ResolvedField r;
-    if (!Resolve(c.field, &r)) return false;
-    if (!r.field->filterable() || r.field->type == FieldType::kAddress) {
-      Fail("INVALID_FIELD", c.field.offset,
-           "field '" + r.field->name + "' can not be filtered in query call");
-      return false;
-    }
-    Use(r, used);
-    return Comparison(c, r, sql, params);
-  }
-
-  // Checks a literal against the field's type and converts it to the stored form.
-  bool Bindable(const Literal& literal, const FieldDef& field, Value* value) {
-    FieldType type = field.type;
-    auto type_error = [&]() {
-      bool quoted = IsTextual(type) || type == FieldType::kId || type == FieldType::kReference;
-      Fail("INVALID_FIELD", literal.offset,
-           "value of filter criterion for field '" + field.name + "' must be of type " +
-               std::string(FilterTypeName(type)) + " and should " + (quoted ? "" : "not ") +
-               "be enclosed in quotes");
-      return false;
-    };
-    if (literal.kind == LiteralKind::kNull) {
-      *value = std::monostate{};
-      return true;
-    }
-    if (IsTextual(type)) {
-      if (literal.kind != LiteralKind::kString) return type_error();
-      *value = literal.value;
-      return true;
-    }
-    switch (type) {
-      case FieldType::kId:
-      case FieldType::kReference: {
-        if (literal.kind != LiteralKind::kString) return type_error();
-        std::optional<std::string> id = NormalizeId(literal.value);
-        if (!id) {
-          Fail("INVALID_QUERY_FILTER_OPERATOR", literal.offset, "invalid ID field: " + literal.value);
-          return false;
-        }
-        *value = *id;
-        return true;
-      }
-      case FieldType::kBoolean:
-        if (literal.kind != LiteralKind::kTrue && literal.kind != LiteralKind::kFalse) {
-          return type_error();
-        }
-        *value = int64_t{literal.kind == LiteralKind::kTrue};
-        return true;
-      case FieldType::kDate:
-        if (literal.kind != LiteralKind::kDate) return type_error();
-        *value = literal.value;
-        return true;
-      case FieldType::kDateTime:
-        if (literal.kind != LiteralKind::kDateTime) return type_error();
-        *value = literal.epoch_ms;
-        return true;
-      default: {
-        if (!IsNumeric(type) || literal.kind != LiteralKind::kNumber) return type_error();
-        double number = 0;
-        const char* begin = literal.value.data() + (literal.value[0] == '+' ? 1 : 0);
-        std::from_chars(begin, literal.value.data() + literal.value.size(), number);
-        *value = number;
-        return true;
-      }
-    }
-  }
-
-  bool Comparison(const Condition& c, const ResolvedField& r, std::string* sql,
-                  std::vector<Value>* params) {
-    const FieldDef& field = *r.field;
-    std::string column = Column(r);
-    bool textual = IsTextual(field.type);
-    std::string collate = textual ? " COLLATE NOCASE" : "";
-    auto bad_operator = [&]() {
-      Fail("INVALID_QUERY_FILTER_OPERATOR", c.field.offset,
-           "invalid operator on " + std::string(FilterTypeName(field.type)) + " field: " + field.name);
-      return false;
-    };
-
-    if (c.op == CompareOp::kIn || c.op == CompareOp::kNotIn) {
-      std::string list;
-      bool has_null = false;
-      for (const Literal& literal : c.values) {
-        Value value;
-        if (!Bindable(literal, field, &value)) return false;
-        if (std::holds_alternative<std::monostate>(value)) {
-          has_null = true;
-          continue;
-        }
-        list += list.empty() ? "?" : ", ?";
-        params->push_back(std::move(value));
-      }
-      std::string in = list.empty() ? "" : column + collate + (c.op == CompareOp::kIn ? " IN (" : " NOT IN (") + list + ")";
-      if (c.op == CompareOp::kIn) {
-        *sql = has_null ? "(" + (in.empty() ? "0" : in) + " OR " + column + " IS NULL)" : in;
-      } else if (has_null) {
-        *sql = "(" + column + " IS NOT NULL" + (in.empty() ? "" : " AND " + in) + ")";
-      } else {
-        *sql = "(" + column + " IS NULL OR " + in + ")";
-      }
-      return true;
-    }
-
-    if (c.op == CompareOp::kLike && !textual) return bad_operator();
-    if (field.type == FieldType::kBoolean && c.op != CompareOp::kEq && c.op != CompareOp::kNe) {
-      return bad_operator();
-    }
-    Value value;
-    if (!Bindable(c.values[0], field, &value)) return false;
-    bool is_null = std::holds_alternative<std::monostate>(value);
-    if (c.op == CompareOp::kLike) {
-      if (is_null) {
-        *sql = "0";
-        return true;
-      }
-      // SQLite's LIKE is case-insensitive for ASCII, as SOQL's is (for all letters).
-      *sql = column + " LIKE ? ESCAPE '\\'";
-      params->push_back(c.values[0].like_pattern);
-      return true;
-    }
-    if (is_null) {
-      if (c.op != CompareOp::kEq && c.op != CompareOp::kNe) return bad_operator();
-      *sql = column + (c.op == CompareOp::kEq ? " IS NULL" : " IS NOT NULL");
-      return true;
-    }
-    static const std::map<CompareOp, std::string_view> kSqlOps = {
-        {CompareOp::kEq, " = ?"}, {CompareOp::kNe, " IS NOT ?"}, {CompareOp::kLt, " < ?"},
-        {CompareOp::kLe, " <= ?"}, {CompareOp::kGt, " > ?"}, {CompareOp::kGe, " >= ?"}};
-    *sql = column + std::string(kSqlOps.at(c.op)) + collate;
-    params->push_back(std::move(value));
-    return true;
-  }
-
-  const Schema& schema_;
+  QueryScope scope_;
   SoqlError* error_;
-  std::vector<Join> joins_;
 };
 
 }  // namespace
 
 std::optional<CompiledQuery> CompileSoql(const SoqlQuery& query, const Schema& schema,
                                          bool include_deleted, SoqlError* error) {
-  return Planner(schema, error).Run(query, include_deleted);
+  const ObjectDef* object = schema.Find(query.object);
+  if (object == nullptr) {
+    *error = SoqlError{"INVALID_TYPE",
+                       "sObject type '" + query.object +
+                           "' is not supported. If you are attempting to use a custom object, be "
+                           "sure to append the '__c' after the entity name. Please reference your "
+                           "WSDL or the describe call for the appropriate names.",
+                       query.object_offset};
+    return std::nullopt;
+  }
+  if (IsAggregateQuery(query)) return CompileAggregate(query, schema, *object, include_deleted, error);
+  return RecordPlanner(schema, object, error).Run(query, include_deleted, nullptr);
 }
 
 SoqlQuery SelectAllFields(const ObjectDef& object) {
@@ -414,10 +255,10 @@ SoqlQuery SelectAllFields(const ObjectDef& object) {
   query.object = object.name;
   for (const FieldDef& field : object.fields) {
     if (field.hidden) continue;
-    FieldPath path;
-    path.parts = {field.name};
-    path.text = field.name;
-    query.fields.push_back(std::move(path));
+    SelectItem item;
+    item.expr.field.parts = {field.name};
+    item.expr.field.text = field.name;
+    query.select.push_back(std::move(item));
   }
   return query;
 }

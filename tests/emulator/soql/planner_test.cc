@@ -73,10 +73,10 @@ TEST_CASE_FIXTURE(PlannerTest, "compound addresses select their eight component 
   CompiledQuery q = Compile("SELECT BillingAddress FROM Account");
   REQUIRE(q.output.size() == 1);
   CHECK(q.output[0].kind == OutputNode::Kind::kAddress);
-  CHECK(q.output[0].address_columns.size() == 8);
+  CHECK(q.output[0].component_columns.size() == 8);
 }
 
-TEST_CASE_FIXTURE(PlannerTest, "query hides soft-deleted rows; queryAll does not") {
+TEST_CASE_FIXTURE(PlannerTest, "query hides soft-deleted rows, queryAll does not") {
   CHECK(Compile("SELECT Id FROM Account").match_sql.find("\"IsDeleted\" = 0") != std::string::npos);
   CHECK(Compile("SELECT Id FROM Account", true).match_sql.find("IsDeleted") == std::string::npos);
 }
@@ -112,7 +112,7 @@ TEST_CASE_FIXTURE(PlannerTest, "User and Profile have no IsDeleted field, as in 
   CHECK(Error("SELECT Id, IsDeleted FROM User").first.error_code == "INVALID_FIELD");
 }
 
-TEST_CASE_FIXTURE(PlannerTest, "long text areas cannot be filtered or sorted; addresses not filtered") {
+TEST_CASE_FIXTURE(PlannerTest, "long text areas cannot be filtered or sorted, addresses not filtered") {
   CHECK(Error("SELECT Id FROM Account WHERE Description = 'x'").first.detail ==
         "field 'Description' can not be filtered in query call");
   CHECK(Error("SELECT Id FROM Account ORDER BY Description").first.detail ==
@@ -152,6 +152,92 @@ TEST_CASE_FIXTURE(PlannerTest, "15-character Id literals are widened to 18 for e
   REQUIRE(q.match_params.size() == 2);
   CHECK(std::get<std::string>(q.match_params[0]) == "001D000000IRFmaIAH");
   CHECK(std::get<std::string>(q.match_params[1]) == "001D000000IRFmaIAH");
+}
+
+TEST_CASE_FIXTURE(PlannerTest, "aggregate queries: keys are field names, aliases or exprN, typed values") {
+  CompiledQuery q = Compile(
+      "SELECT CALENDAR_YEAR(CreatedDate), CALENDAR_MONTH(CreatedDate) m, COUNT(Id), Industry, "
+      "MAX(AnnualRevenue), AVG(NumberOfEmployees), DAY_ONLY(LastModifiedDate) FROM Account "
+      "GROUP BY CALENDAR_YEAR(CreatedDate), CALENDAR_MONTH(CreatedDate), Industry, "
+      "DAY_ONLY(LastModifiedDate)");
+  CHECK(q.aggregate);
+  std::vector<std::string> keys;
+  std::vector<FieldType> types;
+  for (const OutputNode& node : q.output) {
+    CHECK(node.kind == OutputNode::Kind::kValue);
+    keys.push_back(node.key);
+    types.push_back(node.value_type);
+  }
+  CHECK(keys == std::vector<std::string>{"expr0", "m", "expr1", "Industry", "expr2", "expr3", "expr4"});
+  CHECK(types == std::vector<FieldType>{FieldType::kInt, FieldType::kInt, FieldType::kInt,
+                                        FieldType::kPicklist, FieldType::kCurrency,
+                                        FieldType::kDouble, FieldType::kDate});
+  CHECK(q.match_sql.find("GROUP BY") != std::string::npos);
+}
+
+TEST_CASE_FIXTURE(PlannerTest, "aggregate rules are Salesforce's, at the offending token") {
+  auto [ungrouped, position] = Error("SELECT Name, COUNT(Id) FROM Account");
+  CHECK(ungrouped.error_code == "MALFORMED_QUERY");
+  CHECK(ungrouped.detail == "Field must be grouped or aggregated: Name");
+  CHECK(position == "Row:1:Column:8");
+  CHECK(Error("SELECT AnnualRevenue FROM Account GROUP BY AnnualRevenue").first.detail ==
+        "field 'AnnualRevenue' can not be grouped in a query call");
+  CHECK(Error("SELECT SUM(Name) FROM Account").first.detail ==
+        "field Name does not support aggregate operator SUM");
+  CHECK(Error("SELECT MAX(Description) FROM Account").first.error_code == "INVALID_FIELD");
+  CHECK(Error("SELECT Industry, COUNT(Id) FROM Account GROUP BY Industry ORDER BY Name").first.detail ==
+        "Ordered field must be grouped or aggregated: Name");
+  CHECK(Error("SELECT CALENDAR_YEAR(Name) FROM Account GROUP BY CALENDAR_YEAR(Name)").first.error_code ==
+        "MALFORMED_QUERY");
+  CHECK(Error("SELECT Id FROM Account WHERE COUNT(Id) > 1").first.error_code == "MALFORMED_QUERY");
+  CHECK(Error("SELECT Id n FROM Account").first.detail == "Only aggregate expressions use field aliasing");
+  CHECK(Error("SELECT COUNT(Id) c, MAX(Name) c FROM Account").first.detail == "duplicate alias: c");
+}
+
+TEST_CASE_FIXTURE(PlannerTest, "COUNT() with GROUP BY counts groups") {
+  CompiledQuery q = Compile("SELECT COUNT() FROM Contact GROUP BY AccountId");
+  CHECK(q.count_only);
+  CHECK(q.match_sql.starts_with("SELECT COUNT(*) FROM (SELECT 1 FROM"));
+  CHECK(q.match_sql.find("GROUP BY") != std::string::npos);
+}
+
+TEST_CASE_FIXTURE(PlannerTest, "a sub-query compiles to a child plan keyed by the parent's Id") {
+  CompiledQuery q = Compile("SELECT Name, (SELECT LastName, Description FROM contacts) FROM Account");
+  REQUIRE(q.output.size() == 2);
+  CHECK(q.output[1].kind == OutputNode::Kind::kSubquery);
+  CHECK(q.output[1].key == "Contacts");
+  REQUIRE(q.children.size() == 1);
+  const CompiledQuery& child = *q.children[0];
+  CHECK(child.object->name == "Contact");
+  CHECK(child.match_sql.find("t0.\"AccountId\" = ?") != std::string::npos);
+  CHECK(q.long_text_fields == 1);  // the child's Description
+  CHECK(q.objects == std::set<std::string>{"Account", "Contact"});
+  CHECK(Compile("SELECT Id, (SELECT Id FROM Invoices__r) FROM Account").children[0]->object->name ==
+        "Invoice__c");
+  auto [error, position] = Error("SELECT Id, (SELECT Id FROM Contactz) FROM Account");
+  CHECK(error.error_code == "INVALID_TYPE");
+  CHECK(error.detail.starts_with("Didn't understand relationship 'Contactz' in FROM part of query call."));
+  CHECK(position == "Row:1:Column:28");
+  CHECK(Error("SELECT Id, (SELECT COUNT(Id) FROM Contacts) FROM Account").first.error_code ==
+        "MALFORMED_QUERY");
+}
+
+TEST_CASE_FIXTURE(PlannerTest, "formula fields read through their SQL expression") {
+  CompiledQuery q = Compile("SELECT AccountName__c FROM Invoice__c WHERE AccountName__c LIKE 'A%'");
+  CHECK(q.row_sql.find("FROM \"Account\" f WHERE f.\"Id\" = t0.\"Account__c\"") != std::string::npos);
+  CHECK(q.match_sql.find("FROM \"Account\" f WHERE f.\"Id\" = t0.\"Account__c\"") != std::string::npos);
+}
+
+TEST_CASE_FIXTURE(PlannerTest, "compound locations, blobs and long text areas") {
+  CompiledQuery invoice = Compile("SELECT DeliveryLocation__c, Notes__c FROM Invoice__c");
+  CHECK(invoice.output[0].kind == OutputNode::Kind::kLocation);
+  CHECK(invoice.output[0].component_columns.size() == 2);
+  CHECK(invoice.long_text_fields == 1);
+  CompiledQuery attachment = Compile("SELECT Name, Body, Parent.Name FROM Attachment");
+  CHECK(attachment.output[1].kind == OutputNode::Kind::kBlob);
+  CHECK(attachment.output[1].id_column == 0);
+  CHECK(Error("SELECT Id FROM Invoice__c WHERE BankAccount__c = 'x'").first.error_code == "INVALID_FIELD");
+  CHECK(Error("SELECT Id FROM Invoice__c WHERE DeliveryLocation__c = null").first.error_code == "INVALID_FIELD");
 }
 
 }  // namespace

@@ -53,6 +53,14 @@ ClientResponse RunningEmulator::RestGet(const std::string& target, HttpClient::H
   return my_domain_client().Get(target, headers);
 }
 
+ClientResponse RunningEmulator::Rest(const std::string& method, const std::string& target,
+                                     const std::string& body, HttpClient::Headers headers) {
+  if (token_.empty()) FetchToken();
+  headers.emplace_back("Authorization", "Bearer " + token_);
+  if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
+  return client_->Send(method, target, headers, body);
+}
+
 ClientResponse RunningEmulator::Query(const std::string& soql, HttpClient::Headers headers,
                                       bool all) {
   return RestGet(std::string("/services/data/v60.0/") + (all ? "queryAll" : "query") +

@@ -39,6 +39,9 @@ class RunningEmulator {
   std::string FetchToken();
   // GET with `Authorization: Bearer {token}` (fetching a token on first use).
   ClientResponse RestGet(const std::string& target, HttpClient::Headers headers = {});
+  // Any method with `Authorization: Bearer {token}` and, when given, a JSON body.
+  ClientResponse Rest(const std::string& method, const std::string& target, const std::string& body = "",
+                      HttpClient::Headers headers = {});
   // GET /services/data/v60.0/query?q=... (or queryAll).
   ClientResponse Query(const std::string& soql, HttpClient::Headers headers = {},
                        bool all = false);
