@@ -29,7 +29,7 @@ TEST_CASE("a self-signed server certificate is refused without ca_file and trust
   WriteFile(dir.File("job.yaml"), AuthJob(dir, emu.url(), kRefreshAuth));
   ProcessResult refused = Sfsync({"run", dir.File("job.yaml")}, Env());
   INFO(refused.err);
-  CHECK(refused.exit_code != 0);
+  CHECK(refused.exit_code == kExitTls);
   CHECK(CountLines(refused.err) == 1);
   CHECK(refused.err.find("TLS certificate verification failed") != std::string::npos);
   CHECK(refused.err.find("set ca_file") != std::string::npos);
@@ -51,7 +51,7 @@ TEST_CASE("a self-signed server certificate is refused without ca_file and trust
   WriteFile(dir.File("job.yaml"), AuthJob(dir, emu.url(), kRefreshAuth, "  ca_file: " + other.cert_file + "\n"));
   emu.Admin("POST", "/__emulator/sessions/expire");
   ProcessResult wrong = Sfsync({"run", dir.File("job.yaml")}, Env());
-  CHECK(wrong.exit_code != 0);
+  CHECK(wrong.exit_code == kExitTls);
   CHECK(wrong.err.find("TLS certificate verification failed") != std::string::npos);
 }
 
