@@ -135,6 +135,8 @@ size_t FindIgnoreCase(std::string_view text, std::string_view needle, size_t fro
   return text.size();
 }
 
+constexpr std::string_view kSessionNotForRestApi = "This session is not valid for use with the REST API";
+
 }  // namespace
 
 Status ErrorFromResponse(const HttpResponse& response) {
@@ -142,6 +144,15 @@ Status ErrorFromResponse(const HttpResponse& response) {
   std::string error_code = errors.empty() ? std::string() : errors.front().error_code;
   std::string raw_message = errors.empty() ? std::string() : errors.front().message;
   const StatusCode code = CodeFor(response.status, error_code, raw_message);
+  if (response.status == 401 && raw_message.find(kSessionNotForRestApi) != std::string::npos) {
+    // A token without the api scope gets this on every REST call (§1.13): no renewal can fix it.
+    return Status(code,
+                  MessageFor(errors, response) +
+                      ": the token lacks the api scope: add 'Manage user data via APIs (api)' to the External Client "
+                      "App's OAuth scopes and api to the job's scopes, then get a new token (`sfsync auth login "
+                      "JOB.yaml` for the interactive flows)",
+                  "auth.scope");
+  }
   return Status(code, MessageFor(errors, response), std::move(error_code));
 }
 
@@ -151,7 +162,7 @@ bool IsSessionExpired(const Status& status) {
   if (status.code() != StatusCode::kUnauthenticated || status.reason() != "INVALID_SESSION_ID") return false;
   // jsforce's list of 401 INVALID_SESSION_ID messages that a new token cannot fix (§1.13).
   static constexpr std::string_view kNotRenewable[] = {
-      "This session is not valid for use with the REST API",
+      kSessionNotForRestApi,
       "Connected app is not attached to Agent",
       "BlackTab users cannot perform API operations",
   };

@@ -23,6 +23,8 @@ namespace sfsync::salesforce {
 // since the status of QUERY_TIMEOUT is unverified); 412 -> kFailedPrecondition; 5xx, 406, 420,
 // 429 -> kUnavailable; other 4xx -> kInvalidArgument; an unexpected 3xx (redirects are not
 // followed) -> kFailedPrecondition naming the Location; anything else -> kUnknown.
+// 401 "This session is not valid for use with the REST API" gets reason auth.scope and says which
+// scope to add (exit code 23), instead of INVALID_SESSION_ID.
 Status ErrorFromResponse(const HttpResponse& response);
 
 // True for statuses whose call may simply be sent again after a pause (kUnavailable).

@@ -4,6 +4,7 @@
 
 #include "connectors/salesforce/testing/fake_transport.h"
 #include "connectors/salesforce/testing/fixtures.h"
+#include "engine/core/exit_codes.h"
 
 namespace sfsync::salesforce {
 namespace {
@@ -132,6 +133,13 @@ TEST_CASE("only an expired session is worth renewing") {
   CHECK_FALSE(IsSessionExpired(ErrorFromResponse(JsonResponse(
       401, R"([{"message":"This session is not valid for use with the REST API","errorCode":"INVALID_SESSION_ID"}])"))));
   CHECK_FALSE(IsSessionExpired(FromFixture(403, "error_request_limit.json")));
+  Status no_api_scope = ErrorFromResponse(JsonResponse(
+      401, R"([{"message":"This session is not valid for use with the REST API","errorCode":"INVALID_SESSION_ID"}])"));
+  CHECK(no_api_scope.code() == StatusCode::kUnauthenticated);
+  CHECK(no_api_scope.reason() == "auth.scope");
+  CHECK(ExitCodeFor(no_api_scope) == kExitAuthScope);
+  CHECK(no_api_scope.message().rfind(
+            "This session is not valid for use with the REST API: the token lacks the api scope", 0) == 0);
   CHECK(IsRetriable(UnavailableError("x")));
   CHECK_FALSE(IsRetriable(FromFixture(400, "error_malformed_query.json")));
 }

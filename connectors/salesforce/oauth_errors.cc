@@ -97,7 +97,7 @@ Diagnosis InvalidGrant(const std::string& d, std::string_view flow) {
   if (Contains(d, "expired authorization code")) {
     if (flow == "jwt_bearer") {
       return {"auth.clock_skew", "JWT expiry rejected",
-              "check this machine's clock is in sync (NTP): the assertion is valid for 3 minutes"};
+              "check this machine's clock is in sync (NTP): Salesforce takes an assertion only until its exp"};
     }
     return {"auth.grant_expired", "authorization code expired or already used",
             std::string(kLoginAgain) + " and finish the login within 15 minutes"};
@@ -137,6 +137,15 @@ Diagnosis Diagnose(const std::string& error, const std::string& d, std::string_v
             "add the scopes the job needs (api, refresh_token) to the External Client App's OAuth scopes"};
   }
   if (error == "invalid_app_access") return NotApproved(flow);
+  // The browser callback spells it access-denied in the web-server flow (§1.4); RFC 8628 for device.
+  if (error == "access_denied" || error == "access-denied") {
+    return {"auth.not_approved", "the user denied the app access",
+            std::string(kLoginAgain) + " and choose Allow, or pre-authorize the user in the app's policies"};
+  }
+  if (error == "expired_token") {
+    return {"auth.grant_expired", "the device code expired before the login was approved",
+            std::string(kLoginAgain) + " and approve it sooner"};
+  }
   if (error == "invalid_grant") return InvalidGrant(d, flow);
   if (error == "unsupported_grant_type") {
     return {"", "grant type not enabled",

@@ -3,8 +3,10 @@
 #include <nlohmann/json.hpp>
 
 #include "connectors/salesforce/api_error.h"
+#include "connectors/salesforce/jwt_assertion.h"
 #include "connectors/salesforce/oauth_errors.h"
 #include "engine/core/log.h"
+#include "engine/core/time_format.h"
 #include "engine/core/url.h"
 
 namespace sfsync::salesforce {
@@ -40,6 +42,50 @@ int64_t IssuedAtMillis(const nlohmann::json& object, int64_t fallback) {
   return value;
 }
 
+// Registers every credential in a 200 answer before any of it can reach a log line.
+void RegisterResponseSecrets(std::string_view body) {
+  nlohmann::json json = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (json.is_discarded() || !json.is_object()) return;
+  for (const char* key : {"access_token", "refresh_token", "id_token", "device_code"}) {
+    RegisterSecret(JsonText(json, key));
+  }
+}
+
+// This machine's clock minus the server's, in seconds, from the answer's Date header (0 without
+// one). Date has whole seconds and the request took a moment: the skew is known to about a second.
+int64_t ClockSkewSeconds(const HttpResponse& response, Clock* clock) {
+  const std::string* date = response.Header("Date");
+  if (date == nullptr) return 0;
+  StatusOr<int64_t> server_millis = ParseHttpDate(*date);
+  return server_millis.ok() ? (clock->NowMillis() - *server_millis) / 1000 : 0;
+}
+
+// "this machine's clock is 42 s behind the server's (Date header)"
+std::string DescribeSkew(int64_t skew_seconds) {
+  if (skew_seconds == 0) return "this machine's clock agrees with the server's (Date header) to the second";
+  return "this machine's clock is " + std::to_string(skew_seconds < 0 ? -skew_seconds : skew_seconds) + " s " +
+         (skew_seconds < 0 ? "behind" : "ahead of") + " the server's (Date header)";
+}
+
+// A JWT refused for its exp is a clock problem: say by how much the clocks differ. An assertion
+// from a clock far enough ahead has an exp beyond the 3 minutes Salesforce allows, which it reports
+// as "invalid assertion", like a bad signature: the measured skew tells the two apart.
+Status ExplainRefusal(Status refused, const HttpResponse& response, Clock* clock, std::string_view flow) {
+  if (flow != "jwt_bearer" || response.Header("Date") == nullptr) return refused;
+  const int64_t skew = ClockSkewSeconds(response, clock);
+  if (refused.reason() == "auth.clock_skew") {
+    return Status(refused.code(), refused.message() + "; " + DescribeSkew(skew), refused.reason());
+  }
+  if (refused.reason() == "auth.jwt_signature" && skew > kJwtMaxExpAheadSeconds - kJwtLifetimeSeconds) {
+    return Status(refused.code(),
+                  "JWT rejected (invalid_grant: invalid assertion) while " + DescribeSkew(skew) +
+                      ": by the server's clock the assertion's exp lies more than 3 minutes ahead; check this "
+                      "machine's clock is in sync (NTP)",
+                  "auth.clock_skew");
+  }
+  return refused;
+}
+
 }  // namespace
 
 std::string FormEncode(const FormFields& fields) {
@@ -50,6 +96,12 @@ std::string FormEncode(const FormFields& fields) {
     out += '=';
     out += UrlEncode(value);
   }
+  return out;
+}
+
+std::string JoinScopes(const std::vector<std::string>& scopes) {
+  std::string out;
+  for (const std::string& scope : scopes) out += (out.empty() ? "" : " ") + scope;
   return out;
 }
 
@@ -78,17 +130,20 @@ StatusOr<Session> ParseTokenResponse(std::string_view body, int64_t now_millis) 
   session.id_url = JsonText(json, "id");
   session.scope = JsonText(json, "scope");
   session.issued_at_millis = IssuedAtMillis(json, now_millis);
+  session.received_at_millis = now_millis;
   return session;
 }
 
-StatusOr<Session> RequestToken(HttpTransport* transport, Clock* clock, std::string_view login_url,
-                               std::string_view flow, const FormFields& form) {
+StatusOr<std::string> PostToTokenEndpoint(HttpTransport* transport, Clock* clock, std::string_view login_url,
+                                          std::string_view flow, const FormFields& form) {
   SFSYNC_RETURN_IF_ERROR(CheckSecureUrl(login_url, "login_url"));
   HttpRequest request;
   request.method = "POST";
   request.url = std::string(TrimTrailingSlashes(login_url)) + "/services/oauth2/token";
   request.headers = {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}};
   request.body = FormEncode(form);
+  // The body holds the grant's secrets: this line relies on log.h's redaction of keyed values.
+  SFSYNC_LOG(kTrace, "POST {} body: {}", request.url, request.body);
   const auto started = clock->Monotonic();
   StatusOr<HttpResponse> response = transport->Send(request);
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock->Monotonic() - started).count();
@@ -98,8 +153,50 @@ StatusOr<Session> RequestToken(HttpTransport* transport, Clock* clock, std::stri
     return response.status().Annotate("token endpoint " + request.url);
   }
   SFSYNC_LOG(kDebug, "POST {} ({} grant) -> {} ({} ms)", request.url, flow, response->status, ms);
-  if (response->status != 200) return OAuthErrorStatus(response->status, response->body, flow);
-  return ParseTokenResponse(response->body, clock->NowMillis());
+  if (response->status == 200) RegisterResponseSecrets(response->body);
+  SFSYNC_LOG(kTrace, "token endpoint answer: {}", response->body);
+  if (response->status == 200) return std::move(response->body);
+  return ExplainRefusal(OAuthErrorStatus(response->status, response->body, flow), *response, clock, flow);
+}
+
+StatusOr<Session> RequestToken(HttpTransport* transport, Clock* clock, std::string_view login_url,
+                               std::string_view flow, const FormFields& form) {
+  SFSYNC_ASSIGN_OR_RETURN(std::string body, PostToTokenEndpoint(transport, clock, login_url, flow, form));
+  return ParseTokenResponse(body, clock->NowMillis());
+}
+
+Status CheckApiScope(const Session& session) {
+  if (session.scope.empty()) return Status::Ok();
+  std::string_view scopes = session.scope;
+  while (!scopes.empty()) {
+    const size_t space = scopes.find(' ');
+    const std::string_view scope = scopes.substr(0, space);
+    if (scope == "api" || scope == "full") return Status::Ok();
+    scopes.remove_prefix(space == std::string_view::npos ? scopes.size() : space + 1);
+  }
+  return Status(StatusCode::kUnauthenticated,
+                "token lacks the api scope (granted: " + TextSnippet(session.scope, 200) +
+                    "): add 'Manage user data via APIs (api)' to the External Client App's OAuth scopes, and "
+                    "api to the job's scopes",
+                "auth.scope");
+}
+
+Status RevokeToken(HttpTransport* transport, std::string_view login_url, const std::string& token) {
+  SFSYNC_RETURN_IF_ERROR(CheckSecureUrl(login_url, "login_url"));
+  HttpRequest request;
+  request.method = "POST";
+  request.url = std::string(TrimTrailingSlashes(login_url)) + "/services/oauth2/revoke";
+  request.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
+  request.body = FormEncode({{"token", token}});
+  StatusOr<HttpResponse> response = transport->Send(request);
+  if (!response.ok()) return response.status().Annotate("revoke endpoint " + request.url);
+  SFSYNC_LOG(kDebug, "POST {} -> {}", request.url, response->status);
+  if (response->status == 200) return Status::Ok();
+  if (response->status == 400) {
+    SFSYNC_LOG(kInfo, "Salesforce says the token was already invalid: nothing left to revoke");
+    return Status::Ok();
+  }
+  return OAuthErrorStatus(response->status, response->body, "revoke").Annotate("revoking the token");
 }
 
 }  // namespace sfsync::salesforce

@@ -28,6 +28,7 @@ TEST_CASE("the recorded refresh-token response parses, and its token is a regist
   CHECK(session->id_url == "https://login.salesforce.com/id/00Dxxxxxxxxxxxx/005xxxxxxxxxxx");
   CHECK(session->scope == "visualforce refresh_token wave_api custom_permissions web openid chatter_api api id full");
   CHECK(session->issued_at_millis == 1708058728442);
+  CHECK(session->received_at_millis == 42);  // our clock, whatever the server's says
   CHECK(session->refresh_token.empty());  // §1.5: none without rotation
   // A token without Salesforce's shape is caught only because parsing registered it.
   const std::string opaque = "opaque-access-token-77";

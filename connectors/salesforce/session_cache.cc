@@ -4,11 +4,14 @@
 
 namespace sfsync::salesforce {
 
-SessionCache::SessionCache(Grant grant, Clock* clock, int64_t session_timeout_seconds)
-    : grant_(std::move(grant)), clock_(clock), session_timeout_millis_(session_timeout_seconds * 1000) {}
+SessionCache::SessionCache(Grant grant, Clock* clock, int64_t session_timeout_seconds, std::optional<Session> initial)
+    : grant_(std::move(grant)),
+      clock_(clock),
+      session_timeout_millis_(session_timeout_seconds * 1000),
+      session_(std::move(initial)) {}
 
 bool SessionCache::Expired(const Session& session) {
-  return session_timeout_millis_ > 0 && clock_->NowMillis() - session.issued_at_millis >= session_timeout_millis_;
+  return session_timeout_millis_ > 0 && clock_->NowMillis() - session.received_at_millis >= session_timeout_millis_;
 }
 
 StatusOr<Session> SessionCache::Current() {

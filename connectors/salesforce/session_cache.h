@@ -1,6 +1,6 @@
 // SessionCache: the TokenProvider behaviour every OAuth flow shares; a flow supplies only its grant.
 //
-// State: no session -> (grant) -> session -> (issued_at + session_timeout passed, by the Clock)
+// State: no session (or the `initial` one) -> (grant) -> session -> (received_at + session_timeout passed, by the Clock)
 // -> Current() grants again. Renew(rejected) grants again only while the cached token is still the
 // rejected one; otherwise another caller already renewed it and the newer session is returned.
 // A failed Renew forgets the rejected session, so the next Current() asks for a new one.
@@ -26,7 +26,9 @@ class SessionCache : public TokenProvider {
   using Grant = std::function<StatusOr<Session>()>;
 
   // `clock` must outlive the cache. session_timeout_seconds <= 0 disables proactive renewal.
-  SessionCache(Grant grant, Clock* clock, int64_t session_timeout_seconds);
+  // `initial`, when given, is served until it expires or is rejected (a session from the token store).
+  SessionCache(Grant grant, Clock* clock, int64_t session_timeout_seconds,
+               std::optional<Session> initial = std::nullopt);
 
   StatusOr<Session> Current() override;
   StatusOr<Session> Renew(const std::string& rejected_access_token) override;

@@ -22,7 +22,7 @@ struct CountingGrant {
     Session session;
     session.access_token = "token-" + std::to_string(++*grants);
     session.instance_url = "https://acme.my.example.com";
-    session.issued_at_millis = clock->NowMillis();
+    session.received_at_millis = clock->NowMillis();
     return session;
   }
 };
@@ -37,7 +37,7 @@ TEST_CASE("Current grants once and then serves the cached session") {
   CHECK(grants == 1);
 }
 
-TEST_CASE("Current renews proactively once the session timeout has passed since issued_at") {
+TEST_CASE("Current renews proactively once the session timeout has passed since the session arrived") {
   ManualClock clock(kStart);
   std::atomic<int> grants{0};
   SessionCache cache(CountingGrant{&clock, &grants}, &clock, 7200);
@@ -92,7 +92,7 @@ TEST_CASE("a failed Renew is returned once, and the next Current asks for a new 
         if (calls == 2) return Status(StatusCode::kUnauthenticated, "refresh token expired", "auth.grant_expired");
         Session session;
         session.access_token = "token-" + std::to_string(calls);
-        session.issued_at_millis = clock.NowMillis();
+        session.received_at_millis = clock.NowMillis();
         return session;
       },
       &clock, 7200);

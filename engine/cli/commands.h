@@ -35,9 +35,19 @@ struct DaemonFlags {
   int tick_seconds = 0;                // hidden, for tests: N seconds count as one cron minute
 };
 
+// `sfsync auth login|status|logout JOB.yaml` (cmd_auth.cc).
+struct AuthFlags {
+  std::string action;  // login | status | logout
+  std::string job_path;
+  bool device = false;        // login with the device flow
+  bool no_browser = false;    // login: print the URL without opening a browser
+  int timeout_seconds = 300;  // login: how long to wait for the person
+};
+
 int RunCommand(const CommonFlags& common, const RunFlags& flags);
 int DaemonCommand(const CommonFlags& common, const DaemonFlags& flags);
 int AuditCommand(const CommonFlags& common, const AuditFlags& flags);
+int AuthCommand(const CommonFlags& common, const AuthFlags& flags);
 int ValidateCommand(const CommonFlags& common, const std::vector<std::string>& job_paths);
 
 // Applies log level and file; returns false (after printing why) when they are unusable.

@@ -47,6 +47,23 @@ int main(int argc, char** argv) {
   validate_cmd->add_option("jobs", validate_paths, "job files (YAML)")->required();
   add_common(validate_cmd);
 
+  AuthFlags auth;
+  CLI::App* auth_cmd = app.add_subcommand("auth", "log in once, or look at / remove a job's stored tokens");
+  auth_cmd->require_subcommand(1);
+  CLI::App* login_cmd = auth_cmd->add_subcommand(
+      "login", "get a token for the job now; for authorization_code and device, a person logs in once");
+  login_cmd->add_flag("--device", auth.device, "log in with the device flow (prints a code to enter elsewhere)");
+  login_cmd->add_flag("--no-browser", auth.no_browser, "print the login URL without opening a browser");
+  login_cmd->add_option("--timeout", auth.timeout_seconds, "seconds to wait for the person to log in")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
+  CLI::App* status_cmd = auth_cmd->add_subcommand("status", "show what is stored for the job's connection (no secrets)");
+  CLI::App* logout_cmd = auth_cmd->add_subcommand("logout", "revoke the stored token and delete it");
+  for (CLI::App* cmd : {login_cmd, status_cmd, logout_cmd}) {
+    cmd->add_option("job", auth.job_path, "job file (YAML)")->required();
+    add_common(cmd);
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -57,5 +74,9 @@ int main(int argc, char** argv) {
   if (validate_cmd->parsed()) return ValidateCommand(common, validate_paths);
   if (audit_cmd->parsed()) return AuditCommand(common, audit);
   if (daemon_cmd->parsed()) return DaemonCommand(common, daemon);
+  if (auth_cmd->parsed()) {
+    auth.action = login_cmd->parsed() ? "login" : status_cmd->parsed() ? "status" : "logout";
+    return AuthCommand(common, auth);
+  }
   return sfsync::kExitUsage;
 }

@@ -19,6 +19,7 @@ enum ExitCode : int {
   kExitInterrupted = 10,    // SIGINT/SIGTERM: current page finished or rolled back, run PARTIAL
   kExitLocked = 11,         // another run of this job holds the lock
   kExitDrift = 12,          // `audit --dry-run` found rows that differ from the server
+  kExitTls = 13,            // TLS certificate verification failed (a private CA needs ca_file)
   // Authentication causes, each naming what to change (issue 4).
   kExitAuthInvalidClient = 20,       // unknown client id (consumer key)
   kExitAuthInvalidSecret = 21,       // wrong client secret

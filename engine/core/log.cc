@@ -94,15 +94,26 @@ void RedactKeyedValues(std::string* s) {
   }
 }
 
-// "Bearer xxx" / "OAuth xxx"
+// "Bearer xxx" / "OAuth xxx" / "Basic xxx". A plain word after the scheme ("OAuth scopes", "Basic
+// settings") is prose, not a credential: credentials are long or hold digits or punctuation.
 void RedactAuthSchemes(std::string* s) {
   for (std::string_view scheme : {"Bearer ", "OAuth ", "Basic "}) {
     size_t from = 0;
     while (true) {
       size_t at = s->find(scheme, from);
       if (at == std::string::npos) break;
-      from = RedactRun(s, at + scheme.size());
-      if (from == at + scheme.size()) from = at + 1;
+      const size_t start = at + scheme.size();
+      size_t end = start;
+      bool letters_only = true;
+      while (end < s->size() && IsTokenChar((*s)[end])) {
+        const char c = (*s)[end++];
+        letters_only = letters_only && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
+      }
+      if (end == start || (letters_only && end - start < 20)) {
+        from = at + 1;
+        continue;
+      }
+      from = RedactRun(s, start);
     }
   }
 }

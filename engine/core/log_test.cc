@@ -24,6 +24,11 @@ TEST_CASE("secret shapes are redacted without registration") {
 TEST_CASE("ordinary text survives redaction") {
   const std::string text = "Account: 2000 rows, code: 400, grant_type=refresh_token, api-usage=5/15000";
   CHECK(Redact(text) == text);
+  // The auth schemes followed by a word are prose; followed by a credential they are redacted.
+  const std::string prose = "add api to the app's OAuth scopes, then check its Basic settings and Bearer tokens";
+  CHECK(Redact(prose) == prose);
+  CHECK(Redact("Authorization: OAuth abcdefghijklmnopqrstuvwxyz") == "Authorization: OAuth [REDACTED]");
+  CHECK(Redact("Authorization: Basic c2ZzeW5jOnNlY3JldA==") == "Authorization: Basic [REDACTED]");
   // A job-file key path in a validation message is not a secret.
   const std::string job_error = "job.yaml:9:20: connection.auth.refresh_token: plain-text secret in job file";
   CHECK(Redact(job_error) == job_error);

@@ -43,6 +43,7 @@ TEST_CASE("exit codes follow the reason first, then the code") {
   CHECK(ExitCodeFor(UnavailableError("x")) == kExitUnavailable);
   CHECK(ExitCodeFor(Status(StatusCode::kResourceExhausted, "x", "REQUEST_LIMIT_EXCEEDED")) == kExitLimit);
   CHECK(ExitCodeFor(CancelledError("x")) == kExitInterrupted);
+  CHECK(ExitCodeFor(Status(StatusCode::kFailedPrecondition, "x", "tls")) == kExitTls);
 }
 
 }  // namespace

@@ -5,9 +5,8 @@
 #include "engine/core/log.h"
 
 namespace sfsync::sync {
-namespace {
-
-salesforce::OAuthSettings ToOAuthSettings(const config::ConnectionConfig& c) {
+salesforce::OAuthSettings ToOAuthSettings(const config::Job& job) {
+  const config::ConnectionConfig& c = job.connection;
   salesforce::OAuthSettings s;
   s.login_url = c.login_url;
   s.flow = c.auth.flow;
@@ -20,16 +19,15 @@ salesforce::OAuthSettings ToOAuthSettings(const config::ConnectionConfig& c) {
   s.scopes = c.auth.scopes;
   s.redirect_uri = c.auth.redirect_uri;
   s.session_timeout_seconds = c.auth.session_timeout_seconds;
+  s.state_dir = job.state_dir;
   return s;
 }
-
-}  // namespace
 
 JobContext::JobContext(const config::Job& job, salesforce::HttpTransport* transport, Clock* clock)
     : job_(job), transport_(transport), clock_(clock) {}
 
 Status JobContext::Authenticate() {
-  SFSYNC_ASSIGN_OR_RETURN(tokens_, salesforce::NewTokenProvider(ToOAuthSettings(job_.connection), transport_, clock_));
+  SFSYNC_ASSIGN_OR_RETURN(tokens_, salesforce::NewTokenProvider(ToOAuthSettings(job_), transport_, clock_));
   SFSYNC_ASSIGN_OR_RETURN(salesforce::Session session, tokens_->Current());
   SFSYNC_LOG(kInfo, "authenticated ({} flow); instance {}", job_.connection.auth.flow, session.instance_url);
   salesforce::RestOptions rest;

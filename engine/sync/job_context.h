@@ -18,6 +18,10 @@
 
 namespace sfsync::sync {
 
+// The job's connection as the OAuth layer wants it, its token store under the job's state_dir
+// (also used by `sfsync auth`).
+salesforce::OAuthSettings ToOAuthSettings(const config::Job& job);
+
 class JobContext {
  public:
   // `job`, `transport` and `clock` must outlive the context.

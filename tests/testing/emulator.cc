@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 #include <thread>
@@ -12,7 +13,7 @@ std::string SfsyncBinary() { return SFSYNC_BINARY; }
 std::string EmulatorBinary() { return SFSYNC_EMULATOR_BINARY; }
 std::string SourceDir() { return SFSYNC_SOURCE_DIR; }
 
-Emulator::Emulator(std::vector<std::string> args) {
+Emulator::Emulator(std::vector<std::string> args, std::string admin_ca_file) {
   const std::string port_file = dir_.File("port");
   std::vector<std::string> argv = {EmulatorBinary(), "--port",          "0",
                                    "--port-file",    port_file,          "--client-id",
@@ -26,10 +27,19 @@ Emulator::Emulator(std::vector<std::string> args) {
     if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("emulator did not start");
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  port_ = std::stoi(ReadFile(port_file));
-  url_ = "http://127.0.0.1:" + std::to_string(port_);
+  // One line per listener: --port, then --my-domain-port when given.
+  const std::string ports = ReadFile(port_file);
+  port_ = std::stoi(ports);
+  const auto tls = std::find(args.begin(), args.end(), "--tls-cert");
+  const std::string scheme = tls == args.end() ? "http" : "https";
+  url_ = scheme + "://127.0.0.1:" + std::to_string(port_);
+  const size_t newline = ports.find('\n');
+  my_domain_url_ = newline == std::string::npos || newline + 1 >= ports.size()
+                       ? url_
+                       : scheme + "://127.0.0.1:" + std::to_string(std::stoi(ports.substr(newline + 1)));
   salesforce::TransportOptions options;
   options.timeout = std::chrono::seconds(60);
+  if (tls != args.end() && tls + 1 != args.end()) options.ca_file = admin_ca_file.empty() ? *(tls + 1) : admin_ca_file;
   http_ = salesforce::NewCpprestTransport(options);
 }
 
@@ -98,8 +108,11 @@ std::string JobYaml(const Emulator& emu, const std::string& db_path, const std::
 
 namespace {
 
-std::map<std::string, std::string> WithAuthEnv(const std::map<std::string, std::string>& env) {
+std::map<std::string, std::string> WithAuthEnv(const std::string& job_path,
+                                               const std::map<std::string, std::string>& env) {
   std::map<std::string, std::string> all = TestAuthEnv();
+  // The token store goes beside the job file, not into the real $HOME (a job's state_dir wins).
+  all["XDG_STATE_HOME"] = job_path.substr(0, job_path.rfind('/')) + "/state";
   for (const auto& [k, v] : env) all[k] = v;
   return all;
 }
@@ -115,12 +128,12 @@ std::vector<std::string> RunArgv(const std::string& job_path, const std::vector<
 std::unique_ptr<BackgroundProcess> StartSfsync(const std::string& job_path, const std::string& log_dir,
                                                const std::map<std::string, std::string>& env,
                                                const std::vector<std::string>& extra_args) {
-  return std::make_unique<BackgroundProcess>(RunArgv(job_path, extra_args), log_dir, WithAuthEnv(env));
+  return std::make_unique<BackgroundProcess>(RunArgv(job_path, extra_args), log_dir, WithAuthEnv(job_path, env));
 }
 
 ProcessResult RunSfsync(const std::string& job_path, const std::map<std::string, std::string>& env,
                         const std::vector<std::string>& extra_args) {
-  return RunProcess(RunArgv(job_path, extra_args), WithAuthEnv(env));
+  return RunProcess(RunArgv(job_path, extra_args), WithAuthEnv(job_path, env));
 }
 
 }  // namespace sfsync::testing

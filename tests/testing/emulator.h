@@ -26,11 +26,16 @@ class Emulator {
  public:
   // Starts the emulator with the test credentials plus `args` (e.g. {"--size", "100"}) and waits
   // until it listens. Throws std::runtime_error if it does not start within 20 s.
-  explicit Emulator(std::vector<std::string> args = {});
+  // With "--tls-cert FILE" in `args` its URLs are https and the admin calls trust `admin_ca_file`
+  // (default: FILE itself, for a self-signed certificate).
+  explicit Emulator(std::vector<std::string> args = {}, std::string admin_ca_file = "");
   ~Emulator();
 
+  // The --port listener: the login host with --my-domain-port, else the whole org.
   const std::string& url() const { return url_; }
   int port() const { return port_; }
+  // With --my-domain-port: the org's My Domain (instance URL, client credentials); else url().
+  const std::string& my_domain_url() const { return my_domain_url_; }
 
   // One admin call; returns the parsed JSON body (null for an empty body). Throws on a non-2xx status.
   nlohmann::json Admin(const std::string& method, const std::string& path, const nlohmann::json& body = nullptr);
@@ -48,6 +53,7 @@ class Emulator {
   std::unique_ptr<BackgroundProcess> process_;
   std::unique_ptr<salesforce::HttpTransport> http_;
   std::string url_;
+  std::string my_domain_url_;
   int port_ = 0;
 };
 
@@ -59,12 +65,13 @@ std::map<std::string, std::string> TestAuthEnv();
 std::string JobYaml(const Emulator& emu, const std::string& db_path, const std::string& objects_yaml,
                     const std::string& extra = "settle_lag_seconds: 0\n");
 
-// Starts `sfsync run JOB` in the background (TestAuthEnv() plus `env`); output goes to `log_dir`.
+// Starts `sfsync run JOB` in the background (TestAuthEnv(), XDG_STATE_HOME={job's directory}/state,
+// plus `env`); output goes to `log_dir`.
 std::unique_ptr<BackgroundProcess> StartSfsync(const std::string& job_path, const std::string& log_dir,
                                                const std::map<std::string, std::string>& env = {},
                                                const std::vector<std::string>& extra_args = {});
 
-// Runs `sfsync run JOB` with TestAuthEnv() plus `env`.
+// Runs `sfsync run JOB` with TestAuthEnv(), XDG_STATE_HOME={job's directory}/state, plus `env`.
 ProcessResult RunSfsync(const std::string& job_path, const std::map<std::string, std::string>& env = {},
                         const std::vector<std::string>& extra_args = {});
 

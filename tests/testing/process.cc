@@ -22,6 +22,22 @@ extern char** environ;
 namespace sfsync::testing {
 namespace {
 
+// Token stores and run locks of the processes tests start go under one temporary state directory
+// per test process (removed at exit), never into the real $HOME, unless a test names its own.
+const std::string& TestStateHome() {
+  static const std::string* dir = [] {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "sfsync-test-state-XXXXXX").string();
+    if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    static std::string path = tmpl;
+    std::atexit([] {
+      std::error_code ec;
+      std::filesystem::remove_all(path, ec);
+    });
+    return &path;
+  }();
+  return *dir;
+}
+
 std::vector<std::string> MergedEnv(const std::map<std::string, std::string>& extra) {
   std::map<std::string, std::string> all;
   for (char** e = environ; *e != nullptr; ++e) {
@@ -29,6 +45,7 @@ std::vector<std::string> MergedEnv(const std::map<std::string, std::string>& ext
     size_t eq = kv.find('=');
     if (eq != std::string::npos) all[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
+  all["XDG_STATE_HOME"] = TestStateHome();
   for (const auto& [k, v] : extra) all[k] = v;
   std::vector<std::string> out;
   for (const auto& [k, v] : all) out.push_back(k + "=" + v);

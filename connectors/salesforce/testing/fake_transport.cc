@@ -18,6 +18,19 @@ HttpResponse JsonResponse(int status, std::string body, HttpHeaders headers) {
 
 Status TransportFailure(std::string what) { return UnavailableError("fake transport: " + std::move(what)); }
 
+std::string FormField(const HttpRequest& request, const std::string& name) {
+  std::string_view body = request.body;
+  while (!body.empty()) {
+    const size_t amp = body.find('&');
+    const std::string_view pair = body.substr(0, amp);
+    body.remove_prefix(amp == std::string_view::npos ? body.size() : amp + 1);
+    const size_t eq = pair.find('=');
+    if (UrlDecode(pair.substr(0, eq)) == name)
+      return eq == std::string_view::npos ? "" : UrlDecode(pair.substr(eq + 1));
+  }
+  return "<absent>";
+}
+
 FakeTransport::Script& FakeTransport::Script::Times(int times, StatusOr<HttpResponse> answer) {
   answers_.emplace_back(times, std::move(answer));
   return *this;

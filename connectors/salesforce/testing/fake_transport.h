@@ -25,6 +25,8 @@ namespace sfsync::salesforce::testing {
 HttpResponse JsonResponse(int status, std::string body, HttpHeaders headers = {});
 // What the transport returns when the connection dropped.
 Status TransportFailure(std::string what = "connection reset by peer");
+// The decoded value of form field `name` in a form-encoded request body, or "<absent>".
+std::string FormField(const HttpRequest& request, const std::string& name);
 
 class FakeTransport : public HttpTransport {
  public:
