@@ -94,8 +94,8 @@ class RestClient {
   // the session's instance_url: the Bearer token is never sent to another host (kInvalidArgument).
   // Returns the response for 2xx, 300 and 304; any other status becomes a Status built from the
   // Salesforce error body (api_error.h). A body gets Content-Type: application/json, and the request
-  // Accept: application/json, unless extra_headers sets them. Errors from the TokenProvider are returned as they are (kUnavailable
-  // ones are retried like any other).
+  // Accept: application/json, unless extra_headers sets them. Errors from the TokenProvider are
+  // returned as they are (kUnavailable ones are retried like any other).
   StatusOr<HttpResponse> Call(const std::string& method, const std::string& path_or_url,
                               const std::string& body = {}, const HttpHeaders& extra_headers = {});
 
