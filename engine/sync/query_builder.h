@@ -3,7 +3,7 @@
 //
 //  Load (initial load and full mode), in Id order so rows reach SQLite in key order:
 //    SELECT ... FROM X [WHERE (where) AND] Id > 'after' ORDER BY Id ASC
-//  Bulk load (load_reader.h), unordered: Bulk API 2.0 returns rows in no order anyway, and ORDER BY
+//  Bulk load (load_cursor.h), unordered: Bulk API 2.0 returns rows in no order anyway, and ORDER BY
 //  would disable its PK chunking (protocol §7.1):
 //    SELECT ... FROM X [WHERE (where) AND] Id > 'after'
 //  Count of the rows a load would read (to choose between REST and Bulk):
