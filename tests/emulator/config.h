@@ -12,6 +12,12 @@
 
 namespace sfsync::emulator {
 
+// What getDeleted's earliestDateAvailable means (api/replication.h).
+enum class DeleteHorizon {
+  kPurge,        // the instant before which deletes may be gone: the last purge, or 15 days ago
+  kOldestEntry,  // the oldest delete still in the log
+};
+
 struct EmulatorConfig {
   // Network.
   std::string host = "127.0.0.1";
@@ -77,6 +83,8 @@ struct EmulatorConfig {
   bool bulk_quote_nulls = false;
   // getUpdated/getDeleted: more results than this is EXCEEDED_ID_LIMIT.
   size_t replication_id_limit = 600'000;
+  // What getDeleted's earliestDateAvailable reports (api/replication.h).
+  DeleteHorizon delete_horizon = DeleteHorizon::kPurge;
 };
 
 }  // namespace sfsync::emulator

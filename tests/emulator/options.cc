@@ -63,6 +63,9 @@ REST:
   --wide-row-bytes N       end a query page before its body passes N bytes (default 0: off)
   --replication-id-limit N getUpdated/getDeleted results before EXCEEDED_ID_LIMIT
                            (default 600000)
+  --deleted-earliest WHAT  getDeleted's earliestDateAvailable: purge (the last delete-log
+                           purge or 15 days ago, whichever is later; default) or
+                           oldest-entry (the oldest delete still in the log)
 
 Bulk API 2.0 query jobs:
   --bulk-job-polls N       a job completes at its Nth status poll (default 2)
@@ -222,6 +225,13 @@ ParseOutcome ParseOptions(const std::vector<std::string>& args, EmulatorConfig* 
        [&](const std::string& v) { return ParseNumber<int64_t>(v, 0, INT64_MAX, &config->wide_row_bytes); }},
       {"--replication-id-limit",
        [&](const std::string& v) { return ParseNumber<size_t>(v, 1, 100'000'000, &config->replication_id_limit); }},
+      {"--deleted-earliest",
+       [&](const std::string& v) {
+         if (v == "purge") config->delete_horizon = DeleteHorizon::kPurge;
+         else if (v == "oldest-entry") config->delete_horizon = DeleteHorizon::kOldestEntry;
+         else return false;
+         return true;
+       }},
       {"--bulk-job-polls", [&](const std::string& v) { return ParseNumber(v, 1, 1'000'000, &config->bulk_job_polls); }},
       {"--bulk-job-seconds",
        [&](const std::string& v) { return ParseNumber<int64_t>(v, 0, 86'400 * 365, &config->bulk_job_seconds); }},

@@ -125,7 +125,8 @@ std::unique_ptr<Emulator> Emulator::Create(const EmulatorConfig& config, std::st
               [&e](const HttpRequest& r, const PathParams& p) { return e.GlobalDescribe(r, p); });
   e.rest_.Add("GET", "/services/data/{version}/sobjects/{object}/describe",
               [&e](const HttpRequest& r, const PathParams& p) { return e.Describe(r, p); });
-  AddReplicationRoutes(&e.rest_, &e.org_, &e.clock_, config.replication_id_limit);
+  AddReplicationRoutes(&e.rest_, &e.org_, &e.clock_,
+                       {.id_limit = config.replication_id_limit, .delete_horizon = config.delete_horizon});
   AddSObjectRowRoutes(&e.rest_, &e.org_, &e.clock_);
   AddCollectionRoutes(&e.rest_, &e.org_, &e.clock_);
   AddBulkJobRoutes(&e.rest_, &e.org_, &e.clock_,

@@ -64,12 +64,12 @@ Result ReplicationService::Updated(const ObjectDef& object, std::string_view que
                                      "\"IsDeleted\" = 0 ORDER BY \"SystemModstamp\", \"Id\" LIMIT ?");
   select.Bind(1, w.start_ms);
   select.Bind(2, w.latest_ms);
-  select.Bind(3, static_cast<int64_t>(id_limit_) + 1);
+  select.Bind(3, static_cast<int64_t>(options_.id_limit) + 1);
   std::vector<std::string> ids;
   while (select.Step() == SQLITE_ROW) {
     ids.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(select.get(), 0)));
   }
-  if (ids.size() > id_limit_) return TooManyIds(id_limit_);
+  if (ids.size() > options_.id_limit) return TooManyIds(options_.id_limit);
   std::string body;
   body.reserve(ids.size() * 21 + 80);
   JsonWriter json(&body);
@@ -89,11 +89,11 @@ Result ReplicationService::Deleted(const ObjectDef& object, std::string_view que
   if (const RestError* error = std::get_if<RestError>(&window)) return *error;
   const Window& w = std::get<Window>(window);
   const DeleteLog& log = store_->delete_log();
-  std::vector<DeleteLog::Entry> entries = log.Between(object.name, w.start_ms, w.latest_ms, id_limit_ + 1);
-  if (entries.size() > id_limit_) return TooManyIds(id_limit_);
-  int64_t earliest =
-      log.Oldest(object.name)
-          .value_or(log.purged_before_ms().value_or(clock_->NowMillis() - kDeletedWindowDays * kMillisPerDay));
+  std::vector<DeleteLog::Entry> entries = log.Between(object.name, w.start_ms, w.latest_ms, options_.id_limit + 1);
+  if (entries.size() > options_.id_limit) return TooManyIds(options_.id_limit);
+  int64_t earliest = std::max(log.purged_before_ms().value_or(INT64_MIN),
+                              clock_->NowMillis() - kDeletedWindowDays * kMillisPerDay);
+  if (options_.delete_horizon == DeleteHorizon::kOldestEntry) earliest = log.Oldest(object.name).value_or(earliest);
   std::string body;
   JsonWriter json(&body);
   json.BeginObject();
@@ -116,7 +116,7 @@ Result ReplicationService::Deleted(const ObjectDef& object, std::string_view que
   return body;
 }
 
-void AddReplicationRoutes(Router* router, Org* org, const EmulatorClock* clock, size_t id_limit) {
+void AddReplicationRoutes(Router* router, Org* org, const EmulatorClock* clock, ReplicationOptions options) {
   for (bool deleted : {false, true}) {
     router->Add("GET",
                 deleted ? "/services/data/{version}/sobjects/{object}/deleted"
@@ -125,7 +125,7 @@ void AddReplicationRoutes(Router* router, Org* org, const EmulatorClock* clock, 
                   std::lock_guard<std::mutex> lock(org->mu);
                   const ObjectDef* object = org->schema->Find(params.at("object"));
                   if (object == nullptr) return RestErrorResponse(NotFoundError());
-                  ReplicationService service(org->store.get(), clock, id_limit);
+                  ReplicationService service(org->store.get(), clock, options);
                   Result result =
                       deleted ? service.Deleted(*object, request.query) : service.Updated(*object, request.query);
                   if (const RestError* error = std::get_if<RestError>(&result)) {

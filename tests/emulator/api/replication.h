@@ -10,9 +10,11 @@
 // More than --replication-id-limit (600,000) results is 400 EXCEEDED_ID_LIMIT.
 //
 // getUpdated lists records (not soft-deleted ones) by SystemModstamp; getDeleted lists the
-// delete log (soft and hard deletes) by deletedDate, with earliestDateAvailable: the oldest
-// entry still in the log for the object, else the last delete-log purge, else 15 days ago,
-// truncated to the minute.
+// delete log (soft and hard deletes) by deletedDate, with earliestDateAvailable, truncated to
+// the minute: by default the horizon before which deletes may be gone (the last delete-log
+// purge, or 15 days ago if later or if the log was never purged); with
+// DeleteHorizon::kOldestEntry (⚠ the reference's literal reading) the oldest entry still in the
+// log for the object, else that horizon.
 //
 // Not thread-safe: used under the org lock.
 #ifndef SFSYNC_TESTS_EMULATOR_API_REPLICATION_H_
@@ -27,17 +29,23 @@
 #include "tests/emulator/api/rest_error.h"
 #include "tests/emulator/api/router.h"
 #include "tests/emulator/clock.h"
+#include "tests/emulator/config.h"
 #include "tests/emulator/org/org_store.h"
 
 namespace sfsync::emulator {
+
+struct ReplicationOptions {
+  size_t id_limit = 600'000;
+  DeleteHorizon delete_horizon = DeleteHorizon::kPurge;
+};
 
 class ReplicationService {
  public:
   using Result = std::variant<std::string, RestError>;
 
   // `store` and `clock` must outlive the service.
-  ReplicationService(OrgStore* store, const EmulatorClock* clock, size_t id_limit)
-      : store_(store), clock_(clock), id_limit_(id_limit) {}
+  ReplicationService(OrgStore* store, const EmulatorClock* clock, ReplicationOptions options)
+      : store_(store), clock_(clock), options_(options) {}
 
   // `query` is the request's raw query string.
   Result Updated(const ObjectDef& object, std::string_view query) const;
@@ -52,11 +60,11 @@ class ReplicationService {
 
   OrgStore* store_;
   const EmulatorClock* clock_;
-  size_t id_limit_;
+  ReplicationOptions options_;
 };
 
 // Registers the two resources on the REST router. `org` and `clock` must outlive it.
-void AddReplicationRoutes(Router* router, Org* org, const EmulatorClock* clock, size_t id_limit);
+void AddReplicationRoutes(Router* router, Org* org, const EmulatorClock* clock, ReplicationOptions options);
 
 }  // namespace sfsync::emulator
 

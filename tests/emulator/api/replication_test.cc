@@ -134,7 +134,8 @@ TEST_CASE("the delete log: soft and hard deletes with their stamp, undelete leav
   CHECK(DeletedIds(now) == std::vector<std::string>{ids[0]});
   CHECK(now["deletedRecords"][0]["deletedDate"] == "2024-05-01T10:01:15.000+0000");  // its SystemModstamp
   CHECK(now["latestDateCovered"] == "2024-05-01T10:02:00.000+0000");
-  CHECK(now["earliestDateAvailable"] == "2024-05-01T10:01:00.000+0000");
+  // Nothing was purged: the log is complete for the last 15 days, however recent its entries.
+  CHECK(now["earliestDateAvailable"] == "2024-04-16T10:02:00.000+0000");
 
   e.Admin("POST", "/__emulator/clock", R"({"advance_seconds":60})");  // 10:03:15
   ordered_json later = ParseJson(Replication(e, "deleted", "Account", start, end).body);
@@ -152,18 +153,37 @@ TEST_CASE("the delete log: soft and hard deletes with their stamp, undelete leav
   CHECK(DeletedIds(ParseJson(Replication(e, "deleted", "Account", start, end).body)) ==
         std::vector<std::string>{ids[0], ids[1]});
 
-  // Purging the log before 10:02 drops a's entry: earliestDateAvailable moves to b's minute.
+  // Purging the log before 10:02 drops a's entry: earliestDateAvailable moves to the purge instant.
   ClientResponse log_purge = e.Admin("POST", "/__emulator/delete-log/purge", R"({"before":"2024-05-01T10:02:00Z"})");
   CHECK(ParseJson(log_purge.body)["purged"] == 1);
   ordered_json after = ParseJson(Replication(e, "deleted", "Account", start, end).body);
   CHECK(DeletedIds(after) == std::vector<std::string>{ids[1]});
   CHECK(after["earliestDateAvailable"] == "2024-05-01T10:02:00.000+0000");
-  // With the log empty, earliestDateAvailable is the purge instant.
+  // With the log empty too, earliestDateAvailable is the purge instant.
   e.Admin("POST", "/__emulator/delete-log/purge", R"({"before":"2024-05-01T10:03:00Z"})");
   CHECK(ParseJson(Replication(e, "deleted", "Account", start, end).body)["earliestDateAvailable"] ==
         "2024-05-01T10:03:00.000+0000");
   CHECK(e.Admin("POST", "/__emulator/delete-log/purge", R"({"before":"soon"})").status == 400);
   CHECK(e.Admin("POST", "/__emulator/records/User/purge").status == 400);
+}
+
+TEST_CASE("--deleted-earliest oldest-entry: earliestDateAvailable is the oldest delete still in the log") {
+  EmulatorConfig config = SmallOrgConfig();
+  config.delete_horizon = DeleteHorizon::kOldestEntry;
+  RunningEmulator e(config);
+  std::vector<std::string> ids = Inserted(e, "Account", R"([{"Name":"a"},{"Name":"b"}])");
+  const std::string start = "2024-05-01T09:00:00Z", end = "2024-05-02T00:00:00Z";
+  CHECK(ParseJson(Replication(e, "deleted", "Account", start, end).body)["earliestDateAvailable"] ==
+        "2024-04-16T10:00:00.000+0000");
+  e.Admin("POST", "/__emulator/clock", R"({"advance_seconds":75})");  // 10:01:15
+  REQUIRE(e.Admin("DELETE", "/__emulator/records/Account/" + ids[0]).status == 204);
+  e.Admin("POST", "/__emulator/clock", R"({"advance_seconds":60})");  // 10:02:15
+  REQUIRE(e.Admin("DELETE", "/__emulator/records/Account/" + ids[1]).status == 204);
+  CHECK(ParseJson(Replication(e, "deleted", "Account", start, end).body)["earliestDateAvailable"] ==
+        "2024-05-01T10:01:00.000+0000");
+  e.Admin("POST", "/__emulator/delete-log/purge", R"({"before":"2024-05-01T10:02:00Z"})");
+  CHECK(ParseJson(Replication(e, "deleted", "Account", start, end).body)["earliestDateAvailable"] ==
+        "2024-05-01T10:02:00.000+0000");
 }
 
 }  // namespace
