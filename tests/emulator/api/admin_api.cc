@@ -60,6 +60,20 @@ std::string ToValue(const FieldDef& field, const Json& json, Value* value) {
          json.dump();
 }
 
+// Looks up `key` on `object` as a field an admin body may set and converts `value` to its stored
+// form. Returns an error message, or empty with *field and *converted set.
+std::string SettableField(const ObjectDef& object, const std::string& key, const Json& value, const FieldDef** field,
+                          Value* converted) {
+  *field = object.FindField(key);
+  if (*field == nullptr) return "no field '" + key + "' on " + object.name;
+  if ((*field)->type == FieldType::kId) return "Id is assigned by the emulator and cannot be set";
+  if ((*field)->calculated()) return "formula field '" + (*field)->name + "' is computed";
+  if ((*field)->derived_full_name) {
+    return "field 'Name' of " + object.name + " is derived from FirstName and LastName";
+  }
+  return ToValue(**field, value, converted);
+}
+
 std::string NowJson(int64_t now_ms) {
   std::string body;
   JsonWriter json(&body);
@@ -150,16 +164,10 @@ HttpResponse AdminApi::InsertRecords(const HttpRequest& request, const PathParam
       }
     }
     for (const auto& [key, value] : record.items()) {
-      const FieldDef* field = object->FindField(key);
-      if (field == nullptr) return fail(400, "no field '" + key + "' on " + object->name);
-      if (field->type == FieldType::kId) return fail(400, "Id is assigned by the emulator");
-      if (field->calculated()) return fail(400, "formula field '" + field->name + "' is computed");
-      if (field->derived_full_name) {
-        return fail(400, "field 'Name' of " + object->name + " is derived from FirstName and LastName");
-      }
+      const FieldDef* field = nullptr;
       Value converted;
-      if (std::string message = ToValue(*field, value, &converted); !message.empty()) {
-        return fail(400, message);
+      if (std::string message = SettableField(*object, key, value, &field, &converted); !message.empty()) {
+        return fail(400, std::move(message));
       }
       row[static_cast<size_t>(object->ColumnIndex(field->name))] = std::move(converted);
     }
@@ -239,16 +247,10 @@ HttpResponse AdminApi::PatchRecord(const HttpRequest& request, const PathParams&
   std::vector<std::pair<const FieldDef*, Value>> changes;
   bool stamps_given = false;
   for (const auto& [key, value] : body->items()) {
-    const FieldDef* field = object->FindField(key);
-    if (field == nullptr) return AdminError(400, "no field '" + key + "' on " + object->name);
-    if (field->type == FieldType::kId) return AdminError(400, "Id cannot be changed");
-    if (field->calculated()) return AdminError(400, "formula field '" + field->name + "' is computed");
-    if (field->derived_full_name) {
-      return AdminError(400, "field 'Name' of " + object->name + " is derived from FirstName and LastName");
-    }
+    const FieldDef* field = nullptr;
     Value converted;
-    if (std::string message = ToValue(*field, value, &converted); !message.empty()) {
-      return AdminError(400, message);
+    if (std::string message = SettableField(*object, key, value, &field, &converted); !message.empty()) {
+      return AdminError(400, std::move(message));
     }
     stamps_given |= field->name == "SystemModstamp" || field->name == "LastModifiedDate";
     changes.emplace_back(field, std::move(converted));

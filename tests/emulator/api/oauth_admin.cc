@@ -2,21 +2,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/emulator/api/admin_api.h"
 #include "tests/emulator/api/rest_error.h"
 #include "tests/emulator/json_writer.h"
 
 namespace sfsync::emulator {
 namespace {
-
-HttpResponse Message(int status, std::string_view message) {
-  std::string body;
-  JsonWriter json(&body);
-  json.BeginObject();
-  json.Key("message");
-  json.String(message);
-  json.EndObject();
-  return JsonResponse(status, std::move(body));
-}
 
 HttpResponse DecideDevice(OAuthService* oauth, const HttpRequest& request) {
   nlohmann::json body = nlohmann::json::parse(request.body, nullptr, /*allow_exceptions=*/false);
@@ -26,7 +17,7 @@ HttpResponse DecideDevice(OAuthService* oauth, const HttpRequest& request) {
   std::string user_code = text("user_code");
   std::string action = text("action");
   if (user_code.empty() || (action != "approve" && action != "deny")) {
-    return Message(400, R"(body must be {"user_code": "...", "action": "approve" or "deny", "username"?: "..."})");
+    return AdminError(400, R"(body must be {"user_code": "...", "action": "approve" or "deny", "username"?: "..."})");
   }
   switch (oauth->DecideDeviceCode(user_code, action == "approve", text("username"))) {
     case OAuthService::DeviceDecision::kDone: {
@@ -35,11 +26,11 @@ HttpResponse DecideDevice(OAuthService* oauth, const HttpRequest& request) {
       return response;
     }
     case OAuthService::DeviceDecision::kNoSuchCode:
-      return Message(404, "no pending device code has user_code " + user_code);
+      return AdminError(404, "no pending device code has user_code " + user_code);
     case OAuthService::DeviceDecision::kNoSuchUser:
       break;
   }
-  return Message(400, "no active user to approve as: '" + text("username") + "'");
+  return AdminError(400, "no active user to approve as: '" + text("username") + "'");
 }
 
 }  // namespace

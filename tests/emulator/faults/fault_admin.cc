@@ -2,21 +2,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/emulator/api/admin_api.h"
 #include "tests/emulator/api/rest_error.h"
 #include "tests/emulator/json_writer.h"
 
 namespace sfsync::emulator {
 namespace {
-
-HttpResponse Message(int status, std::string_view message) {
-  std::string body;
-  JsonWriter json(&body);
-  json.BeginObject();
-  json.Key("message");
-  json.String(message);
-  json.EndObject();
-  return JsonResponse(status, std::move(body));
-}
 
 HttpResponse AddFaults(FaultInjector* faults, const HttpRequest& request) {
   nlohmann::json body = nlohmann::json::parse(request.body, nullptr, /*allow_exceptions=*/false);
@@ -25,17 +16,17 @@ HttpResponse AddFaults(FaultInjector* faults, const HttpRequest& request) {
     texts.push_back(body["spec"].get<std::string>());
   } else if (body.is_object() && body.contains("specs") && body["specs"].is_array()) {
     for (const nlohmann::json& spec : body["specs"]) {
-      if (!spec.is_string()) return Message(400, "specs must be strings");
+      if (!spec.is_string()) return AdminError(400, "specs must be strings");
       texts.push_back(spec.get<std::string>());
     }
   } else {
-    return Message(400, R"(body must be {"spec": "KIND:key=value,..."} or {"specs": [...]})");
+    return AdminError(400, R"(body must be {"spec": "KIND:key=value,..."} or {"specs": [...]})");
   }
   std::vector<FaultSpec> specs;
   for (const std::string& text : texts) {
     std::string error;
     std::optional<FaultSpec> spec = ParseFaultSpec(text, &error);
-    if (!spec) return Message(400, "fault '" + text + "': " + error);
+    if (!spec) return AdminError(400, "fault '" + text + "': " + error);
     specs.push_back(std::move(*spec));
   }
   for (FaultSpec& spec : specs) faults->Add(std::move(spec));
