@@ -40,15 +40,7 @@ TEST_CASE("jwt_bearer: a run signs an assertion with the uploaded certificate's 
   const JwtKeys keys = MakeJwtKeys(dir);
   Emulator emu({"--size", "30", "--jwt-cert", keys.cert_file});
   WriteFile(dir.File("job.yaml"), AuthJob(dir, emu.url(),
-                                          "    flow: jwt_bearer\n"
-                                          "    client_id: ${SF_CLIENT_ID}\n"
-                                          "    username: " +
-                                              std::string(kIntegrationUser) +
-                                              "\n"
-                                              "    private_key_file: " +
-                                              keys.encrypted_key_file +
-                                              "\n"
-                                              "    private_key_passphrase: ${SF_KEY_PASSPHRASE}\n"));
+                                          JwtAuthYaml(keys)));
   const std::map<std::string, std::string> env = {{"SF_CLIENT_ID", kClientId}, {"SF_KEY_PASSPHRASE", keys.passphrase}};
 
   ProcessResult first = Sfsync({"run", dir.File("job.yaml")}, env);

@@ -73,15 +73,7 @@ TEST_CASE("a trace-level JWT run leaks neither the key, its passphrase nor the t
   const JwtKeys keys = MakeJwtKeys(dir);
   Emulator emu({"--size", "10", "--jwt-cert", keys.cert_file});
   WriteFile(dir.File("job.yaml"), AuthJob(dir, emu.url(),
-                                          "    flow: jwt_bearer\n"
-                                          "    client_id: ${SF_CLIENT_ID}\n"
-                                          "    username: " +
-                                              std::string(kIntegrationUser) +
-                                              "\n"
-                                              "    private_key_file: " +
-                                              keys.encrypted_key_file +
-                                              "\n"
-                                              "    private_key_passphrase: ${SF_KEY_PASSPHRASE}\n"));
+                                          JwtAuthYaml(keys)));
   ProcessResult r = Sfsync({"run", "--log-level", "trace", "--log-file", dir.File("sfsync.log"), dir.File("job.yaml")},
                            {{"SF_CLIENT_ID", kClientId}, {"SF_KEY_PASSPHRASE", keys.passphrase}});
   INFO(r.err);

@@ -43,6 +43,14 @@ ServerCertificate MakeServerCertificate(const TempDir& dir) {
   return cert;
 }
 
+std::string JwtAuthYaml(const JwtKeys& keys) {
+  return "    flow: jwt_bearer\n"
+         "    client_id: ${SF_CLIENT_ID}\n"
+         "    username: " +
+         std::string(kIntegrationUser) + "\n    private_key_file: " + keys.encrypted_key_file +
+         "\n    private_key_passphrase: ${SF_KEY_PASSPHRASE}\n";
+}
+
 std::string AuthJob(const TempDir& dir, const std::string& login_url, const std::string& auth_yaml,
                     const std::string& connection_extra) {
   return "version: 1\n"

@@ -26,6 +26,10 @@ struct JwtKeys {
 // Runs the openssl CLI in `dir` (throws when it fails).
 JwtKeys MakeJwtKeys(const TempDir& dir, const std::string& name = "jwt");
 
+// The `auth:` lines (four-space indent) of a jwt_bearer job as the integration user, with
+// `keys.encrypted_key_file`, client id ${SF_CLIENT_ID} and passphrase ${SF_KEY_PASSPHRASE}.
+std::string JwtAuthYaml(const JwtKeys& keys);
+
 struct ServerCertificate {
   std::string cert_file;  // self-signed, for 127.0.0.1 and localhost
   std::string key_file;

@@ -39,22 +39,6 @@ json ListBulkJobs(const Emulator& emu) {
   return json::parse(jobs->body).at("records");
 }
 
-bool WaitForRows(const std::string& db, const std::string& table, int64_t rows, BackgroundProcess* p) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (!p->Running()) return false;
-    if (FileExists(db)) {
-      try {
-        if (SqliteDb(db).Count(table) >= rows) return true;
-      } catch (const std::exception&) {
-        // The table may not exist yet.
-      }
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return false;
-}
-
 TEST_CASE("a Bulk load lands every row equal to the emulator's data, and deletes its jobs") {
   Emulator emu({"--size", "150"});
   TempDir dir;

@@ -16,23 +16,6 @@ namespace {
 
 using nlohmann::json;
 
-// Waits until `table` in `db` holds at least `rows` rows (or the process ends); false on timeout.
-bool WaitForRows(const std::string& db, const std::string& table, int64_t rows, BackgroundProcess* p) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (!p->Running()) return false;
-    if (FileExists(db)) {
-      try {
-        if (SqliteDb(db).Count(table) >= rows) return true;
-      } catch (const std::exception&) {
-        // The table may not exist yet.
-      }
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  return false;
-}
-
 std::string EmulatorNowMinus(Emulator& emu, int seconds) {
   const std::string now = emu.Admin("GET", "/__emulator/clock").at("now");
   return FormatIsoUtc(*ParseDateTime(now) - seconds * 1000LL);

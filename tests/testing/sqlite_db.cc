@@ -3,6 +3,8 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <stdexcept>
 
 namespace sfsync::testing {
@@ -78,6 +80,22 @@ std::string DumpDatabase(const std::string& path) {
     for (auto& l : lines) out += l + "\n";
   }
   return out;
+}
+
+bool WaitForRows(const std::string& db, const std::string& table, int64_t rows, BackgroundProcess* p) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (!p->Running()) return false;
+    if (FileExists(db)) {
+      try {
+        if (SqliteDb(db).Count(table) >= rows) return true;
+      } catch (const std::exception&) {
+        // The table may not exist yet.
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return false;
 }
 
 }  // namespace sfsync::testing

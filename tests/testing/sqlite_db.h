@@ -2,9 +2,12 @@
 // disk, not what the store says it wrote).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "tests/testing/process.h"
 
 struct sqlite3;
 
@@ -33,5 +36,9 @@ class SqliteDb {
 
 // Every row of every table, sorted, as one string: to compare a database before and after.
 std::string DumpDatabase(const std::string& path);
+
+// Polls `db` until `table` holds at least `rows` rows: true then; false when `p` ends first or after
+// 60 s. A missing file or table counts as no rows yet.
+bool WaitForRows(const std::string& db, const std::string& table, int64_t rows, BackgroundProcess* p);
 
 }  // namespace sfsync::testing
