@@ -3,9 +3,9 @@
 // validation errors, aggregate and sub-queries, getUpdated/getDeleted, and a Bulk API 2.0 query
 // followed to its `null` locator.
 //
-//   npm install jsforce@3.10.16          # the newest jsforce that runs on Node 20
-//   build/sfsync-emulator --port 0 --port-file /tmp/emu.port --size 3000 &
-//   NODE_PATH=$PWD/node_modules node tests/emulator/clients/jsforce_data_smoke.js http://127.0.0.1:$(cat /tmp/emu.port)
+//   scripts/install-deps              # jsforce 3.10.16 (clients/package-lock.json) into .deps/node
+//   ctest --test-dir build -R 'third-party client'   # or by hand:
+//   tests/emulator/clients/run-check build/sfsync-emulator .deps/node/node_modules tests/emulator/clients/jsforce_data_smoke.js 3000
 //
 // Keep Account under 50,000 rows (the default maxRecords): with a second results page, jsforce
 // 3.x pipes both pages into one CSV parser before the first is consumed and fails with

@@ -2,9 +2,9 @@
 // PKCE (jsforce makes the verifier and challenge), the token it gets works for queries and the
 // identity URL, the refresh token refreshes, and revokeToken kills it.
 //
-//   npm install jsforce@3.10.16
-//   build/sfsync-emulator --port 0 --port-file /tmp/emu.port --size 300 &
-//   NODE_PATH=$PWD/node_modules node tests/emulator/clients/jsforce_oauth_smoke.js http://127.0.0.1:$(cat /tmp/emu.port)
+//   scripts/install-deps              # jsforce 3.10.16 (clients/package-lock.json) into .deps/node
+//   ctest --test-dir build -R 'third-party client'   # or by hand:
+//   tests/emulator/clients/run-check build/sfsync-emulator .deps/node/node_modules tests/emulator/clients/jsforce_oauth_smoke.js 300
 //
 // Exits non-zero on the first mismatch.
 const assert = require('assert');

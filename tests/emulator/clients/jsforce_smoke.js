@@ -2,9 +2,9 @@
 // a stale access token is refreshed on 401 INVALID_SESSION_ID, describe, query with
 // autoFetch across pages, queryAll COUNT(), a SOQL error, and Sforce-Limit-Info parsing.
 //
-//   npm install jsforce@3.10.16          # the newest jsforce that runs on Node 20
-//   build/sfsync-emulator --port 0 --port-file /tmp/emu.port --size 3000 &
-//   NODE_PATH=$PWD/node_modules node tests/emulator/clients/jsforce_smoke.js http://127.0.0.1:$(cat /tmp/emu.port)
+//   scripts/install-deps              # jsforce 3.10.16 (clients/package-lock.json) into .deps/node
+//   ctest --test-dir build -R 'third-party client'   # or by hand:
+//   tests/emulator/clients/run-check build/sfsync-emulator .deps/node/node_modules tests/emulator/clients/jsforce_smoke.js 3000
 //
 // Exits non-zero on the first mismatch.
 const assert = require('assert');
