@@ -97,6 +97,7 @@ class RunPool {
 
  private:
   void Run(const scheduler::RunTicket& t) {
+    const LogContext context(t.job.name);  // the engine's log lines of this run name the job
     PrintRunLine(fmt::format("start job={} due={}", t.job.name, FormatIsoUtc(t.due_millis)));
     std::unique_ptr<salesforce::HttpTransport> transport = TransportFor(t.job);
     sync::RunOptions options;

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <mutex>
 #include <set>
+#include <utility>
 #include <vector>
 
 #include "engine/core/clock.h"
@@ -32,6 +33,7 @@ LogState& State() {
 }
 
 std::atomic<int> g_level{static_cast<int>(LogLevel::kInfo)};
+thread_local std::string t_context;  // LogContext's label on this thread
 
 bool IsTokenChar(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
@@ -235,12 +237,16 @@ void CaptureLogForTesting(std::string* sink) {
   st.capture = sink;
 }
 
+LogContext::LogContext(std::string label) : previous_(std::exchange(t_context, std::move(label))) {}
+LogContext::~LogContext() { t_context = std::move(previous_); }
+
 void LogLine(LogLevel level, std::string_view message) {
   static constexpr std::string_view kNames[] = {"ERROR", "WARN", "INFO", "DEBUG", "TRACE"};
   std::string line = FormatIsoUtc(SystemClock()->NowMillis());
   line += ' ';
   line += kNames[static_cast<int>(level)];
   line += ' ';
+  if (!t_context.empty()) line += Redact(fmt::format("[{}] ", t_context));
   line += Redact(message);
   line += '\n';
   LogState& st = State();

@@ -39,6 +39,20 @@ bool SetLogFile(const std::string& path);
 // Sends lines to this string instead of stderr (tests). Pass nullptr to restore stderr.
 void CaptureLogForTesting(std::string* sink);
 
+// While one lives, lines logged by its thread name `label` after the level: "... INFO [label] message"
+// (the daemon labels each run's thread with its job, so parallel runs' lines tell apart). Nests;
+// the inner label wins until it ends.
+class LogContext {
+ public:
+  explicit LogContext(std::string label);
+  ~LogContext();
+  LogContext(const LogContext&) = delete;
+  LogContext& operator=(const LogContext&) = delete;
+
+ private:
+  std::string previous_;
+};
+
 // Writes one line: "2024-05-01T10:00:00.000Z INFO message" after redaction.
 void LogLine(LogLevel level, std::string_view message);
 

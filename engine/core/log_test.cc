@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <thread>
+
 namespace sfsync {
 namespace {
 
@@ -43,6 +45,29 @@ TEST_CASE("log lines honour the level and pass through redaction") {
   CaptureLogForTesting(nullptr);
   CHECK(sink.find("hidden") == std::string::npos);
   CHECK(sink.find("INFO sent Bearer [REDACTED]") != std::string::npos);
+}
+
+TEST_CASE("a LogContext labels its own thread's lines, nests, and ends with its scope") {
+  std::string sink;
+  CaptureLogForTesting(&sink);
+  SetLogLevel(LogLevel::kInfo);
+  {
+    LogContext job("nightly-accounts");
+    SFSYNC_LOG(kInfo, "first");
+    {
+      LogContext inner("inner");
+      SFSYNC_LOG(kInfo, "second");
+    }
+    std::thread([] { SFSYNC_LOG(kInfo, "other thread"); }).join();
+    SFSYNC_LOG(kInfo, "third");
+  }
+  SFSYNC_LOG(kInfo, "after");
+  CaptureLogForTesting(nullptr);
+  CHECK(sink.find("INFO [nightly-accounts] first\n") != std::string::npos);
+  CHECK(sink.find("INFO [inner] second\n") != std::string::npos);
+  CHECK(sink.find("INFO other thread\n") != std::string::npos);
+  CHECK(sink.find("INFO [nightly-accounts] third\n") != std::string::npos);
+  CHECK(sink.find("INFO after\n") != std::string::npos);
 }
 
 }  // namespace

@@ -181,6 +181,8 @@ TEST_CASE("--once runs every scheduled job once and exits with the worst exit co
   CHECK(both.out.find("finish job=bad status=FAILED rows=0 seconds=") != std::string::npos);
   CHECK(both.out.find("exit=" + std::to_string(alone.exit_code)) != std::string::npos);
   CHECK(both.err.find("job bad: run failed (exit " + std::to_string(alone.exit_code) + ")") != std::string::npos);
+  // The engine's own lines of a run name its job.
+  CHECK(both.err.find("INFO [accounts] Account: syncing") != std::string::npos);
 }
 
 TEST_CASE("an invalid job file keeps the daemon from starting: exit 3, every problem printed, nothing run") {
