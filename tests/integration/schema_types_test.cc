@@ -2,6 +2,8 @@
 // between runs (field added, type changed, field removed) keep every row.
 #include <doctest/doctest.h>
 
+#include <set>
+
 #include <map>
 
 #include "engine/core/time_format.h"
@@ -203,6 +205,35 @@ TEST_CASE("audit by CreatedDate month repairs only the months that disagree") {
   CHECK(audit.out.find("1 missing locally") != std::string::npos);
   CHECK(audit.out.find("1 gone from the server") != std::string::npos);
   CheckTableEqualsEmulator(emu, db, "Account");
+}
+
+TEST_CASE("rows that stop matching a job's where stay after a run, and audit removes them (deletes: hard)") {
+  Emulator emu({"--rows", "Account=200", "--rows", "Contact=0", "--rows", "Opportunity=0"});
+  TempDir dir;
+  const std::string db = dir.File("where.db");
+  WriteFile(dir.File("job.yaml"), JobYaml(emu, db, "  - name: Account\n    fields: [Id, Name, Rating, CreatedDate, SystemModstamp]\n"
+                                                   "    where: \"Rating = 'Hot'\"\n    deletes: hard\n"));
+  REQUIRE(RunSfsync(dir.File("job.yaml")).exit_code == 0);
+  std::set<std::string> hot;
+  for (const json& a : emu.Records("Account")) {
+    if (a.at("Rating") == "Hot") hot.insert(a.at("Id").get<std::string>());
+  }
+  REQUIRE(hot.size() >= 3);
+  CHECK(SqliteDb(db).Count("Account") == static_cast<int64_t>(hot.size()));
+  const std::string cooled = *hot.begin();
+  emu.Update("Account", cooled, {{"Rating", "Cold"}});
+  REQUIRE(RunSfsync(dir.File("job.yaml")).exit_code == 0);
+  CHECK(SqliteDb(db).Count("Account") == static_cast<int64_t>(hot.size()));  // the documented limit
+
+  ProcessResult audit = RunProcess({SfsyncBinary(), "audit", dir.File("job.yaml")}, TestAuthEnv());
+  INFO(audit.out);
+  INFO(audit.err);
+  CHECK(audit.exit_code == 0);
+  CHECK(audit.out.find("1 gone from the server") != std::string::npos);
+  SqliteDb sql(db);
+  CHECK(sql.Count("Account") == static_cast<int64_t>(hot.size()) - 1);
+  CHECK(sql.Scalar("SELECT count(*) FROM Account WHERE Id = '" + cooled + "'") == "0");
+  CHECK(sql.Scalar("SELECT count(*) FROM Account WHERE Rating = 'Hot'") == std::to_string(hot.size() - 1));
 }
 
 }  // namespace
