@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "engine/core/log.h"
+
 namespace sfsync::config {
 namespace {
 
@@ -30,7 +32,7 @@ Status Diagnostics::ToStatus() const {
     text += e.message;
   }
   for (const std::string& secret : secrets_) {
-    if (secret.empty()) continue;
+    if (secret.size() < kMinRedactedSecretLength) continue;  // as RegisterSecret()
     for (size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at + kRedacted.size())) {
       text.replace(at, secret.size(), kRedacted);
     }

@@ -228,5 +228,33 @@ TEST_CASE("login URLs: https anywhere, http only on loopback, host only") {
   }
 }
 
+TEST_CASE("a secret too short to be a credential does not mangle the messages") {
+  const std::string yaml =
+      "version: 1\n"
+      "name: short\n"
+      "connection:\n"
+      "  login_url: http://example.com\n"
+      "  auth:\n"
+      "    flow: refresh_token\n"
+      "    client_id: ${SHORT_ID}\n"
+      "    client_secret: ${SHORT_SECRET}\n"
+      "    refresh_token: ${SHORT_TOKEN}\n"
+      "store:\n"
+      "  sqlite: x.db\n"
+      "objects:\n"
+      "  - name: Account\n"
+      "    fields: [Id]\n";
+  StatusOr<Job> job = ParseJob(yaml, "short.yaml", "/jobs", [](const std::string& name) -> std::optional<std::string> {
+    if (name == "SHORT_ID") return "a";
+    if (name == "SHORT_SECRET") return "c";
+    if (name == "SHORT_TOKEN") return "o";
+    return TestEnv()(name);
+  });
+  REQUIRE_FALSE(job.ok());
+  INFO(job.status().message());
+  CHECK(job.status().message().find("short.yaml:4:14: connection.login_url: plain http:// is accepted only for a "
+                                    "loopback host") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace sfsync::config

@@ -172,7 +172,7 @@ bool ParseLogLevel(std::string_view text, LogLevel* out) {
 }
 
 void RegisterSecret(std::string_view secret) {
-  if (secret.size() < 6) return;
+  if (secret.size() < kMinRedactedSecretLength) return;
   LogState& st = State();
   std::lock_guard<std::mutex> lock(st.mu);
   st.secrets.emplace(secret);

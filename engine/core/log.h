@@ -24,8 +24,11 @@ enum class LogLevel { kError = 0, kWarn = 1, kInfo = 2, kDebug = 3, kTrace = 4 }
 // Parses "error|warn|info|debug|trace"; returns false for anything else.
 bool ParseLogLevel(std::string_view text, LogLevel* out);
 
-// Registers a secret value for redaction. Values shorter than 6 characters are ignored (redacting
-// them would mangle ordinary text, and they are too short to be credentials).
+// Secret values shorter than this are not redacted anywhere: replacing every "b" would mangle
+// ordinary text, and values that short are not credentials.
+inline constexpr size_t kMinRedactedSecretLength = 6;
+
+// Registers a secret value for redaction (ignored below kMinRedactedSecretLength).
 void RegisterSecret(std::string_view secret);
 
 // Returns `text` with every registered secret and every secret-shaped token replaced.
