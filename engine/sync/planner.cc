@@ -32,8 +32,9 @@ std::vector<std::string> SplitPath(std::string_view path) {
   return parts;
 }
 
-Status FieldError(const std::string& object, const std::string& message) {
-  return Status(StatusCode::kInvalidArgument, fmt::format("{}: {}", object, message), "plan.invalid_field");
+// The callers (run, audit) name the object in front of the message.
+Status FieldError(const std::string& message) {
+  return Status(StatusCode::kInvalidArgument, message, "plan.invalid_field");
 }
 
 struct Resolved {
@@ -93,7 +94,7 @@ class Planner {
   Status AddAllFields() {
     std::set<std::string> excluded;
     for (const std::string& e : config_.exclude) {
-      if (info_.Field(e) == nullptr) return FieldError(info_.name, fmt::format("exclude: no field '{}' on {}", e, info_.name));
+      if (info_.Field(e) == nullptr) return FieldError(fmt::format("exclude: no field '{}' on {}", e, info_.name));
       excluded.insert(Lower(e));
     }
     for (const FieldInfo& f : info_.fields) {
@@ -114,7 +115,7 @@ class Planner {
     for (size_t i = 0; i + 1 < parts.size(); ++i) {
       const FieldInfo* ref = current->Relationship(parts[i]);
       if (ref == nullptr || ref->reference_to.empty()) {
-        return FieldError(info_.name, fmt::format("field '{}': no relationship '{}' on {}", requested, parts[i],
+        return FieldError(fmt::format("field '{}': no relationship '{}' on {}", requested, parts[i],
                                                   current->name));
       }
       canonical += ref->relationship_name;
@@ -125,12 +126,12 @@ class Planner {
     }
     const FieldInfo* leaf = current->Field(parts.back());
     if (leaf == nullptr) {
-      return FieldError(info_.name, fmt::format("no field '{}' on {}{}", parts.back(), current->name,
+      return FieldError(fmt::format("no field '{}' on {}{}", parts.back(), current->name,
                                                 parts.size() > 1 ? fmt::format(" (in '{}')", requested) : ""));
     }
     if (leaf->type == "address" || leaf->type == "location") {
       if (parts.size() > 1) {
-        return FieldError(info_.name, fmt::format("'{}' is a compound field; list its components", requested));
+        return FieldError(fmt::format("'{}' is a compound field; list its components", requested));
       }
       for (const FieldInfo& f : info_.fields) {
         if (f.compound_field_name == leaf->name) SFSYNC_RETURN_IF_ERROR(AddField(f.name, &f));
@@ -138,7 +139,7 @@ class Planner {
       return Status::Ok();
     }
     if (leaf->calculated && config_.formula_fields == "exclude" && !config_.all_fields) {
-      return FieldError(info_.name, fmt::format("'{}' is a formula field but formula_fields is exclude", requested));
+      return FieldError(fmt::format("'{}' is a formula field but formula_fields is exclude", requested));
     }
     return AddField(canonical + leaf->name, leaf);
   }
@@ -161,7 +162,7 @@ class Planner {
     std::string key = Lower(column);
     if (auto it = columns_.find(key); it != columns_.end()) {
       if (Lower(it->second) == Lower(path)) return Status::Ok();  // listed twice
-      return FieldError(info_.name, fmt::format("fields '{}' and '{}' would both be stored in column '{}'",
+      return FieldError(fmt::format("fields '{}' and '{}' would both be stored in column '{}'",
                                                 it->second, path, column));
     }
     columns_.emplace(key, path);
