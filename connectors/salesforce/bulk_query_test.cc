@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "connectors/salesforce/testing/drain.h"
 #include "connectors/salesforce/testing/fake_org.h"
 #include "connectors/salesforce/testing/fake_transport.h"
 #include "connectors/salesforce/testing/fixtures.h"
@@ -13,6 +14,7 @@
 namespace sfsync::salesforce {
 namespace {
 
+using testing::DrainIds;
 using testing::FakeTransport;
 using testing::JsonResponse;
 using testing::kInstanceUrl;
@@ -115,15 +117,6 @@ struct Org {
     return calls;
   }
 };
-
-std::vector<std::string> DrainIds(QueryCursor* cursor) {
-  std::vector<std::string> ids;
-  QueryPage page;
-  while (cursor->Next(&page)) {
-    for (size_t r = 0; r < page.rows.rows(); ++r) ids.push_back(page.rows.at(r, 0).s);
-  }
-  return ids;
-}
 
 TEST_CASE("a job is created, polled to JobComplete, read in two pages by locator and deleted") {
   for (bool prefetch : {false, true}) {

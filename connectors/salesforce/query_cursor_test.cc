@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "connectors/salesforce/rest_client.h"
+#include "connectors/salesforce/testing/drain.h"
 #include "connectors/salesforce/testing/fake_org.h"
 #include "connectors/salesforce/testing/fail_nth_transport.h"
 #include "connectors/salesforce/testing/fake_transport.h"
@@ -13,6 +14,7 @@
 namespace sfsync::salesforce {
 namespace {
 
+using testing::DrainIds;
 using testing::FailNthTransport;
 using testing::FakeTransport;
 using testing::JsonResponse;
@@ -94,15 +96,6 @@ QueryOptions Columns() {
   QueryOptions options;
   options.columns = {"Id", "Name"};
   return options;
-}
-
-std::vector<std::string> DrainIds(QueryCursor* cursor) {
-  std::vector<std::string> ids;
-  QueryPage page;
-  while (cursor->Next(&page)) {
-    for (size_t r = 0; r < page.rows.rows(); ++r) ids.push_back(page.rows.at(r, 0).s);
-  }
-  return ids;
 }
 
 const std::vector<std::string> kAllIds = {"001-1", "001-2", "001-3", "001-4", "001-5", "001-6", "001-7", "001-8"};

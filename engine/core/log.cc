@@ -246,8 +246,7 @@ void LogLine(LogLevel level, std::string_view message) {
   line += ' ';
   line += kNames[static_cast<int>(level)];
   line += ' ';
-  if (!t_context.empty()) line += Redact(fmt::format("[{}] ", t_context));
-  line += Redact(message);
+  line += Redact(t_context.empty() ? std::string(message) : fmt::format("[{}] {}", t_context, message));
   line += '\n';
   LogState& st = State();
   std::lock_guard<std::mutex> lock(st.mu);

@@ -2,28 +2,19 @@
 // conformance of userinfo and the identity URL with the recorded responses.
 #include <doctest/doctest.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "tests/emulator/testing/emulator_fixture.h"
+#include "tests/emulator/testing/fixtures.h"
 
 namespace sfsync::emulator {
 namespace {
 
 using nlohmann::ordered_json;
 using testing::ClientResponse;
+using testing::Fixture;
 using testing::ParseJson;
 using testing::PostForm;
 using testing::RunningEmulator;
 using testing::SmallOrgConfig;
-
-ordered_json Fixture(const std::string& name) {
-  std::ifstream in(std::string(SFSYNC_FIXTURES_DIR) + "/" + name);
-  REQUIRE_MESSAGE(in.good(), "missing fixture " << name);
-  std::stringstream text;
-  text << in.rdbuf();
-  return ParseJson(text.str());
-}
 
 std::vector<std::string> Keys(const ordered_json& object) {
   std::vector<std::string> keys;
