@@ -62,6 +62,7 @@ FieldInfo ParseField(const json& f) {
   field.filterable = Flag(f, "filterable", true);
   field.custom = Flag(f, "custom", false);
   field.deprecated_and_hidden = Flag(f, "deprecatedAndHidden", false);
+  field.polymorphic_foreign_key = Flag(f, "polymorphicForeignKey", false);
   auto refs = f.find("referenceTo");
   if (refs != f.end() && refs->is_array()) {
     for (const auto& r : *refs) {

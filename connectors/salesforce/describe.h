@@ -30,6 +30,10 @@ struct FieldInfo {
   bool custom = false;
   bool deprecated_and_hidden = false;
   std::vector<std::string> reference_to;  // several for polymorphic lookups
+  // A lookup that can point at several objects (Owner -> User or Queue, What, Who). Its parent fields
+  // go through Salesforce's polymorphic Name object, which has no change stamp (protocol §2.3).
+  bool polymorphic_foreign_key = false;
+  bool polymorphic() const { return polymorphic_foreign_key || reference_to.size() > 1; }
   std::string relationship_name;          // "Account" for AccountId; empty when none
   std::string compound_field_name;        // "BillingAddress" for BillingCity; empty when none
 };

@@ -105,7 +105,7 @@ class RunPool {
     sync::RunReport report = sync::RunJob(t.job, transport.get(), SystemClock(), options);
     int64_t rows = 0;
     for (const store::ObjectRunStats& o : report.objects) rows += o.rows_read;
-    const int exit_code = ExitCodeFor(report.error);
+    const int exit_code = sync::ExitCodeForRun(report);
     PrintRunLine(fmt::format("finish job={} status={} rows={} seconds={:.2f} exit={}", t.job.name, report.status, rows,
                              report.seconds, exit_code));
     std::lock_guard<std::mutex> lock(mu_);

@@ -15,13 +15,14 @@ int RunCommand(const CommonFlags& common, const RunFlags& flags) {
 
   // First SIGINT/SIGTERM: finish (or roll back) the current page, record the run PARTIAL, exit 10.
   sync::RunOptions options;
+  options.take_over = flags.take_over;
   options.stop = InstallStopSignalHandlers("sfsync: stopping after the current page (signal again to abort)\n");
   sync::RunReport report = sync::RunJob(job, transport.get(), SystemClock(), options);
   if (!flags.quiet) std::fputs(Redact(sync::FormatRunSummary(report)).c_str(), stdout);
   std::fflush(stdout);
   if (report.error.ok()) return kExitOk;
   PrintError(report.error.message());
-  return ExitCodeFor(report.error);
+  return sync::ExitCodeForRun(report);
 }
 
 }  // namespace sfsync::cli

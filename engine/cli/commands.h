@@ -20,6 +20,7 @@ struct CommonFlags {
 struct RunFlags {
   std::string job_path;
   bool quiet = false;  // no summary table
+  bool take_over = false;  // claim the job's tables from another job that filled them
 };
 
 struct AuditFlags {

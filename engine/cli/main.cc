@@ -20,6 +20,9 @@ int main(int argc, char** argv) {
   CLI::App* run_cmd = app.add_subcommand("run", "run a job once");
   run_cmd->add_option("job", run.job_path, "job file (YAML)")->required();
   run_cmd->add_flag("-q,--quiet", run.quiet, "do not print the summary table");
+  run_cmd->add_flag("--take-over", run.take_over,
+                    "fill tables that another job filled until now (after renaming a job, or moving an object "
+                    "from one job to another)");
   add_common(run_cmd);
 
   DaemonFlags daemon;

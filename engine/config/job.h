@@ -64,6 +64,7 @@ struct Job {
   StoreConfig store;
   std::vector<ObjectConfig> objects;
   int64_t settle_lag_seconds = 60;  // the watermark never passes server time minus this
+  int64_t max_clock_skew_seconds = 300;  // a server Date further off than this: the earlier clock is used
   std::string state_dir;            // token cache, locks; default $XDG_STATE_HOME/sfsync, else
                                     // $HOME/.local/state/sfsync
 };

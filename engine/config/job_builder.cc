@@ -85,6 +85,7 @@ std::optional<Job> BuildJob(const JobDocument& doc, std::string_view base_dir, c
   Set(root, "name", &job.name);
   Set(root, "schedule", &job.schedule);
   Set(root, "settle_lag_seconds", &job.settle_lag_seconds);
+  Set(root, "max_clock_skew_seconds", &job.max_clock_skew_seconds);
 
   const json& c = root.at("connection");
   Set(c, "login_url", &job.connection.login_url);

@@ -97,6 +97,7 @@ TEST_CASE("the schema's defaults are the model's defaults") {
   const AuthConfig a;
   const ObjectConfig o;
   CHECK(props.at("settle_lag_seconds").at("default") == job.settle_lag_seconds);
+  CHECK(props.at("max_clock_skew_seconds").at("default") == job.max_clock_skew_seconds);
   CHECK(connection.at("api_version").at("default") == c.api_version);
   CHECK(connection.at("timeout_seconds").at("default") == c.timeout_seconds);
   CHECK(connection.at("max_attempts").at("default") == c.max_attempts);
@@ -121,7 +122,7 @@ TEST_CASE("unknown keys list what is allowed and suggest a near miss") {
   // Every unknown key of a mapping is reported, not just the first.
   CHECK(Validate(Edit("store:\n", "colour: red\nstore:\n  zzz: 1\n")) ==
         "job.yaml:7:1: colour: unknown key 'colour' (allowed: version, name, schedule, connection, store, "
-        "settle_lag_seconds, state_dir, objects)\n"
+        "settle_lag_seconds, max_clock_skew_seconds, state_dir, objects)\n"
         "job.yaml:9:3: store.zzz: unknown key 'zzz' (allowed: sqlite)");
 }
 

@@ -5,19 +5,25 @@
 #include <charconv>
 
 #include "engine/core/statusor.h"
+#include "engine/store/store.h"
 
 namespace sfsync::store {
 namespace {
 
-// Version 1. Times in the catalog and history are ISO-8601 UTC text (the storage datetime form);
-// run times are epoch milliseconds, as the Store interface passes them.
-constexpr const char* kSchemaV1 = R"sql(
-CREATE TABLE _sfsync_meta (
-  key   TEXT PRIMARY KEY,
-  value TEXT NOT NULL
-);
+// Version 2 (version 1 keyed sync state, describes and run rows by object; see MigrateToV2). Times
+// in the catalog and history are ISO-8601 UTC text (the storage datetime form); run times are epoch
+// milliseconds, as the Store interface passes them. Table names compare ASCII-case-insensitively, as
+// SQLite's identifiers do.
+constexpr const char* kStateTableV2 = R"sql(
 CREATE TABLE _sfsync_state (
-  object           TEXT PRIMARY KEY,
+  table_name       TEXT PRIMARY KEY COLLATE NOCASE,
+  object           TEXT NOT NULL,
+  job              TEXT NOT NULL,
+  org_id           TEXT NOT NULL,
+  fields           TEXT NOT NULL,
+  where_clause     TEXT NOT NULL,
+  deletes          TEXT NOT NULL,
+  mode             TEXT NOT NULL,
   cursor_field     TEXT NOT NULL,
   watermark_ts     TEXT NOT NULL,
   watermark_id     TEXT NOT NULL,
@@ -26,13 +32,45 @@ CREATE TABLE _sfsync_state (
   load_since       TEXT NOT NULL,
   deletes_checked_until TEXT NOT NULL DEFAULT '',
   parent_watermarks TEXT NOT NULL DEFAULT '',
+  full_pass_reason TEXT NOT NULL DEFAULT '',
   updated_at       TEXT NOT NULL
 );
+)sql";
+
+constexpr const char* kDescribesTableV2 = R"sql(
 CREATE TABLE _sfsync_describes (
-  object               TEXT PRIMARY KEY,
+  table_name           TEXT NOT NULL COLLATE NOCASE,
+  object               TEXT NOT NULL,
   last_modified_millis INTEGER NOT NULL,
   body                 TEXT NOT NULL,
-  fetched_at           TEXT NOT NULL
+  fetched_at           TEXT NOT NULL,
+  PRIMARY KEY (table_name, object)
+);
+)sql";
+
+constexpr const char* kRunObjectsTableV2 = R"sql(
+CREATE TABLE _sfsync_run_objects (
+  run_id           INTEGER NOT NULL,
+  table_name       TEXT NOT NULL COLLATE NOCASE,
+  object           TEXT NOT NULL,
+  status           TEXT NOT NULL,
+  rows_read        INTEGER NOT NULL,
+  rows_written     INTEGER NOT NULL,
+  rows_deleted     INTEGER NOT NULL,
+  api_calls        INTEGER NOT NULL,
+  watermark_before TEXT NOT NULL,
+  watermark_after  TEXT NOT NULL,
+  error            TEXT NOT NULL,
+  started_millis   INTEGER NOT NULL,
+  finished_millis  INTEGER NOT NULL,
+  PRIMARY KEY (run_id, table_name)
+);
+)sql";
+
+constexpr const char* kOtherTables = R"sql(
+CREATE TABLE _sfsync_meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
 );
 CREATE TABLE _sfsync_columns (
   table_name    TEXT NOT NULL COLLATE NOCASE,
@@ -65,22 +103,54 @@ CREATE TABLE _sfsync_runs (
   error           TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX _sfsync_runs_by_job ON _sfsync_runs (job, run_id);
-CREATE TABLE _sfsync_run_objects (
-  run_id           INTEGER NOT NULL,
-  object           TEXT NOT NULL,
-  status           TEXT NOT NULL,
-  rows_read        INTEGER NOT NULL,
-  rows_written     INTEGER NOT NULL,
-  rows_deleted     INTEGER NOT NULL,
-  api_calls        INTEGER NOT NULL,
-  watermark_before TEXT NOT NULL,
-  watermark_after  TEXT NOT NULL,
-  error            TEXT NOT NULL,
-  started_millis   INTEGER NOT NULL,
-  finished_millis  INTEGER NOT NULL,
-  PRIMARY KEY (run_id, object)
-);
-INSERT INTO _sfsync_meta (key, value) VALUES ('schema_version', '1');
+)sql";
+
+// Version 1 -> 2: sync state, describes and run rows become per table.
+//  - A state row moves to the table its object was created in (the create_table rows of the schema
+//    history, for tables that still exist). Its job and query shape are unknown: the first run adopts
+//    its own. An object whose one state served several tables (the bug version 2 fixes) leaves each
+//    of them a state with no watermark and a full pass owed, so each is read again and swept.
+//  - The describe cache is dropped (it is a cache; the next run describes once without
+//    If-Modified-Since).
+//  - Run rows keep their object as their table name.
+constexpr const char* kSetAsideV1 = R"sql(
+ALTER TABLE _sfsync_state RENAME TO _sfsync_state_v1;
+ALTER TABLE _sfsync_run_objects RENAME TO _sfsync_run_objects_v1;
+DROP TABLE _sfsync_describes;
+)sql";
+constexpr const char* kMigrateToV2 = R"sql(
+CREATE TEMP TABLE _sfsync_v1_tables AS
+  SELECT h.object AS object, min(h.table_name) AS table_name
+  FROM _sfsync_schema_history h
+  WHERE h.change = 'create_table'
+    AND EXISTS (SELECT 1 FROM sqlite_master m WHERE m.type = 'table' AND m.name = h.table_name COLLATE NOCASE)
+  GROUP BY h.object, lower(h.table_name);
+INSERT INTO _sfsync_state (table_name, object, job, org_id, fields, where_clause, deletes, mode, cursor_field,
+                           watermark_ts, watermark_id, load_in_progress, load_after_id, load_since,
+                           deletes_checked_until, parent_watermarks, full_pass_reason, updated_at)
+  SELECT t.table_name, s.object, '', '', '', '', '', '', s.cursor_field,
+         CASE WHEN n.tables = 1 THEN s.watermark_ts ELSE '' END,
+         CASE WHEN n.tables = 1 THEN s.watermark_id ELSE '' END,
+         CASE WHEN n.tables = 1 THEN s.load_in_progress ELSE 0 END,
+         CASE WHEN n.tables = 1 THEN s.load_after_id ELSE '' END,
+         CASE WHEN n.tables = 1 THEN s.load_since ELSE '' END,
+         s.deletes_checked_until,
+         CASE WHEN n.tables = 1 THEN s.parent_watermarks ELSE '' END,
+         CASE WHEN n.tables = 1 THEN ''
+              ELSE 'upgrade: one sync state of ' || s.object || ' served ' || n.tables || ' tables' END,
+         s.updated_at
+  FROM _sfsync_state_v1 s
+  JOIN _sfsync_v1_tables t ON t.object = s.object
+  JOIN (SELECT object, count(*) AS tables FROM _sfsync_v1_tables GROUP BY object) n ON n.object = s.object;
+DROP TABLE _sfsync_state_v1;
+DROP TABLE _sfsync_v1_tables;
+INSERT INTO _sfsync_run_objects (run_id, table_name, object, status, rows_read, rows_written, rows_deleted, api_calls,
+                                 watermark_before, watermark_after, error, started_millis, finished_millis)
+  SELECT run_id, object, object, status, rows_read, rows_written, rows_deleted, api_calls, watermark_before,
+         watermark_after, error, started_millis, finished_millis
+  FROM _sfsync_run_objects_v1;
+DROP TABLE _sfsync_run_objects_v1;
+UPDATE _sfsync_meta SET value = '2' WHERE key = 'schema_version';
 )sql";
 
 }  // namespace
@@ -92,7 +162,11 @@ Status InitMetadata(Db* db) {
       std::string has_meta,
       db->QueryText("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_sfsync_meta'"));
   if (has_meta == "0") {
-    SFSYNC_RETURN_IF_ERROR(db->Exec(kSchemaV1));
+    for (const char* ddl : {kOtherTables, kStateTableV2, kDescribesTableV2, kRunObjectsTableV2}) {
+      SFSYNC_RETURN_IF_ERROR(db->Exec(ddl));
+    }
+    SFSYNC_RETURN_IF_ERROR(db->Exec(
+        fmt::format("INSERT INTO _sfsync_meta (key, value) VALUES ('schema_version', '{}')", kMetadataSchemaVersion)));
     return txn.Commit();
   }
   StatusOr<std::string> stored = db->QueryText("SELECT value FROM _sfsync_meta WHERE key = 'schema_version'");
@@ -104,12 +178,17 @@ Status InitMetadata(Db* db) {
     return DataLossError(fmt::format("_sfsync_meta.schema_version is '{}', not a version number", *stored));
   }
   if (version > kMetadataSchemaVersion) {
-    return FailedPreconditionError(fmt::format(
+    return RefusedError(fmt::format(
         "the database was written by a newer sfsync (metadata schema version {}; this build knows up to {})", version,
         kMetadataSchemaVersion));
   }
-  // Migrations from version N to N+1 go here, in order, inside this transaction, each ending with an
-  // update of the schema_version row. There are none yet: version 1 is the first.
+  // Migrations from version N to N+1, in order, inside this transaction, each ending with an update of
+  // the schema_version row.
+  if (version < 2) {
+    for (const char* sql : {kSetAsideV1, kStateTableV2, kDescribesTableV2, kRunObjectsTableV2, kMigrateToV2}) {
+      SFSYNC_RETURN_IF_ERROR(db->Exec(sql));
+    }
+  }
   return txn.Commit();
 }
 

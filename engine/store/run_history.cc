@@ -56,12 +56,13 @@ Status SqliteStore::RecordObjectRun(int64_t run_id, const ObjectRunStats& stats)
   SFSYNC_ASSIGN_OR_RETURN(Statement * insert,
                           Cached("INSERT OR REPLACE INTO _sfsync_run_objects (run_id, object, status, rows_read, "
                                  "rows_written, rows_deleted, api_calls, watermark_before, watermark_after, error, "
-                                 "started_millis, finished_millis) "
-                                 "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12 "
+                                 "started_millis, finished_millis, table_name) "
+                                 "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13 "
                                  "FROM _sfsync_runs WHERE run_id = ?1"));
   const std::string error = Redact(stats.error);
   insert->BindInt(1, run_id);
   insert->BindText(2, stats.object);
+  insert->BindText(13, stats.table.empty() ? stats.object : stats.table);
   insert->BindText(3, stats.status);
   insert->BindInt(4, stats.rows_read);
   insert->BindInt(5, stats.rows_written);
@@ -113,18 +114,18 @@ StatusOr<std::vector<RunRecord>> SqliteStore::RecentRuns(const std::string& job,
 
 StatusOr<std::vector<ObjectRunStats>> SqliteStore::RunObjects(int64_t run_id) {
   SFSYNC_ASSIGN_OR_RETURN(Statement * query,
-                          Cached("SELECT object, status, rows_read, rows_written, rows_deleted, api_calls, "
+                          Cached("SELECT object, table_name, status, rows_read, rows_written, rows_deleted, api_calls, "
                                  "watermark_before, watermark_after, error, started_millis, finished_millis "
-                                 "FROM _sfsync_run_objects WHERE run_id = ?1 ORDER BY object"));
+                                 "FROM _sfsync_run_objects WHERE run_id = ?1 ORDER BY object, table_name"));
   query->BindInt(1, run_id);
   std::vector<ObjectRunStats> objects;
   while (true) {
     SFSYNC_ASSIGN_OR_RETURN(bool row, query->Step());
     if (!row) break;
-    objects.push_back(ObjectRunStats{query->ColumnText(0), query->ColumnText(1), query->ColumnInt(2),
+    objects.push_back(ObjectRunStats{query->ColumnText(0), query->ColumnText(1), query->ColumnText(2),
                                      query->ColumnInt(3), query->ColumnInt(4), query->ColumnInt(5),
-                                     query->ColumnText(6), query->ColumnText(7), query->ColumnText(8),
-                                     query->ColumnInt(9), query->ColumnInt(10)});
+                                     query->ColumnInt(6), query->ColumnText(7), query->ColumnText(8),
+                                     query->ColumnText(9), query->ColumnInt(10), query->ColumnInt(11)});
   }
   return objects;
 }

@@ -155,10 +155,10 @@ class TableEvolution {
 
   Status CreateTable() {
     if (!catalog_.empty()) {
-      return FailedPreconditionError(fmt::format(
+      return RefusedError(fmt::format(
           "table {} is in the column catalog but missing from the database (dropped outside sfsync); delete its "
-          "_sfsync_columns rows and reset the sync state of {} to load it again",
-          QuoteIdentifier(spec_.table), spec_.object));
+          "_sfsync_columns and _sfsync_state rows to load it again",
+          QuoteIdentifier(spec_.table)));
     }
     std::vector<std::string> defs;
     for (const ColumnSpec& c : spec_.columns) {
@@ -173,14 +173,14 @@ class TableEvolution {
 
   Status CheckCatalogMatchesTable() {
     if (catalog_.empty()) {
-      return FailedPreconditionError(
+      return RefusedError(
           fmt::format("table {} exists but was not created by sfsync (it has no catalog rows); rename it or map "
                       "object {} to another table",
                       QuoteIdentifier(spec_.table), spec_.object));
     }
     for (const CatalogColumn& c : catalog_) {
       if (!physical_.contains(Lower(c.name))) {
-        return FailedPreconditionError(
+        return RefusedError(
             fmt::format("column {} of table {} is in the catalog but missing from the table (altered outside sfsync)",
                         QuoteIdentifier(c.name), QuoteIdentifier(spec_.table)));
       }
@@ -244,8 +244,8 @@ class TableEvolution {
 
   Status AddColumn(const ColumnSpec& column) {
     if (physical_.contains(Lower(column.name))) {
-      return FailedPreconditionError(fmt::format("table {} has a column {} that sfsync did not create",
-                                                 QuoteIdentifier(spec_.table), QuoteIdentifier(column.name)));
+      return RefusedError(fmt::format("table {} has a column {} that sfsync did not create",
+                                      QuoteIdentifier(spec_.table), QuoteIdentifier(column.name)));
     }
     SFSYNC_RETURN_IF_ERROR(db_->Exec(fmt::format("ALTER TABLE {} ADD COLUMN {} {}", QuoteIdentifier(spec_.table),
                                                  QuoteIdentifier(column.name), ColumnTypeName(column.type))));
@@ -336,7 +336,7 @@ StatusOr<std::vector<SchemaChange>> SqliteStore::EnsureTable(const TableSpec& sp
     SFSYNC_RETURN_IF_ERROR(txn.status());
     SFSYNC_ASSIGN_OR_RETURN(std::vector<SchemaChange> made, TableEvolution(&db_, spec, Now()).Run());
     if (state_on_backfill != nullptr && NeedsBackfill(made)) {
-      SFSYNC_RETURN_IF_ERROR(WriteState(spec.object, *state_on_backfill));
+      SFSYNC_RETURN_IF_ERROR(WriteState(spec.table, *state_on_backfill));
     }
     SFSYNC_RETURN_IF_ERROR(txn.Commit());
     return made;

@@ -25,18 +25,17 @@ namespace sfsync::store {
 namespace {
 
 constexpr const char* kReadState =
-    "SELECT cursor_field, watermark_ts, watermark_id, load_in_progress, load_after_id, load_since, "
-    "deletes_checked_until, parent_watermarks FROM _sfsync_state WHERE object = ?1";
+    "SELECT object, job, org_id, fields, where_clause, deletes, mode, cursor_field, watermark_ts, watermark_id, "
+    "load_in_progress, load_after_id, load_since, deletes_checked_until, parent_watermarks, full_pass_reason "
+    "FROM _sfsync_state WHERE table_name = ?1";
 
+// INSERT OR REPLACE keeps the stored spelling of the table name only if it is the same; a table
+// named in another case is the same table (COLLATE NOCASE), and its row is replaced whole.
 constexpr const char* kWriteState =
-    "INSERT INTO _sfsync_state (object, cursor_field, watermark_ts, watermark_id, load_in_progress, load_after_id, "
-    "load_since, deletes_checked_until, parent_watermarks, updated_at) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
-    "ON CONFLICT (object) DO UPDATE SET cursor_field = excluded.cursor_field, watermark_ts = excluded.watermark_ts, "
-    "watermark_id = excluded.watermark_id, load_in_progress = excluded.load_in_progress, "
-    "load_after_id = excluded.load_after_id, load_since = excluded.load_since, "
-    "deletes_checked_until = excluded.deletes_checked_until, parent_watermarks = excluded.parent_watermarks, "
-    "updated_at = excluded.updated_at";
+    "INSERT OR REPLACE INTO _sfsync_state (table_name, object, job, org_id, fields, where_clause, deletes, mode, "
+    "cursor_field, watermark_ts, watermark_id, load_in_progress, load_after_id, load_since, deletes_checked_until, "
+    "parent_watermarks, full_pass_reason, updated_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
 
 std::string FormatWatermark(const Watermark& w) { return w.empty() ? "(none)" : w.ts + "|" + w.id; }
 
@@ -120,14 +119,36 @@ StatusOr<PagePlan> PlanPage(const TableSpec& spec, const RowBatch& rows) {
   return plan;
 }
 
+// Refuses a database that has tables but no _sfsync_meta: sfsync did not create it, and switching it
+// to WAL or adding the metadata tables would already change someone else's file. Reads only.
+Status CheckIsSfsyncStore(Db* db, const std::string& path) {
+  SFSYNC_ASSIGN_OR_RETURN(
+      std::string has_meta,
+      db->QueryText("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_sfsync_meta'"));
+  if (has_meta != "0") return Status::Ok();
+  SFSYNC_ASSIGN_OR_RETURN(std::string others,
+                          db->QueryText("SELECT count(*) || ' ' || coalesce(group_concat(name, ', '), '') FROM "
+                                        "(SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+                                        "ORDER BY name)"));
+  if (others.rfind("0 ", 0) == 0) return Status::Ok();  // an empty database: ours to set up
+  const size_t space = others.find(' ');
+  std::string names = others.substr(space + 1);
+  if (names.size() > 200) names = names.substr(0, 200) + "...";
+  return RefusedError(fmt::format(
+      "'{}' is an SQLite database that sfsync did not create ({} schema objects: {}); nothing was written to it. "
+      "Point store.sqlite at a new file (sfsync keeps its own tables and _sfsync_* metadata there)",
+      path, others.substr(0, space), names));
+}
+
 }  // namespace
 
 StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, const SqliteStoreOptions& options) {
   SFSYNC_ASSIGN_OR_RETURN(Db db, Db::Open(path, options.vfs, options.busy_timeout_millis));
+  SFSYNC_RETURN_IF_ERROR(CheckIsSfsyncStore(&db, path));
   SFSYNC_ASSIGN_OR_RETURN(std::string mode, db.QueryText("PRAGMA journal_mode = WAL"));
   // An in-memory database reports "memory": it has nothing to keep safe across a crash.
   if (mode != "wal" && mode != "memory") {
-    return FailedPreconditionError(fmt::format("'{}' cannot use WAL journaling (journal_mode is '{}')", path, mode));
+    return RefusedError(fmt::format("'{}' cannot use WAL journaling (journal_mode is '{}')", path, mode));
   }
   // synchronous=NORMAL in WAL mode syncs at checkpoints, not at every commit: a killed process loses
   // nothing committed, a power cut may lose the last commits but never leaves a half-written one.
@@ -185,47 +206,59 @@ void SqliteStore::ForgetStatements() {
   upserts_.clear();
 }
 
-StatusOr<SyncState> SqliteStore::ReadState(const std::string& object) {
+StatusOr<SyncState> SqliteStore::ReadState(const std::string& table) {
   SFSYNC_ASSIGN_OR_RETURN(Statement * stmt, Cached(kReadState));
-  stmt->BindText(1, object);
+  stmt->BindText(1, table);
   SyncState state;
   SFSYNC_ASSIGN_OR_RETURN(bool row, stmt->Step());
   if (row) {
-    state.cursor_field = stmt->ColumnText(0);
-    state.watermark.ts = stmt->ColumnText(1);
-    state.watermark.id = stmt->ColumnText(2);
-    state.load_in_progress = stmt->ColumnInt(3) != 0;
-    state.load_after_id = stmt->ColumnText(4);
-    state.load_since = stmt->ColumnText(5);
-    state.deletes_checked_until = stmt->ColumnText(6);
-    state.parent_watermarks = DecodeParentWatermarks(stmt->ColumnText(7));
+    state.claim = TableClaim{stmt->ColumnText(1), stmt->ColumnText(0), stmt->ColumnText(2), stmt->ColumnText(3),
+                             stmt->ColumnText(4), stmt->ColumnText(5), stmt->ColumnText(6)};
+    state.cursor_field = stmt->ColumnText(7);
+    state.watermark.ts = stmt->ColumnText(8);
+    state.watermark.id = stmt->ColumnText(9);
+    state.load_in_progress = stmt->ColumnInt(10) != 0;
+    state.load_after_id = stmt->ColumnText(11);
+    state.load_since = stmt->ColumnText(12);
+    state.deletes_checked_until = stmt->ColumnText(13);
+    state.parent_watermarks = DecodeParentWatermarks(stmt->ColumnText(14));
+    state.full_pass_reason = stmt->ColumnText(15);
     stmt->Reset();
   }
   return state;
 }
 
-Status SqliteStore::WriteState(const std::string& object, const SyncState& state) {
+Status SqliteStore::WriteState(const std::string& table, const SyncState& state) {
   SFSYNC_ASSIGN_OR_RETURN(Statement * stmt, Cached(kWriteState));
   const std::string now = Now();
-  stmt->BindText(1, object);
-  stmt->BindText(2, state.cursor_field);
-  stmt->BindText(3, state.watermark.ts);
-  stmt->BindText(4, state.watermark.id);
-  stmt->BindInt(5, state.load_in_progress ? 1 : 0);
-  stmt->BindText(6, state.load_after_id);
-  stmt->BindText(7, state.load_since);
-  stmt->BindText(8, state.deletes_checked_until);
   const std::string parents = EncodeParentWatermarks(state.parent_watermarks);
-  stmt->BindText(9, parents);
-  stmt->BindText(10, now);
+  const TableClaim& claim = state.claim;
+  stmt->BindText(1, table);
+  stmt->BindText(2, claim.object);
+  stmt->BindText(3, claim.job);
+  stmt->BindText(4, claim.org_id);
+  stmt->BindText(5, claim.fields);
+  stmt->BindText(6, claim.where);
+  stmt->BindText(7, claim.deletes);
+  stmt->BindText(8, claim.mode);
+  stmt->BindText(9, state.cursor_field);
+  stmt->BindText(10, state.watermark.ts);
+  stmt->BindText(11, state.watermark.id);
+  stmt->BindInt(12, state.load_in_progress ? 1 : 0);
+  stmt->BindText(13, state.load_after_id);
+  stmt->BindText(14, state.load_since);
+  stmt->BindText(15, state.deletes_checked_until);
+  stmt->BindText(16, parents);
+  stmt->BindText(17, state.full_pass_reason);
+  stmt->BindText(18, now);
   return stmt->Run();
 }
 
-StatusOr<SyncState> SqliteStore::LoadState(const std::string& object) { return ReadState(object); }
+StatusOr<SyncState> SqliteStore::LoadState(const std::string& table) { return ReadState(table); }
 
-Status SqliteStore::SaveState(const std::string& object, const SyncState& state) {
+Status SqliteStore::SaveState(const std::string& table, const SyncState& state) {
   if (!sticky_.ok()) return sticky_;
-  return Remember(WriteState(object, state));
+  return Remember(WriteState(table, state));
 }
 
 Status SqliteStore::ApplyPage(const TableSpec& spec, const RowBatch& rows, const std::vector<std::string>& delete_ids,
@@ -235,11 +268,11 @@ Status SqliteStore::ApplyPage(const TableSpec& spec, const RowBatch& rows, const
   return Remember(WritePage(spec, plan.columns, rows, delete_ids, state));
 }
 
-Status SqliteStore::CheckWatermarkForward(const std::string& object, const SyncState& state) {
-  SFSYNC_ASSIGN_OR_RETURN(SyncState stored, ReadState(object));
+Status SqliteStore::CheckWatermarkForward(const std::string& table, const SyncState& state) {
+  SFSYNC_ASSIGN_OR_RETURN(SyncState stored, ReadState(table));
   if (state.watermark < stored.watermark) {
-    return FailedPreconditionError(fmt::format("watermark of {} would move backwards: stored {}, new {}", object,
-                                               FormatWatermark(stored.watermark), FormatWatermark(state.watermark)));
+    return RefusedError(fmt::format("the watermark of table {} would move backwards: stored {}, new {}", table,
+                                    FormatWatermark(stored.watermark), FormatWatermark(state.watermark)));
   }
   return Status::Ok();
 }
@@ -250,7 +283,7 @@ Status SqliteStore::WritePage(const TableSpec& spec, const std::vector<const Col
   Transaction txn(&db_);
   SFSYNC_RETURN_IF_ERROR(txn.status());
   // The check comes first so a refused page writes nothing; the state write comes last.
-  SFSYNC_RETURN_IF_ERROR(CheckWatermarkForward(spec.object, state));
+  SFSYNC_RETURN_IF_ERROR(CheckWatermarkForward(spec.table, state));
   if (rows.rows() > 0) {
     SFSYNC_ASSIGN_OR_RETURN(Statement * upsert, UpsertStatement(spec.table, columns));
     // One scratch cell per column: a converted value must stay alive until its row is stepped,
@@ -271,7 +304,7 @@ Status SqliteStore::WritePage(const TableSpec& spec, const std::vector<const Col
       SFSYNC_RETURN_IF_ERROR(del->Run());
     }
   }
-  SFSYNC_RETURN_IF_ERROR(WriteState(spec.object, state));
+  SFSYNC_RETURN_IF_ERROR(WriteState(spec.table, state));
   return txn.Commit();
 }
 
@@ -301,7 +334,7 @@ StatusOr<int64_t> SqliteStore::ApplyServerDeletes(const TableSpec& spec, const s
   Status s = Remember([&]() -> Status {
     Transaction txn(&db_);
     SFSYNC_RETURN_IF_ERROR(txn.status());
-    SFSYNC_RETURN_IF_ERROR(CheckWatermarkForward(spec.object, state));
+    SFSYNC_RETURN_IF_ERROR(CheckWatermarkForward(spec.table, state));
     SFSYNC_ASSIGN_OR_RETURN(Statement * stmt, Cached(sql));
     for (const ServerDelete& d : deletes) {
       stmt->BindText(1, d.id);
@@ -309,34 +342,60 @@ StatusOr<int64_t> SqliteStore::ApplyServerDeletes(const TableSpec& spec, const s
       SFSYNC_RETURN_IF_ERROR(stmt->Run());
       touched += db_.changes();
     }
-    SFSYNC_RETURN_IF_ERROR(WriteState(spec.object, state));
+    SFSYNC_RETURN_IF_ERROR(WriteState(spec.table, state));
     return txn.Commit();
   }());
   if (!s.ok()) return s;
   return touched;
 }
 
-Status SqliteStore::SaveDescribe(const std::string& object, const CachedDescribe& describe) {
+StatusOr<int64_t> SqliteStore::PurgeFlaggedRows(const TableSpec& spec, const std::string& flag_source,
+                                                const SyncState& state) {
+  if (!sticky_.ok()) return sticky_;
+  const ColumnSpec* flag = nullptr;
+  for (const ColumnSpec& c : spec.columns) {
+    if (c.source == flag_source) flag = &c;
+  }
+  if (flag == nullptr) return InvalidArgumentError(fmt::format("table {} has no column for {}", spec.table, flag_source));
+  int64_t deleted = 0;
+  Status s = Remember([&]() -> Status {
+    Transaction txn(&db_);
+    SFSYNC_RETURN_IF_ERROR(txn.status());
+    SFSYNC_RETURN_IF_ERROR(CheckWatermarkForward(spec.table, state));
+    SFSYNC_RETURN_IF_ERROR(
+        db_.Exec(fmt::format("DELETE FROM {} WHERE {} = 1", QuoteIdentifier(spec.table), QuoteIdentifier(flag->name))));
+    deleted = db_.changes();
+    SFSYNC_RETURN_IF_ERROR(WriteState(spec.table, state));
+    return txn.Commit();
+  }());
+  if (!s.ok()) return s;
+  return deleted;
+}
+
+Status SqliteStore::SaveDescribe(const std::string& table, const std::string& object,
+                                 const CachedDescribe& describe) {
   if (!sticky_.ok()) return sticky_;
   SFSYNC_ASSIGN_OR_RETURN(
       Statement * stmt,
-      Cached("INSERT INTO _sfsync_describes (object, last_modified_millis, body, fetched_at) VALUES (?1, ?2, ?3, ?4) "
-             "ON CONFLICT (object) DO UPDATE SET last_modified_millis = excluded.last_modified_millis, "
-             "body = excluded.body, fetched_at = excluded.fetched_at"));
-  stmt->BindText(1, object);
-  stmt->BindInt(2, describe.last_modified_millis);
-  stmt->BindText(3, describe.body);
+      Cached("INSERT OR REPLACE INTO _sfsync_describes (table_name, object, last_modified_millis, body, fetched_at) "
+             "VALUES (?1, ?2, ?3, ?4, ?5)"));
+  stmt->BindText(1, table);
+  stmt->BindText(2, object);
+  stmt->BindInt(3, describe.last_modified_millis);
+  stmt->BindText(4, describe.body);
   const std::string now = Now();
-  stmt->BindText(4, now);
+  stmt->BindText(5, now);
   return Remember(stmt->Run());
 }
 
-StatusOr<CachedDescribe> SqliteStore::LoadDescribe(const std::string& object) {
-  SFSYNC_ASSIGN_OR_RETURN(Statement * stmt,
-                          Cached("SELECT last_modified_millis, body FROM _sfsync_describes WHERE object = ?1"));
-  stmt->BindText(1, object);
+StatusOr<CachedDescribe> SqliteStore::LoadDescribe(const std::string& table, const std::string& object) {
+  SFSYNC_ASSIGN_OR_RETURN(
+      Statement * stmt,
+      Cached("SELECT last_modified_millis, body FROM _sfsync_describes WHERE table_name = ?1 AND object = ?2"));
+  stmt->BindText(1, table);
+  stmt->BindText(2, object);
   SFSYNC_ASSIGN_OR_RETURN(bool row, stmt->Step());
-  if (!row) return NotFoundError(fmt::format("no cached describe of {}", object));
+  if (!row) return NotFoundError(fmt::format("no cached describe of {} for table {}", object, table));
   CachedDescribe cached{stmt->ColumnInt(0), stmt->ColumnText(1)};
   stmt->Reset();
   return cached;

@@ -23,15 +23,17 @@ class SqliteStore final : public Store {
   SqliteStore(Db db, Clock* clock) : db_(std::move(db)), clock_(clock) {}
 
   StatusOr<std::vector<SchemaChange>> EnsureTable(const TableSpec& spec, const SyncState* state_on_backfill) override;
-  StatusOr<SyncState> LoadState(const std::string& object) override;
+  StatusOr<SyncState> LoadState(const std::string& table) override;
   Status ApplyPage(const TableSpec& spec, const RowBatch& rows, const std::vector<std::string>& delete_ids,
                    const SyncState& state) override;
-  Status SaveState(const std::string& object, const SyncState& state) override;
+  Status SaveState(const std::string& table, const SyncState& state) override;
   StatusOr<int64_t> ApplyServerDeletes(const TableSpec& spec, const std::vector<ServerDelete>& deletes,
                                        const std::string& guard_source, bool mark_only,
                                        const SyncState& state) override;
-  Status SaveDescribe(const std::string& object, const CachedDescribe& describe) override;
-  StatusOr<CachedDescribe> LoadDescribe(const std::string& object) override;
+  StatusOr<int64_t> PurgeFlaggedRows(const TableSpec& spec, const std::string& flag_source,
+                                     const SyncState& state) override;
+  Status SaveDescribe(const std::string& table, const std::string& object, const CachedDescribe& describe) override;
+  StatusOr<CachedDescribe> LoadDescribe(const std::string& table, const std::string& object) override;
 
   StatusOr<int64_t> BeginRun(const std::string& job, int64_t started_millis) override;
   Status RecordObjectRun(int64_t run_id, const ObjectRunStats& stats) override;
@@ -60,11 +62,11 @@ class SqliteStore final : public Store {
   // ApplyPage's transaction; `columns` are the spec columns of rows.columns, in order.
   Status WritePage(const TableSpec& spec, const std::vector<const ColumnSpec*>& columns, const RowBatch& rows,
                    const std::vector<std::string>& delete_ids, const SyncState& state);
-  StatusOr<SyncState> ReadState(const std::string& object);
-  // kFailedPrecondition (nothing to write) if `state` would move the object's watermark backwards.
-  // Call inside the write transaction, so no other writer can move the stored one in between.
-  Status CheckWatermarkForward(const std::string& object, const SyncState& state);
-  Status WriteState(const std::string& object, const SyncState& state);
+  StatusOr<SyncState> ReadState(const std::string& table);
+  // RefusedError (nothing to write) if `state` would move the table's watermark backwards. Call
+  // inside the write transaction, so no other writer can move the stored one in between.
+  Status CheckWatermarkForward(const std::string& table, const SyncState& state);
+  Status WriteState(const std::string& table, const SyncState& state);
   StatusOr<bool> TableExists(const std::string& table);
   // kNotFound unless `table` has `column` (any case).
   Status CheckColumnExists(const std::string& table, const std::string& column);

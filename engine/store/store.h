@@ -27,6 +27,14 @@ class Clock;
 
 namespace sfsync::store {
 
+// The reason() of the store's refusals: the database is fine, but what was asked would make it wrong
+// (a table sfsync did not create, a watermark moving backwards, a table another job fills, a file
+// that is not an sfsync store). Exit code 7, like storage errors, but not sticky: nothing was written.
+inline constexpr std::string_view kRefusedReason = "store.refused";
+inline Status RefusedError(std::string message) {
+  return Status(StatusCode::kFailedPrecondition, std::move(message), std::string(kRefusedReason));
+}
+
 // Column types; the mapping from Salesforce describe types lives in one place (engine/sync/type_map.h).
 enum class ColumnType {
   kText,      // TEXT
@@ -74,7 +82,24 @@ struct Watermark {
   bool operator==(const Watermark& o) const { return ts == o.ts && id == o.id; }
 };
 
+// Which job fills a table, and with what query. A change of any of these can make the stored rows or
+// the watermark wrong for the new query; engine/sync/state_reconcile.h decides what each change needs
+// (a reload, a full pass, a refusal).
+struct TableClaim {
+  std::string job;      // the job that fills the table; empty = unclaimed (a state from schema version 1)
+  std::string object;   // the sObject whose rows the table holds; empty = unknown (version 1)
+  std::string org_id;   // the org the rows came from (00D...); empty = unknown
+  std::string fields;   // the select list: canonical field paths joined by ','; empty = unknown
+  std::string where;    // the job's condition, verbatim
+  std::string deletes;  // soft | hard | ignore; empty = unknown
+  std::string mode;     // incremental | full; empty = unknown
+  bool operator==(const TableClaim&) const = default;
+};
+
+// The sync state of one synced table (keyed by the table, not the object: two tables may hold the
+// same object with different conditions, each with its own watermark).
 struct SyncState {
+  TableClaim claim;
   std::string cursor_field;  // "SystemModstamp", "LastModifiedDate", "CreatedDate"; empty = full each run
   Watermark watermark;       // every row with (cursor, Id) <= watermark is in the table
   // Initial load in Id order (rows reach SQLite in key order, ~6x faster than timestamp order;
@@ -91,6 +116,11 @@ struct SyncState {
   // stamp does not move. Per relationship path ("Account", "Owner.Profile"): every row whose parent
   // has (parent stamp, child Id) <= this watermark was stored with that parent's current values.
   std::map<std::string, Watermark> parent_watermarks;
+  // Non-empty when a full pass (every row read again, local rows the server no longer returns removed
+  // or flagged) is owed, saying why: the job's `where` or delete mode changed, the org changed. It
+  // stays set until a pass completes, so a crash mid-pass means a new pass.
+  std::string full_pass_reason;
+  bool operator==(const SyncState&) const = default;
 };
 
 // The last describe body of an object, so a run can describe with If-Modified-Since and reuse it
@@ -102,12 +132,13 @@ struct CachedDescribe {
 
 struct ObjectRunStats {
   std::string object;
+  std::string table;   // the table the object fills (the row's key in a run, with run_id)
   std::string status;  // RUNNING (while in progress) | SUCCESS | PARTIAL | FAILED | SKIPPED
   int64_t rows_read = 0;
   int64_t rows_written = 0;
   int64_t rows_deleted = 0;
   int64_t api_calls = 0;
-  std::string watermark_before;  // "ts|id" or empty
+  std::string watermark_before;  // the committed watermark, "ts|id" ("ts" alone when no row is at ts); empty = none
   std::string watermark_after;
   std::string error;  // redacted one-line reason, empty on success (the store redacts it again)
   int64_t started_millis = 0;
@@ -137,23 +168,25 @@ class Store {
   // (history kind "update_column"; not returned: the SQL column is unchanged). Calling it again with
   // the same spec changes and records nothing. All of it is one transaction.
   // Errors: kInvalidArgument for a bad spec (no Id, duplicate names or sources, reserved table name);
-  // kFailedPrecondition if the table exists but was not created by sfsync, or was altered behind
-  // its back (a catalogued column is missing).
+  // kFailedPrecondition with reason "store.refused" if the table exists but was not created by sfsync,
+  // or was altered behind its back (a catalogued column is missing).
   //
-  // `state_on_backfill`, when given, is stored as spec.object's sync state in the same transaction
+  // `state_on_backfill`, when given, is stored as spec.table's sync state in the same transaction
   // if any change needs a backfill (kAddColumn, kRetypeColumn, kRestoreColumn): the caller's intent
   // to re-read the object commits with the schema change, so a crash between the two cannot leave a
   // new column empty for good.
   virtual StatusOr<std::vector<SchemaChange>> EnsureTable(const TableSpec& spec,
                                                           const SyncState* state_on_backfill = nullptr) = 0;
 
-  // The object's sync state; a default SyncState when the object was never synced.
-  virtual StatusOr<SyncState> LoadState(const std::string& object) = 0;
+  // The sync state of `table` (names compare ASCII-case-insensitively, as SQLite's do); a default
+  // SyncState when the table was never synced.
+  virtual StatusOr<SyncState> LoadState(const std::string& table) = 0;
 
   // In one transaction: upsert every row of `rows` by Id (rows.columns are column *sources* from
   // spec, in any order; each must exist in spec), delete the rows whose Id is in `delete_ids`, and
-  // store `state`. Fails with kFailedPrecondition (nothing written) if state.watermark is behind the
-  // stored watermark. The first storage error is sticky: every later write returns it (see below).
+  // store `state` as spec.table's. Fails with kFailedPrecondition, reason "store.refused" (nothing
+  // written), if state.watermark is behind the stored watermark. The first storage error is sticky:
+  // every later write returns it (see below).
   //
   // REQUIRES: EnsureTable(spec) succeeded (in this Store or an earlier one on the same file).
   // rows.columns must include the Id column's source, and every row a non-empty text Id; a batch
@@ -170,8 +203,9 @@ class Store {
   virtual Status ApplyPage(const TableSpec& spec, const RowBatch& rows, const std::vector<std::string>& delete_ids,
                            const SyncState& state) = 0;
 
-  // Replaces the object's sync state on its own (e.g. to start a full resync); no monotonicity check.
-  virtual Status SaveState(const std::string& object, const SyncState& state) = 0;
+  // Replaces the table's sync state on its own; no monotonicity check: this is how a reload that
+  // restarts the watermark (a new cursor field, another org) is committed before its first page.
+  virtual Status SaveState(const std::string& table, const SyncState& state) = 0;
 
   // Applies deletes the server reported without row data (getDeleted, audits), in one transaction
   // with `state`. For each (id, deleted_at): when `guard_source` is set, the row is touched only if
@@ -189,17 +223,25 @@ class Store {
                                                const std::string& guard_source, bool mark_only,
                                                const SyncState& state) = 0;
 
-  // The describe cache (_sfsync_describes).
-  virtual Status SaveDescribe(const std::string& object, const CachedDescribe& describe) = 0;
-  // kNotFound when nothing is cached for `object`.
-  virtual StatusOr<CachedDescribe> LoadDescribe(const std::string& object) = 0;
+  // Deletes every row whose `flag_source` column (a boolean, e.g. IsDeleted) is 1, in one transaction
+  // with `state` (when `deletes: soft` becomes `hard`). Returns the number of rows deleted.
+  // kInvalidArgument if the spec has no such column. Same watermark check and sticky error as ApplyPage.
+  virtual StatusOr<int64_t> PurgeFlaggedRows(const TableSpec& spec, const std::string& flag_source,
+                                             const SyncState& state) = 0;
+
+  // The describe cache (_sfsync_describes), per table: each table keeps the describes its own job
+  // planned it with (the object's and its parents'), since jobs on one file may use other orgs or
+  // API versions.
+  virtual Status SaveDescribe(const std::string& table, const std::string& object, const CachedDescribe& describe) = 0;
+  // kNotFound when nothing is cached for (`table`, `object`).
+  virtual StatusOr<CachedDescribe> LoadDescribe(const std::string& table, const std::string& object) = 0;
 
   // Run history (_sfsync_runs, _sfsync_run_objects).
   // BeginRun inserts a RUNNING run and returns its id (ids are never reused). Runs of the same job
   // still RUNNING were cut short (the process died; the scheduler's run lock allows one run of a job
   // at a time), so BeginRun first marks them FAILED with error "interrupted".
   virtual StatusOr<int64_t> BeginRun(const std::string& job, int64_t started_millis) = 0;
-  // Inserts or replaces the (run_id, stats.object) row, so it may be called as the object progresses.
+  // Inserts or replaces the (run_id, stats.table) row, so it may be called as the object progresses.
   // kNotFound if the run does not exist; kInvalidArgument for an unknown status.
   virtual Status RecordObjectRun(int64_t run_id, const ObjectRunStats& stats) = 0;
   // Stores status, finished_millis, api_calls and error of run.run_id (job and started_millis are
@@ -207,7 +249,7 @@ class Store {
   virtual Status FinishRun(const RunRecord& run) = 0;
   // The newest `limit` runs of `job` (every job when empty), newest first.
   virtual StatusOr<std::vector<RunRecord>> RecentRuns(const std::string& job, int limit) = 0;
-  // The per-object rows of one run, ordered by object.
+  // The per-object rows of one run, ordered by object, then table.
   virtual StatusOr<std::vector<ObjectRunStats>> RunObjects(int64_t run_id) = 0;
 
   // Ids currently stored in `table` (sorted), optionally only those whose `column` lies in [lo, hi);
@@ -234,8 +276,11 @@ struct SqliteStoreOptions {
 
 // Opens (creating if needed) the SQLite database at `path` in WAL mode with synchronous=NORMAL (a
 // killed process loses nothing committed; a power cut may lose the last commits, never consistency),
-// and creates or migrates the _sfsync_* metadata tables. kFailedPrecondition if the file was written
-// by a newer sfsync (higher schema version) or cannot be put in WAL mode.
+// and creates or migrates the _sfsync_* metadata tables. kFailedPrecondition, reason
+// "store.refused", and nothing written, if the file is an SQLite database sfsync did not create (it
+// has tables but no _sfsync_meta) or was written by a newer sfsync (higher schema version);
+// kFailedPrecondition if it cannot be put in WAL mode; kDataLoss (reason "store") if it is not an
+// SQLite database at all.
 StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, const SqliteStoreOptions& options = {});
 
 // Quotes an SQL identifier: "name" with embedded quotes doubled.

@@ -108,16 +108,21 @@ TEST_CASE("parent watermarks round-trip with the rest of the sync state") {
   CHECK(store->LoadState("Contact")->parent_watermarks.empty());
 }
 
-TEST_CASE("the describe cache keeps the last body and Last-Modified per object") {
+TEST_CASE("the describe cache keeps the last body and Last-Modified per table and object") {
   TempDir dir;
   auto store = MustOpen(dir.File("s.db"));
-  CHECK(store->LoadDescribe("Account").status().code() == StatusCode::kNotFound);
-  REQUIRE(store->SaveDescribe("Account", {1714557600000, "{\"name\":\"Account\"}"}).ok());
-  REQUIRE(store->SaveDescribe("Account", {1714557700000, "{\"name\":\"Account\",\"v\":2}"}).ok());
-  auto cached = store->LoadDescribe("Account");
+  CHECK(store->LoadDescribe("Account", "Account").status().code() == StatusCode::kNotFound);
+  REQUIRE(store->SaveDescribe("Account", "Account", {1714557600000, "{\"name\":\"Account\"}"}).ok());
+  REQUIRE(store->SaveDescribe("Account", "Account", {1714557700000, "{\"name\":\"Account\",\"v\":2}"}).ok());
+  auto cached = store->LoadDescribe("account", "Account");  // table names ignore case, as SQLite's do
   REQUIRE(cached.ok());
   CHECK(cached->last_modified_millis == 1714557700000);
   CHECK(cached->body == "{\"name\":\"Account\",\"v\":2}");
+  // Another table of the same object (maybe another job's, another org or API version) has its own.
+  CHECK(store->LoadDescribe("AccountCopy", "Account").status().code() == StatusCode::kNotFound);
+  REQUIRE(store->SaveDescribe("AccountCopy", "Account", {1714557600000, "{\"v\":1}"}).ok());
+  CHECK(store->LoadDescribe("AccountCopy", "Account")->body == "{\"v\":1}");
+  CHECK(store->LoadDescribe("Account", "Account")->last_modified_millis == 1714557700000);
 }
 
 TEST_CASE("a schema change that needs a backfill commits the caller's reload state with it") {
@@ -159,7 +164,8 @@ TEST_CASE("a table dropped behind sfsync's back stops the object with what to do
   reload.load_in_progress = true;
   auto changes = store->EnsureTable(Spec(), &reload);
   CHECK(changes.status().code() == StatusCode::kFailedPrecondition);
-  CHECK(changes.status().message().find("reset the sync state") != std::string::npos);
+  CHECK(changes.status().reason() == kRefusedReason);
+  CHECK(changes.status().message().find("delete its _sfsync_columns and _sfsync_state rows") != std::string::npos);
 }
 
 TEST_CASE("CountByMonth buckets rows by the UTC month of a datetime column") {

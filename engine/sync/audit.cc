@@ -123,7 +123,7 @@ class ObjectAuditor {
 
   // Upserts the rows with these Ids, read from the server; the sync state is stored unchanged.
   Status Fetch(const std::vector<std::string>& ids) {
-    SFSYNC_ASSIGN_OR_RETURN(store::SyncState state, store_->LoadState(plan_.object));
+    SFSYNC_ASSIGN_OR_RETURN(store::SyncState state, store_->LoadState(plan_.table.table));
     for (size_t i = 0; i < ids.size(); i += kIdsPerFetch) {
       std::string in;
       for (size_t j = i; j < std::min(ids.size(), i + kIdsPerFetch); ++j) {
@@ -147,7 +147,7 @@ class ObjectAuditor {
 
   Status Remove(const std::vector<std::string>& ids) {
     if (ids.empty()) return Status::Ok();
-    SFSYNC_ASSIGN_OR_RETURN(store::SyncState state, store_->LoadState(plan_.object));
+    SFSYNC_ASSIGN_OR_RETURN(store::SyncState state, store_->LoadState(plan_.table.table));
     std::vector<store::Store::ServerDelete> deletes;
     for (const std::string& id : ids) deletes.push_back({id, ""});
     SFSYNC_ASSIGN_OR_RETURN(int64_t touched, store_->ApplyServerDeletes(plan_.table, deletes, "",

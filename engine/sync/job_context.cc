@@ -1,10 +1,21 @@
 #include "engine/sync/job_context.h"
 
+#include <algorithm>
+#include <cctype>
 #include <optional>
 
 #include "engine/core/log.h"
 
 namespace sfsync::sync {
+namespace {
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+}  // namespace
+
 salesforce::OAuthSettings ToOAuthSettings(const config::Job& job) {
   const config::ConnectionConfig& c = job.connection;
   salesforce::OAuthSettings s;
@@ -30,6 +41,7 @@ Status JobContext::Authenticate() {
   SFSYNC_ASSIGN_OR_RETURN(tokens_, salesforce::NewTokenProvider(ToOAuthSettings(job_), transport_, clock_));
   SFSYNC_ASSIGN_OR_RETURN(salesforce::Session session, tokens_->Current());
   SFSYNC_LOG(kInfo, "authenticated ({} flow); instance {}", job_.connection.auth.flow, session.instance_url);
+  org_id_ = OrgIdFromIdentityUrl(session.id_url);
   salesforce::RestOptions rest;
   rest.api_version = job_.connection.api_version;
   rest.max_attempts = job_.connection.max_attempts;
@@ -43,26 +55,59 @@ Status JobContext::OpenStore() {
   return Status::Ok();
 }
 
-StatusOr<salesforce::SObjectInfo> JobContext::Describe(const std::string& object) {
+StatusOr<salesforce::SObjectInfo> JobContext::Describe(const std::string& table, const std::string& object) {
   auto it = describes_.find(object);
-  if (it != describes_.end()) return it->second;
-  StatusOr<store::CachedDescribe> cached = store_->LoadDescribe(object);
+  if (it == describes_.end()) {
+    SFSYNC_ASSIGN_OR_RETURN(Described described, DescribeForTable(table, object));
+    it = describes_.emplace(object, std::move(described)).first;
+  } else if (!current_.contains({Lower(table), object})) {
+    // Described already in this run for another table: bring this table's cache up to date too, so
+    // its next run can describe conditionally.
+    StatusOr<store::CachedDescribe> mine = store_->LoadDescribe(table, object);
+    if (!mine.ok() || mine->last_modified_millis == 0 ||
+        mine->last_modified_millis != it->second.cached.last_modified_millis) {
+      SFSYNC_RETURN_IF_ERROR(store_->SaveDescribe(table, object, it->second.cached));
+    }
+  }
+  current_.insert({Lower(table), object});
+  return it->second.info;
+}
+
+StatusOr<JobContext::Described> JobContext::DescribeForTable(const std::string& table, const std::string& object) {
+  StatusOr<store::CachedDescribe> cached = store_->LoadDescribe(table, object);
   std::optional<int64_t> if_modified_since;
   if (cached.ok() && cached->last_modified_millis > 0) if_modified_since = cached->last_modified_millis;
   SFSYNC_ASSIGN_OR_RETURN(salesforce::DescribeResult result, client_->Describe(object, if_modified_since));
   if (result.not_modified) {
     StatusOr<salesforce::SObjectInfo> info = salesforce::ParseDescribe(cached->body);
-    if (info.ok()) return describes_.emplace(object, std::move(*info)).first->second;
+    if (info.ok()) return Described{std::move(*info), std::move(*cached)};
     SFSYNC_LOG(kWarn, "{}: cached describe unreadable ({}); describing again", object, info.status().message());
     SFSYNC_ASSIGN_OR_RETURN(result, client_->Describe(object));
   }
-  SFSYNC_RETURN_IF_ERROR(store_->SaveDescribe(object, {result.last_modified_millis, result.body}));
-  return describes_.emplace(object, std::move(result.info)).first->second;
+  store::CachedDescribe fresh{result.last_modified_millis, std::move(result.body)};
+  SFSYNC_RETURN_IF_ERROR(store_->SaveDescribe(table, object, fresh));
+  return Described{std::move(result.info), std::move(fresh)};
 }
 
 StatusOr<ObjectPlan> JobContext::Plan(const config::ObjectConfig& config) {
-  SFSYNC_ASSIGN_OR_RETURN(salesforce::SObjectInfo info, Describe(config.name));
-  return PlanObject(config, info, [this](const std::string& o) { return Describe(o); });
+  const std::string table = TableFor(config);
+  SFSYNC_ASSIGN_OR_RETURN(salesforce::SObjectInfo info, Describe(table, config.name));
+  return PlanObject(config, info, [this, &table](const std::string& o) { return Describe(table, o); });
+}
+
+std::string TableFor(const config::ObjectConfig& config) { return config.table.empty() ? config.name : config.table; }
+
+std::string OrgIdFromIdentityUrl(const std::string& id_url) {
+  // https://login.salesforce.com/id/00Dxx0000001gPLEAY/005xx000001SwiUAAS (protocol §1.3)
+  const size_t at = id_url.find("/id/");
+  if (at == std::string::npos) return "";
+  const size_t start = at + 4;
+  const size_t end = id_url.find('/', start);
+  if (end == std::string::npos) return "";
+  std::string org = id_url.substr(start, end - start);
+  const bool plausible = (org.size() == 15 || org.size() == 18) &&
+                         std::all_of(org.begin(), org.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
+  return plausible ? org : "";
 }
 
 }  // namespace sfsync::sync

@@ -5,7 +5,9 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
+#include <utility>
 
 #include "connectors/salesforce/auth.h"
 #include "connectors/salesforce/http_transport.h"
@@ -38,10 +40,14 @@ class JobContext {
   store::Store* store() const { return store_.get(); }
 
   // REQUIRES: OpenStore() succeeded. Describes `object` once per context, conditionally on the
-  // cached describe (protocol §4.3): a 304 reuses the cached body.
-  StatusOr<salesforce::SObjectInfo> Describe(const std::string& object);
+  // describe cached for `table` (protocol §4.3): a 304 reuses the cached body. Each table keeps its
+  // own cache (store.h), since jobs sharing a database may read other orgs or API versions.
+  StatusOr<salesforce::SObjectInfo> Describe(const std::string& table, const std::string& object);
   // Describes and plans one of the job's objects.
   StatusOr<ObjectPlan> Plan(const config::ObjectConfig& config);
+
+  // The org the session belongs to (00D..., from its identity URL); empty when it cannot be told.
+  const std::string& org_id() const { return org_id_; }
 
  private:
   const config::Job& job_;
@@ -51,7 +57,23 @@ class JobContext {
   std::unique_ptr<salesforce::RestClient> client_;
   std::unique_ptr<RunLock> lock_;
   std::unique_ptr<store::Store> store_;
-  std::map<std::string, salesforce::SObjectInfo> describes_;
+  struct Described {
+    salesforce::SObjectInfo info;
+    store::CachedDescribe cached;
+  };
+  // Describes `object` conditionally on `table`'s cached describe and updates that cache.
+  StatusOr<Described> DescribeForTable(const std::string& table, const std::string& object);
+
+  std::map<std::string, Described> describes_;  // by object: a job reads one org with one API version
+  std::set<std::pair<std::string, std::string>> current_;  // (lower-case table, object) caches up to date
+  std::string org_id_;
 };
+
+// The table a job's object fills: `table:` or the object's name (SQLite compares names
+// case-insensitively).
+std::string TableFor(const config::ObjectConfig& config);
+
+// The org id in an identity URL ".../id/00D.../005...", or "" when there is none.
+std::string OrgIdFromIdentityUrl(const std::string& id_url);
 
 }  // namespace sfsync::sync

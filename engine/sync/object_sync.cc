@@ -1,12 +1,16 @@
 #include "engine/sync/object_sync.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cstdlib>
 
 #include "connectors/salesforce/replication.h"
 #include "engine/core/log.h"
 #include "engine/core/time_format.h"
 #include "engine/sync/load_cursor.h"
 #include "engine/sync/query_builder.h"
+#include "engine/sync/state_reconcile.h"
 
 namespace sfsync::sync {
 namespace {
@@ -28,57 +32,155 @@ const std::string& RowId(const RowBatch& rows, size_t r) {
 }
 
 // Runs `body` and restarts it when the server expired the query cursor (INVALID_QUERY_LOCATOR,
-// kAborted): the body resumes from the state committed so far.
+// kAborted): the body resumes from what it has committed (or read) so far.
 template <typename Body>
 Status WithRestarts(const std::string& object, int max_restarts, Body body) {
   for (int attempt = 0;; ++attempt) {
     Status s = body();
     if (s.code() != StatusCode::kAborted || attempt >= max_restarts) return s;
-    SFSYNC_LOG(kWarn, "{}: query cursor lost ({}); restarting from the last committed page", object, s.message());
+    SFSYNC_LOG(kWarn, "{}: query cursor lost ({}); restarting from the last page read", object, s.message());
   }
 }
 
+std::string Join(const std::vector<std::string>& items, const char* separator) {
+  std::string out;
+  for (const std::string& item : items) out += (out.empty() ? "" : separator) + item;
+  return out;
+}
+
+// A phase that fails with one of these ends the object's run: the later phases could not succeed
+// either (a signal, or a cause that stops the whole run) or must not spend more calls.
+bool EndsObject(const Status& s) { return StopsRun(s) || s.reason() == "budget.exceeded"; }
+
 }  // namespace
+
+bool StopsRun(const Status& s) {
+  switch (s.code()) {
+    case StatusCode::kUnauthenticated:
+    case StatusCode::kResourceExhausted:
+    case StatusCode::kCancelled:
+    case StatusCode::kUnavailable:
+    case StatusCode::kDeadlineExceeded:
+      return true;
+    default:
+      return s.reason() == "store" || s.reason() == "tls";
+  }
+}
 
 std::string WatermarkText(const store::Watermark& w) {
   if (w.empty()) return "";
-  return w.id.empty() ? w.ts : w.ts + " " + w.id;
+  return w.id.empty() ? w.ts : w.ts + "|" + w.id;
 }
 
 ObjectSyncer::ObjectSyncer(salesforce::RestClient* client, store::Store* store, Clock* clock, const ObjectPlan* plan,
                            SyncSettings settings)
-    : client_(client), store_(store), clock_(clock), plan_(plan), settings_(settings) {}
+    : client_(client), store_(store), clock_(clock), plan_(plan), settings_(std::move(settings)) {}
 
 bool ObjectSyncer::StopRequested() const { return settings_.stop != nullptr && settings_.stop->load(); }
 
-int64_t ObjectSyncer::ServerNow() const {
-  int64_t server_now = client_->server_info().server_date_millis;
+int64_t ObjectSyncer::ServerNow() {
+  const int64_t local_now = clock_->NowMillis();
+  const int64_t server_now = client_->server_info().server_date_millis;
   if (server_now == 0) {
     // Salesforce always sends Date; a server that does not gets the local clock, with a warning.
-    SFSYNC_LOG(kWarn, "{}: server sent no Date header; using the local clock", plan_->object);
-    server_now = clock_->NowMillis();
+    if (!warned_clock_) SFSYNC_LOG(kWarn, "{}: the server sent no Date header; using this machine's clock", plan_->object);
+    warned_clock_ = true;
+    return local_now;
   }
-  return server_now;
+  if (std::llabs(server_now - local_now) <= settings_.max_clock_skew_millis) return server_now;
+  // One of the two clocks is wrong, and which cannot be told from here. The earlier instant is the
+  // safe one: a watermark too early re-reads some rows, one too late skips them.
+  if (!warned_clock_) {
+    SFSYNC_LOG(kWarn,
+               "{}: the server's clock ({}) is {} s {} this machine's ({}); using the earlier of the two, which "
+               "re-reads some rows rather than skipping any. Check NTP on this machine (or the server's Date header)",
+               plan_->object, FormatIsoUtc(server_now), std::llabs(server_now - local_now) / 1000,
+               server_now > local_now ? "ahead of" : "behind", FormatIsoUtc(local_now));
+  }
+  warned_clock_ = true;
+  return std::min(server_now, local_now);
+}
+
+Status ObjectSyncer::CheckBudget() const {
+  const int64_t spent = client_->server_info().api_calls - calls_at_start_;
+  if (spent <= settings_.max_api_calls) return Status::Ok();
+  return Status(StatusCode::kFailedPrecondition,
+                fmt::format("spent {} API calls on this object in this run, over the budget of {}: stopped so a "
+                            "server that never finishes its answer cannot use up the org's daily API requests",
+                            spent, settings_.max_api_calls),
+                "budget.exceeded");
 }
 
 Status ObjectSyncer::Run(store::ObjectRunStats* stats) {
   stats_ = stats;
-  SFSYNC_ASSIGN_OR_RETURN(store::SyncState state, store_->LoadState(plan_->object));
-  stats->watermark_before = WatermarkText(state.watermark);
-
-  if (!plan_->incremental) return FullPass(&state);
-  if (state.cursor_field != plan_->cursor_field && (!state.watermark.empty() || state.load_in_progress)) {
-    SFSYNC_LOG(kWarn, "{}: cursor field changed from {} to {}; reloading", plan_->object, state.cursor_field,
-               plan_->cursor_field);
-    state = store::SyncState();
-  }
-  state.cursor_field = plan_->cursor_field;
-  if (state.watermark.empty() || state.load_in_progress) SFSYNC_RETURN_IF_ERROR(RunLoad(&state));
-  Status s = RunIncremental(&state);
-  if (s.ok()) s = RunParentRefresh(&state);
-  if (s.ok()) s = RunDeletes(&state);
-  stats->watermark_after = WatermarkText(state.watermark);
+  stats->table = table();
+  calls_at_start_ = client_->server_info().api_calls;
+  SFSYNC_ASSIGN_OR_RETURN(store::SyncState stored, store_->LoadState(table()));
+  stats->watermark_before = WatermarkText(stored.watermark);
+  Status s = Sync(stored);
+  // The history reports what is committed, not what a page that failed had in memory.
+  StatusOr<store::SyncState> committed = store_->LoadState(table());
+  stats->watermark_after = committed.ok() ? WatermarkText(committed->watermark) : stats->watermark_before;
   return s;
+}
+
+Status ObjectSyncer::Prepare(const store::SyncState& stored, store::SyncState* state) {
+  store::TableClaim claim;
+  claim.job = settings_.job;
+  claim.object = plan_->object;
+  claim.org_id = settings_.org_id;
+  claim.fields = Join(plan_->select, ",");
+  claim.where = plan_->where;
+  claim.deletes = plan_->deletes;
+  claim.mode = plan_->incremental ? "incremental" : "full";
+  SFSYNC_ASSIGN_OR_RETURN(ReconciledState reconciled,
+                          ReconcileState(table(), stored, claim, plan_->cursor_field, settings_.take_over));
+  for (const std::string& notice : reconciled.notices) SFSYNC_LOG(kWarn, "{}: {}", plan_->object, notice);
+  *state = std::move(reconciled.state);
+
+  // New, retyped or restored columns are empty for the rows already stored: the object is read again
+  // (a reload, keeping its watermark), and that intent commits with the ALTER TABLE. A load or full
+  // pass about to run reads every column anyway.
+  const bool reload_on_backfill = plan_->incremental && state->full_pass_reason.empty() &&
+                                  (!state->watermark.empty() || state->load_in_progress);
+  store::SyncState reload = *state;
+  reload.load_in_progress = true;
+  reload.load_after_id.clear();  // from the first row: rows loaded before lack the new columns too
+  if (!state->load_in_progress) reload.load_since = FormatIsoUtc(Cap());
+  SFSYNC_ASSIGN_OR_RETURN(std::vector<store::SchemaChange> changes,
+                          store_->EnsureTable(plan_->table, reload_on_backfill ? &reload : nullptr));
+  for (const store::SchemaChange& c : changes) {
+    SFSYNC_LOG(kInfo, "{}: table {}: {}{}{}", plan_->object, table(), c.column, c.column.empty() ? "" : " ", c.detail);
+  }
+  if (reload_on_backfill && store::NeedsBackfill(changes)) {
+    SFSYNC_LOG(kInfo, "{}: schema changed; reading every row again to fill the new columns", plan_->object);
+    *state = std::move(reload);
+  } else if (*state != stored) {
+    // Committed before the first page: a restarted watermark is behind the stored one, which
+    // ApplyPage would refuse; and a full pass owed must survive a crash.
+    SFSYNC_RETURN_IF_ERROR(store_->SaveState(table(), *state));
+  }
+  if (reconciled.purge_flagged && plan_->is_deleted_column >= 0) {
+    SFSYNC_ASSIGN_OR_RETURN(int64_t purged, store_->PurgeFlaggedRows(plan_->table, "IsDeleted", *state));
+    stats_->rows_deleted += purged;
+    SFSYNC_LOG(kInfo, "{}: {} rows flagged IsDeleted removed", plan_->object, purged);
+  }
+  return Status::Ok();
+}
+
+Status ObjectSyncer::Sync(const store::SyncState& stored) {
+  store::SyncState state;
+  SFSYNC_RETURN_IF_ERROR(Prepare(stored, &state));
+  if (!plan_->incremental || !state.full_pass_reason.empty()) {
+    if (!state.full_pass_reason.empty()) {
+      SFSYNC_LOG(kInfo, "{}: reading every row again ({})", plan_->object, state.full_pass_reason);
+    }
+    SFSYNC_RETURN_IF_ERROR(RunFullPass(&state));
+    if (!plan_->incremental) return Status::Ok();
+  } else if (state.watermark.empty() || state.load_in_progress) {
+    SFSYNC_RETURN_IF_ERROR(RunLoad(&state));
+  }
+  return RunIncrementalPhases(&state);
 }
 
 Status ObjectSyncer::RunLoad(store::SyncState* state) {
@@ -98,10 +200,13 @@ Status ObjectSyncer::RunLoad(store::SyncState* state) {
                                                              settings_.stop));
     QueryPage page;
     while (load.cursor->Next(&page)) {
+      store::SyncState next = *state;
       // Bulk rows come in no order: the resume point stays put, and a crash reads them all again.
-      if (!load.bulk && page.rows.rows() > 0) state->load_after_id = RowId(page.rows, page.rows.rows() - 1);
-      SFSYNC_RETURN_IF_ERROR(Apply(page, state));
+      if (!load.bulk && page.rows.rows() > 0) next.load_after_id = RowId(page.rows, page.rows.rows() - 1);
+      SFSYNC_RETURN_IF_ERROR(Apply(page, next));
+      *state = std::move(next);
       if (StopRequested()) return CancelledError("interrupted");
+      SFSYNC_RETURN_IF_ERROR(CheckBudget());
     }
     return load.cursor->status();
   }));
@@ -115,7 +220,40 @@ Status ObjectSyncer::RunLoad(store::SyncState* state) {
     state->watermark = {state->load_since, ""};
     if (state->deletes_checked_until.empty()) state->deletes_checked_until = state->load_since;
   }
-  return store_->SaveState(plan_->object, *state);
+  return store_->SaveState(table(), *state);
+}
+
+Status ObjectSyncer::RunIncrementalPhases(store::SyncState* state) {
+  struct Phase {
+    const char* name;
+    Status (ObjectSyncer::*run)(store::SyncState*);
+  };
+  static constexpr Phase kPhases[] = {{"incremental read", &ObjectSyncer::RunIncremental},
+                                      {"parent refresh", &ObjectSyncer::RunParentRefresh},
+                                      {"deletes", &ObjectSyncer::RunDeletes}};
+  Status first;
+  std::vector<std::string> failed, not_run, ran;
+  for (const Phase& phase : kPhases) {
+    if (!first.ok() && EndsObject(first)) {
+      not_run.push_back(phase.name);
+      continue;
+    }
+    Status s = (this->*phase.run)(state);
+    if (s.ok()) {
+      ran.push_back(phase.name);
+      continue;
+    }
+    if (first.ok()) first = s;
+    failed.push_back(fmt::format("{} failed: {}", phase.name, s.message()));
+    // What is committed is what the next phase builds on.
+    SFSYNC_ASSIGN_OR_RETURN(*state, store_->LoadState(table()));
+  }
+  if (first.ok()) return first;
+  if (failed.size() == 1 && ran.empty() && not_run.empty()) return first;
+  std::string message = Join(failed, "; ");
+  if (!ran.empty()) message += "; " + Join(ran, " and ") + " ran";
+  if (!not_run.empty()) message += "; not run: " + Join(not_run, ", ");
+  return Status(first.code(), message, first.reason());
 }
 
 Status ObjectSyncer::RunIncremental(store::SyncState* state) {
@@ -130,6 +268,7 @@ Status ObjectSyncer::RunIncremental(store::SyncState* state) {
     std::unique_ptr<QueryCursor> cursor = client_->Query(BuildIncrementalQuery(*plan_, state->watermark), options);
     QueryPage page;
     while (cursor->Next(&page)) {
+      store::SyncState next = *state;
       const RowBatch& rows = page.rows;
       for (size_t r = 0; r < rows.rows(); ++r) {
         const Cell& stamp = rows.at(r, static_cast<size_t>(plan_->cursor_column));
@@ -138,10 +277,12 @@ Status ObjectSyncer::RunIncremental(store::SyncState* state) {
         }
         SFSYNC_ASSIGN_OR_RETURN(std::string ts, NormalizeDateTime(stamp.s));
         store::Watermark key{std::move(ts), RowId(rows, r)};
-        if (key.ts <= cap && state->watermark < key) state->watermark = std::move(key);
+        if (key.ts <= cap && next.watermark < key) next.watermark = std::move(key);
       }
-      SFSYNC_RETURN_IF_ERROR(Apply(page, state));
+      SFSYNC_RETURN_IF_ERROR(Apply(page, next));
+      *state = std::move(next);
       if (StopRequested()) return CancelledError("interrupted");
+      SFSYNC_RETURN_IF_ERROR(CheckBudget());
     }
     return cursor->status();
   });
@@ -149,35 +290,45 @@ Status ObjectSyncer::RunIncremental(store::SyncState* state) {
 
 Status ObjectSyncer::RunParentRefresh(store::SyncState* state) {
   for (const ObjectPlan::ParentCursor& parent : plan_->parent_cursors) {
-    store::Watermark& watermark = state->parent_watermarks[parent.path];
-    if (watermark.empty()) watermark = {state->watermark.ts, ""};  // state from before this parent was synced
-    SFSYNC_ASSIGN_OR_RETURN(watermark.ts, NormalizeDateTime(watermark.ts));
+    store::Watermark start = state->parent_watermarks[parent.path];
+    if (start.empty()) start = {state->watermark.ts, ""};  // state from before this parent was synced
+    SFSYNC_ASSIGN_OR_RETURN(start.ts, NormalizeDateTime(start.ts));
+    state->parent_watermarks[parent.path] = start;
     QueryOptions options;
     options.include_deleted = plan_->query_all;
     options.batch_size = plan_->batch_size;
     options.columns = plan_->select;
+    // The parent's stamp is read for the watermark. A job may select it as a field too: then that
+    // column is the stamp, and it is stored like any other (never selected twice).
     const std::string stamp_path = parent.path + "." + parent.field;
-    options.columns.push_back(stamp_path);  // the parent's stamp, for the watermark; not stored
+    const int stamp_column = ParentStampColumn(*plan_, parent);
+    const size_t width = plan_->select.size();
+    if (stamp_column < 0) options.columns.push_back(stamp_path);
+    const size_t stamp_index = stamp_column < 0 ? width : static_cast<size_t>(stamp_column);
     SFSYNC_RETURN_IF_ERROR(WithRestarts(plan_->object, settings_.max_query_restarts, [&]() -> Status {
       const std::string cap = FormatIsoUtc(Cap());
+      const store::Watermark& watermark = state->parent_watermarks[parent.path];
       std::unique_ptr<QueryCursor> cursor = client_->Query(BuildParentRefreshQuery(*plan_, parent, watermark), options);
       QueryPage page;
       while (cursor->Next(&page)) {
-        const size_t width = plan_->select.size();
+        store::SyncState next = *state;
+        store::Watermark& moved = next.parent_watermarks[parent.path];
         QueryPage stored;
         stored.rows.columns = plan_->select;
         stored.rows.cells.reserve(page.rows.rows() * width);
         for (size_t r = 0; r < page.rows.rows(); ++r) {
-          const Cell& stamp = page.rows.at(r, width);
+          const Cell& stamp = page.rows.at(r, stamp_index);
           if (stamp.kind == Cell::Kind::kText) {
             SFSYNC_ASSIGN_OR_RETURN(std::string ts, NormalizeDateTime(stamp.s));
             store::Watermark key{std::move(ts), RowId(page.rows, r)};
-            if (key.ts <= cap && watermark < key) watermark = std::move(key);
+            if (key.ts <= cap && moved < key) moved = std::move(key);
           }
           for (size_t c = 0; c < width; ++c) stored.rows.cells.push_back(std::move(page.rows.at(r, c)));
         }
-        SFSYNC_RETURN_IF_ERROR(Apply(stored, state));
+        SFSYNC_RETURN_IF_ERROR(Apply(stored, next));
+        *state = std::move(next);
         if (StopRequested()) return CancelledError("interrupted");
+        SFSYNC_RETURN_IF_ERROR(CheckBudget());
       }
       return cursor->status();
     }));
@@ -215,59 +366,80 @@ Status ObjectSyncer::RunDeletes(store::SyncState* state) {
   if (!reaches) {
     SFSYNC_LOG(kWarn, "{}: the delete log no longer reaches back to {}; reading every row to find deletes",
                plan_->object, FormatIsoUtc(start));
-    const std::string since = FormatIsoUtc(Cap());
-    SFSYNC_RETURN_IF_ERROR(FullPass(state));
-    state->deletes_checked_until = since;
-    return store_->SaveState(plan_->object, *state);
+    state->full_pass_reason = "the delete log no longer reaches back to " + FormatIsoUtc(start);
+    SFSYNC_RETURN_IF_ERROR(store_->SaveState(table(), *state));
+    return RunFullPass(state);
   }
   std::vector<store::Store::ServerDelete> deletes;
   deletes.reserve(deleted.records.size());
   for (const auto& d : deleted.records) deletes.push_back({d.id, FormatIsoUtc(d.deleted_millis)});
+  store::SyncState next = *state;
   if (deleted.latest_date_covered_millis > start) {
-    state->deletes_checked_until = FormatIsoUtc(deleted.latest_date_covered_millis);
+    next.deletes_checked_until = FormatIsoUtc(deleted.latest_date_covered_millis);
   }
   SFSYNC_ASSIGN_OR_RETURN(int64_t touched, store_->ApplyServerDeletes(plan_->table, deletes, plan_->cursor_field,
-                                                                      plan_->deletes == "soft", *state));
+                                                                      plan_->deletes == "soft", next));
+  *state = std::move(next);
   stats_->rows_deleted += touched;
   if (touched > 0) SFSYNC_LOG(kInfo, "{}: {} rows deleted on the server (getDeleted)", plan_->object, touched);
   return Status::Ok();
 }
 
-Status ObjectSyncer::FullPass(store::SyncState* state) {
+Status ObjectSyncer::RunFullPass(store::SyncState* state) {
+  const std::string since = FormatIsoUtc(Cap());  // before the first query: the pass covers up to here
   QueryOptions options;
   options.include_deleted = plan_->deletes == "soft";
   options.batch_size = plan_->batch_size;
   options.columns = plan_->select;
   seen_ids_.clear();
   track_seen_ = true;
-  Status read = [&]() -> Status {
-    SFSYNC_ASSIGN_OR_RETURN(LoadCursor load, OpenLoadCursor(client_, clock_, *plan_, "", options, settings_.stop));
+  std::string after_id;  // a REST read restarted after an expired cursor goes on after the last Id read
+  Status read = WithRestarts(plan_->object, settings_.max_query_restarts, [&]() -> Status {
+    SFSYNC_ASSIGN_OR_RETURN(LoadCursor load, OpenLoadCursor(client_, clock_, *plan_, after_id, options, settings_.stop));
     QueryPage page;
     while (load.cursor->Next(&page)) {
-      SFSYNC_RETURN_IF_ERROR(Apply(page, state));
+      if (!load.bulk && page.rows.rows() > 0) after_id = RowId(page.rows, page.rows.rows() - 1);
+      SFSYNC_RETURN_IF_ERROR(Apply(page, *state));
       if (StopRequested()) return CancelledError("interrupted");
+      SFSYNC_RETURN_IF_ERROR(CheckBudget());
     }
     return load.cursor->status();
-  }();
+  });
   track_seen_ = false;
   SFSYNC_RETURN_IF_ERROR(read);
-  if (plan_->deletes == "ignore") return Status::Ok();
-  SFSYNC_ASSIGN_OR_RETURN(std::vector<std::string> local, store_->ListIds(plan_->table.table));
-  std::sort(seen_ids_.begin(), seen_ids_.end());
-  std::vector<store::Store::ServerDelete> gone;
-  for (const std::string& id : local) {
-    if (!std::binary_search(seen_ids_.begin(), seen_ids_.end(), id)) gone.push_back({id, ""});
+  if (plan_->deletes != "ignore") {
+    SFSYNC_ASSIGN_OR_RETURN(std::vector<std::string> local, store_->ListIds(table()));
+    std::sort(seen_ids_.begin(), seen_ids_.end());
+    std::vector<store::Store::ServerDelete> gone;
+    for (const std::string& id : local) {
+      if (!std::binary_search(seen_ids_.begin(), seen_ids_.end(), id)) gone.push_back({id, ""});
+    }
+    if (!gone.empty()) {
+      SFSYNC_ASSIGN_OR_RETURN(int64_t touched, store_->ApplyServerDeletes(plan_->table, gone, /*guard_source=*/"",
+                                                                          plan_->deletes == "soft", *state));
+      stats_->rows_deleted += touched;
+      SFSYNC_LOG(kInfo, "{}: {} local rows are gone from the server", plan_->object, gone.size());
+    }
   }
   seen_ids_.clear();
-  if (gone.empty()) return Status::Ok();
-  SFSYNC_ASSIGN_OR_RETURN(int64_t touched, store_->ApplyServerDeletes(plan_->table, gone, /*guard_source=*/"",
-                                                                      plan_->deletes == "soft", *state));
-  stats_->rows_deleted += touched;
-  SFSYNC_LOG(kInfo, "{}: {} local rows are gone from the server", plan_->object, gone.size());
-  return Status::Ok();
+  state->full_pass_reason.clear();
+  if (!plan_->cursor_field.empty()) {
+    // Every row up to `since` is in the table now, with its parents' values, and nothing the server
+    // no longer has: the watermarks can start there (they never move back).
+    const store::Watermark pass{since, ""};
+    if (state->watermark < pass) state->watermark = pass;
+    for (const auto& parent : plan_->parent_cursors) {
+      store::Watermark& w = state->parent_watermarks[parent.path];
+      if (w < pass) w = pass;
+    }
+    if (state->deletes_checked_until < since) state->deletes_checked_until = since;
+    state->load_in_progress = false;
+    state->load_after_id.clear();
+  }
+  return store_->SaveState(table(), *state);
 }
 
-Status ObjectSyncer::Apply(const QueryPage& page, store::SyncState* state) {
+Status ObjectSyncer::Apply(const QueryPage& page, const store::SyncState& state) {
   const RowBatch& rows = page.rows;
   stats_->rows_read += static_cast<int64_t>(rows.rows());
   if (track_seen_) {
@@ -284,7 +456,7 @@ Status ObjectSyncer::Apply(const QueryPage& page, store::SyncState* state) {
   Status s;
   size_t upserted = rows.rows();
   if (delete_ids.empty()) {
-    s = store_->ApplyPage(plan_->table, rows, delete_ids, *state);
+    s = store_->ApplyPage(plan_->table, rows, delete_ids, state);
   } else {
     RowBatch kept;
     kept.columns = rows.columns;
@@ -293,13 +465,13 @@ Status ObjectSyncer::Apply(const QueryPage& page, store::SyncState* state) {
       for (size_t c = 0; c < rows.columns.size(); ++c) kept.cells.push_back(rows.at(r, c));
     }
     upserted = kept.rows();
-    s = store_->ApplyPage(plan_->table, kept, delete_ids, *state);
+    s = store_->ApplyPage(plan_->table, kept, delete_ids, state);
   }
   if (!s.ok()) return s;
   stats_->rows_written += static_cast<int64_t>(upserted);
   stats_->rows_deleted += static_cast<int64_t>(delete_ids.size());
   SFSYNC_LOG(kDebug, "{}: committed page of {} rows ({} deleted), watermark {}", plan_->object, rows.rows(),
-             delete_ids.size(), WatermarkText(state->watermark));
+             delete_ids.size(), WatermarkText(state.watermark));
   return Status::Ok();
 }
 

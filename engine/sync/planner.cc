@@ -112,6 +112,7 @@ class Planner {
     std::vector<std::string> parts = SplitPath(requested);
     const SObjectInfo* current = &info_;
     std::string canonical;
+    bool through_polymorphic = false;
     for (size_t i = 0; i + 1 < parts.size(); ++i) {
       const FieldInfo* ref = current->Relationship(parts[i]);
       if (ref == nullptr || ref->reference_to.empty()) {
@@ -119,8 +120,13 @@ class Planner {
                                                   current->name));
       }
       canonical += ref->relationship_name;
+      through_polymorphic = through_polymorphic || ref->polymorphic();
       SFSYNC_ASSIGN_OR_RETURN(const SObjectInfo* target, Describe(ref->reference_to, parts[i + 1]));
-      AddParentCursor(canonical, *target);
+      if (through_polymorphic) {
+        AddUnrefreshedParent(canonical);
+      } else {
+        AddParentCursor(canonical, *target);
+      }
       canonical += ".";
       current = target;
     }
@@ -155,6 +161,11 @@ class Planner {
         return;
       }
     }
+  }
+
+  void AddUnrefreshedParent(const std::string& path) {
+    auto& paths = plan_.unrefreshed_parents;
+    if (std::find(paths.begin(), paths.end(), path) == paths.end()) paths.push_back(path);
   }
 
   Status AddField(const std::string& path, const FieldInfo* leaf) {

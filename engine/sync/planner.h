@@ -11,7 +11,10 @@
 //  - Column names are the field paths with '.' replaced by '_' (Account.Name -> Account_Name).
 //  - The cursor is SystemModstamp, else LastModifiedDate, else CreatedDate (protocol §5.1); an object
 //    with none of them is synced in full every run. Each parent relationship whose fields are
-//    flattened gets a cursor too (SystemModstamp, else LastModifiedDate of the parent).
+//    flattened gets a cursor too (SystemModstamp, else LastModifiedDate of the parent), except a path
+//    through a polymorphic lookup (Owner on Lead/Case, What, Who): those parent fields come from
+//    Salesforce's Name object, which has no stamp, so they are listed in unrefreshed_parents and are
+//    only as fresh as the child row (README "Polymorphic parents").
 #pragma once
 
 #include <functional>
@@ -45,6 +48,8 @@ struct ObjectPlan {
     std::string field;
   };
   std::vector<ParentCursor> parent_cursors;
+  // Flattened parent paths with no cursor (through a polymorphic lookup), e.g. "Owner", "What".
+  std::vector<std::string> unrefreshed_parents;
   int cursor_column = -1;          // index into select, or -1
   int is_deleted_column = -1;      // index into select, or -1
 };

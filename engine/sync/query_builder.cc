@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
+
 #include "connectors/salesforce/rest_client.h"
 
 namespace sfsync::sync {
@@ -69,7 +72,21 @@ std::string BuildIncrementalQuery(const ObjectPlan& plan, const store::Watermark
 std::string BuildParentRefreshQuery(const ObjectPlan& plan, const ObjectPlan::ParentCursor& parent,
                                     const store::Watermark& watermark) {
   const std::string stamp = parent.path + "." + parent.field;
-  return KeysetQuery(plan, stamp, watermark, stamp);
+  return KeysetQuery(plan, stamp, watermark, ParentStampColumn(plan, parent) < 0 ? stamp : "");
+}
+
+int ParentStampColumn(const ObjectPlan& plan, const ObjectPlan::ParentCursor& parent) {
+  const std::string stamp = parent.path + "." + parent.field;
+  for (size_t i = 0; i < plan.select.size(); ++i) {
+    const std::string& path = plan.select[i];
+    if (path.size() == stamp.size() &&
+        std::equal(path.begin(), path.end(), stamp.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+        })) {
+      return static_cast<int>(i);
+    }
+  }
+  return -1;
 }
 
 }  // namespace sfsync::sync

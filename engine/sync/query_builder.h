@@ -32,9 +32,14 @@ std::string BuildCountQuery(const ObjectPlan& plan, const std::string& after_id)
 std::string BuildIncrementalQuery(const ObjectPlan& plan, const store::Watermark& watermark);
 
 // Rows whose parent changed after `watermark` (parent stamp, row Id), keyset-ordered the same way,
-// with the parent's stamp selected last (read for the watermark, not stored):
+// with the parent's stamp selected last (read for the watermark, not stored) unless the job selects it
+// already (ParentStampColumn; a field is never selected twice):
 //   SELECT ..., P.F FROM X WHERE [(where) AND] (P.F > ts OR (P.F = ts AND Id > 'id')) ORDER BY P.F ASC, Id ASC
 std::string BuildParentRefreshQuery(const ObjectPlan& plan, const ObjectPlan::ParentCursor& parent,
                                     const store::Watermark& watermark);
+
+// The index in plan.select of the parent's stamp ("Account.SystemModstamp", any case), or -1 when
+// the job does not select it.
+int ParentStampColumn(const ObjectPlan& plan, const ObjectPlan::ParentCursor& parent);
 
 }  // namespace sfsync::sync

@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include "connectors/salesforce/rest_client.h"
+#include "engine/core/exit_codes.h"
 #include "engine/core/log.h"
-#include "engine/core/time_format.h"
 #include "engine/sync/job_context.h"
 #include "engine/sync/object_sync.h"
 
@@ -12,20 +12,6 @@ namespace sfsync::sync {
 namespace {
 
 using salesforce::RestClient;
-
-// Causes that would fail every later object too, so the run stops instead of trying them.
-bool StopsRun(const Status& s) {
-  switch (s.code()) {
-    case StatusCode::kUnauthenticated:
-    case StatusCode::kResourceExhausted:
-    case StatusCode::kCancelled:
-    case StatusCode::kUnavailable:
-    case StatusCode::kDeadlineExceeded:
-      return true;
-    default:
-      return s.reason() == "store" || s.reason() == "tls";
-  }
-}
 
 class JobRun {
  public:
@@ -70,26 +56,19 @@ class JobRun {
       return planned.status();
     }
     const ObjectPlan& plan = *planned;
-    // New, retyped or restored columns are empty for the rows already stored: the object is read
-    // again (a reload, keeping its watermark), and that intent commits with the ALTER TABLE.
-    SFSYNC_ASSIGN_OR_RETURN(store::SyncState state, store_->LoadState(plan.object));
-    store::SyncState reload = state;
-    reload.load_in_progress = true;
-    reload.load_after_id.clear();  // from the first row: rows loaded before lack the new columns too
-    reload.load_since = FormatIsoUtc(client_->server_info().server_date_millis - job_.settle_lag_seconds * 1000);
-    const bool has_state = !state.watermark.empty() || state.load_in_progress;
-    auto changes = store_->EnsureTable(plan.table, has_state ? &reload : nullptr);
-    if (!changes.ok()) return changes.status();
-    for (const store::SchemaChange& c : *changes) {
-      SFSYNC_LOG(kInfo, "{}: table {}: {}{}{}", plan.object, plan.table.table, c.column, c.column.empty() ? "" : " ",
-                 c.detail);
-    }
-    if (has_state && store::NeedsBackfill(*changes)) {
-      SFSYNC_LOG(kInfo, "{}: schema changed; reading every row again to fill the new columns", plan.object);
+    for (const std::string& path : plan.unrefreshed_parents) {
+      SFSYNC_LOG(kInfo,
+                 "{}: fields through {} come from a polymorphic lookup, which has no change stamp: they are "
+                 "refreshed when the {} row itself changes (README \"Polymorphic parents\")",
+                 plan.object, path, plan.object);
     }
     SyncSettings settings;
     settings.settle_lag_millis = job_.settle_lag_seconds * 1000;
+    settings.max_clock_skew_millis = job_.max_clock_skew_seconds * 1000;
     settings.stop = options_.stop;
+    settings.job = job_.name;
+    settings.org_id = context_.org_id();
+    settings.take_over = options_.take_over;
     ObjectSyncer syncer(client_, store_, clock_, &plan, settings);
     Status s = syncer.Run(stats);
     stats->api_calls = client_->server_info().api_calls - calls_before;
@@ -101,6 +80,7 @@ class JobRun {
     for (const config::ObjectConfig& config : job_.objects) {
       store::ObjectRunStats stats;
       stats.object = config.name;
+      stats.table = TableFor(config);
       stats.started_millis = clock_->NowMillis();
       Status s;
       if (stopping) {
@@ -160,6 +140,15 @@ class JobRun {
 RunReport RunJob(const config::Job& job, salesforce::HttpTransport* transport, Clock* clock,
                  const RunOptions& options) {
   return JobRun(job, transport, clock, options).Run();
+}
+
+int ExitCodeForRun(const RunReport& report) {
+  if (report.error.ok()) return kExitOk;
+  // A run that finished with some objects failed for their own reasons is PARTIAL (exit 8); a run
+  // stopped early, or one where nothing succeeded, exits with the code of its first error, which
+  // names the cause to fix.
+  if (report.status == "PARTIAL" && !StopsRun(report.error)) return kExitPartial;
+  return ExitCodeFor(report.error);
 }
 
 std::string FormatRunSummary(const RunReport& r) {

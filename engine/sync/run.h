@@ -28,6 +28,7 @@ namespace sfsync::sync {
 
 struct RunOptions {
   const std::atomic<bool>* stop = nullptr;  // SIGINT/SIGTERM flag
+  bool take_over = false;                   // claim the job's tables from another job (state_reconcile.h)
 };
 
 struct RunReport {
@@ -45,6 +46,11 @@ struct RunReport {
 // Runs `job` once through `transport`. Never throws; every failure is in the report.
 RunReport RunJob(const config::Job& job, salesforce::HttpTransport* transport, Clock* clock,
                  const RunOptions& options);
+
+// The process exit code of a run (README "Exit codes"): 0 on success; 8 when it finished PARTIAL
+// because some objects failed for their own reasons; else the code of its first error (a run stopped
+// by a signal, the API limit, authentication, the network or the database says which).
+int ExitCodeForRun(const RunReport& report);
 
 // The per-object table printed after a run.
 std::string FormatRunSummary(const RunReport& report);

@@ -27,10 +27,13 @@ TEST_CASE("equal-timestamp storm: thousands of rows share one SystemModstamp, a 
     Emulator emu({"--rows", "Account=100", "--rows", "Contact=0", "--rows", "Opportunity=0"});
     TempDir dir;
     const std::string db = dir.File("storm.db");
+    // The test moves the emulator's clock 10 minutes ahead of this machine's: past the default
+    // tolerance, after which sfsync would (rightly) use the earlier clock.
     WriteFile(dir.File("job.yaml"),
               JobYaml(emu, db,
                       "  - name: Account\n    fields: [Id, Name, AnnualRevenue, SystemModstamp]\n    batch_size: " +
-                          std::to_string(batch) + "\n"));
+                          std::to_string(batch) + "\n",
+                      "settle_lag_seconds: 0\nmax_clock_skew_seconds: 3600\n"));
     // (a) The initial load.
     REQUIRE(RunSfsync(dir.File("job.yaml")).exit_code == 0);
     // (b) 6000 rows stamped with one instant, after the watermark.

@@ -127,11 +127,14 @@ TEST_CASE("hard deletes, purges and a delete log that no longer reaches back, in
   Emulator emu({"--rows", "Account=50", "--rows", "Contact=50", "--rows", "Opportunity=0"});
   TempDir dir;
   const std::string db = dir.File("hard.db");
+  // The test moves the emulator's clock 15 minutes ahead of this machine's: past the default
+  // tolerance, after which sfsync would (rightly) use the earlier clock.
   WriteFile(dir.File("job.yaml"), JobYaml(emu, db,
                                           "  - name: Account\n    fields: [Id, Name, SystemModstamp]\n"
                                           "    deletes: soft\n"
                                           "  - name: Contact\n    fields: [Id, LastName, SystemModstamp]\n"
-                                          "    deletes: hard\n"));
+                                          "    deletes: hard\n",
+                                          "settle_lag_seconds: 0\nmax_clock_skew_seconds: 3600\n"));
   REQUIRE(RunSfsync(dir.File("job.yaml")).exit_code == 0);
   json accounts = emu.Records("Account");
   json contacts = emu.Records("Contact");
