@@ -53,6 +53,7 @@ struct ObjectConfig {
   std::string formula_fields = "include";  // include | exclude
   bool include_base64 = false;
   std::string api = "rest";         // rest | bulk | auto
+  std::string cursor_field;         // empty: SystemModstamp, else LastModifiedDate, else CreatedDate
 };
 
 struct Job {

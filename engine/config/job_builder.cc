@@ -62,6 +62,7 @@ ObjectConfig BuildObject(const json& o) {
   Set(o, "formula_fields", &object.formula_fields);
   Set(o, "include_base64", &object.include_base64);
   Set(o, "api", &object.api);
+  Set(o, "cursor_field", &object.cursor_field);
   return object;
 }
 

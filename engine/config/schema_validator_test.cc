@@ -118,7 +118,7 @@ TEST_CASE("the schema's defaults are the model's defaults") {
 TEST_CASE("unknown keys list what is allowed and suggest a near miss") {
   CHECK(Validate(Edit("    fields:", "    feilds: [Email]\n    fields:")) ==
         "job.yaml:11:5: objects[0].feilds: unknown key 'feilds' (allowed: name, table, fields, exclude, where, "
-        "mode, deletes, batch_size, formula_fields, include_base64, api); did you mean 'fields'?");
+        "mode, deletes, batch_size, formula_fields, include_base64, api, cursor_field); did you mean 'fields'?");
   // Every unknown key of a mapping is reported, not just the first.
   CHECK(Validate(Edit("store:\n", "colour: red\nstore:\n  zzz: 1\n")) ==
         "job.yaml:7:1: colour: unknown key 'colour' (allowed: version, name, schedule, connection, store, "

@@ -58,7 +58,7 @@ class Planner {
     plan_.batch_size = config_.batch_size;
     plan_.api = config_.api;
 
-    ChooseCursor();
+    SFSYNC_RETURN_IF_ERROR(ChooseCursor());
     SFSYNC_RETURN_IF_ERROR(Add("Id"));
     if (config_.all_fields) {
       SFSYNC_RETURN_IF_ERROR(AddAllFields());
@@ -81,14 +81,24 @@ class Planner {
   }
 
  private:
-  void ChooseCursor() {
+  Status ChooseCursor() {
+    if (!config_.cursor_field.empty()) {
+      const FieldInfo* f = info_.Field(config_.cursor_field);
+      if (f == nullptr || f->type != "datetime" || !f->filterable) {
+        return FieldError(fmt::format("cursor_field '{}' is not a filterable datetime field of {}",
+                                      config_.cursor_field, info_.name));
+      }
+      plan_.cursor_field = f->name;
+      return Status::Ok();
+    }
     for (const char* name : {"SystemModstamp", "LastModifiedDate", "CreatedDate"}) {
       const FieldInfo* f = info_.Field(name);
       if (f != nullptr && f->type == "datetime" && f->filterable) {
         plan_.cursor_field = f->name;
-        return;
+        return Status::Ok();
       }
     }
+    return Status::Ok();
   }
 
   Status AddAllFields() {

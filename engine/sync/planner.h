@@ -9,8 +9,9 @@
 //    field (BillingAddress) expands to its components. An unknown field is an error naming it.
 //  - Id, the cursor field and (unless deletes: ignore) IsDeleted are always selected.
 //  - Column names are the field paths with '.' replaced by '_' (Account.Name -> Account_Name).
-//  - The cursor is SystemModstamp, else LastModifiedDate, else CreatedDate (protocol §5.1); an object
-//    with none of them is synced in full every run. Each parent relationship whose fields are
+//  - The cursor is the job's cursor_field (a filterable datetime field), else SystemModstamp, else
+//    LastModifiedDate, else CreatedDate (protocol §5.1); an object with none of them is synced in full
+//    every run. Each parent relationship whose fields are
 //    flattened gets a cursor too (SystemModstamp, else LastModifiedDate of the parent), except a path
 //    through a polymorphic lookup (Owner on Lead/Case, What, Who): those parent fields come from
 //    Salesforce's Name object, which has no stamp, so they are listed in unrefreshed_parents and are

@@ -105,6 +105,46 @@ TEST_CASE("parent paths resolve through each relationship's describe into flatte
         "Id > '001A')) ORDER BY Owner.SystemModstamp ASC, Id ASC");
 }
 
+TEST_CASE("regression: a parent stamp the job selects is the refresh cursor's stamp, never selected twice") {
+  Org org;
+  auto plan = PlanObject(Explicit({"Owner.Name", "owner.systemmodstamp"}), org.objects["Account"], org.fn());
+  REQUIRE(plan.ok());
+  REQUIRE(plan->parent_cursors.size() == 1);
+  CHECK(ParentStampColumn(*plan, plan->parent_cursors[0]) == 2);
+  CHECK(BuildParentRefreshQuery(*plan, plan->parent_cursors[0], {"2024-05-01T10:00:00.000Z", ""}) ==
+        "SELECT Id, Owner.Name, Owner.SystemModstamp, SystemModstamp, IsDeleted FROM Account WHERE "
+        "Owner.SystemModstamp >= 2024-05-01T10:00:00.000Z ORDER BY Owner.SystemModstamp ASC, Id ASC");
+}
+
+TEST_CASE("fields through a polymorphic lookup get no refresh cursor: Salesforce's Name object has no stamp") {
+  Org org;
+  FieldInfo owner = Ref("OwnerId", "Owner", {"Group", "User"});
+  owner.polymorphic_foreign_key = true;
+  org.objects["Group"] = Object("Group", {F("Id", "id"), F("Name", "string"), F("SystemModstamp", "datetime")});
+  org.objects["Lead"] = Object("Lead", {F("Id", "id"), F("LastName", "string"), owner, F("SystemModstamp", "datetime")});
+  config::ObjectConfig lead = Explicit({"LastName", "Owner.Name", "Owner.Profile.Name"});
+  lead.name = "Lead";
+  auto plan = PlanObject(lead, org.objects["Lead"], org.fn());
+  REQUIRE(plan.ok());
+  CHECK(plan->parent_cursors.empty());
+  CHECK(plan->unrefreshed_parents == std::vector<std::string>{"Owner", "Owner.Profile"});
+  CHECK(plan->select[2] == "Owner.Name");
+}
+
+TEST_CASE("cursor_field picks the watermark's field; it must be a filterable datetime of the object") {
+  Org org;
+  config::ObjectConfig c = Explicit({"Name"});
+  c.cursor_field = "createddate";
+  auto plan = PlanObject(c, org.objects["Account"], org.fn());
+  REQUIRE(plan.ok());
+  CHECK(plan->cursor_field == "CreatedDate");
+  CHECK(plan->select == std::vector<std::string>{"Id", "Name", "CreatedDate", "IsDeleted"});
+  c.cursor_field = "Name";
+  auto bad = PlanObject(c, org.objects["Account"], org.fn());
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().message() == "cursor_field 'Name' is not a filterable datetime field of Account");
+}
+
 TEST_CASE("unknown fields and relationships are errors that name them") {
   Org org;
   auto bad = PlanObject(Explicit({"Nmae"}), org.objects["Account"], org.fn());
