@@ -26,6 +26,7 @@ int ExitCodeFor(const Status& status) {
       {"run.partial", kExitPartial},
       {"run.locked", kExitLocked},
       {"store", kExitStore},
+      {"store.refused", kExitStore},
       {"tls", kExitTls},
       {"REQUEST_LIMIT_EXCEEDED", kExitLimit},
   };

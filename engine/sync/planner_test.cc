@@ -131,7 +131,7 @@ TEST_CASE("fields through a polymorphic lookup get no refresh cursor: Salesforce
   CHECK(plan->select[2] == "Owner.Name");
 }
 
-TEST_CASE("cursor_field picks the watermark's field; it must be a filterable datetime of the object") {
+TEST_CASE("cursor_field picks the watermark's field, which must be a filterable datetime of the object") {
   Org org;
   config::ObjectConfig c = Explicit({"Name"});
   c.cursor_field = "createddate";

@@ -57,11 +57,16 @@ void CheckValue(const json& expected, const SqlValue& got, const std::string& wh
 void CheckTableEqualsEmulator(Emulator& emu, const std::string& db_path, const std::string& object,
                               const std::map<std::string, std::map<std::string, json>>& parents,
                               const std::string& deleted) {
-  json records = emu.Records(object, deleted);
+  CheckTableEqualsRecords(emu.Records(object, deleted), db_path, object, parents);
+}
+
+void CheckTableEqualsRecords(const json& records, const std::string& db_path, const std::string& table,
+                             const std::map<std::string, std::map<std::string, json>>& parents) {
+  const std::string& object = table;
   SqliteDb db(db_path);
-  auto columns = db.Columns(object);
-  INFO("table " << object);
-  REQUIRE(db.Count(object) == static_cast<int64_t>(records.size()));
+  auto columns = db.Columns(table);
+  INFO("table " << table);
+  REQUIRE(db.Count(table) == static_cast<int64_t>(records.size()));
   std::string select = "SELECT ";
   size_t id_column = 0;
   for (size_t i = 0; i < columns.size(); ++i) {
@@ -89,9 +94,9 @@ void CheckTableEqualsEmulator(Emulator& emu, const std::string& db_path, const s
   }
 }
 
-int64_t LastRunRowsRead(const std::string& db_path, const std::string& object) {
+int64_t LastRunRowsRead(const std::string& db_path, const std::string& table) {
   SqliteDb db(db_path);
-  return std::stoll(db.Scalar("SELECT rows_read FROM _sfsync_run_objects WHERE object = '" + object +
+  return std::stoll(db.Scalar("SELECT rows_read FROM _sfsync_run_objects WHERE table_name = '" + table +
                               "' ORDER BY run_id DESC LIMIT 1"));
 }
 

@@ -28,7 +28,11 @@ void CheckTableEqualsEmulator(Emulator& emu, const std::string& db_path, const s
                               const std::map<std::string, std::map<std::string, nlohmann::json>>& parents = {},
                               const std::string& deleted = "exclude");
 
-// rows_read of `object` in the newest run that recorded it.
-int64_t LastRunRowsRead(const std::string& db_path, const std::string& object);
+// Checks that `table` holds exactly `records` (as the admin API lists them), column by column.
+void CheckTableEqualsRecords(const nlohmann::json& records, const std::string& db_path, const std::string& table,
+                             const std::map<std::string, std::map<std::string, nlohmann::json>>& parents = {});
+
+// rows_read of `table` in the newest run that recorded it.
+int64_t LastRunRowsRead(const std::string& db_path, const std::string& table);
 
 }  // namespace sfsync::testing
