@@ -184,6 +184,31 @@ TEST_CASE("a job whose refresh_token changed starts from it instead of the store
   CHECK(FormField(fake.requests().at(1), "refresh_token") == "5Aep861brand.new.token");
 }
 
+TEST_CASE("regression: two jobs with their own refresh tokens on one connection keep their own rotations") {
+  // Two users' refresh tokens for one connected app (say, two teams' jobs on one host). Keyed by the
+  // connection alone, each job's rotation replaced the other's: job A then fell back to its own dead
+  // token, which a rotating org answers by revoking the whole family.
+  ScratchDir dir;
+  FakeTransport fake;
+  ManualClock clock(kNow);
+  fake.On("POST", kTokenUrl)
+      .Then(JsonResponse(200, TokenBody("00Dxx!access-a1", "5Aep861a.rotated.one")))
+      .Then(JsonResponse(200, TokenBody("00Dxx!access-b1", "5Aep861b.rotated.one")))
+      .Then(JsonResponse(200, TokenBody("00Dxx!access-a2", "5Aep861a.rotated.two")));
+  OAuthSettings a = RefreshSettings(dir.path());
+  OAuthSettings b = RefreshSettings(dir.path());
+  b.refresh_token = "5Aep861second.user.token";
+  CHECK(TokenStore(a).path() != TokenStore(b).path());
+  REQUIRE((*NewTokenProvider(a, &fake, &clock))->Current().ok());
+  REQUIRE((*NewTokenProvider(b, &fake, &clock))->Current().ok());
+  clock.Advance(std::chrono::hours(3));  // A's stored session is stale: it renews with its rotation
+  REQUIRE((*NewTokenProvider(a, &fake, &clock))->Current().ok());
+  REQUIRE(fake.requests().size() == 3);
+  CHECK(FormField(fake.requests().at(2), "refresh_token") == "5Aep861a.rotated.one");
+  CHECK(Stored(a)->refresh_token == "5Aep861a.rotated.two");
+  CHECK(Stored(b)->refresh_token == "5Aep861b.rotated.one");
+}
+
 TEST_CASE("a refresh token another process rotated meanwhile is used instead of the dead one") {
   ScratchDir dir;
   FakeTransport fake;

@@ -85,6 +85,8 @@ std::string CredentialsFingerprint(const OAuthSettings& settings) {
 std::string StoreIdentity(const OAuthSettings& settings) {
   if (settings.flow == "jwt_bearer") return "jwt_bearer:" + settings.username;
   if (settings.flow == "authorization_code" || settings.flow == "device") return "login";
+  // Each refresh token (each user it was issued to) has its own chain of rotations.
+  if (settings.flow == "refresh_token") return "refresh_token:" + Sha256Hex(settings.refresh_token);
   return settings.flow;
 }
 
@@ -97,20 +99,37 @@ TokenStore::TokenStore(const OAuthSettings& settings)
       login_url_(settings.login_url),
       client_id_(settings.client_id),
       identity_(StoreIdentity(settings)) {
+  path_ = PathFor(identity_);
+  lock_path_ = path_.substr(0, path_.size() - 5) + ".lock";
+  if (settings.flow == "refresh_token") {
+    // Until version 2 every refresh token of a connection shared one file; a job's own chain is
+    // picked up from there once (when it descends from the job's token) and then kept in its own.
+    legacy_identity_ = settings.flow;
+    legacy_origin_ = Sha256Hex(settings.refresh_token);
+  }
+}
+
+std::string TokenStore::PathFor(const std::string& identity) const {
   // The username can hold any character: it goes into the hash, never into the file name.
-  const std::string kind = identity_.substr(0, identity_.find(':'));
-  const std::string base =
-      dir_ + "/" + kind + "-" + Sha256Hex(login_url_ + "\n" + client_id_ + "\n" + identity_).substr(0, 16);
-  path_ = base + ".json";
-  lock_path_ = base + ".lock";
+  const std::string kind = identity.substr(0, identity.find(':'));
+  return dir_ + "/" + kind + "-" + Sha256Hex(login_url_ + "\n" + client_id_ + "\n" + identity).substr(0, 16) +
+         ".json";
 }
 
 Status TokenStore::CreateDirectory() const { return MakeDirectories(dir_); }
 
 StatusOr<std::optional<StoredTokens>> TokenStore::Load() const {
-  const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+  SFSYNC_ASSIGN_OR_RETURN(std::optional<StoredTokens> tokens, LoadFile(path_, identity_));
+  if (tokens.has_value() || legacy_identity_.empty()) return tokens;
+  SFSYNC_ASSIGN_OR_RETURN(std::optional<StoredTokens> legacy, LoadFile(PathFor(legacy_identity_), legacy_identity_));
+  if (legacy.has_value() && legacy->refresh_token_origin == legacy_origin_) return legacy;
+  return std::optional<StoredTokens>();
+}
+
+StatusOr<std::optional<StoredTokens>> TokenStore::LoadFile(const std::string& path, const std::string& identity) const {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0 && errno == ENOENT) return std::optional<StoredTokens>();
-  if (fd < 0) return StoreError(StatusCode::kFailedPrecondition, "cannot read token store " + path_ + ": " + Errno());
+  if (fd < 0) return StoreError(StatusCode::kFailedPrecondition, "cannot read token store " + path + ": " + Errno());
   std::string text;
   char buffer[4096];
   ssize_t n;
@@ -121,11 +140,11 @@ StatusOr<std::optional<StoredTokens>> TokenStore::Load() const {
   ::close(fd);
   if (n < 0) {
     return StoreError(StatusCode::kFailedPrecondition,
-                      "cannot read token store " + path_ + ": " + std::strerror(read_errno));
+                      "cannot read token store " + path + ": " + std::strerror(read_errno));
   }
 
   auto corrupt = [&](const std::string& why) {
-    return StoreError(StatusCode::kDataLoss, "token store " + path_ + " is unusable (" + why +
+    return StoreError(StatusCode::kDataLoss, "token store " + path + " is unusable (" + why +
                                                  "): delete that file; then run `sfsync auth login JOB.yaml` if "
                                                  "the job's flow needs a login");
   };
@@ -136,7 +155,7 @@ StatusOr<std::optional<StoredTokens>> TokenStore::Load() const {
     return corrupt("unknown format; expected format " + std::to_string(kFormat));
   }
   if (Text(json, "login_url") != login_url_ || Text(json, "client_id") != client_id_ ||
-      Text(json, "identity") != identity_) {
+      Text(json, "identity") != identity) {
     return corrupt("it belongs to another connection");
   }
   auto issued_at = json.find("issued_at");

@@ -78,6 +78,8 @@ class TokenStore {
 
  private:
   Status CreateDirectory() const;
+  std::string PathFor(const std::string& identity) const;
+  StatusOr<std::optional<StoredTokens>> LoadFile(const std::string& path, const std::string& identity) const;
 
   std::string dir_;
   std::string path_;
@@ -85,11 +87,14 @@ class TokenStore {
   std::string login_url_;
   std::string client_id_;
   std::string identity_;
+  std::string legacy_identity_;  // the shared identity of refresh_token stores before version 2
+  std::string legacy_origin_;    // the job's refresh token, hashed
 };
 
 // The connection part of the store's key: "jwt_bearer:<username>", "client_credentials",
-// "refresh_token", or "login" for the interactive flows (authorization_code and device both leave
-// a refresh token from a person's login, so `auth login --device` serves an authorization_code job).
+// "refresh_token:<SHA-256 of the job's refresh token>" (each token's rotations are its own), or
+// "login" for the interactive flows (authorization_code and device both leave a refresh token from a
+// person's login, so `auth login --device` serves an authorization_code job).
 std::string StoreIdentity(const OAuthSettings& settings);
 
 // SHA-256 (hex) of what a grant proves besides the connection itself: client secret, the job's

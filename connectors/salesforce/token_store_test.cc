@@ -234,5 +234,28 @@ TEST_CASE("the store lock makes a second holder wait for the first") {
   CHECK(step.load() == 2);
 }
 
+TEST_CASE("a refresh_token store from before version 2 (one file per connection) is picked up by its own job only") {
+  ScratchDir dir;
+  OAuthSettings job = Connection(dir.path());
+  job.refresh_token = "5Aep861job.refresh";
+  // The version 1 file: identity "refresh_token", whatever the token.
+  const std::string legacy = dir.path() + "/tokens/refresh_token-" +
+                             Sha256Hex(job.login_url + "\n" + job.client_id + "\nrefresh_token").substr(0, 16) + ".json";
+  std::filesystem::create_directories(dir.path() + "/tokens");
+  std::ofstream(legacy) << R"({"format":1,"login_url":"https://login.example.com","client_id":"3MVG9client",)"
+                        << R"("identity":"refresh_token","updated_at":1,"refresh_token":"5Aep861rotated.v1",)"
+                        << R"("refresh_token_origin":")" << Sha256Hex("5Aep861job.refresh") << R"("})";
+  StatusOr<std::optional<StoredTokens>> mine = TokenStore(job).Load();
+  REQUIRE(mine.ok());
+  REQUIRE(mine->has_value());
+  CHECK((*mine)->refresh_token == "5Aep861rotated.v1");
+  CHECK(TokenStore(job).path() != legacy);  // the next save goes to the job's own file
+  OAuthSettings other = job;
+  other.refresh_token = "5Aep861another.users.token";
+  StatusOr<std::optional<StoredTokens>> theirs = TokenStore(other).Load();
+  REQUIRE(theirs.ok());
+  CHECK_FALSE(theirs->has_value());
+}
+
 }  // namespace
 }  // namespace sfsync::salesforce
