@@ -248,7 +248,8 @@ Status ObjectSyncer::RunIncrementalPhases(store::SyncState* state) {
     // What is committed is what the next phase builds on.
     SFSYNC_ASSIGN_OR_RETURN(*state, store_->LoadState(table()));
   }
-  if (first.ok()) return first;
+  // A signal is not a failure of the phase it interrupted: it says "interrupted", as the run does.
+  if (first.ok() || first.code() == StatusCode::kCancelled) return first;
   if (failed.size() == 1 && ran.empty() && not_run.empty()) return first;
   std::string message = Join(failed, "; ");
   if (!ran.empty()) message += "; " + Join(ran, " and ") + " ran";
