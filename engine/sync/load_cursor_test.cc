@@ -3,8 +3,7 @@
 
 #include <doctest/doctest.h>
 
-#include "connectors/salesforce/testing/fake_org.h"
-#include "connectors/salesforce/testing/fake_transport.h"
+#include "connectors/salesforce/testing/fake_session.h"
 #include "connectors/salesforce/testing/recording_clock.h"
 #include "engine/core/log.h"
 #include "engine/sync/query_builder.h"
@@ -19,10 +18,7 @@ using salesforce::QueryPage;
 using salesforce::testing::FakeTransport;
 using salesforce::testing::JsonResponse;
 using salesforce::testing::kInstanceUrl;
-using salesforce::testing::kLoginUrl;
-using salesforce::testing::kTokenUrl;
 using salesforce::testing::RecordingClock;
-using salesforce::testing::TokenBody;
 
 const std::string kData = std::string(kInstanceUrl) + "/services/data/v60.0";
 const std::string kJobId = "750xx0000000001AAA";
@@ -53,21 +49,15 @@ std::string QueryOf(const HttpRequest& r) {
 struct Org {
   FakeTransport fake;
   RecordingClock clock{1700000000000};
-  std::unique_ptr<salesforce::TokenProvider> tokens;
-  std::unique_ptr<salesforce::RestClient> client;
+  salesforce::testing::FakeSession session;
+  salesforce::RestClient* client = nullptr;
   std::vector<std::string> rest_queries;
 
   explicit Org(int64_t count,
                HttpResponse create = JsonResponse(200, R"({"id":")" + kJobId + R"(","state":"UploadComplete"})"),
                std::optional<HttpResponse> count_error = std::nullopt) {
-    fake.On("POST", kTokenUrl).Then(JsonResponse(200, TokenBody("00Dxx!token-1")));
-    salesforce::OAuthSettings settings;
-    settings.flow = "refresh_token";
-    settings.login_url = kLoginUrl;
-    settings.client_id = "3MVG9client";
-    settings.refresh_token = "5Aep861refresh";
-    tokens = std::move(salesforce::NewTokenProvider(settings, &fake, &clock).value());
-    client = std::make_unique<salesforce::RestClient>(&fake, tokens.get(), &clock, salesforce::RestOptions{});
+    session = salesforce::testing::NewFakeSession(&fake, &clock);
+    client = session.client.get();
     for (const char* endpoint : {"/query", "/queryAll"}) {
       fake.OnRequest("GET", kData + endpoint, [this, count, count_error](const HttpRequest& r) {
         const std::string soql = QueryOf(r);
@@ -93,7 +83,7 @@ struct Org {
   StatusOr<LoadCursor> Open(const ObjectPlan& plan, const std::string& after_id = "",
                             QueryOptions options = QueryOptions()) {
     if (options.columns.empty()) options = Options(plan);
-    return OpenLoadCursor(client.get(), &clock, plan, after_id, options, nullptr);
+    return OpenLoadCursor(client, &clock, plan, after_id, options, nullptr);
   }
 
   int BulkJobs() const { return fake.CountRequests("POST", kData + "/jobs/query"); }

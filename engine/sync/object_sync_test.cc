@@ -4,8 +4,7 @@
 
 #include <doctest/doctest.h>
 
-#include "connectors/salesforce/testing/fake_org.h"
-#include "connectors/salesforce/testing/fake_transport.h"
+#include "connectors/salesforce/testing/fake_session.h"
 #include "connectors/salesforce/testing/recording_clock.h"
 #include "engine/core/time_format.h"
 #include "engine/store/store_test_util.h"
@@ -16,10 +15,7 @@ namespace {
 using salesforce::HttpRequest;
 using salesforce::testing::FakeTransport;
 using salesforce::testing::JsonResponse;
-using salesforce::testing::kLoginUrl;
-using salesforce::testing::kTokenUrl;
 using salesforce::testing::RecordingClock;
-using salesforce::testing::TokenBody;
 
 const std::string kData = std::string(salesforce::testing::kInstanceUrl) + "/services/data/v60.0";
 
@@ -48,22 +44,14 @@ struct Fixture {
   static constexpr const char* kWatermark = "2024-05-01T10:00:00.000Z";
   FakeTransport fake;
   RecordingClock clock{1714600000000};  // 2024-05-01T21:46:40Z
-  std::unique_ptr<salesforce::TokenProvider> tokens;
-  std::unique_ptr<salesforce::RestClient> client;
+  salesforce::testing::FakeSession session = salesforce::testing::NewFakeSession(&fake, &clock);
+  salesforce::RestClient* client = session.client.get();
   store::testing::TempDir dir;
   std::unique_ptr<store::Store> store = store::testing::MustOpen(dir.File("s.db"));
   ObjectPlan plan = AccountPlan();
   SyncSettings settings;
 
   Fixture() {
-    fake.On("POST", kTokenUrl).Then(JsonResponse(200, TokenBody("00Dxx!token-1")));
-    salesforce::OAuthSettings oauth;
-    oauth.flow = "refresh_token";
-    oauth.login_url = kLoginUrl;
-    oauth.client_id = "3MVG9client";
-    oauth.refresh_token = "5Aep861refresh";
-    tokens = std::move(salesforce::NewTokenProvider(oauth, &fake, &clock).value());
-    client = std::make_unique<salesforce::RestClient>(&fake, tokens.get(), &clock, salesforce::RestOptions{});
     settings.settle_lag_millis = 0;
     settings.job = "nightly";
     REQUIRE(store->EnsureTable(plan.table).ok());
@@ -83,7 +71,7 @@ struct Fixture {
   }
 
   Status Run(store::ObjectRunStats* stats) {
-    ObjectSyncer syncer(client.get(), store.get(), &clock, &plan, settings);
+    ObjectSyncer syncer(client, store.get(), &clock, &plan, settings);
     return syncer.Run(stats);
   }
 };
