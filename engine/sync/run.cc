@@ -95,7 +95,10 @@ class JobRun {
         stats.error = Redact(s.message());
         SFSYNC_LOG(kError, "{}: {}", config.name, s.message());
         if (report_.error.ok()) report_.error = s.Annotate(config.name);
-        if (StopsRun(s)) stopping = true;
+        if (StopsRun(s)) {
+          stopping = true;
+          report_.stopped_by = s.Annotate(config.name);
+        }
       } else if (!stopping) {
         SFSYNC_LOG(kInfo, "{}: {} rows read, {} written, {} deleted, {} API calls", config.name, stats.rows_read,
                    stats.rows_written, stats.rows_deleted, stats.api_calls);
@@ -108,7 +111,7 @@ class JobRun {
   void Finish() {
     int succeeded = 0;
     for (const auto& o : report_.objects) succeeded += o.status == "SUCCESS";
-    const bool interrupted = report_.error.code() == StatusCode::kCancelled;
+    const bool interrupted = report_.stopped_by.code() == StatusCode::kCancelled;
     if (report_.error.ok()) {
       report_.status = "SUCCESS";
     } else if (succeeded == 0 && !interrupted) {
@@ -144,10 +147,11 @@ RunReport RunJob(const config::Job& job, salesforce::HttpTransport* transport, C
 
 int ExitCodeForRun(const RunReport& report) {
   if (report.error.ok()) return kExitOk;
-  // A run that finished with some objects failed for their own reasons is PARTIAL (exit 8); a run
-  // stopped early, or one where nothing succeeded, exits with the code of its first error, which
-  // names the cause to fix.
-  if (report.status == "PARTIAL" && !StopsRun(report.error)) return kExitPartial;
+  // A run stopped early exits with the code of what stopped it, which names the cause to fix; a run
+  // that finished with some objects failed for their own reasons is PARTIAL (exit 8); one where
+  // nothing succeeded exits with the code of its first error.
+  if (!report.stopped_by.ok()) return ExitCodeFor(report.stopped_by);
+  if (report.status == "PARTIAL") return kExitPartial;
   return ExitCodeFor(report.error);
 }
 

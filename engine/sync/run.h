@@ -35,6 +35,7 @@ struct RunReport {
   std::string job;
   std::string status;  // SUCCESS | PARTIAL | FAILED
   Status error;        // the first error that failed an object or stopped the run; OK on success
+  Status stopped_by;   // the error that stopped the run early (StopsRun), if one did
   std::vector<store::ObjectRunStats> objects;
   std::string database;
   int64_t run_id = 0;   // 0 when the run never reached the store
