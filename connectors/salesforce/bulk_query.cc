@@ -26,6 +26,7 @@
 #include <optional>
 #include <set>
 #include <system_error>
+#include <unordered_set>
 
 #include "connectors/salesforce/bulk_page_parser.h"
 #include "engine/core/log.h"
@@ -142,6 +143,7 @@ class BulkQueryCursor : public QueryCursor {
     }
     if (!fetched.ok()) return Finish(fetched.status());
     ++pages_fetched_;
+    if (Status stuck = CheckAdvances(*fetched); !stuck.ok()) return Finish(stuck);
     page->rows = std::move(fetched->rows);
     page->total_size = total_size_;
     page->server_date_millis = fetched->server_date_millis;
@@ -251,6 +253,29 @@ class BulkQueryCursor : public QueryCursor {
     }
   }
 
+  // A page that is not the last must move the results on (§7.3: Sforce-Locator names the next
+  // page). A locator seen before, or pages without rows that do not end the results, would be
+  // followed forever: end the cursor instead (a couple of empty pages in a row are tolerated).
+  Status CheckAdvances(const FetchedPage& fetched) {
+    if (fetched.next_locator.empty()) return Status::Ok();
+    if (!seen_locators_.insert(fetched.next_locator).second) {
+      return Status(StatusCode::kDataLoss,
+                    "Bulk job " + job_id_ + " sent locator " + fetched.next_locator.substr(0, 100) + " again after " +
+                        std::to_string(pages_fetched_) + " pages: its results do not advance",
+                    "cursor.stuck");
+    }
+    empty_pages_ = fetched.rows.rows() == 0 ? empty_pages_ + 1 : 0;
+    if (empty_pages_ > kMaxEmptyPages) {
+      return Status(StatusCode::kDataLoss,
+                    "Bulk job " + job_id_ + " sent " + std::to_string(empty_pages_) +
+                        " result pages in a row without rows that do not end the results: they do not advance",
+                    "cursor.stuck");
+    }
+    return Status::Ok();
+  }
+
+  static constexpr int kMaxEmptyPages = 2;
+
   // Sforce-NumberOfRecords (§7.3); nullopt when absent or not a number.
   std::optional<size_t> AnnouncedRows(const HttpResponse& response) const {
     const std::string* announced = response.Header("Sforce-NumberOfRecords");
@@ -299,6 +324,8 @@ class BulkQueryCursor : public QueryCursor {
   int not_complete_ = 0;
   int64_t total_size_ = 0;
   std::string locator_;  // of the next page; empty for the first
+  std::unordered_set<std::string> seen_locators_;
+  int empty_pages_ = 0;  // non-final pages without rows, in a row
   bool finished_ = false;
   bool deleted_ = false;
   Status status_;

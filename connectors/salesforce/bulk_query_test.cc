@@ -441,5 +441,31 @@ TEST_CASE("a job whose delete fails still ends cleanly: cleanup is best effort, 
   CHECK(org.fake.CountRequests("DELETE", kJobUrl) == 1);
 }
 
+TEST_CASE("results whose locator repeats end the cursor as cursor.stuck, and the job is deleted") {
+  Org org;
+  org.ScriptTwoPageJob();
+  // The second page names itself as the next one.
+  org.fake.On("GET", kSecondPageUrl).Then(CsvPage(kPage2, "MTAwMDA", 1));
+  auto cursor = org.Start();
+  CHECK(DrainIds(cursor.get()) == std::vector<std::string>{"003A", "003B"});
+  CHECK(cursor->status().reason() == "cursor.stuck");
+  CHECK(cursor->status().code() == StatusCode::kDataLoss);
+  CHECK(org.fake.CountRequests("GET", kSecondPageUrl) == 1);
+  CHECK(org.fake.CountRequests("DELETE", kJobUrl) == 1);
+}
+
+TEST_CASE("result pages without rows that never end the results are refused after two in a row") {
+  Org org;
+  org.fake.On("GET", kJobUrl).Then(JsonResponse(200, JobInfo("JobComplete")));
+  int served = 0;
+  org.fake.OnRequest("GET", kResultsUrl, [&](const HttpRequest&) {
+    return CsvPage("\"Id\",\"Name\",\"Account.Name\"\n", "L" + std::to_string(++served), 0);
+  });
+  auto cursor = org.Start();
+  CHECK(DrainIds(cursor.get()).empty());
+  CHECK(cursor->status().reason() == "cursor.stuck");
+  CHECK(served <= 4);
+}
+
 }  // namespace
 }  // namespace sfsync::salesforce

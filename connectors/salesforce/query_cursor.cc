@@ -4,11 +4,14 @@
 //         [paging]    --Next--> take the prefetched page (or fetch it now) --> done? [finished]
 //                      : prefetch nextRecordsUrl on a worker thread (at most one in flight)
 //         [finished]  Next returns false; status() says why (OK, or the first error).
-// A page that fails to parse is fetched once more before kDataLoss ends the cursor. Destruction
-// raises `cancelled_` (no further retries or backoff) and waits for the worker.
+// A page that fails to parse is fetched once more before kDataLoss ends the cursor. A cursor that
+// does not advance (a nextRecordsUrl seen before, pages without records that do not end) ends with
+// kDataLoss, reason "cursor.stuck". Destruction raises `cancelled_` (no further retries or backoff)
+// and waits for the worker.
 #include <algorithm>
 #include <future>
 #include <system_error>
+#include <unordered_set>
 
 #include "connectors/salesforce/query_page_parser.h"
 #include "connectors/salesforce/rest_client.h"
@@ -58,6 +61,11 @@ class RestQueryCursor : public QueryCursor {
     if (parsed.done) {
       finished_ = true;
     } else {
+      if (Status stuck = CheckAdvances(parsed); !stuck.ok()) {
+        status_ = stuck;
+        finished_ = true;
+        return false;
+      }
       next_path_ = parsed.next_records_url;
       if (prefetch_) StartPrefetch();
     }
@@ -72,6 +80,29 @@ class RestQueryCursor : public QueryCursor {
   int64_t pages_fetched() const override { return pages_fetched_; }
 
  private:
+  // A page that does not end the cursor must move it on (§2.1: nextRecordsUrl names the next
+  // position). A server that repeats a locator, or keeps sending pages without rows, would be
+  // followed forever, spending the org's daily API requests on nothing: end the cursor instead.
+  // Salesforce documents no empty page before the last; a couple in a row are tolerated anyway.
+  Status CheckAdvances(const ParsedPage& parsed) {
+    if (!seen_.insert(parsed.next_records_url).second) {
+      return Status(StatusCode::kDataLoss,
+                    "the server sent nextRecordsUrl " + parsed.next_records_url.substr(0, 200) +
+                        " again after " + std::to_string(pages_fetched_) + " pages: its cursor does not advance",
+                    "cursor.stuck");
+    }
+    empty_pages_ = parsed.rows.rows() == 0 ? empty_pages_ + 1 : 0;
+    if (empty_pages_ > kMaxEmptyPages) {
+      return Status(StatusCode::kDataLoss,
+                    std::to_string(empty_pages_) + " pages in a row without records that do not end the query (after " +
+                        std::to_string(pages_fetched_) + " pages): the server's cursor does not advance",
+                    "cursor.stuck");
+    }
+    return Status::Ok();
+  }
+
+  static constexpr int kMaxEmptyPages = 2;
+
   void StartPrefetch() {
     try {
       pending_ = std::async(std::launch::async, [this, path = next_path_] { return Fetch(path); });
@@ -111,6 +142,8 @@ class RestQueryCursor : public QueryCursor {
   bool finished_ = false;
   Status status_;
   int64_t pages_fetched_ = 0;
+  std::unordered_set<std::string> seen_;  // every nextRecordsUrl followed so far
+  int empty_pages_ = 0;                   // non-final pages without records, in a row
   std::atomic<bool> cancelled_{false};
   std::future<StatusOr<FetchedPage>> pending_;
 };

@@ -301,5 +301,48 @@ TEST_CASE("an unusable column list fails the cursor without sending anything") {
   CHECK(org.fake.requests().empty());
 }
 
+std::string EmptyPage(const std::string& next_path) {
+  return R"({"totalSize":8,"done":false,"nextRecordsUrl":")" + next_path + R"(","records":[]})";
+}
+
+TEST_CASE("a server that repeats its nextRecordsUrl ends the cursor after a few calls, not 456") {
+  Org org;
+  // done:false, no records, and the very page just asked for as the next one.
+  org.fake.On("GET", kFirstUrl).Then(PageResponse(1, 3, kPage2Path));
+  org.fake.On("GET", kPage2Url).Then(JsonResponse(200, EmptyPage(kPage2Path)));
+  auto cursor = org.client->Query(kSoql, Columns());
+  CHECK(DrainIds(cursor.get()).size() == 3);
+  CHECK(cursor->status().code() == StatusCode::kDataLoss);
+  CHECK(cursor->status().reason() == "cursor.stuck");
+  CHECK(cursor->status().message().find("again after 2 pages") != std::string::npos);
+  CHECK(org.fake.CountRequests("GET", kPage2Url) == 1);
+}
+
+TEST_CASE("pages without records that never end the query are refused after two in a row") {
+  Org org;
+  org.fake.On("GET", kFirstUrl).Then(PageResponse(1, 3, kPage2Path));
+  // New locators every time, and never a record: no loop to see, but no progress either.
+  int served = 0;
+  org.fake.OnRequest("GET", std::string(kInstanceUrl) + "/services/data/v60.0/query/01gLOOP", [&](const HttpRequest&) {
+    return JsonResponse(200, EmptyPage("/services/data/v60.0/query/01gLOOP?n=" + std::to_string(++served)));
+  });
+  org.fake.On("GET", kPage2Url).Then(JsonResponse(200, EmptyPage("/services/data/v60.0/query/01gLOOP?n=0")));
+  auto cursor = org.client->Query(kSoql, Columns());
+  CHECK(DrainIds(cursor.get()).size() == 3);
+  CHECK(cursor->status().reason() == "cursor.stuck");
+  CHECK(cursor->status().message().find("3 pages in a row without records") != std::string::npos);
+  CHECK(served <= 3);  // the pages counted, and at most one prefetched
+}
+
+TEST_CASE("an empty page between pages of records is tolerated") {
+  Org org;
+  org.fake.On("GET", kFirstUrl).Then(PageResponse(1, 3, kPage2Path));
+  org.fake.On("GET", kPage2Url).Then(JsonResponse(200, EmptyPage(kPage3Path)));
+  org.fake.On("GET", kPage3Url).Then(PageResponse(4, 8, ""));
+  auto cursor = org.client->Query(kSoql, Columns());
+  CHECK(DrainIds(cursor.get()).size() == 8);
+  CHECK(cursor->status().ok());
+}
+
 }  // namespace
 }  // namespace sfsync::salesforce
