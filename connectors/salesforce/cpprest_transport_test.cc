@@ -58,6 +58,15 @@ std::string BigJson() {
   return body + "]}";
 }
 
+std::string WriteTempFile(const std::string& text) {
+  char path[] = "/tmp/sfsync-ca-XXXXXX";
+  int fd = ::mkstemp(path);
+  REQUIRE(fd >= 0);
+  REQUIRE(::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
+  ::close(fd);
+  return path;
+}
+
 TransportOptions Fast() {
   TransportOptions options;
   options.timeout = milliseconds(5000);
@@ -125,6 +134,85 @@ TEST_CASE("gzip is requested, and gzip bodies come back inflated, with or withou
     REQUIRE(server.requests().size() == 1);
     CHECK(*server.requests()[0].Header("Accept-Encoding") == "gzip");
   }
+}
+
+TransportOptions Capped(int64_t max_bytes, double ratio = 100, int64_t floor = 1 << 20) {
+  TransportOptions options = Fast();
+  options.body_limits.max_bytes = max_bytes;
+  options.body_limits.max_inflate_ratio = ratio;
+  options.body_limits.ratio_floor_bytes = floor;
+  return options;
+}
+
+TEST_CASE("a body over the cap is refused: by its Content-Length at once, or as it arrives") {
+  const std::string body(3 << 20, 'x');
+  for (const char* framing : {"length", "chunked", "close"}) {
+    CAPTURE(framing);
+    LoopbackServer server([&](const ServerRequest&) {
+      if (std::string(framing) == "length") return ServerReply{RawResponse(200, {}, body)};
+      if (std::string(framing) == "chunked") {
+        return ServerReply{RawResponse(200, {{"Transfer-Encoding", "chunked"}}, Chunked(body, 64 << 10))};
+      }
+      // No length at all: the body ends when the connection closes.
+      return ServerReply{"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + body, milliseconds(0), true};
+    });
+    auto transport = NewCpprestTransport(Capped(1 << 20));
+    HttpRequest request;
+    request.url = server.Url("/services/data/v60.0/query/01gXX-2000?secret=not-in-messages");
+    Status refused = transport->Send(request).status();
+    CHECK(refused.code() == StatusCode::kDataLoss);
+    CHECK(refused.reason() == "response.too_large");
+    CHECK(refused.message().find("over the cap of 1 MiB (connection.max_response_mb)") != std::string::npos);
+    CHECK(refused.message().find("/services/data/v60.0/query/01gXX-2000") != std::string::npos);
+    CHECK(refused.message().find("secret") == std::string::npos);  // no query string in messages
+  }
+  // Just under the cap passes.
+  LoopbackServer fits([&](const ServerRequest&) { return ServerReply{RawResponse(200, {}, body)}; });
+  HttpRequest request;
+  request.url = fits.Url("/");
+  CHECK(NewCpprestTransport(Capped(3 << 20))->Send(request)->body.size() == body.size());
+}
+
+TEST_CASE("a gzip bomb is refused by its inflate ratio, a gzip body within the caps inflates, also over TLS") {
+  const std::string bomb = Gzip(std::string(40 << 20, ' '));  // 40 MiB of blanks in about 40 KB
+  REQUIRE(bomb.size() < (200 << 10));
+  const std::string json = BigJson();
+  for (bool tls : {false, true}) {
+    CAPTURE(tls);
+    TlsIdentity identity = MakeSelfSignedIdentity("localhost");
+    const std::string ca_file = WriteTempFile(identity.cert_pem);
+    LoopbackServer server(
+        [&](const ServerRequest& request) {
+          const std::string& payload = request.target == "/bomb" ? bomb : Gzip(json);
+          return ServerReply{RawResponse(200, {{"Content-Encoding", "gzip"}}, payload)};
+        },
+        tls ? std::make_unique<TlsIdentity>(identity) : nullptr);
+    TransportOptions options = Capped(256 << 20, 100, 1 << 20);
+    options.ca_file = tls ? ca_file : "";
+    auto transport = NewCpprestTransport(options);
+    HttpRequest request;
+    request.url = (tls ? "https://localhost:" : "http://localhost:") + std::to_string(server.port()) + "/bomb";
+    Status refused = transport->Send(request).status();
+    CHECK(refused.code() == StatusCode::kDataLoss);
+    CHECK(refused.reason() == "response.inflate_ratio");
+    CHECK(refused.message().find("connection.max_inflate_ratio") != std::string::npos);
+    request.url = (tls ? "https://localhost:" : "http://localhost:") + std::to_string(server.port()) + "/ok";
+    StatusOr<HttpResponse> ok = transport->Send(request);
+    REQUIRE(ok.ok());
+    CHECK(ok->body == json);
+    std::remove(ca_file.c_str());
+  }
+}
+
+TEST_CASE("a body in an encoding sfsync did not ask for is refused, not passed on undecoded") {
+  LoopbackServer server([](const ServerRequest&) {
+    return ServerReply{RawResponse(200, {{"Content-Encoding", "br"}}, "\x1b\x03\x00\xf8")};
+  });
+  HttpRequest request;
+  request.url = server.Url("/");
+  Status refused = NewCpprestTransport(Fast())->Send(request).status();
+  CHECK(refused.code() == StatusCode::kDataLoss);
+  CHECK(refused.message().find("Content-Encoding 'br'") != std::string::npos);
 }
 
 TEST_CASE("with gzip off, no compression is asked for") {
@@ -218,15 +306,6 @@ TEST_CASE("malformed URLs are InvalidArgument and nothing is sent") {
     request.url = url;
     CHECK(transport->Send(request).status().code() == StatusCode::kInvalidArgument);
   }
-}
-
-std::string WriteTempFile(const std::string& text) {
-  char path[] = "/tmp/sfsync-ca-XXXXXX";
-  int fd = ::mkstemp(path);
-  REQUIRE(fd >= 0);
-  REQUIRE(::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
-  ::close(fd);
-  return path;
 }
 
 ServerReply Ok(const ServerRequest&) { return ServerReply{RawResponse(200, {}, "secure")}; }

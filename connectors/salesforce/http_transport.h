@@ -35,6 +35,16 @@ struct HttpResponse {
   const std::string* Header(std::string_view name) const { return FindHeader(headers, name); }
 };
 
+// Caps on one response body (BodyDecoder in body_decoder.h applies them as the body arrives).
+struct BodyLimits {
+  // Salesforce's REST pages hold at most 2,000 records (a few MB even with wide rows); Bulk result
+  // pages hold what maxRecords asks (sfsync asks 50,000 rows: tens of MB). 256 MiB is far above both.
+  int64_t max_bytes = 256LL << 20;
+  // JSON and CSV pages compress 5-20 times; 100 leaves room for very repetitive pages.
+  double max_inflate_ratio = 100;
+  int64_t ratio_floor_bytes = 16LL << 20;
+};
+
 struct TransportOptions {
   // Certificate verification for https is always on; it cannot be switched off from a job file.
   // `ca_file` adds trust anchors (a PEM bundle) for private CAs.
@@ -43,6 +53,8 @@ struct TransportOptions {
   // steady response does not time out.
   std::chrono::milliseconds timeout{std::chrono::minutes(2)};
   bool request_gzip = true;  // send Accept-Encoding: gzip and inflate responses
+  // A body over these caps is refused as it arrives, so memory stays bounded whatever the server sends.
+  BodyLimits body_limits;
 };
 
 class HttpTransport {
@@ -53,6 +65,8 @@ class HttpTransport {
   // when no complete response arrived:
   //   kUnavailable       connect refused, connection reset, timeout (reason "timeout"), truncated body
   //   kFailedPrecondition TLS verification failed (reason "tls"): retrying cannot help
+  //   kDataLoss          a body over the caps (reason "response.too_large", "response.inflate_ratio"),
+  //                      a corrupt gzip body, an encoding sfsync did not ask for (body_decoder.h)
   //   kInvalidArgument   malformed URL
   // Thread-safe: may be called concurrently from several threads.
   virtual StatusOr<HttpResponse> Send(const HttpRequest& request) = 0;
