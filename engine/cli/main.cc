@@ -1,10 +1,16 @@
 // sfsync command line. The only translation unit that includes CLI11 (BUILD-NOTES: ~8 s per TU).
 #include <CLI/CLI.hpp>
 
+#include <exception>
+#include <new>
+#include <string>
+
 #include "engine/cli/commands.h"
 #include "engine/core/exit_codes.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+int Main(int argc, char** argv) {
   using namespace sfsync::cli;
   CLI::App app{"sfsync: keep a local database in step with a Salesforce org"};
   app.require_subcommand(1);
@@ -82,4 +88,22 @@ int main(int argc, char** argv) {
     return AuthCommand(common, auth);
   }
   return sfsync::kExitUsage;
+}
+
+}  // namespace
+
+// Every failure sfsync expects is a Status with its own exit code; an exception reaching this far is
+// a bug or a machine out of resources (memory): one clear line and exit 1, never an abort. A run
+// interrupted this way leaves a valid database (every committed page is whole).
+int main(int argc, char** argv) {
+  try {
+    return Main(argc, argv);
+  } catch (const std::bad_alloc&) {
+    sfsync::cli::PrintError("internal error: out of memory");
+  } catch (const std::exception& e) {
+    sfsync::cli::PrintError(std::string("internal error: ") + e.what());
+  } catch (...) {
+    sfsync::cli::PrintError("internal error: an unknown exception");
+  }
+  return sfsync::kExitInternal;
 }

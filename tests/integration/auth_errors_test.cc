@@ -19,23 +19,6 @@ std::map<std::string, std::string> Env(const std::string& passphrase = "") {
   return env;
 }
 
-std::string JwtAuth(const JwtKeys& keys, const std::string& username = kIntegrationUser,
-                    const std::string& client_id = "${SF_CLIENT_ID}") {
-  return "    flow: jwt_bearer\n"
-         "    client_id: " +
-         client_id +
-         "\n"
-         "    username: " +
-         username +
-         "\n"
-         "    private_key_file: " +
-         keys.key_file + "\n";
-}
-
-std::string SecretAuth(const std::string& flow) {
-  return "    flow: " + flow + "\n    client_id: ${SF_CLIENT_ID}\n    client_secret: ${SF_CLIENT_SECRET}\n";
-}
-
 // Runs `sfsync run` on the job and checks the outcome every auth failure must have.
 ProcessResult RunFailing(const TempDir& dir, const std::string& job, int exit_code,
                          const std::vector<std::string>& phrases, const std::map<std::string, std::string>& env) {
@@ -156,14 +139,6 @@ TEST_CASE("a login URL the org does not take as audience: exit 27, set login_url
   RunFailing(dir, AuthJob(dir, by_other_name, JwtAuth(keys)), kExitAuthJwtAudience,
              {"JWT audience rejected", "Audience validation failed", "set login_url to https://login.salesforce.com"},
              Env());
-}
-
-// The emulator's clock starts `offset_seconds` from ours.
-std::string ClockStart(int offset_seconds) {
-  const std::time_t at = std::time(nullptr) + offset_seconds;
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&at));
-  return text;
 }
 
 int MeasuredSkew(const std::string& err, const std::string& direction) {

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <stdexcept>
 #include <thread>
@@ -72,6 +73,22 @@ std::string AuthJob(const TempDir& dir, const std::string& login_url, const std:
          "objects:\n"
          "  - name: Account\n"
          "    fields: [Id, Name, Industry, SystemModstamp]\n";
+}
+
+std::string JwtAuth(const JwtKeys& keys, const std::string& username, const std::string& client_id) {
+  return "    flow: jwt_bearer\n    client_id: " + client_id + "\n    username: " + username +
+         "\n    private_key_file: " + keys.key_file + "\n";
+}
+
+std::string SecretAuth(const std::string& flow) {
+  return "    flow: " + flow + "\n    client_id: ${SF_CLIENT_ID}\n    client_secret: ${SF_CLIENT_SECRET}\n";
+}
+
+std::string ClockStart(int offset_seconds) {
+  const std::time_t at = std::time(nullptr) + offset_seconds;
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&at));
+  return text;
 }
 
 ProcessResult Sfsync(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {

@@ -42,6 +42,14 @@ ServerCertificate MakeServerCertificate(const TempDir& dir);
 std::string AuthJob(const TempDir& dir, const std::string& login_url, const std::string& auth_yaml,
                     const std::string& connection_extra = "");
 
+// The `auth:` lines of a jwt_bearer job with `keys.key_file` (unencrypted).
+std::string JwtAuth(const JwtKeys& keys, const std::string& username = kIntegrationUser,
+                    const std::string& client_id = "${SF_CLIENT_ID}");
+// The `auth:` lines of `flow` with client id and secret from ${SF_CLIENT_ID} and ${SF_CLIENT_SECRET}.
+std::string SecretAuth(const std::string& flow);
+// An emulator --clock-start `offset_seconds` from this machine's clock.
+std::string ClockStart(int offset_seconds);
+
 // `sfsync args...` to completion, with `env` added.
 ProcessResult Sfsync(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {});
 
