@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/config/source_map.h"
+
 namespace sfsync::config {
 
 struct AuthConfig {
@@ -53,12 +55,14 @@ struct ObjectConfig {
   std::string formula_fields = "include";  // include | exclude
   bool include_base64 = false;
   std::string api = "rest";         // rest | bulk | auto
+  SourceLocation table_at;          // in the job file: the `table` value, else the `name` value
 };
 
 struct Job {
   std::string source_path;  // the file it came from (absolute)
   int version = 1;
   std::string name;
+  SourceLocation name_at;   // in the job file: the `name` value
   std::string schedule;     // cron expression (engine/scheduler/cron.h, UTC); empty = run only when asked
   ConnectionConfig connection;
   StoreConfig store;
