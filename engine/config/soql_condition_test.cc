@@ -107,6 +107,7 @@ TEST_CASE("characters SOQL has only inside literals are refused outside them") {
   CHECK(ConditionProblem("Name != null /* x */").find("\"/\" at column 14 is not SOQL") == 0);
   CHECK(ConditionProblem("Amount > 1 * 2").find("\"*\" at column 12 is not SOQL") == 0);
   CHECK(ConditionProblem("Name = {x}").find("\"{\" at column 8 is not SOQL") == 0);
+  CHECK(ConditionProblem("Amount > $5").find("\"$\" at column 10 is not SOQL") == 0);
   CHECK(ConditionProblem("Name = Zoë").find("\"ë\" at column 10 is not SOQL") == 0);
   CHECK(ConditionProblem("Name ! = 'x'").find("'!' at column 6 is not SOQL: write !=") == 0);
   CHECK(ConditionProblem("Name = :name") ==
