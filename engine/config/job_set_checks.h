@@ -24,10 +24,12 @@ struct JobInSet {
 };
 
 // OK when no two jobs conflict. Else kInvalidArgument, reason "job.invalid" (exit 3), one line per
-// conflict, reported at the later job of the two in `jobs` order and naming the earlier one:
-//   b.yaml:16:12: objects[0]: table Account in database /srv/demo.db is also filled by
-//   a.yaml:14:11 (job a, objects[1]): ...; set a different 'table' in one of them, or a different store.sqlite
+// conflict, at the later job of the two in `jobs` order (line:col of its object's table, else
+// name, or of its job name) naming the earlier one, e.g. (wrapped here)
+//   b.yaml:16:12: objects[0]: table Account in database /srv/demo.db is also filled by a.yaml:14:11
+//     (job a, objects[1]): ...; set a different 'table' in one of them, or a different store.sqlite
 //   b.yaml:2:7: name: job name nightly is also used by a.yaml:2:7 for the same database /srv/demo.db: ...
+// REQUIRES: every `job` is not null.
 Status CheckJobSet(const std::vector<JobInSet>& jobs);
 
 }  // namespace sfsync::config
