@@ -44,6 +44,7 @@ struct StoreConfig {
 struct ObjectConfig {
   std::string name;                 // sObject API name, e.g. "Account"
   std::string table;                // SQL table; default = name
+  SourceLocation table_at;          // in the job file: the `table` value, else the `name` value
   bool all_fields = false;          // fields: "*"
   std::vector<std::string> fields;  // explicit list (may contain parent paths like Account.Name); starts
                                     // with "Id" when the file did not list it; empty when all_fields
@@ -55,7 +56,6 @@ struct ObjectConfig {
   std::string formula_fields = "include";  // include | exclude
   bool include_base64 = false;
   std::string api = "rest";         // rest | bulk | auto
-  SourceLocation table_at;          // in the job file: the `table` value, else the `name` value
 };
 
 struct Job {
