@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/config/source_map.h"
+
 namespace sfsync::config {
 
 struct AuthConfig {
@@ -44,6 +46,7 @@ struct StoreConfig {
 struct ObjectConfig {
   std::string name;                 // sObject API name, e.g. "Account"
   std::string table;                // SQL table; default = name
+  SourceLocation table_at;          // in the job file: the `table` value, else the `name` value
   bool all_fields = false;          // fields: "*"
   std::vector<std::string> fields;  // explicit list (may contain parent paths like Account.Name); starts
                                     // with "Id" when the file did not list it; empty when all_fields
@@ -62,6 +65,7 @@ struct Job {
   std::string source_path;  // the file it came from (absolute)
   int version = 1;
   std::string name;
+  SourceLocation name_at;   // in the job file: the `name` value
   std::string schedule;     // cron expression (engine/scheduler/cron.h, UTC); empty = run only when asked
   ConnectionConfig connection;
   StoreConfig store;

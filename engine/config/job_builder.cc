@@ -84,6 +84,7 @@ std::optional<Job> BuildJob(const JobDocument& doc, std::string_view base_dir, c
   Job job;
   Set(root, "version", &job.version);
   Set(root, "name", &job.name);
+  job.name_at = doc.source.Find("/name").value;
   Set(root, "schedule", &job.schedule);
   Set(root, "settle_lag_seconds", &job.settle_lag_seconds);
   Set(root, "max_clock_skew_seconds", &job.max_clock_skew_seconds);
@@ -102,7 +103,12 @@ std::optional<Job> BuildJob(const JobDocument& doc, std::string_view base_dir, c
   job.connection.auth = BuildAuth(c.at("auth"), base_dir);
 
   job.store.sqlite_path = AbsolutePath(base_dir, root.at("store").at("sqlite").get<std::string>());
-  for (const json& o : root.at("objects")) job.objects.push_back(BuildObject(o));
+  const json& objects = root.at("objects");
+  for (size_t i = 0; i < objects.size(); ++i) {
+    job.objects.push_back(BuildObject(objects[i]));
+    const char* table_key = objects[i].contains("table") ? "table" : "name";
+    job.objects.back().table_at = doc.source.Find(ChildPointer(ChildPointer("/objects", i), table_key)).value;
+  }
 
   if (root.contains("state_dir")) {
     job.state_dir = AbsolutePath(base_dir, root.at("state_dir").get<std::string>());

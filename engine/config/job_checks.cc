@@ -7,6 +7,7 @@
 #include <map>
 #include <vector>
 
+#include "engine/config/soql_condition.h"
 #include "engine/core/url.h"
 #include "engine/scheduler/cron.h"
 
@@ -160,6 +161,8 @@ void CheckObjects(const Job& job, const JobDocument& doc, Diagnostics* diag) {
     where.erase(0, where.find_first_not_of(" \t\n"));
     if (where.rfind("where", 0) == 0 && (where.size() == 5 || std::isspace(static_cast<unsigned char>(where[5])))) {
       diag->AtValue(doc.source.Find(at + "/where"), "write the condition without the WHERE keyword");
+    } else if (std::string problem = ConditionProblem(o.where); !problem.empty()) {
+      diag->AtValue(doc.source.Find(at + "/where"), std::move(problem));
     }
   }
 }

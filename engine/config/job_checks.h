@@ -8,7 +8,8 @@
 //  - object names and table names are unique, ignoring case (as Salesforce and SQLite do); tables
 //    do not start with sqlite_;
 //  - fields are unique ignoring case; exclude appears only with fields: "*" and never names Id;
-//    where does not start with the WHERE keyword.
+//    where does not start with the WHERE keyword and stays inside the parentheses the engine puts
+//    around it (soql_condition.h).
 #pragma once
 
 #include <string>

@@ -57,5 +57,34 @@ TEST_CASE("each auth flow has the keys it needs and no key it would ignore") {
   CHECK(test_host.status().message().find("flow client_credentials needs your My Domain URL") != std::string::npos);
 }
 
+// A job with one Account object whose `where` is written as `where_yaml` (the YAML after "where:").
+StatusOr<Job> WithWhere(const std::string& where_yaml) {
+  const std::string yaml =
+      "version: 1\nname: t\nconnection:\n  login_url: https://login.salesforce.com\n  auth:\n    client_id: a\n"
+      "    username: u\n    private_key_file: k.pem\nstore:\n  sqlite: t.db\nobjects:\n  - name: Account\n"
+      "    fields: [Id]\n    where: " +
+      where_yaml;
+  return ParseJob(yaml, "t.yaml", "/jobs", testing::FakeEnv({{"HOME", "/h"}, {"COUNTRY", "Österreich"}}));
+}
+
+TEST_CASE("a where written over lines, with a semi-join, unicode and ${VAR}, loads as written") {
+  StatusOr<Job> job = WithWhere(
+      ">-\n      Id IN (SELECT AccountId FROM Contact WHERE Email LIKE '%@acme.com')\n"
+      "      AND BillingCountry IN ('${COUNTRY}', 'Česko')\n");
+  REQUIRE_MESSAGE(job.ok(), job.status().ToString());
+  CHECK(job->objects[0].where ==
+        "Id IN (SELECT AccountId FROM Contact WHERE Email LIKE '%@acme.com') AND BillingCountry IN ('Österreich', "
+        "'Česko')");
+}
+
+TEST_CASE("a where that would escape the engine's parentheses is refused at its value, the position in the message") {
+  CHECK(WithWhere("\"Name = 'a') OR (Name != 'zzz'\"\n").status().message() ==
+        "t.yaml:14:12: objects[0].where: ')' at column 11 closes a parenthesis that was never opened: sfsync puts the "
+        "condition in parentheses and ANDs its own, so the condition's parentheses must balance");
+  // The WHERE keyword keeps its own message.
+  CHECK(WithWhere("WHERE Name = 'a' ORDER BY Name\n").status().message() ==
+        "t.yaml:14:12: objects[0].where: write the condition without the WHERE keyword");
+}
+
 }  // namespace
 }  // namespace sfsync::config

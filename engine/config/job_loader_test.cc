@@ -178,7 +178,7 @@ TEST_CASE("a secret value never appears in any error message") {
       "objects:\n"
       "  - name: Account\n"
       "    fields: [Id]\n"
-      "    where: \"Name = '${SF_CLIENT_SECRET}\"\n"
+      "    where: \"Name = '${SF_CLIENT_SECRET}'\"\n"
       "    batch_size: 5000\n";
   StatusOr<Job> job = ParseJob(yaml, "s.yaml", "/jobs", TestEnv());
   REQUIRE_FALSE(job.ok());

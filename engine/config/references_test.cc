@@ -1,10 +1,8 @@
 #include "engine/config/references.h"
 
 #include <doctest/doctest.h>
-#include <stdlib.h>
 
 #include <filesystem>
-#include <fstream>
 
 #include "engine/config/test_env.h"
 #include "engine/core/log.h"
@@ -13,24 +11,7 @@ namespace sfsync::config {
 namespace {
 
 using testing::FakeEnv;
-
-// A fresh directory for secret files, removed at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "sfsync-config-XXXXXX").string();
-    REQUIRE(mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::string& path() const { return path_; }
-  void Write(const std::string& name, const std::string& content) const {
-    std::ofstream(path_ + "/" + name, std::ios::binary) << content;
-  }
-
- private:
-  std::string path_;
-};
+using testing::TempDir;
 
 struct Resolved {
   std::optional<JobDocument> doc;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "engine/config/job_set_checks.h"
 #include "engine/core/exit_codes.h"
 #include "engine/core/log.h"
 #include "engine/core/time_format.h"
@@ -19,6 +20,7 @@ struct Scheduler::Entry {
   std::optional<int64_t> due;            // DUE: the fire time waiting for a run slot
   bool running = false;
   std::string reload_error;  // the last reload problem logged, so each is logged once
+  bool conflicting = false;  // the file's current version was refused for a conflict with another job
   int failures = 0;          // consecutive failed runs
   std::string streak_error;  // the message of the last failure
   int streak_count = 0;      // consecutive failures with that message
@@ -95,6 +97,7 @@ StatusOr<std::unique_ptr<Scheduler>> Scheduler::Create(const std::vector<std::st
     s->entries_.push_back(std::move(e));
   }
   if (!first_error.ok()) return Status(first_error.code(), messages, first_error.reason());
+  SFSYNC_RETURN_IF_ERROR(s->Conflicts(nullptr, nullptr));
 
   const int64_t now = clock->NowMillis();
   int scheduled = 0;
@@ -125,24 +128,47 @@ StatusOr<std::unique_ptr<Scheduler>> Scheduler::Create(const std::vector<std::st
 
 void Scheduler::ReloadChanged() {
   const int64_t now = clock_->NowMillis();
-  for (Entry& e : entries_) Reload(&e, now);
+  bool changed = false;
+  for (Entry& e : entries_) changed |= Reload(&e, now);
+  // Ends: each pass that changes something takes one refused version, and there are finitely many.
+  while (changed) {
+    changed = false;
+    for (Entry& e : entries_) {
+      if (!e.conflicting) continue;
+      e.version = FileVersion{-1, -1};  // read it again, though unchanged
+      changed |= Reload(&e, now);
+    }
+  }
 }
 
-void Scheduler::Reload(Entry* e, int64_t now) {
+Status Scheduler::Conflicts(const Entry* replaced, const config::Job* candidate) const {
+  std::vector<config::JobInSet> set;
+  for (const Entry& e : entries_) set.push_back(config::JobInSet{e.path, &e == replaced ? candidate : &e.job});
+  return config::CheckJobSet(set);
+}
+
+bool Scheduler::Reload(Entry* e, int64_t now) {
   auto log_problem_once = [e](const Status& problem) {
-    if (problem.message() == e->reload_error) return;
-    e->reload_error = problem.message();
-    SFSYNC_LOG(kError, "job {}: {} (keeping the last valid version)", e->job.name, problem.message());
+    if (problem.message() != e->reload_error) {
+      e->reload_error = problem.message();
+      SFSYNC_LOG(kError, "job {}: {} (keeping the last valid version)", e->job.name, problem.message());
+    }
+    return false;
   };
   StatusOr<FileVersion> version = files_->Version(e->path);
   if (!version.ok()) {
     e->version = FileVersion{-1, -1};  // matches no file: once readable again it is read again
     return log_problem_once(version.status());
   }
-  if (*version == e->version) return;
+  if (*version == e->version) return false;
   e->version = *version;
+  e->conflicting = false;
   StatusOr<LoadedJob> loaded = LoadJob(files_, e->path);
   if (!loaded.ok()) return log_problem_once(loaded.status());
+  if (Status conflict = Conflicts(e, &loaded->job); !conflict.ok()) {
+    e->conflicting = true;
+    return log_problem_once(conflict);
+  }
   e->reload_error.clear();
 
   const bool schedule_changed = loaded->job.schedule != e->job.schedule;
@@ -159,6 +185,7 @@ void Scheduler::Reload(Entry* e, int64_t now) {
     SFSYNC_LOG(kInfo, "job {} ({}): reloaded with schedule '{}', next run at {}", e->job.name, e->path, e->job.schedule,
                FormatIsoUtc(e->next_fire));
   }
+  return true;
 }
 
 void Scheduler::SkipPassedFires(Entry* e, int64_t now) {

@@ -15,8 +15,11 @@
 //  - A failed run is retried at the job's next fire time, never sooner. The first failure with a
 //    given message is logged; identical ones after it are counted, and the count is logged once
 //    when the streak ends. "recovered after N failures" is logged once, at the next success.
-//  - A job file whose version changes is read again. An invalid version is logged once and the last
-//    valid one stays scheduled; a run in flight keeps the version it started with.
+//  - A job file whose version changes is read again. An invalid version, or one that conflicts with
+//    another job (engine/config/job_set_checks.h: a table or a job name shared in one database), is
+//    logged once and the last valid one stays scheduled; a run in flight keeps the version it
+//    started with. A version refused for a conflict is read again after any other job reloads (so
+//    moving a table from one job to another works whichever file is saved first).
 #pragma once
 
 #include <cstdint>
@@ -28,6 +31,7 @@
 
 #include "engine/config/job.h"
 #include "engine/core/clock.h"
+#include "engine/core/status.h"
 #include "engine/core/statusor.h"
 #include "engine/scheduler/cron.h"
 #include "engine/scheduler/job_files.h"
@@ -52,13 +56,15 @@ struct RunTicket {
 class Scheduler {
  public:
   // Loads every file in `paths`. Fails when any is invalid, with every invalid file's messages,
-  // one per line (code and reason of the first: "job.invalid" for a job file), or when no job has a
-  // schedule (kInvalidArgument, "job.invalid"). Logs a note per job: its next run, or that it has
-  // no schedule and is left alone. `files` and `clock` must outlive the scheduler.
+  // one per line (code and reason of the first: "job.invalid" for a job file); when two jobs
+  // conflict (config::CheckJobSet's error); or when no job has a schedule (kInvalidArgument,
+  // "job.invalid"). Logs a note per job: its next run, or that it has no schedule and is left
+  // alone. `files` and `clock` must outlive the scheduler.
   static StatusOr<std::unique_ptr<Scheduler>> Create(const std::vector<std::string>& paths, JobFiles* files,
                                                      Clock* clock, const SchedulerOptions& options);
 
-  // Reads again the job files whose version changed since they were last read.
+  // Reads again the job files whose version changed since they were last read, and, once one of
+  // them was taken, those whose current version was refused for a conflict.
   void ReloadChanged();
 
   // Applies the fire times that have passed (see the rules above) and returns the runs to start
@@ -87,7 +93,10 @@ class Scheduler {
 
   Scheduler(JobFiles* files, Clock* clock, const SchedulerOptions& options);
   void SkipPassedFires(Entry* e, int64_t now);
-  void Reload(Entry* e, int64_t now);
+  // Returns true when a new version of the job was taken.
+  bool Reload(Entry* e, int64_t now);
+  // CheckJobSet over every job, with `candidate` in place of the job of `replaced` (if not null).
+  Status Conflicts(const Entry* replaced, const config::Job* candidate) const;
   void FlushStreak(Entry* e);
 
   JobFiles* const files_;

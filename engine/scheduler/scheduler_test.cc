@@ -42,11 +42,22 @@ struct CapturedLog {
 // Job files in memory. Every write is a new version.
 class FakeJobFiles : public JobFiles {
  public:
-  void Write(const std::string& path, const std::string& name, const std::string& schedule) {
+  // Job `name` filling `tables` of /db/jobs.db, the database of every job here. Its name is at 2:7,
+  // its objects' names at line 12, 14, ... column 11.
+  void Write(const std::string& path, const std::string& name, const std::string& schedule,
+             const std::vector<std::string>& tables = {}) {
     config::Job job;
     job.source_path = "/jobs/" + path;
     job.name = name;
+    job.name_at = {2, 7};
     job.schedule = schedule;
+    job.store.sqlite_path = "/db/jobs.db";
+    for (const std::string& table : tables) {
+      config::ObjectConfig object;
+      object.name = object.table = table;
+      object.table_at = {12 + 2 * static_cast<int>(job.objects.size()), 11};
+      job.objects.push_back(object);
+    }
     files_.insert_or_assign(path, File{++last_version_, job});
   }
   // A file the loader refuses with `message`.
@@ -387,6 +398,51 @@ TEST_CASE("creation reports every invalid file, and refuses a set of jobs none o
   REQUIRE(!none.ok());
   CHECK(ExitCodeFor(none.status()) == kExitInvalidJob);
   CHECK(none.status().message().find("none of the 1 job(s) has a schedule") != std::string::npos);
+}
+
+TEST_CASE("creation refuses two jobs that fill one table of one database, naming both files") {
+  ManualClock clock(At("2024-05-01T10:00:00Z"));
+  FakeJobFiles files;
+  files.Write("a.yaml", "a", "* * * * *", {"Account"});
+  files.Write("b.yaml", "b", "@daily", {"Contact", "account"});
+  auto s = Scheduler::Create({"a.yaml", "b.yaml"}, &files, &clock, {});
+  REQUIRE(!s.ok());
+  CHECK(ExitCodeFor(s.status()) == kExitInvalidJob);
+  CHECK(s.status().message().find("b.yaml:14:11: objects[1]: table account in database /db/jobs.db is also filled by "
+                                  "a.yaml:12:11 (job a, objects[0])") == 0);
+}
+
+TEST_CASE("an edit that would share a table keeps the old version, logged once, and applies once the other job lets go") {
+  Simulation sim("2024-05-01T10:00:30Z", {"a.yaml", "b.yaml"});
+  sim.files().Write("a.yaml", "a", "*/10 * * * *", {"Account"});
+  sim.files().Write("b.yaml", "b", "*/10 * * * *", {"Contact"});
+  sim.PollEvery(60 * 1000);
+  sim.RunUntil("2024-05-01T10:05:00Z");
+  auto last_run_of_b = [&] {
+    for (auto t = sim.tickets().rbegin(); t != sim.tickets().rend(); ++t) {
+      if (t->job.name == "b") return t->job;
+    }
+    FAIL("b never ran");
+    return config::Job();
+  };
+
+  // a) b also takes Account, which a fills: refused, logged once however often the loop wakes, and
+  //    b's last valid version runs on.
+  sim.files().Write("b.yaml", "b", "*/10 * * * *", {"Contact", "Account"});
+  sim.RunUntil("2024-05-01T10:25:00Z");
+  CHECK(Count(sim.log(), "table Account in database") == 1);
+  CHECK(sim.log().find("job b: b.yaml:14:11: objects[1]: table Account in database /db/jobs.db is also filled by "
+                       "a.yaml:12:11 (job a, objects[0])") != std::string::npos);
+  CHECK(sim.log().find("or a different store.sqlite (keeping the last valid version)") != std::string::npos);
+  CHECK(last_run_of_b().objects.size() == 1);
+
+  // b) a lets Account go: a's edit applies, and b's waiting version is read again and applies too.
+  sim.files().Write("a.yaml", "a", "*/10 * * * *", {"Opportunity"});
+  sim.RunUntil("2024-05-01T10:35:00Z");
+  CHECK(sim.log().find("job a (a.yaml): reloaded") != std::string::npos);
+  CHECK(sim.log().find("job b (b.yaml): reloaded") != std::string::npos);
+  CHECK(last_run_of_b().objects.size() == 2);
+  CHECK(Count(sim.log(), "table Account in database") == 1);
 }
 
 TEST_CASE("once: every scheduled job is due at creation, runs once within the slots, then the scheduler is idle") {

@@ -59,6 +59,47 @@ TEST_CASE("validate accepts the good example jobs and the demo job") {
   CHECK(demo.exit_code == 0);
 }
 
+// A job file needing no environment: job `name` storing `objects` (YAML list items) into `sqlite`.
+std::string StandaloneJob(const std::string& name, const std::string& sqlite, const std::string& objects) {
+  return "version: 1\nname: " + name +
+         "\nconnection:\n  login_url: https://login.salesforce.com\n  auth:\n    client_id: c\n"
+         "    username: u@acme.com\n    private_key_file: k.pem\nstore:\n  sqlite: " +
+         sqlite + "\nobjects:\n" + objects;
+}
+
+TEST_CASE("validate of several files refuses jobs sharing a table or a job name in one database, exit 3") {
+  TempDir dir;
+  const std::string account = "  - name: Account\n    fields: [Id, Name]\n";
+  WriteFile(dir.File("a.yaml"), StandaloneJob("a", "shared.db", account));
+  WriteFile(dir.File("b.yaml"), StandaloneJob("b", "./shared.db", account));
+  WriteFile(dir.File("c.yaml"), StandaloneJob("c", "other.db", account));
+  WriteFile(dir.File("d.yaml"), StandaloneJob("a", "shared.db", "  - name: Contact\n    fields: [Id]\n"));
+  const std::set<std::string> before = Listing(dir.path());
+  const std::string db = std::filesystem::canonical(dir.path()).string() + "/shared.db";
+
+  // a) Each file is valid alone, and so are jobs on different tables or databases.
+  for (const char* f : {"a.yaml", "b.yaml", "c.yaml", "d.yaml"}) {
+    CHECK(RunProcess({SfsyncBinary(), "validate", dir.File(f)}).exit_code == 0);
+  }
+  ProcessResult apart = RunProcess({SfsyncBinary(), "validate", dir.File("a.yaml"), dir.File("c.yaml")});
+  CHECK(apart.exit_code == 0);
+  CHECK(apart.err.empty());
+
+  // b) Together: one line per conflict, at the later file, naming the earlier one and the fix.
+  ProcessResult v = RunProcess(
+      {SfsyncBinary(), "validate", dir.File("a.yaml"), dir.File("b.yaml"), dir.File("c.yaml"), dir.File("d.yaml")});
+  CHECK(v.exit_code == 3);
+  CHECK(v.out.find(dir.File("b.yaml") + ": ok (job b, 1 objects)") != std::string::npos);
+  CHECK(v.err.find("sfsync: " + dir.File("b.yaml") + ":12:11: objects[0]: table Account in database " + db +
+                   " is also filled by " + dir.File("a.yaml") + ":12:11 (job a, objects[0]): each job would "
+                   "overwrite the other's rows and watermark; set a different 'table' in one of them, or a "
+                   "different store.sqlite\n") != std::string::npos);
+  CHECK(v.err.find("sfsync: " + dir.File("d.yaml") + ":2:7: name: job name a is also used by " + dir.File("a.yaml") +
+                   ":2:7 for the same database " + db) != std::string::npos);
+  CHECK(v.err.find(dir.File("c.yaml")) == std::string::npos);
+  CHECK(Listing(dir.path()) == before);
+}
+
 TEST_CASE("a bad command line exits 2") {
   CHECK(RunProcess({SfsyncBinary()}).exit_code == 2);
   CHECK(RunProcess({SfsyncBinary(), "frobnicate"}).exit_code == 2);

@@ -201,5 +201,20 @@ TEST_CASE("an invalid job file keeps the daemon from starting: exit 3, every pro
   CHECK(none.exit_code == 2);
 }
 
+TEST_CASE("two jobs that would fill one table of one database keep the daemon from starting: exit 3, nothing run") {
+  Emulator emu({"--size", "5"});
+  TempDir jobs;
+  WriteFile(jobs.File("a.yaml"), DaemonJob(emu, "a", jobs.File("shared.db"), kAccounts, "* * * * *"));
+  WriteFile(jobs.File("b.yaml"), DaemonJob(emu, "b", jobs.File("shared.db"), kAccounts, "@daily"));
+  // --once: were the conflict missed, the jobs would run and the test end rather than hang.
+  ProcessResult r = RunProcess({SfsyncBinary(), "daemon", "--once", jobs.path()}, TestAuthEnv());
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("sfsync: " + jobs.File("b.yaml") + ":16:11: objects[0]: table Account in database ") !=
+        std::string::npos);
+  CHECK(r.err.find("is also filled by " + jobs.File("a.yaml") + ":16:11 (job a, objects[0])") != std::string::npos);
+  CHECK(r.out.empty());
+  CHECK(!FileExists(jobs.File("shared.db")));
+}
+
 }  // namespace
 }  // namespace sfsync::testing
