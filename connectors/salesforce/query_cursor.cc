@@ -4,12 +4,15 @@
 //         [paging]    --Next--> take the prefetched page (or fetch it now) --> done? [finished]
 //                      : prefetch nextRecordsUrl on a worker thread (at most one in flight)
 //         [finished]  Next returns false; status() says why (OK, or the first error).
-// A page that fails to parse is fetched once more before kDataLoss ends the cursor. Destruction
-// raises `cancelled_` (no further retries or backoff) and waits for the worker.
+// A page that fails to parse is fetched once more before kDataLoss ends the cursor. A page that is
+// not the last must point somewhere new and, within a few pages, hold rows (cursor_progress.h), or
+// kDataLoss "cursor.stuck" ends the cursor without delivering it. Destruction raises `cancelled_`
+// (no further retries or backoff) and waits for the worker.
 #include <algorithm>
 #include <future>
 #include <system_error>
 
+#include "connectors/salesforce/cursor_progress.h"
 #include "connectors/salesforce/query_page_parser.h"
 #include "connectors/salesforce/rest_client.h"
 #include "engine/core/log.h"
@@ -25,7 +28,11 @@ class RestQueryCursor : public QueryCursor {
 
  public:
   RestQueryCursor(RestClient* client, const std::string& soql, const QueryOptions& options)
-      : client_(client), prefetch_(options.prefetch) {
+      : client_(client),
+        prefetch_(options.prefetch),
+        // queryAll's continuation URLs still say /query/ (§2.5); they are followed as given.
+        next_path_(client->DataPath() + (options.include_deleted ? "/queryAll?q=" : "/query?q=") + UrlEncode(soql)),
+        progress_("query cursor", "nextRecordsUrl", next_path_) {
     StatusOr<std::unique_ptr<QueryPageParser>> parser = QueryPageParser::Create(options.columns);
     if (parser.ok()) {
       parser_ = std::move(*parser);
@@ -36,8 +43,6 @@ class RestQueryCursor : public QueryCursor {
     // §2.2: Salesforce takes 200..2000; it may still send smaller pages.
     const int batch_size = std::clamp(options.batch_size, 200, 2000);
     headers_ = {{"Sforce-Query-Options", "batchSize=" + std::to_string(batch_size)}};
-    // queryAll's continuation URLs still say /query/ (§2.5); they are followed as given.
-    next_path_ = client->DataPath() + (options.include_deleted ? "/queryAll?q=" : "/query?q=") + UrlEncode(soql);
   }
 
   ~RestQueryCursor() override {
@@ -48,13 +53,14 @@ class RestQueryCursor : public QueryCursor {
   bool Next(QueryPage* page) override {
     if (finished_) return false;
     StatusOr<FetchedPage> fetched = pending_.valid() ? pending_.get() : Fetch(next_path_);
-    if (!fetched.ok()) {
-      status_ = fetched.status();
-      finished_ = true;
-      return false;
+    if (!fetched.ok()) return Fail(fetched.status());
+    ParsedPage& parsed = fetched->page;
+    if (!parsed.done) {
+      Status advancing =
+          progress_.CheckNotLast(parsed.next_records_url, parsed.rows.rows(), pages_fetched_ + 1, requests_.load());
+      if (!advancing.ok()) return Fail(advancing);
     }
     ++pages_fetched_;
-    ParsedPage& parsed = fetched->page;
     if (parsed.done) {
       finished_ = true;
     } else {
@@ -72,6 +78,12 @@ class RestQueryCursor : public QueryCursor {
   int64_t pages_fetched() const override { return pages_fetched_; }
 
  private:
+  bool Fail(const Status& s) {
+    status_ = s;
+    finished_ = true;
+    return false;
+  }
+
   void StartPrefetch() {
     try {
       pending_ = std::async(std::launch::async, [this, path = next_path_] { return Fetch(path); });
@@ -85,6 +97,7 @@ class RestQueryCursor : public QueryCursor {
   // for before another fetch starts), so parser_ needs no lock.
   StatusOr<FetchedPage> Fetch(const std::string& path) {
     for (int attempt = 1;; ++attempt) {
+      ++requests_;
       StatusOr<HttpResponse> response = client_->CallImpl("GET", path, {}, headers_, &cancelled_);
       if (!response.ok()) return response.status();
       FetchedPage fetched;
@@ -108,6 +121,8 @@ class RestQueryCursor : public QueryCursor {
   std::unique_ptr<QueryPageParser> parser_;
   HttpHeaders headers_;
   std::string next_path_;
+  CursorProgress progress_;
+  std::atomic<int64_t> requests_{0};  // page requests sent (CallImpl calls), refetches included
   bool finished_ = false;
   Status status_;
   int64_t pages_fetched_ = 0;
