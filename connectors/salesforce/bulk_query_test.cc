@@ -315,6 +315,13 @@ const std::string kHeaderOnly = "\"Id\",\"Name\",\"Account.Name\"\n";
 
 std::string PageUrl(const std::string& locator) { return kResultsUrl + "?maxRecords=50000&locator=" + locator; }
 
+// The cursor refused what the server sent: DataLoss (exit code 6) with `reason`.
+void CheckRefused(const Status& status, const std::string& reason) {
+  CHECK(status.code() == StatusCode::kDataLoss);
+  CHECK(status.reason() == reason);
+  CHECK(ExitCodeFor(status) == kExitUnavailable);
+}
+
 int ResultRequests(const Org& org) {
   int n = 0;
   for (const HttpRequest& r : org.fake.requests()) n += r.url.find("/results") != std::string::npos;
@@ -329,9 +336,7 @@ TEST_CASE("results that point again to an Sforce-Locator already followed end th
   auto cursor = org.Start();
   CHECK(DrainIds(cursor.get()) == std::vector<std::string>{"003A", "003B"});
   const Status& status = cursor->status();
-  CHECK(status.code() == StatusCode::kDataLoss);
-  CHECK(status.reason() == "cursor.stuck");
-  CHECK(ExitCodeFor(status) == kExitUnavailable);
+  CheckRefused(status, "cursor.stuck");
   CHECK(status.message().find("Bulk job " + kJobId + " results stuck") != std::string::npos);
   CHECK(status.message().find("Sforce-Locator MTAwMDA, which this cursor had already followed") != std::string::npos);
   CHECK(status.message().find("after 2 pages and 2 requests") != std::string::npos);
@@ -349,7 +354,7 @@ TEST_CASE("empty results pages that are not the last: the third in a row ends th
   org.fake.On("GET", PageUrl("L3")).Then(CsvPage(kPage1, "null", 2));
   auto cursor = org.Start();
   CHECK(DrainIds(cursor.get()).empty());
-  CHECK(cursor->status().reason() == "cursor.stuck");
+  CheckRefused(cursor->status(), "cursor.stuck");
   CHECK(cursor->status().message().find("3 pages in a row that are not the last and hold no rows") !=
         std::string::npos);
   CHECK(ResultRequests(org) == 3);
@@ -364,9 +369,7 @@ TEST_CASE("results holding more rows than the job's numberRecordsProcessed end t
   auto cursor = org.Start();
   CHECK(DrainIds(cursor.get()) == std::vector<std::string>{"003A", "003B"});
   const Status& status = cursor->status();
-  CHECK(status.code() == StatusCode::kDataLoss);
-  CHECK(status.reason() == "cursor.overrun");
-  CHECK(ExitCodeFor(status) == kExitUnavailable);
+  CheckRefused(status, "cursor.overrun");
   CHECK(status.message().find("4 rows in 2 pages, where the job reported numberRecordsProcessed 3") !=
         std::string::npos);
   CHECK(org.fake.CountRequests("DELETE", kJobUrl) == 1);

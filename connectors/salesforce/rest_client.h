@@ -81,7 +81,7 @@ class QueryCursor {
   // again once: a truncated page is usually a network fault), or, reason "cursor.stuck", when the
   // server stopped advancing (a page that is not the last pointed to a locator this cursor already
   // followed, or a few in a row held no rows: cursor_progress.h); that page is not returned.
-  // Otherwise the Call error.
+  // Otherwise the Call error (a response over a cap of TransportOptions included: kDataLoss).
   virtual const Status& status() const = 0;
   // Pages returned by Next so far.
   virtual int64_t pages_fetched() const = 0;
