@@ -95,6 +95,8 @@ std::optional<Job> BuildJob(const JobDocument& doc, std::string_view base_dir, c
   SetPath(c, "ca_file", base_dir, &job.connection.ca_file);
   Set(c, "timeout_seconds", &job.connection.timeout_seconds);
   Set(c, "max_attempts", &job.connection.max_attempts);
+  Set(c, "max_response_mb", &job.connection.max_response_mb);
+  Set(c, "max_inflate_ratio", &job.connection.max_inflate_ratio);
   job.connection.auth = BuildAuth(c.at("auth"), base_dir);
 
   job.store.sqlite_path = AbsolutePath(base_dir, root.at("store").at("sqlite").get<std::string>());

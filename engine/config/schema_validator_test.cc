@@ -100,6 +100,8 @@ TEST_CASE("the schema's defaults are the model's defaults") {
   CHECK(connection.at("api_version").at("default") == c.api_version);
   CHECK(connection.at("timeout_seconds").at("default") == c.timeout_seconds);
   CHECK(connection.at("max_attempts").at("default") == c.max_attempts);
+  CHECK(connection.at("max_response_mb").at("default") == c.max_response_mb);
+  CHECK(connection.at("max_inflate_ratio").at("default") == c.max_inflate_ratio);
   CHECK(auth.at("flow").at("default") == a.flow);
   CHECK(auth.at("scopes").at("default") == ordered_json(a.scopes));
   CHECK(auth.at("redirect_uri").at("default") == a.redirect_uri);
