@@ -11,6 +11,8 @@
 //                 412 JOB_NOT_COMPLETE (§7.4)                -> poll again, at most kMaxNotComplete times
 //                 malformed page or wrong row count          -> fetched once more (locators can be
 //                                                              re-read), then kDataLoss
+//                 a locator already followed, a few empty pages in a row (cursor_progress.h),
+//                 more rows than the job's numberRecordsProcessed -> kDataLoss, page not delivered
 //   [finished]  Next returns false. The job is deleted (aborted first unless it reached a terminal
 //               state): once, with one attempt, whether the cursor ended cleanly, failed or was
 //               destroyed early.
@@ -26,9 +28,9 @@
 #include <optional>
 #include <set>
 #include <system_error>
-#include <unordered_set>
 
 #include "connectors/salesforce/bulk_page_parser.h"
+#include "connectors/salesforce/cursor_progress.h"
 #include "engine/core/log.h"
 #include "engine/core/time_format.h"
 
@@ -82,7 +84,7 @@ Status CheckColumns(const std::vector<std::string>& columns) {
 struct JobInfo {
   std::string state;
   std::string error_message;
-  int64_t records_processed = 0;
+  std::optional<int64_t> records_processed;
 };
 
 StatusOr<JobInfo> ParseJobInfo(const std::string& body) {
@@ -120,7 +122,8 @@ class BulkQueryCursor : public QueryCursor {
         columns_(options.columns),
         prefetch_(options.prefetch),
         bulk_(bulk),
-        created_(clock->Monotonic()) {}
+        created_(clock->Monotonic()),
+        progress_("Bulk job " + job_id_ + " results", "Sforce-Locator", "") {}
 
   ~BulkQueryCursor() override {
     cancelled_.store(true);
@@ -142,10 +145,11 @@ class BulkQueryCursor : public QueryCursor {
       fetched = Fetch(locator_);
     }
     if (!fetched.ok()) return Finish(fetched.status());
+    if (Status s = CheckProgress(*fetched); !s.ok()) return Finish(s);
     ++pages_fetched_;
-    if (Status stuck = CheckAdvances(*fetched); !stuck.ok()) return Finish(stuck);
+    rows_read_ += static_cast<int64_t>(fetched->rows.rows());
     page->rows = std::move(fetched->rows);
-    page->total_size = total_size_;
+    page->total_size = promised_rows_.value_or(0);
     page->server_date_millis = fetched->server_date_millis;
     page->done = fetched->next_locator.empty();
     locator_ = std::move(fetched->next_locator);
@@ -201,7 +205,7 @@ class BulkQueryCursor : public QueryCursor {
       state_ = info.state;
       if (info.state == "JobComplete") {
         complete_ = true;
-        total_size_ = info.records_processed;
+        promised_rows_ = info.records_processed;
         return Status::Ok();
       }
       if (info.state == "Failed" || info.state == "Aborted") {
@@ -224,11 +228,33 @@ class BulkQueryCursor : public QueryCursor {
     }
   }
 
+  // A page the server should not have sent: one that does not advance (cursor_progress.h), or rows
+  // past the count the job promised when it completed (§7.2 numberRecordsProcessed): a server
+  // adding pages past its own count would be read without end too.
+  Status CheckProgress(const FetchedPage& fetched) {
+    const int64_t pages = pages_fetched_ + 1;
+    if (!fetched.next_locator.empty()) {
+      SFSYNC_RETURN_IF_ERROR(
+          progress_.CheckNotLast(fetched.next_locator, fetched.rows.rows(), pages, requests_.load()));
+    }
+    const int64_t rows = rows_read_ + static_cast<int64_t>(fetched.rows.rows());
+    if (promised_rows_ && rows > *promised_rows_) {
+      return Status(StatusCode::kDataLoss,
+                    "Bulk job " + job_id_ + " results overran: " + std::to_string(rows) + " rows in " +
+                        std::to_string(pages) + " pages, where the job reported numberRecordsProcessed " +
+                        std::to_string(*promised_rows_) + "; stopped after " + std::to_string(requests_.load()) +
+                        " result requests",
+                    "cursor.overrun");
+    }
+    return Status::Ok();
+  }
+
   // Runs on the caller's thread or on the prefetch thread, never both at once.
   StatusOr<FetchedPage> Fetch(const std::string& locator) {
     std::string path = job_path_ + "/results?maxRecords=" + std::to_string(bulk_.max_records);
     if (!locator.empty()) path += "&locator=" + UrlEncode(locator);
     for (int attempt = 1;; ++attempt) {
+      ++requests_;
       StatusOr<HttpResponse> response = client_->CallImpl("GET", path, {}, {{"Accept", "text/csv"}}, &cancelled_);
       if (!response.ok()) return response.status();
       FetchedPage fetched;
@@ -252,29 +278,6 @@ class BulkQueryCursor : public QueryCursor {
       SFSYNC_LOG(kWarn, "Bulk job {}: results page was malformed ({}); fetching it again", job_id_, parsed.message());
     }
   }
-
-  // A page that is not the last must move the results on (§7.3: Sforce-Locator names the next
-  // page). A locator seen before, or pages without rows that do not end the results, would be
-  // followed forever: end the cursor instead (a couple of empty pages in a row are tolerated).
-  Status CheckAdvances(const FetchedPage& fetched) {
-    if (fetched.next_locator.empty()) return Status::Ok();
-    if (!seen_locators_.insert(fetched.next_locator).second) {
-      return Status(StatusCode::kDataLoss,
-                    "Bulk job " + job_id_ + " sent locator " + fetched.next_locator.substr(0, 100) + " again after " +
-                        std::to_string(pages_fetched_) + " pages: its results do not advance",
-                    "cursor.stuck");
-    }
-    empty_pages_ = fetched.rows.rows() == 0 ? empty_pages_ + 1 : 0;
-    if (empty_pages_ > kMaxEmptyPages) {
-      return Status(StatusCode::kDataLoss,
-                    "Bulk job " + job_id_ + " sent " + std::to_string(empty_pages_) +
-                        " result pages in a row without rows that do not end the results: they do not advance",
-                    "cursor.stuck");
-    }
-    return Status::Ok();
-  }
-
-  static constexpr int kMaxEmptyPages = 2;
 
   // Sforce-NumberOfRecords (§7.3); nullopt when absent or not a number.
   std::optional<size_t> AnnouncedRows(const HttpResponse& response) const {
@@ -322,10 +325,11 @@ class BulkQueryCursor : public QueryCursor {
   std::string state_ = "UploadComplete";  // as last seen
   bool complete_ = false;
   int not_complete_ = 0;
-  int64_t total_size_ = 0;
-  std::string locator_;  // of the next page; empty for the first
-  std::unordered_set<std::string> seen_locators_;
-  int empty_pages_ = 0;  // non-final pages without rows, in a row
+  std::optional<int64_t> promised_rows_;  // numberRecordsProcessed once JobComplete, when given
+  int64_t rows_read_ = 0;                 // in the pages delivered
+  CursorProgress progress_;
+  std::atomic<int64_t> requests_{0};  // results requests sent, refetches included
+  std::string locator_;               // of the next page; empty for the first
   bool finished_ = false;
   bool deleted_ = false;
   Status status_;

@@ -49,6 +49,11 @@ struct BulkQueryOptions {
 //  - kCancelled: `stop` was raised while waiting;
 //  - kDataLoss: a results page was malformed twice in a row, or did not hold the row count its
 //    Sforce-NumberOfRecords header announced;
+//  - kDataLoss, reason "cursor.stuck": the results stopped advancing: a page pointed to an
+//    Sforce-Locator already followed, or a few in a row held no rows (cursor_progress.h);
+//  - kDataLoss, reason "cursor.overrun": the pages held more rows than the job's
+//    numberRecordsProcessed (when the job info gave it);
+//    (for these three, the offending page is not returned)
 //  - any error of RestClient::Call.
 // The job is deleted when the results are read, on error, and at the latest when the cursor is
 // destroyed (aborted first if still running); best effort: a job left behind expires after 7 days.

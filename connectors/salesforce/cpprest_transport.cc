@@ -5,9 +5,12 @@
 //  - one http_client per scheme://host:port keeps a pool of keep-alive connections;
 //  - its timeout is per network step (connect, handshake, each read), reset on progress: a slow but
 //    steady body does not time out, a stalled one does;
-//  - it is built with zlib/brotli and could inflate a gzip body itself, but then neither the decoded
-//    size nor the inflate ratio could be bounded: we send "Accept-Encoding: gzip" ourselves, read the
-//    raw body in chunks and inflate it in BodyDecoder, which stops at the caps;
+//  - it could inflate a gzip body itself (request_compressed_response), but into a buffer it grows
+//    without bound, so it is not asked to: this file reads the body from cpprestsdk's stream as it
+//    arrives and ResponseBody (response_body.h) holds it to the caps and inflates it; at a refusal
+//    the request is cancelled, which closes the connection without reading the rest;
+//  - a chunked body reaches that stream a whole HTTP chunk at a time: one chunk is buffered before
+//    any cap can see it (servers send chunks of kilobytes; the chunk size it parses is an int);
 //  - it reports failures as http_exception with a generic message ("Error in SSL handshake") and
 //    the underlying error value (ETIMEDOUT when its timer fired; the packed OpenSSL error for TLS).
 #include <cpprest/http_client.h>
@@ -16,13 +19,14 @@
 #include <strings.h>
 
 #include <cerrno>
+#include <charconv>
 #include <map>
 #include <mutex>
 #include <optional>
-#include <vector>
+#include <span>
 
-#include "connectors/salesforce/body_decoder.h"
 #include "connectors/salesforce/http_transport.h"
+#include "connectors/salesforce/response_body.h"
 
 namespace sfsync::salesforce {
 namespace {
@@ -44,6 +48,30 @@ bool SplitUrl(const std::string& url, std::string* origin, std::string* resource
 
 bool IsHeader(std::string_view name, std::string_view wanted) {
   return name.size() == wanted.size() && strncasecmp(name.data(), wanted.data(), name.size()) == 0;
+}
+
+// Content-Length of a body framed by it; nullopt for a chunked body or a value that is not a number.
+std::optional<uint64_t> ContentLength(const HttpHeaders& headers) {
+  if (FindHeader(headers, "Transfer-Encoding") != nullptr) return std::nullopt;  // chunked wins (RFC 9112 §6.3)
+  const std::string* length = FindHeader(headers, "Content-Length");
+  if (length == nullptr) return std::nullopt;
+  uint64_t value = 0;
+  auto [end, error] = std::from_chars(length->data(), length->data() + length->size(), value);
+  if (error != std::errc() || end != length->data() + length->size()) return std::nullopt;
+  return value;
+}
+
+// Reads the body from cpprestsdk's stream into `body` as it arrives, until its end or the first
+// refusal. Throws what cpprestsdk throws for a connection that fails mid-body.
+Status ReadBody(const http::http_response& reply, ResponseBody* body) {
+  constexpr size_t kRead = size_t{1} << 20;  // the client's chunk size: about one network read
+  concurrency::streams::streambuf<uint8_t> source = reply.body().streambuf();
+  for (;;) {
+    SFSYNC_ASSIGN_OR_RETURN(std::span<char> room, body->Room(kRead));
+    const size_t n = source.getn(reinterpret_cast<uint8_t*>(room.data()), room.size()).get();
+    if (n == 0) return Status::Ok();
+    SFSYNC_RETURN_IF_ERROR(body->Commit(n));
+  }
 }
 
 bool IsCertificateVerifyFailure(int error_value) {
@@ -89,25 +117,35 @@ class CpprestTransport : public HttpTransport {
           message.headers().add(name, value);
         }
       }
-      // Salesforce documents gzip (protocol §0), so ask for exactly that; BodyDecoder refuses any other
-      // Content-Encoding a server might send anyway.
+      // Salesforce documents gzip (protocol §0): ask for exactly that. A server may still send gzip
+      // unasked (ResponseBody inflates it), or another encoding (refused).
       if (options_.request_gzip && !message.headers().has(http::header_names::accept_encoding)) {
         message.headers().add(http::header_names::accept_encoding, "gzip");
       }
       if (!request.body.empty() || !content_type.empty()) {
         message.set_body(request.body, content_type.empty() ? "application/octet-stream" : content_type);
       }
-      http::http_response reply = client->request(message).get();
+      // Cancelling closes the connection at once, whatever stage the request is in.
+      pplx::cancellation_token_source cancel;
+      http::http_response reply = client->request(message, cancel.get_token()).get();  // the headers are in
       HttpResponse response;
       response.status = reply.status_code();
-      SFSYNC_ASSIGN_OR_RETURN(response.body, ReadBody(reply, origin + resource.substr(0, resource.find('?'))));
-      const bool inflated = reply.headers().has(http::header_names::content_encoding);
-      for (const auto& [name, value] : reply.headers()) {
-        // The body handed back is already decompressed: its encoding and length no longer apply.
-        if (inflated && (IsHeader(name, "Content-Encoding") || IsHeader(name, "Content-Length"))) {
-          continue;
-        }
-        response.headers.emplace_back(name, value);
+      for (const auto& [name, value] : reply.headers()) response.headers.emplace_back(name, value);
+      ResponseBody body(options_, origin + resource.substr(0, std::min<size_t>(resource.find('?'), 200)));
+      const std::string* encoding = response.Header("Content-Encoding");
+      Status received = body.Start(ContentLength(response.headers), encoding ? *encoding : "");
+      // A connection that drops mid-body throws here.
+      if (received.ok()) received = ReadBody(reply, &body);
+      if (!received.ok()) {
+        cancel.cancel();  // the rest of the body is not read
+        return received;
+      }
+      SFSYNC_ASSIGN_OR_RETURN(response.body, body.Finish());
+      if (body.encoded()) {
+        // The body handed back is decoded: its encoding and length no longer apply.
+        std::erase_if(response.headers, [](const auto& header) {
+          return IsHeader(header.first, "Content-Encoding") || IsHeader(header.first, "Content-Length");
+        });
       }
       return response;
     } catch (const http::http_exception& e) {
@@ -122,28 +160,6 @@ class CpprestTransport : public HttpTransport {
   }
 
  private:
-  // Reads the body to its end in chunks through BodyDecoder (caps, gzip), so a connection that drops
-  // mid-body throws here too, and a body over the caps stops being read at once.
-  StatusOr<std::string> ReadBody(http::http_response& reply, const std::string& where) const {
-    std::optional<int64_t> length;
-    if (reply.headers().has(http::header_names::content_length)) {
-      length = static_cast<int64_t>(reply.headers().content_length());
-    }
-    std::string encoding;
-    reply.headers().match(http::header_names::content_encoding, encoding);
-    SFSYNC_ASSIGN_OR_RETURN(BodyDecoder decoder, BodyDecoder::Create(encoding, options_.body_limits, where, length));
-    concurrency::streams::streambuf<uint8_t> in = reply.body().streambuf();
-    std::vector<uint8_t> chunk(kChunkBytes);
-    while (true) {
-      const size_t n = in.getn(chunk.data(), chunk.size()).get();
-      if (n == 0) break;
-      SFSYNC_RETURN_IF_ERROR(decoder.Add(std::string_view(reinterpret_cast<const char*>(chunk.data()), n)));
-    }
-    return decoder.Finish();
-  }
-
-  static constexpr size_t kChunkBytes = 1 << 20;
-
   std::shared_ptr<http::client::http_client> ClientFor(const std::string& origin) {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = clients_.find(origin);
@@ -153,8 +169,8 @@ class CpprestTransport : public HttpTransport {
     config.set_validate_certificates(true);
     // Query pages are ~1 MB: reading them in 1 MiB chunks instead of the default 64 KiB cuts the
     // pplx task hand-offs (futex wake-ups between threads) per page, measured ~12% of a sync's time.
-    config.set_chunksize(kChunkBytes);
-    config.set_request_compressed_response(false);  // BodyDecoder inflates, within the caps
+    config.set_chunksize(1 << 20);
+    config.set_request_compressed_response(false);  // ResponseBody inflates, within the caps
     // A redirect would carry the Authorization header to wherever it points: never follow one.
     config.set_max_redirects(0);
     if (!options_.ca_file.empty()) {

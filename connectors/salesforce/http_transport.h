@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -30,19 +31,9 @@ struct HttpRequest {
 struct HttpResponse {
   int status = 0;
   HttpHeaders headers;
-  std::string body;  // already decompressed when the server used gzip
+  std::string body;  // decoded when the server used gzip (Content-Encoding and Content-Length are then dropped)
 
   const std::string* Header(std::string_view name) const { return FindHeader(headers, name); }
-};
-
-// Caps on one response body (BodyDecoder in body_decoder.h applies them as the body arrives).
-struct BodyLimits {
-  // Salesforce's REST pages hold at most 2,000 records (a few MB even with wide rows); Bulk result
-  // pages hold what maxRecords asks (sfsync asks 50,000 rows: tens of MB). 256 MiB is far above both.
-  int64_t max_bytes = 256LL << 20;
-  // JSON and CSV pages compress 5-20 times; 100 leaves room for very repetitive pages.
-  double max_inflate_ratio = 100;
-  int64_t ratio_floor_bytes = 16LL << 20;
 };
 
 struct TransportOptions {
@@ -52,9 +43,25 @@ struct TransportOptions {
   // Longest wait without progress (connect, TLS handshake, each read of the response); a slow but
   // steady response does not time out.
   std::chrono::milliseconds timeout{std::chrono::minutes(2)};
-  bool request_gzip = true;  // send Accept-Encoding: gzip and inflate responses
-  // A body over these caps is refused as it arrives, so memory stays bounded whatever the server sends.
-  BodyLimits body_limits;
+  bool request_gzip = true;  // send Accept-Encoding: gzip (a gzip body is inflated whether asked for or not)
+
+  // Caps on one response body (response_body.h enforces them). A body over a cap is an error, never
+  // a truncated body. The defaults sit far above what Salesforce sends, yet bound memory: a REST
+  // query page holds at most 2,000 records (§2.2: about 1 MB at 14 columns, a few MB for wide rows
+  // with long text); describes are a few MB; a Bulk results page holds the rows maxRecords asks
+  // (§7.3; sfsync asks 50,000: about 40 MB at 14 columns). 256 MiB fits 50,000 rows of 5 KB of CSV
+  // each; only objects with hundreds of filled fields or long text need more. Job key:
+  // connection.max_response_mb.
+  uint64_t max_body_bytes = uint64_t{256} << 20;
+  // Decoded bytes per compressed byte of a gzip body, checked once the decoded size passes
+  // `inflate_ratio_floor_bytes` (so small, very compressible bodies pass whatever their ratio).
+  // deflate cannot pass about 1030:1 (runs of zeros reach it: the classic decompression bomb).
+  // Real pages stay far below, but sparse wide rows compress well: measured with zlib levels 1-9,
+  // the recorded query pages 22-32:1, a 2,000-record page of 500 null fields up to 130:1, a Bulk
+  // CSV page of 800 empty quoted columns (Salesforce's most custom fields) up to 250:1. 500:1
+  // keeps twice that margin and still refuses a bomb. Job key: connection.max_inflate_ratio.
+  uint64_t max_inflate_ratio = 500;
+  uint64_t inflate_ratio_floor_bytes = uint64_t{16} << 20;
 };
 
 class HttpTransport {
@@ -62,11 +69,14 @@ class HttpTransport {
   virtual ~HttpTransport() = default;
 
   // Sends one request and returns the response, whatever its HTTP status. Returns an error only
-  // when no complete response arrived:
-  //   kUnavailable       connect refused, connection reset, timeout (reason "timeout"), truncated body
+  // when no complete, acceptable response arrived:
+  //   kUnavailable       connect refused, connection reset, timeout (reason "timeout"), truncated body,
+  //                      a corrupt or truncated gzip stream
+  //   kDataLoss          the body is over a cap of TransportOptions (reason "response.too_large" or
+  //                      "response.inflate_ratio"), or in an encoding sfsync cannot decode (reason
+  //                      "response.encoding"): retrying would get the same answer. The connection is
+  //                      closed without reading the rest of the body.
   //   kFailedPrecondition TLS verification failed (reason "tls"): retrying cannot help
-  //   kDataLoss          a body over the caps (reason "response.too_large", "response.inflate_ratio"),
-  //                      a corrupt gzip body, an encoding sfsync did not ask for (body_decoder.h)
   //   kInvalidArgument   malformed URL
   // Thread-safe: may be called concurrently from several threads.
   virtual StatusOr<HttpResponse> Send(const HttpRequest& request) = 0;

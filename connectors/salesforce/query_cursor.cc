@@ -4,15 +4,15 @@
 //         [paging]    --Next--> take the prefetched page (or fetch it now) --> done? [finished]
 //                      : prefetch nextRecordsUrl on a worker thread (at most one in flight)
 //         [finished]  Next returns false; status() says why (OK, or the first error).
-// A page that fails to parse is fetched once more before kDataLoss ends the cursor. A cursor that
-// does not advance (a nextRecordsUrl seen before, pages without records that do not end) ends with
-// kDataLoss, reason "cursor.stuck". Destruction raises `cancelled_` (no further retries or backoff)
-// and waits for the worker.
+// A page that fails to parse is fetched once more before kDataLoss ends the cursor. A page that is
+// not the last must point somewhere new and, within a few pages, hold rows (cursor_progress.h), or
+// kDataLoss "cursor.stuck" ends the cursor without delivering it. Destruction raises `cancelled_`
+// (no further retries or backoff) and waits for the worker.
 #include <algorithm>
 #include <future>
 #include <system_error>
-#include <unordered_set>
 
+#include "connectors/salesforce/cursor_progress.h"
 #include "connectors/salesforce/query_page_parser.h"
 #include "connectors/salesforce/rest_client.h"
 #include "engine/core/log.h"
@@ -28,7 +28,11 @@ class RestQueryCursor : public QueryCursor {
 
  public:
   RestQueryCursor(RestClient* client, const std::string& soql, const QueryOptions& options)
-      : client_(client), prefetch_(options.prefetch) {
+      : client_(client),
+        prefetch_(options.prefetch),
+        // queryAll's continuation URLs still say /query/ (§2.5); they are followed as given.
+        next_path_(client->DataPath() + (options.include_deleted ? "/queryAll?q=" : "/query?q=") + UrlEncode(soql)),
+        progress_("query cursor", "nextRecordsUrl", next_path_) {
     StatusOr<std::unique_ptr<QueryPageParser>> parser = QueryPageParser::Create(options.columns);
     if (parser.ok()) {
       parser_ = std::move(*parser);
@@ -39,8 +43,6 @@ class RestQueryCursor : public QueryCursor {
     // §2.2: Salesforce takes 200..2000; it may still send smaller pages.
     const int batch_size = std::clamp(options.batch_size, 200, 2000);
     headers_ = {{"Sforce-Query-Options", "batchSize=" + std::to_string(batch_size)}};
-    // queryAll's continuation URLs still say /query/ (§2.5); they are followed as given.
-    next_path_ = client->DataPath() + (options.include_deleted ? "/queryAll?q=" : "/query?q=") + UrlEncode(soql);
   }
 
   ~RestQueryCursor() override {
@@ -51,21 +53,17 @@ class RestQueryCursor : public QueryCursor {
   bool Next(QueryPage* page) override {
     if (finished_) return false;
     StatusOr<FetchedPage> fetched = pending_.valid() ? pending_.get() : Fetch(next_path_);
-    if (!fetched.ok()) {
-      status_ = fetched.status();
-      finished_ = true;
-      return false;
+    if (!fetched.ok()) return Fail(fetched.status());
+    ParsedPage& parsed = fetched->page;
+    if (!parsed.done) {
+      Status advancing =
+          progress_.CheckNotLast(parsed.next_records_url, parsed.rows.rows(), pages_fetched_ + 1, requests_.load());
+      if (!advancing.ok()) return Fail(advancing);
     }
     ++pages_fetched_;
-    ParsedPage& parsed = fetched->page;
     if (parsed.done) {
       finished_ = true;
     } else {
-      if (Status stuck = CheckAdvances(parsed); !stuck.ok()) {
-        status_ = stuck;
-        finished_ = true;
-        return false;
-      }
       next_path_ = parsed.next_records_url;
       if (prefetch_) StartPrefetch();
     }
@@ -80,28 +78,11 @@ class RestQueryCursor : public QueryCursor {
   int64_t pages_fetched() const override { return pages_fetched_; }
 
  private:
-  // A page that does not end the cursor must move it on (§2.1: nextRecordsUrl names the next
-  // position). A server that repeats a locator, or keeps sending pages without rows, would be
-  // followed forever, spending the org's daily API requests on nothing: end the cursor instead.
-  // Salesforce documents no empty page before the last; a couple in a row are tolerated anyway.
-  Status CheckAdvances(const ParsedPage& parsed) {
-    if (!seen_.insert(parsed.next_records_url).second) {
-      return Status(StatusCode::kDataLoss,
-                    "the server sent nextRecordsUrl " + parsed.next_records_url.substr(0, 200) +
-                        " again after " + std::to_string(pages_fetched_) + " pages: its cursor does not advance",
-                    "cursor.stuck");
-    }
-    empty_pages_ = parsed.rows.rows() == 0 ? empty_pages_ + 1 : 0;
-    if (empty_pages_ > kMaxEmptyPages) {
-      return Status(StatusCode::kDataLoss,
-                    std::to_string(empty_pages_) + " pages in a row without records that do not end the query (after " +
-                        std::to_string(pages_fetched_) + " pages): the server's cursor does not advance",
-                    "cursor.stuck");
-    }
-    return Status::Ok();
+  bool Fail(const Status& s) {
+    status_ = s;
+    finished_ = true;
+    return false;
   }
-
-  static constexpr int kMaxEmptyPages = 2;
 
   void StartPrefetch() {
     try {
@@ -116,6 +97,7 @@ class RestQueryCursor : public QueryCursor {
   // for before another fetch starts), so parser_ needs no lock.
   StatusOr<FetchedPage> Fetch(const std::string& path) {
     for (int attempt = 1;; ++attempt) {
+      ++requests_;
       StatusOr<HttpResponse> response = client_->CallImpl("GET", path, {}, headers_, &cancelled_);
       if (!response.ok()) return response.status();
       FetchedPage fetched;
@@ -139,11 +121,11 @@ class RestQueryCursor : public QueryCursor {
   std::unique_ptr<QueryPageParser> parser_;
   HttpHeaders headers_;
   std::string next_path_;
+  CursorProgress progress_;
+  std::atomic<int64_t> requests_{0};  // page requests sent (CallImpl calls), refetches included
   bool finished_ = false;
   Status status_;
   int64_t pages_fetched_ = 0;
-  std::unordered_set<std::string> seen_;  // every nextRecordsUrl followed so far
-  int empty_pages_ = 0;                   // non-final pages without records, in a row
   std::atomic<bool> cancelled_{false};
   std::future<StatusOr<FetchedPage>> pending_;
 };

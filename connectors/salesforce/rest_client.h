@@ -78,9 +78,10 @@ class QueryCursor {
   virtual bool Next(QueryPage* page) = 0;
   // OK after a clean end. kAborted (reason INVALID_QUERY_LOCATOR) when the cursor expired: restart
   // from the last checkpoint. kDataLoss when a page was malformed twice in a row (it is fetched
-  // again once: a truncated page is usually a network fault), or, with reason "cursor.stuck", when
-  // the server's cursor does not advance (a locator seen before; more than two pages in a row with
-  // no rows that do not end the results). Otherwise the Call error.
+  // again once: a truncated page is usually a network fault), or, reason "cursor.stuck", when the
+  // server stopped advancing (a page that is not the last pointed to a locator this cursor already
+  // followed, or a few in a row held no rows: cursor_progress.h); that page is not returned.
+  // Otherwise the Call error (a response over a cap of TransportOptions included: kDataLoss).
   virtual const Status& status() const = 0;
   // Pages returned by Next so far.
   virtual int64_t pages_fetched() const = 0;

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include "connectors/salesforce/api_error.h"
 #include "connectors/salesforce/testing/fake_org.h"
 #include "connectors/salesforce/testing/fake_transport.h"
 #include "connectors/salesforce/testing/fixtures.h"
@@ -194,6 +195,20 @@ TEST_CASE("a 400 is returned at once: no retry, no sleep") {
   CHECK(status.message() == "unexpected token: 'invalid'");
   CHECK(org.fake.CountRequests("GET", query_url) == 1);
   CHECK(org.clock.sleeps().empty());
+}
+
+TEST_CASE("a response the transport refused as over a cap is returned at once: resending gets the same body") {
+  for (const char* reason : {"response.too_large", "response.inflate_ratio"}) {
+    CAPTURE(reason);
+    Org org;
+    org.fake.On("GET", kLimitsUrl).Then(Status(StatusCode::kDataLoss, "over the cap", reason));
+    Status status = org.client->Call("GET", kLimitsPath).status();
+    CHECK(status.code() == StatusCode::kDataLoss);
+    CHECK(status.reason() == reason);
+    CHECK_FALSE(IsRetriable(status));
+    CHECK(org.fake.CountRequests("GET", kLimitsUrl) == 1);
+    CHECK(org.clock.sleeps().empty());
+  }
 }
 
 TEST_CASE("the token is never sent to a host other than the instance") {

@@ -88,8 +88,8 @@ std::unique_ptr<salesforce::HttpTransport> TransportFor(const config::Job& job) 
   salesforce::TransportOptions options;
   options.ca_file = job.connection.ca_file;
   options.timeout = std::chrono::seconds(job.connection.timeout_seconds);
-  options.body_limits.max_bytes = job.connection.max_response_mb << 20;
-  options.body_limits.max_inflate_ratio = static_cast<double>(job.connection.max_inflate_ratio);
+  options.max_body_bytes = static_cast<uint64_t>(job.connection.max_response_mb) << 20;
+  options.max_inflate_ratio = static_cast<uint64_t>(job.connection.max_inflate_ratio);
   // gzip trades CPU for bandwidth: worth it to a real org, pure cost on a loopback emulator.
   options.request_gzip = !IsLoopbackHost(UrlHost(job.connection.login_url));
   return salesforce::NewCpprestTransport(options);

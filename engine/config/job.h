@@ -34,8 +34,8 @@ struct ConnectionConfig {
   std::string ca_file;         // absolute path; empty = system trust store
   int64_t timeout_seconds = 120;
   int max_attempts = 5;
-  int64_t max_response_mb = 256;   // largest response body, decoded (body_decoder.h)
-  int64_t max_inflate_ratio = 100; // gzip bodies inflating more are refused as bombs
+  int64_t max_response_mb = 256;    // cap on one response body, received or decoded (MiB)
+  int64_t max_inflate_ratio = 500;  // cap on a gzip body's decoded:compressed ratio past 16 MiB decoded
   AuthConfig auth;
 };
 

@@ -59,6 +59,8 @@ TEST_CASE("a minimal job gets every default, absolute paths and an Id field") {
   CHECK(c.ca_file.empty());
   CHECK(c.timeout_seconds == 120);
   CHECK(c.max_attempts == 5);
+  CHECK(c.max_response_mb == 256);
+  CHECK(c.max_inflate_ratio == 500);
   CHECK(c.auth.flow == "jwt_bearer");
   CHECK(c.auth.private_key_file == "/etc/sfsync/jobs/keys/server.key");
   CHECK(c.auth.scopes == std::vector<std::string>{"api", "refresh_token"});
@@ -100,6 +102,8 @@ TEST_CASE("jwt_bearer example: file secret, explicit options, paths, Id added") 
   CHECK(job.connection.ca_file == JobsDir() + "/certs/private-ca.pem");
   CHECK(job.connection.timeout_seconds == 90);
   CHECK(job.connection.max_attempts == 3);
+  CHECK(job.connection.max_response_mb == 1024);
+  CHECK(job.connection.max_inflate_ratio == 800);
   const AuthConfig& auth = job.connection.auth;
   CHECK(auth.flow == "jwt_bearer");
   CHECK(auth.username == "integration@acme.com");

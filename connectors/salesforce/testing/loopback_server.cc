@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -107,6 +108,20 @@ std::string RawResponse(int status, const HttpHeaders& headers, std::string_view
   return raw;
 }
 
+std::string Chunk(std::string_view data) {
+  char size[32];
+  std::snprintf(size, sizeof size, "%zx\r\n", data.size());
+  std::string out = size;
+  out += data;
+  return out + "\r\n";
+}
+
+std::string ChunkedBody(std::string_view body, size_t chunk_size) {
+  std::string out;
+  for (size_t i = 0; i < body.size(); i += chunk_size) out += Chunk(body.substr(i, chunk_size));
+  return out + Chunk("");
+}
+
 struct LoopbackServer::Connection {
   int fd = -1;
   SSL* ssl = nullptr;
@@ -119,11 +134,12 @@ struct LoopbackServer::Connection {
     if (ssl != nullptr) return SSL_read(ssl, buffer, static_cast<int>(size));
     return ::recv(fd, buffer, size, 0);
   }
-  bool WriteAll(std::string_view data) {
+  bool WriteAll(std::string_view data, std::atomic<int64_t>* written) {
     while (!data.empty()) {
       long n = ssl != nullptr ? SSL_write(ssl, data.data(), static_cast<int>(data.size()))
                               : ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
       if (n <= 0) return false;
+      written->fetch_add(n);
       data.remove_prefix(static_cast<size_t>(n));
     }
     return true;
@@ -240,7 +256,11 @@ void LoopbackServer::Serve(std::shared_ptr<Connection> connection) {
     }
     ServerReply reply = handler_(request);
     if (reply.delay.count() > 0 && !WaitUnlessStopped(reply.delay)) return;
-    if (!connection->WriteAll(reply.raw)) return;
+    if (!connection->WriteAll(reply.raw, &written_)) return;
+    std::string piece;
+    while (reply.more && !stopping_.load() && reply.more(&piece)) {
+      if (!connection->WriteAll(piece, &written_)) return;
+    }
     if (reply.close) {
       if (connection->ssl != nullptr) SSL_shutdown(connection->ssl);
       ::shutdown(connection->fd, SHUT_RDWR);

@@ -1,8 +1,9 @@
 // LoopbackServer: a tiny HTTP/1.1 (optionally TLS) responder on 127.0.0.1, test-only.
 //
 // It exists to test the real transport against real sockets: each reply is raw bytes chosen by the
-// test, so a test can send gzip bodies, chunked bodies, truncated bodies, slow answers and
-// redirects. Connections are kept alive until the client closes them or a reply says `close`.
+// test, so a test can send gzip bodies, chunked bodies, truncated bodies, slow answers, redirects,
+// and bodies too large to hold (streamed). Connections are kept alive until the client closes them
+// or a reply says `close`.
 #pragma once
 
 #include <atomic>
@@ -32,6 +33,9 @@ struct ServerReply {
   std::string raw;                        // written as is
   std::chrono::milliseconds delay{0};     // waited before writing (cut short when the server stops)
   bool close = false;                     // close the connection after writing
+  // After `raw`, what `more` yields is written, one piece per call, until it returns false, the
+  // client stops reading (closes) or the server stops: a body too large to hold in memory.
+  std::function<bool(std::string* piece)> more = nullptr;
 };
 
 // A PEM certificate and key for a TLS server.
@@ -46,6 +50,11 @@ TlsIdentity MakeSelfSignedIdentity(const std::string& dns_name);
 // "HTTP/1.1 <status> X\r\n<headers>Content-Length: N\r\n\r\n<body>".
 std::string RawResponse(int status, const HttpHeaders& headers, std::string_view body);
 
+// `data` framed as one chunk of a chunked body: "<size in hex>\r\n<data>\r\n" ("0\r\n\r\n" ends it).
+std::string Chunk(std::string_view data);
+// `body` as a whole chunked body, in chunks of `chunk_size` bytes, with its final empty chunk.
+std::string ChunkedBody(std::string_view body, size_t chunk_size);
+
 class LoopbackServer {
  public:
   using Handler = std::function<ServerReply(const ServerRequest&)>;
@@ -58,6 +67,8 @@ class LoopbackServer {
   // "http://127.0.0.1:PORT" + path (https:// with TLS).
   std::string Url(std::string_view path) const;
   int connections_accepted() const { return accepted_.load(); }
+  // Bytes of replies the client's socket accepted so far (the kernel buffers some a client never reads).
+  int64_t bytes_written() const { return written_.load(); }
   std::vector<ServerRequest> requests() const;
 
  private:
@@ -72,6 +83,7 @@ class LoopbackServer {
   int listen_fd_ = -1;
   int port_ = 0;
   std::atomic<int> accepted_{0};
+  std::atomic<int64_t> written_{0};
   std::atomic<bool> stopping_{false};
   mutable std::mutex mu_;
   std::condition_variable stop_cv_;
