@@ -69,6 +69,16 @@ void Statement::BindText(int index, std::string_view text, bool copy) {
                                SQLITE_UTF8));
 }
 
+void Statement::BindValue(int index, const Cell& value) {
+  switch (value.kind) {
+    case Cell::Kind::kNull: BindNull(index); break;
+    case Cell::Kind::kBool: BindInt(index, value.b ? 1 : 0); break;
+    case Cell::Kind::kInt: BindInt(index, value.i); break;
+    case Cell::Kind::kDouble: BindDouble(index, value.d); break;
+    case Cell::Kind::kText: BindText(index, value.s); break;
+  }
+}
+
 StatusOr<bool> Statement::Step() {
   if (bind_rc_ != SQLITE_OK) {
     const int rc = std::exchange(bind_rc_, SQLITE_OK);

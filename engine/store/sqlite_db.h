@@ -42,6 +42,8 @@ class Statement {
   void BindInt(int index, int64_t value);
   void BindDouble(int index, double value);
   void BindText(int index, std::string_view text, bool copy = false);
+  // Binds a Cell by its kind (a bool as 0/1); text is bound without copying, as BindText.
+  void BindValue(int index, const Cell& value);
 
   // Runs one step: true when a row is ready to read, false when done. The statement resets itself
   // when done or on error; a caller that stops reading rows early calls Reset().
