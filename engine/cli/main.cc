@@ -1,10 +1,16 @@
 // sfsync command line. The only translation unit that includes CLI11 (BUILD-NOTES: ~8 s per TU).
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
+#include <exception>
+#include <string>
+
 #include "engine/cli/commands.h"
 #include "engine/core/exit_codes.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+int RunCommandLine(int argc, char** argv) {
   using namespace sfsync::cli;
   CLI::App app{"sfsync: keep a local database in step with a Salesforce org"};
   app.require_subcommand(1);
@@ -39,7 +45,8 @@ int main(int argc, char** argv) {
       app.add_subcommand("audit", "compare the database with the org (counts per month, then Ids) and repair it");
   audit_cmd->add_option("job", audit.job_path, "job file (YAML)")->required();
   audit_cmd->add_flag("--dry-run", audit.dry_run, "report differences without repairing (exit 12 if any)");
-  audit_cmd->add_flag("--deep", audit.deep, "compare the Ids of every month, not only months whose counts differ");
+  audit_cmd->add_flag("--deep", audit.deep,
+                      "read every row of the org and compare values too, not only counts and Ids (costs a full read)");
   add_common(audit_cmd);
 
   std::vector<std::string> validate_paths;
@@ -79,4 +86,28 @@ int main(int argc, char** argv) {
     return AuthCommand(common, auth);
   }
   return sfsync::kExitUsage;
+}
+
+// Never throws: when even the message cannot be built (no memory), a fixed line is written.
+void PrintInternalError(const char* what) noexcept {
+  try {
+    sfsync::cli::PrintError(std::string("internal error: ") + what);
+  } catch (...) {
+    std::fputs("sfsync: internal error\n", stderr);
+  }
+}
+
+}  // namespace
+
+// Commands report failures as a Status and an exit code; an exception reaching this point is a bug
+// (or memory exhausted), and ends the process with one line and exit code 1 instead of an abort.
+int main(int argc, char** argv) {
+  try {
+    return RunCommandLine(argc, argv);
+  } catch (const std::exception& e) {
+    PrintInternalError(e.what());
+  } catch (...) {
+    PrintInternalError("unknown exception");
+  }
+  return sfsync::kExitInternal;
 }
