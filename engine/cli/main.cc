@@ -1,16 +1,10 @@
 // sfsync command line. The only translation unit that includes CLI11 (BUILD-NOTES: ~8 s per TU).
 #include <CLI/CLI.hpp>
 
-#include <cstdio>
-#include <exception>
-#include <string>
-
 #include "engine/cli/commands.h"
 #include "engine/core/exit_codes.h"
 
-namespace {
-
-int RunCommandLine(int argc, char** argv) {
+int main(int argc, char** argv) {
   using namespace sfsync::cli;
   CLI::App app{"sfsync: keep a local database in step with a Salesforce org"};
   app.require_subcommand(1);
@@ -86,28 +80,4 @@ int RunCommandLine(int argc, char** argv) {
     return AuthCommand(common, auth);
   }
   return sfsync::kExitUsage;
-}
-
-// Never throws: when even the message cannot be built (no memory), a fixed line is written.
-void PrintInternalError(const char* what) noexcept {
-  try {
-    sfsync::cli::PrintError(std::string("internal error: ") + what);
-  } catch (...) {
-    std::fputs("sfsync: internal error\n", stderr);
-  }
-}
-
-}  // namespace
-
-// Commands report failures as a Status and an exit code; an exception reaching this point is a bug
-// (or memory exhausted), and ends the process with one line and exit code 1 instead of an abort.
-int main(int argc, char** argv) {
-  try {
-    return RunCommandLine(argc, argv);
-  } catch (const std::exception& e) {
-    PrintInternalError(e.what());
-  } catch (...) {
-    PrintInternalError("unknown exception");
-  }
-  return sfsync::kExitInternal;
 }

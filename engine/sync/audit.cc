@@ -309,9 +309,11 @@ std::string FormatAuditReport(const AuditReport& r) {
                        o.fetched, o.removed, o.api_calls);
     for (const BucketAudit& b : o.differing) out += BucketLine(b);
     if (!columns.empty()) {
-      out += "  values differ in:";
-      for (const auto& [column, n] : columns) out += fmt::format(" {} ({} {})", column, n, n == 1 ? "row" : "rows");
-      out += "\n";
+      std::string list;
+      for (const auto& [column, n] : columns) {
+        list += fmt::format("{}{} ({} {})", list.empty() ? "" : ", ", column, n, n == 1 ? "row" : "rows");
+      }
+      out += "  values differ in: " + list + "\n";
     }
   }
   return out;
