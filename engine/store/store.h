@@ -247,7 +247,7 @@ class Store {
   // value is converted exactly as ApplyPage would store it (cell_conversion.h) and compared by
   // SQLite with the stored one (`IS`, under the column's affinity), so a value equals the stored
   // one exactly when writing it again would change nothing. Only the batch's columns are compared.
-  // Read-only (also after a sticky storage error). kInvalidArgument for a batch ApplyPage would
+  // Read-only. kInvalidArgument for a batch ApplyPage would
   // refuse for the same reasons (a column not in spec, no Id column, a row without a text Id);
   // kNotFound if spec.table does not exist.
   virtual StatusOr<RowComparison> CompareRows(const TableSpec& spec, const RowBatch& rows) = 0;

@@ -25,10 +25,10 @@
 //  5. Repair, unless options.repair is false: missing and differing rows are upserted from the
 //     server (plain: fetched by Id; deep: from the page just read), each write storing the sync
 //     state unchanged, as read before the audit.
-// Cost in API calls: plain, one count query per object, one Id query per 2,000 Ids of each
-// examined bucket, one call per 100 Ids looked up or fetched; deep, a full read of the object (one
-// call per page of batch_size rows) plus the look-ups. Memory: one page of rows and the Ids of
-// one bucket (on each side). Plain audit cannot see values, nor a bucket where one row vanished
+// Cost in API calls per object: the describe; plain, one count query, one Id query per batch_size
+// Ids of each examined bucket, one call per 100 Ids looked up or fetched; deep, the count, a full
+// read of the object (one call per page of batch_size rows of each bucket) plus the look-ups.
+// Memory: one page of rows and the Ids of one bucket (on each side). Plain audit cannot see values, nor a bucket where one row vanished
 // and another appeared (equal counts); `deep` sees both.
 #pragma once
 

@@ -60,6 +60,14 @@ class SyncedJob {
 
 bool Has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
+// The "api calls" column of `object`'s line in an audit report, or -1.
+int64_t ApiCalls(const std::string& report, const std::string& object) {
+  const size_t line = report.find("\n" + object + " ");
+  if (line == std::string::npos) return -1;
+  const std::string row = report.substr(line + 1, report.find('\n', line + 1) - line - 1);
+  return std::stoll(row.substr(row.find_last_of(' ') + 1));
+}
+
 TEST_CASE("audit finds and repairs hard deletes and lost rows, and changes nothing with --dry-run") {
   // Without CreatedDate in the job the whole object is one bucket.
   SyncedJob s({"--rows", "Account=60", "--rows", "Contact=0", "--rows", "Opportunity=0"},
@@ -73,14 +81,34 @@ TEST_CASE("audit finds and repairs hard deletes and lost rows, and changes nothi
                  json::array({{{"Name", "restored from backup"}, {"SystemModstamp", "2001-01-01T00:00:00Z"}}}));
   const std::string before = DumpDatabase(s.db());
 
+  // The cost: the describe, the count, one page of Ids, one look-up of the 2 Ids the server lacks.
+  const int64_t calls_before = s.emu().Stats().at("api_calls");
   ProcessResult dry = s.Audit({"--dry-run"});
   CHECK(dry.exit_code == 12);
   CHECK(Has(dry.out, "1 missing locally, 2 gone from the server"));
+  CHECK(s.emu().Stats().at("api_calls").get<int64_t>() - calls_before == 4);
+  CHECK(ApiCalls(dry.out, "Account") == 4);
   CHECK(DumpDatabase(s.db()) == before);
 
   CHECK(s.Audit().exit_code == 0);
   CheckTableEqualsEmulator(s.emu(), s.db(), "Account");
   CHECK(s.Audit({"--dry-run"}).exit_code == 0);
+}
+
+TEST_CASE("an object the audit cannot check fails on its own line, and the others are still audited") {
+  SyncedJob s({"--rows", "Account=20", "--rows", "Contact=30", "--rows", "Opportunity=0"},
+              "  - name: Account\n    fields: [Id, Name, CreatedDate, SystemModstamp]\n"
+              "  - name: Contact\n    fields: [Id, LastName, CreatedDate, SystemModstamp]\n    deletes: hard\n");
+  INFO(s.transcript());
+  s.Sql("DROP TABLE Account");
+  const std::string lost = s.emu().Records("Contact")[5].at("Id");
+  s.Sql("DELETE FROM Contact WHERE Id = '" + lost + "'");
+  ProcessResult r = s.Audit();
+  CHECK(r.exit_code == 5);  // the first failure's: a precondition (engine/core/exit_codes.cc)
+  CHECK(Has(r.out, "Account                  FAILED: not synced yet: run the job first"));
+  CHECK(Has(r.out, "1 missing locally"));
+  CHECK(Has(r.err, "Account: not synced yet"));
+  CHECK(s.Scalar("SELECT count(*) FROM Contact WHERE Id = '" + lost + "'") == "1");
 }
 
 TEST_CASE("audit --deep finds a renamed parent's formula on its children, which a run cannot see, and repairs it") {
@@ -103,9 +131,13 @@ TEST_CASE("audit --deep finds a renamed parent's formula on its children, which 
   CHECK(s.Scalar("SELECT count(*) FROM Invoice__c WHERE AccountName__c = 'Renamed Holdings'") == "0");
   // (c) Plain audit compares counts and Ids only: it finds nothing.
   CHECK(s.Audit({"--dry-run"}).exit_code == 0);
-  // (d) --deep --dry-run reports the differing rows and their column, and changes nothing.
+  // (d) --deep --dry-run reports the differing rows and their column, and changes nothing. It reads
+  // every row: one page per month (fewer than batch_size rows each), after the describe and count.
   const std::string before = DumpDatabase(s.db());
+  std::set<std::string> months;
+  for (const json& i : invoices) months.insert(i.at("CreatedDate").get<std::string>().substr(0, 7));
   ProcessResult dry = s.Audit({"--deep", "--dry-run"});
+  CHECK(ApiCalls(dry.out, "Invoice__c") == 2 + static_cast<int64_t>(months.size()));
   CHECK(dry.exit_code == 12);
   CHECK(Has(dry.out, "values differ in: AccountName__c (" + std::to_string(children) + " row"));
   CHECK(Has(dry.out, "differing in values (AccountName__c "));
