@@ -45,13 +45,7 @@ StatusOr<std::vector<std::string>> SqliteStore::ListIdsWithoutMonth(const std::s
     sql += fmt::format(" AND {} IS NOT 1", QuoteIdentifier(exclude_flag));
   }
   SFSYNC_ASSIGN_OR_RETURN(Statement stmt, db_.Prepare(sql + " ORDER BY \"Id\""));
-  std::vector<std::string> ids;
-  while (true) {
-    SFSYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    ids.push_back(stmt.ColumnText(0));
-  }
-  return ids;
+  return stmt.TextsOfColumn(0);
 }
 
 StatusOr<Store::RowComparison> SqliteStore::CompareRows(const TableSpec& spec, const RowBatch& rows) {

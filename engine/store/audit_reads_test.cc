@@ -57,28 +57,35 @@ std::string Table(const std::string& path) {
          QueryText(path, "SELECT group_concat(watermark_ts || watermark_id) FROM _sfsync_state");
 }
 
-TEST_CASE("CompareRows: rows stored from the same server values compare equal, whatever their types") {
+// A store whose Invoice__c table holds ServerRows(), as a sync stored them.
+struct SyncedStore {
+  SyncedStore() : path(dir.File("s.db")), store(MustOpen(path)) {
+    REQUIRE(store->EnsureTable(TypedSpec()).ok());
+    REQUIRE(store->ApplyPage(TypedSpec(), ServerRows(), {}, StateAt("2024-06-01T00:00:00.000Z", "a01C")).ok());
+  }
   TempDir dir;
-  const std::string path = dir.File("s.db");
-  auto store = MustOpen(path);
-  REQUIRE(store->EnsureTable(TypedSpec()).ok());
-  REQUIRE(store->ApplyPage(TypedSpec(), ServerRows(), {}, StateAt("2024-06-01T00:00:00.000Z", "a01C")).ok());
+  std::string path;
+  std::unique_ptr<Store> store;
+};
+
+TEST_CASE("CompareRows: rows stored from the same server values compare equal, whatever their types") {
+  SyncedStore synced;
+  const std::string& path = synced.path;
+  Store* store = synced.store.get();
   const std::string before = Table(path);
 
-  Found found = Compare(store.get(), ServerRows());
+  Found found = Compare(store, ServerRows());
   CHECK(found.not_stored.empty());
   CHECK(found.differing.empty());
   // Read-only: rows and state are as they were.
   CHECK(Table(path) == before);
   // An empty page compares to nothing.
-  CHECK(Compare(store.get(), RowBatch{}).differing.empty());
+  CHECK(Compare(store, RowBatch{}).differing.empty());
 }
 
 TEST_CASE("CompareRows: each changed server value is reported in its column, for every type") {
-  TempDir dir;
-  auto store = MustOpen(dir.File("s.db"));
-  REQUIRE(store->EnsureTable(TypedSpec()).ok());
-  REQUIRE(store->ApplyPage(TypedSpec(), ServerRows(), {}, StateAt("2024-06-01T00:00:00.000Z", "a01C")).ok());
+  SyncedStore synced;
+  Store* store = synced.store.get();
 
   RowBatch changed = ServerRows();
   changed.at(0, 1) = Cell::Text("renamed");                        // text
@@ -93,7 +100,7 @@ TEST_CASE("CompareRows: each changed server value is reported in its column, for
   changed.at(1, 5) = Cell::Text("2024-05-01T10:00:00.000Z");       // the same instant, another form: equal
   changed.at(2, 3) = Cell::Int(0);                                 // null -> 0
   changed.at(2, 5) = Cell::Text("2014-08-01T21:15:46.000+0000");   // kept-as-given text -> a datetime
-  Found found = Compare(store.get(), changed);
+  Found found = Compare(store, changed);
   CHECK(found.not_stored.empty());
   CHECK(found.differing["a01A"] == std::vector<std::string>{"Name", "Count", "Amount", "Paid", "Stamp", "Due", "Note"});
   CHECK(found.differing["a01B"] == std::vector<std::string>{"Name", "Count"});
@@ -101,25 +108,23 @@ TEST_CASE("CompareRows: each changed server value is reported in its column, for
 }
 
 TEST_CASE("CompareRows: rows not stored, local edits, and only the batch's columns") {
-  TempDir dir;
-  const std::string path = dir.File("s.db");
-  auto store = MustOpen(path);
-  REQUIRE(store->EnsureTable(TypedSpec()).ok());
-  REQUIRE(store->ApplyPage(TypedSpec(), ServerRows(), {}, StateAt("2024-06-01T00:00:00.000Z", "a01C")).ok());
+  SyncedStore synced;
+  const std::string& path = synced.path;
+  Store* store = synced.store.get();
   // (a) Edited behind sfsync's back: a column set by hand, a value stored as another type.
   testing::Query(path, "UPDATE Invoice__c SET Amount = 99, Count = '42' WHERE Id = 'a01A'");
   testing::Query(path, "UPDATE Invoice__c SET Paid = NULL WHERE Id = 'a01B'");
-  Found found = Compare(store.get(), ServerRows());
+  Found found = Compare(store, ServerRows());
   // '42' in an INTEGER column is stored as the integer 42 (affinity), so it still compares equal.
   CHECK(found.differing == std::map<std::string, std::vector<std::string>>{{"a01A", {"Amount"}}, {"a01B", {"Paid"}}});
   // (b) A row the table lacks.
   RowBatch more = Batch({"Id", "Name"}, {{Cell::Text("a01A"), Cell::Text("first")}, {Cell::Text("a01Z"), Cell::Text("z")}});
-  found = Compare(store.get(), more);
+  found = Compare(store, more);
   CHECK(found.not_stored == std::vector<std::string>{"a01Z"});
   // (c) Only the batch's columns are compared: Amount differs, but is not in this batch.
   CHECK(found.differing.empty());
   // (d) An Id-only batch tells stored rows from others.
-  found = Compare(store.get(), Batch({"Id"}, {{Cell::Text("a01Y")}, {Cell::Text("a01B")}}));
+  found = Compare(store, Batch({"Id"}, {{Cell::Text("a01Y")}, {Cell::Text("a01B")}}));
   CHECK(found.not_stored == std::vector<std::string>{"a01Y"});
   CHECK(found.differing.empty());
 }

@@ -104,6 +104,15 @@ Status Statement::Run() {
   }
 }
 
+StatusOr<std::vector<std::string>> Statement::TextsOfColumn(int index) {
+  std::vector<std::string> texts;
+  while (true) {
+    SFSYNC_ASSIGN_OR_RETURN(bool row, Step());
+    if (!row) return texts;
+    texts.push_back(ColumnText(index));
+  }
+}
+
 void Statement::Reset() { sqlite3_reset(stmt_); }
 
 bool Statement::ColumnIsNull(int index) const { return sqlite3_column_type(stmt_, index) == SQLITE_NULL; }

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/core/row.h"
 #include "engine/core/statusor.h"
@@ -50,6 +51,8 @@ class Statement {
   StatusOr<bool> Step();
   // Steps until done (rows, if any, are skipped) and resets.
   Status Run();
+  // Steps until done and returns column `index` of every row, as text.
+  StatusOr<std::vector<std::string>> TextsOfColumn(int index);
   // Ready to run again; bindings are kept until rebound.
   void Reset();
 
