@@ -29,8 +29,7 @@ bool IsMonthKey(std::string_view key) {
   return month >= 1 && month <= 12;
 }
 
-StatusOr<std::vector<std::string>> SqliteStore::ListIdsWithoutMonth(const std::string& table,
-                                                                    const std::string& column,
+StatusOr<std::vector<std::string>> SqliteStore::ListIdsWithoutMonth(const std::string& table, const std::string& column,
                                                                     const std::string& exclude_flag) {
   SFSYNC_ASSIGN_OR_RETURN(bool exists, TableExists(table));
   if (!exists) return NotFoundError(fmt::format("no table {}", table));

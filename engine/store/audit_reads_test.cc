@@ -18,10 +18,10 @@ using testing::TempDir;
 TableSpec TypedSpec() {
   return {"Invoice__c",
           "Invoice__c",
-          {Col("Id", ColumnType::kText, "id"), Col("Name", ColumnType::kText), Col("Count", ColumnType::kInteger, "int"),
-           Col("Amount", ColumnType::kReal, "currency"), Col("Paid", ColumnType::kBoolean, "boolean"),
-           Col("Stamp", ColumnType::kDateTime, "datetime"), Col("Due", ColumnType::kDate, "date"),
-           Col("Note", ColumnType::kText, "textarea")}};
+          {Col("Id", ColumnType::kText, "id"), Col("Name", ColumnType::kText),
+           Col("Count", ColumnType::kInteger, "int"), Col("Amount", ColumnType::kReal, "currency"),
+           Col("Paid", ColumnType::kBoolean, "boolean"), Col("Stamp", ColumnType::kDateTime, "datetime"),
+           Col("Due", ColumnType::kDate, "date"), Col("Note", ColumnType::kText, "textarea")}};
 }
 
 const std::vector<std::string> kColumns = {"Id", "Name", "Count", "Amount", "Paid", "Stamp", "Due", "Note"};
@@ -32,8 +32,8 @@ RowBatch ServerRows() {
   return Batch(kColumns,
                {{Cell::Text("a01A"), Cell::Text("first"), Cell::Int(42), Cell::Double(1.5), Cell::Bool(true),
                  Cell::Text("2024-05-01T10:00:00.000+0000"), Cell::Text("2024-05-01"), Cell::Null()},
-                {Cell::Text("a01B"), Cell::Text(""), Cell::Text("9007199254740993"), Cell::Int(3),
-                 Cell::Text("FALSE"), Cell::Text("2024-05-01T12:00:00+02:00"), Cell::Null(), Cell::Text("line\nline")},
+                {Cell::Text("a01B"), Cell::Text(""), Cell::Text("9007199254740993"), Cell::Int(3), Cell::Text("FALSE"),
+                 Cell::Text("2024-05-01T12:00:00+02:00"), Cell::Null(), Cell::Text("line\nline")},
                 {Cell::Text("a01C"), Cell::Double(1.0), Cell::Text("twelve"), Cell::Text(""), Cell::Int(0),
                  Cell::Text("Fri Aug 01 21:15:46 GMT 2014"), Cell::Text("2024-13-45"), Cell::Double(2.5)}});
 }
@@ -52,8 +52,9 @@ Found Compare(Store* store, const RowBatch& rows, const TableSpec& spec = TypedS
 }
 
 std::string Table(const std::string& path) {
-  return QueryText(path, "SELECT group_concat(Id || Name || Count || Amount || Paid || Stamp || Due || Note, '|') "
-                         "FROM (SELECT * FROM Invoice__c ORDER BY Id)") +
+  return QueryText(path,
+                   "SELECT group_concat(Id || Name || Count || Amount || Paid || Stamp || Due || Note, '|') "
+                   "FROM (SELECT * FROM Invoice__c ORDER BY Id)") +
          QueryText(path, "SELECT group_concat(watermark_ts || watermark_id) FROM _sfsync_state");
 }
 
@@ -88,18 +89,18 @@ TEST_CASE("CompareRows: each changed server value is reported in its column, for
   Store* store = synced.store.get();
 
   RowBatch changed = ServerRows();
-  changed.at(0, 1) = Cell::Text("renamed");                        // text
-  changed.at(0, 2) = Cell::Int(43);                                // integer
-  changed.at(0, 3) = Cell::Double(1.5000000000000002);             // real: the next double
-  changed.at(0, 4) = Cell::Bool(false);                            // boolean
-  changed.at(0, 5) = Cell::Text("2024-05-01T10:00:00.001+0000");   // datetime, one millisecond later
-  changed.at(0, 6) = Cell::Text("2024-05-02");                     // date
-  changed.at(0, 7) = Cell::Text("now set");                        // null -> text
-  changed.at(1, 1) = Cell::Null();                                 // "" -> null (REST tells them apart)
-  changed.at(1, 2) = Cell::Text("9007199254740992");               // beyond 2^53: every digit counts
-  changed.at(1, 5) = Cell::Text("2024-05-01T10:00:00.000Z");       // the same instant, another form: equal
-  changed.at(2, 3) = Cell::Int(0);                                 // null -> 0
-  changed.at(2, 5) = Cell::Text("2014-08-01T21:15:46.000+0000");   // kept-as-given text -> a datetime
+  changed.at(0, 1) = Cell::Text("renamed");                       // text
+  changed.at(0, 2) = Cell::Int(43);                               // integer
+  changed.at(0, 3) = Cell::Double(1.5000000000000002);            // real: the next double
+  changed.at(0, 4) = Cell::Bool(false);                           // boolean
+  changed.at(0, 5) = Cell::Text("2024-05-01T10:00:00.001+0000");  // datetime, one millisecond later
+  changed.at(0, 6) = Cell::Text("2024-05-02");                    // date
+  changed.at(0, 7) = Cell::Text("now set");                       // null -> text
+  changed.at(1, 1) = Cell::Null();                                // "" -> null (REST tells them apart)
+  changed.at(1, 2) = Cell::Text("9007199254740992");              // beyond 2^53: every digit counts
+  changed.at(1, 5) = Cell::Text("2024-05-01T10:00:00.000Z");      // the same instant, another form: equal
+  changed.at(2, 3) = Cell::Int(0);                                // null -> 0
+  changed.at(2, 5) = Cell::Text("2014-08-01T21:15:46.000+0000");  // kept-as-given text -> a datetime
   Found found = Compare(store, changed);
   CHECK(found.not_stored.empty());
   CHECK(found.differing["a01A"] == std::vector<std::string>{"Name", "Count", "Amount", "Paid", "Stamp", "Due", "Note"});
@@ -118,7 +119,8 @@ TEST_CASE("CompareRows: rows not stored, local edits, and only the batch's colum
   // '42' in an INTEGER column is stored as the integer 42 (affinity), so it still compares equal.
   CHECK(found.differing == std::map<std::string, std::vector<std::string>>{{"a01A", {"Amount"}}, {"a01B", {"Paid"}}});
   // (b) A row the table lacks.
-  RowBatch more = Batch({"Id", "Name"}, {{Cell::Text("a01A"), Cell::Text("first")}, {Cell::Text("a01Z"), Cell::Text("z")}});
+  RowBatch more =
+      Batch({"Id", "Name"}, {{Cell::Text("a01A"), Cell::Text("first")}, {Cell::Text("a01Z"), Cell::Text("z")}});
   found = Compare(store, more);
   CHECK(found.not_stored == std::vector<std::string>{"a01Z"});
   // (c) Only the batch's columns are compared: Amount differs, but is not in this batch.

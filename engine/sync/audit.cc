@@ -124,8 +124,9 @@ class ObjectAuditor {
   Status CompareBucket(BucketAudit* bucket) {
     std::vector<std::string> server;
     if (bucket->month != kNoMonth) {
-      SFSYNC_RETURN_IF_ERROR(ForEachPage(BuildAuditQuery(plan_, false, Condition(bucket->month)), plan_.select,
-                                         [&](const QueryPage& page) { return ComparePage(page.rows, bucket, &server); }));
+      SFSYNC_RETURN_IF_ERROR(
+          ForEachPage(BuildAuditQuery(plan_, false, Condition(bucket->month)), plan_.select,
+                      [&](const QueryPage& page) { return ComparePage(page.rows, bucket, &server); }));
       std::sort(server.begin(), server.end());
     }
     SFSYNC_ASSIGN_OR_RETURN(std::vector<std::string> local, LocalIds(bucket->month));
@@ -288,8 +289,8 @@ bool FoundDifferences(const AuditReport& report) {
 }
 
 std::string FormatAuditReport(const AuditReport& r) {
-  std::string out = fmt::format("audit of job {} ({}{})\ndatabase: {}\n", r.job, r.repaired ? "repairing" : "report only",
-                                r.deep ? ", deep" : "", r.database);
+  std::string out = fmt::format("audit of job {} ({}{})\ndatabase: {}\n", r.job,
+                                r.repaired ? "repairing" : "report only", r.deep ? ", deep" : "", r.database);
   out += fmt::format("{:<24} {:>8} {:>12} {:>12} {:>10} {:>8} {:>8} {:>8} {:>9}\n", "object", "buckets", "server rows",
                      "local rows", "differing", "values", "fetched", "removed", "api calls");
   for (const ObjectAudit& o : r.objects) {

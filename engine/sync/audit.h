@@ -28,8 +28,9 @@
 // Cost in API calls per object: the describe; plain, one count query, one Id query per batch_size
 // Ids of each examined bucket, one call per 100 Ids looked up or fetched; deep, the count, a full
 // read of the object (one call per page of batch_size rows of each bucket) plus the look-ups.
-// Memory: one page of rows and the Ids of one bucket (on each side). Plain audit cannot see values, nor a bucket where one row vanished
-// and another appeared (equal counts); `deep` sees both.
+// Memory: one page of rows and the Ids of one bucket (on each side).
+// Plain audit cannot see values, nor a bucket where one row vanished and another appeared (equal
+// counts); `deep` sees both.
 #pragma once
 
 #include <map>
@@ -52,13 +53,13 @@ struct AuditOptions {
 inline constexpr char kNoMonth[] = "(no month)";
 
 struct BucketAudit {
-  std::string month;      // "2024-05", kNoMonth, or "" for the whole object (no CreatedDate synced)
-  int64_t server = 0;     // rows the server counts in the bucket
-  int64_t local = 0;      // rows the table counts in it
-  int64_t missing = 0;    // on the server, missing from the bucket's stored rows (deep: not stored)
-  int64_t gone = 0;       // stored in the bucket, not on the server at all
-  int64_t elsewhere = 0;  // plain: stored in the bucket, on the server under another month
-  int64_t differing = 0;  // deep: stored with values other than the server's
+  std::string month;                       // "2024-05", kNoMonth, or "" for the whole object (no CreatedDate synced)
+  int64_t server = 0;                      // rows the server counts in the bucket
+  int64_t local = 0;                       // rows the table counts in it
+  int64_t missing = 0;                     // on the server, missing from the bucket's stored rows (deep: not stored)
+  int64_t gone = 0;                        // stored in the bucket, not on the server at all
+  int64_t elsewhere = 0;                   // plain: stored in the bucket, on the server under another month
+  int64_t differing = 0;                   // deep: stored with values other than the server's
   std::map<std::string, int64_t> columns;  // deep: differing rows per column (SQL column name)
 
   bool any() const { return missing + gone + elsewhere + differing > 0; }

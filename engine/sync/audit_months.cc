@@ -14,7 +14,9 @@ constexpr const char* kColumns[] = {"expr0", "expr1", "expr2"};
 // too, anything else is refused.
 bool WholeNumber(const Cell& cell, int64_t* out) {
   switch (cell.kind) {
-    case Cell::Kind::kInt: *out = cell.i; return true;
+    case Cell::Kind::kInt:
+      *out = cell.i;
+      return true;
     case Cell::Kind::kDouble:
       if (std::trunc(cell.d) != cell.d || std::fabs(cell.d) > 9.0e15) return false;
       *out = static_cast<int64_t>(cell.d);
@@ -24,7 +26,8 @@ bool WholeNumber(const Cell& cell, int64_t* out) {
       auto [ptr, ec] = std::from_chars(cell.s.data(), end, *out);
       return !cell.s.empty() && ec == std::errc() && ptr == end;
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -58,9 +61,9 @@ StatusOr<std::map<std::string, int64_t>> ParseMonthCounts(const RowBatch& rows) 
     }
     const auto [year, month, count] = values;
     if (year < 1 || year > 9999 || month < 1 || month > 12 || count < 0) {
-      return DataLossError(fmt::format(
-          "malformed response: month count row {} has year {}, month {}, count {}: out of range", r + 1, year,
-          month, count));
+      return DataLossError(
+          fmt::format("malformed response: month count row {} has year {}, month {}, count {}: out of range", r + 1,
+                      year, month, count));
     }
     counts[fmt::format("{:04}-{:02}", year, month)] += count;
   }

@@ -26,17 +26,17 @@ TEST_CASE("regression: a non-numeric month count is a malformed response, not an
   CHECK(text.status().code() == StatusCode::kDataLoss);
   CHECK(text.status().message().find("expr2 = twelve, not a whole number") != std::string::npos);
   // A year or month that is missing (null), fractional, boolean, empty or out of range.
-  for (const std::vector<Cell>& row : std::vector<std::vector<Cell>>{
-           {Cell::Null(), Cell::Int(5), Cell::Int(1)},
-           {Cell::Int(2024), Cell::Double(5.5), Cell::Int(1)},
-           {Cell::Int(2024), Cell::Bool(true), Cell::Int(1)},
-           {Cell::Text(""), Cell::Int(5), Cell::Int(1)},
-           {Cell::Text("2024x"), Cell::Int(5), Cell::Int(1)},
-           {Cell::Int(2024), Cell::Int(13), Cell::Int(1)},
-           {Cell::Int(0), Cell::Int(1), Cell::Int(1)},
-           {Cell::Int(2024), Cell::Int(1), Cell::Int(-1)},
-           {Cell::Text("99999999999999999999"), Cell::Int(1), Cell::Int(1)},
-           {Cell::Double(1e300), Cell::Int(1), Cell::Int(1)}}) {
+  for (const std::vector<Cell>& row :
+       std::vector<std::vector<Cell>>{{Cell::Null(), Cell::Int(5), Cell::Int(1)},
+                                      {Cell::Int(2024), Cell::Double(5.5), Cell::Int(1)},
+                                      {Cell::Int(2024), Cell::Bool(true), Cell::Int(1)},
+                                      {Cell::Text(""), Cell::Int(5), Cell::Int(1)},
+                                      {Cell::Text("2024x"), Cell::Int(5), Cell::Int(1)},
+                                      {Cell::Int(2024), Cell::Int(13), Cell::Int(1)},
+                                      {Cell::Int(0), Cell::Int(1), Cell::Int(1)},
+                                      {Cell::Int(2024), Cell::Int(1), Cell::Int(-1)},
+                                      {Cell::Text("99999999999999999999"), Cell::Int(1), Cell::Int(1)},
+                                      {Cell::Double(1e300), Cell::Int(1), Cell::Int(1)}}) {
     auto parsed = ParseMonthCounts(MonthRows({row}));
     CAPTURE(row[0].DebugString());
     CAPTURE(row[1].DebugString());

@@ -194,8 +194,9 @@ TEST_CASE("a stored CreatedDate that is not ISO crashes no audit, plain or deep,
   // (a) Report only, plain then deep: no abort, the rows are named, nothing changes.
   ProcessResult dry = s.Audit({"--dry-run"});
   CHECK(dry.exit_code == 12);
-  CHECK(Has(dry.out, "(no month)             server 0 local 3: 0 missing locally, 1 gone from the server, "
-                     "2 on the server under another month"));
+  CHECK(Has(dry.out,
+            "(no month)             server 0 local 3: 0 missing locally, 1 gone from the server, "
+            "2 on the server under another month"));
   ProcessResult deep_dry = s.Audit({"--deep", "--dry-run"});
   CHECK(deep_dry.exit_code == 12);
   CHECK(Has(deep_dry.out, "values differ in: CreatedDate (2 rows)"));
