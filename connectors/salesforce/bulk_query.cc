@@ -97,7 +97,7 @@ StatusOr<JobInfo> ParseJobInfo(const std::string& body) {
   if (json.contains("errorMessage") && json["errorMessage"].is_string()) {
     info.error_message = json["errorMessage"].get<std::string>();
   }
-  if (json.contains("numberRecordsProcessed") && json["numberRecordsProcessed"].is_number()) {
+  if (json.contains("numberRecordsProcessed") && json["numberRecordsProcessed"].is_number_integer()) {
     info.records_processed = json["numberRecordsProcessed"].get<int64_t>();
   }
   return info;

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+
 namespace sfsync::salesforce {
 namespace {
 
@@ -32,7 +34,10 @@ bool Flag(const json& object, const char* key, bool fallback) {
 int64_t Number(const json& object, const char* key) {
   auto it = object.find(key);
   if (it == object.end() || !it->is_number()) return 0;
-  return it->is_number_integer() ? it->get<int64_t>() : static_cast<int64_t>(it->get<double>());
+  if (it->is_number_integer()) return it->get<int64_t>();
+  // Converting a double outside int64's range is undefined behaviour: such a length means nothing.
+  const double d = it->get<double>();
+  return std::isfinite(d) && std::fabs(d) < 9.0e18 ? static_cast<int64_t>(d) : 0;
 }
 
 std::string Lower(std::string s) {

@@ -90,6 +90,13 @@ TEST_CASE("malformed describes are DataLoss, not a crash") {
   CHECK(odd->fields[0].length == 0);
   CHECK(odd->fields[0].nillable);
   CHECK(odd->fields[0].reference_to.empty());
+  // A length or precision no int64 holds (converting it would be undefined behaviour) is 0.
+  StatusOr<SObjectInfo> huge = ParseDescribe(
+      R"({"name":"Odd__c","fields":[{"name":"X__c","type":"double","length":1e300,"precision":-1e19,"scale":2.0}]})");
+  REQUIRE(huge.ok());
+  CHECK(huge->fields[0].length == 0);
+  CHECK(huge->fields[0].precision == 0);
+  CHECK(huge->fields[0].scale == 2);
 }
 
 }  // namespace

@@ -175,6 +175,10 @@ StatusOr<DescribeResult> RestClient::Describe(const std::string& object,
     if (millis.ok()) result.last_modified_millis = *millis;
   }
   if (response.status == 304) {
+    // Callers reuse their cached describe on 304; a request without If-Modified-Since has none.
+    if (!if_modified_since_millis) {
+      return DataLossError("describe of " + object + " answered 304 Not Modified to an unconditional request");
+    }
     result.not_modified = true;
     return result;
   }

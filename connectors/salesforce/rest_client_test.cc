@@ -262,6 +262,16 @@ TEST_CASE("describe: conditional request, 304 means not modified, 200 is parsed"
   CHECK(org.client->DataPath() == "/services/data/v60.0");
 }
 
+TEST_CASE("regression: a 304 to a describe that was not conditional is a malformed answer, not a cache hit") {
+  // The caller reuses its cached describe on 304, and has none when it did not ask conditionally.
+  Org org;
+  org.fake.On("GET", std::string(kInstanceUrl) + "/services/data/v60.0/sobjects/Account/describe")
+      .Then(JsonResponse(304, ""));
+  StatusOr<DescribeResult> result = org.client->Describe("Account");
+  CHECK(result.status().code() == StatusCode::kDataLoss);
+  CHECK(result.status().message().find("unconditional") != std::string::npos);
+}
+
 TEST_CASE("call logs name method, path, status and time, never the token") {
   Org org;
   org.fake.On("GET", kLimitsUrl).Times(1, JsonResponse(401, kInvalidSession)).Then(JsonResponse(200, "{}"));

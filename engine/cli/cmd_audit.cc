@@ -21,12 +21,7 @@ int AuditCommand(const CommonFlags& common, const AuditFlags& flags) {
     PrintError(report.error.message());
     return ExitCodeFor(report.error);
   }
-  if (flags.dry_run) {
-    for (const sync::ObjectAudit& o : report.objects) {
-      if (!o.differing.empty()) return kExitDrift;
-    }
-  }
-  return kExitOk;
+  return flags.dry_run && sync::FoundDifferences(report) ? kExitDrift : kExitOk;
 }
 
 }  // namespace sfsync::cli

@@ -26,7 +26,7 @@ struct RunFlags {
 struct AuditFlags {
   std::string job_path;
   bool dry_run = false;  // report differences, change nothing
-  bool deep = false;     // diff the Ids of every bucket
+  bool deep = false;     // compare the values of every row, not only counts and Ids
 };
 
 struct DaemonFlags {

@@ -48,7 +48,8 @@ int Main(int argc, char** argv) {
       app.add_subcommand("audit", "compare the database with the org (counts per month, then Ids) and repair it");
   audit_cmd->add_option("job", audit.job_path, "job file (YAML)")->required();
   audit_cmd->add_flag("--dry-run", audit.dry_run, "report differences without repairing (exit 12 if any)");
-  audit_cmd->add_flag("--deep", audit.deep, "compare the Ids of every month, not only months whose counts differ");
+  audit_cmd->add_flag("--deep", audit.deep,
+                      "read every row of the org and compare values too, not only counts and Ids (costs a full read)");
   add_common(audit_cmd);
 
   std::vector<std::string> validate_paths;

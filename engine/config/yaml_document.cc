@@ -7,7 +7,6 @@
 #include <cstdlib>
 #include <limits>
 #include <map>
-#include <regex>
 #include <vector>
 
 namespace sfsync::config {
@@ -190,14 +189,35 @@ std::string_view KindOfNode(const YAML::Node& node) {
 
 }  // namespace
 
-nlohmann::json ResolvePlainScalar(const std::string& text) {
-  static const std::regex kDecimal("[-+]?[0-9]+");
-  static const std::regex kOctal("0o[0-7]+");
-  static const std::regex kHex("0x[0-9a-fA-F]+");
-  static const std::regex kFloat(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
-  static const std::regex kInfinity(R"([-+]?\.(inf|Inf|INF))");
-  static const std::regex kNan(R"(\.(nan|NaN|NAN))");
+namespace {
 
+// YAML 1.2 core schema scalars, matched by hand: std::regex recurses once per character, and a
+// plain scalar a megabyte long crashed it (stack overflow) before it could say what is wrong.
+bool IsDigits(std::string_view s, std::string_view alphabet = "0123456789") {
+  return !s.empty() && s.find_first_not_of(alphabet) == std::string_view::npos;
+}
+
+std::string_view WithoutSign(std::string_view s) {
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) s.remove_prefix(1);
+  return s;
+}
+
+// [-+]? ( \.[0-9]+ | [0-9]+ (\.[0-9]*)? ) ([eE][-+]?[0-9]+)?
+bool IsFloatText(std::string_view s) {
+  s = WithoutSign(s);
+  const size_t e = s.find_first_of("eE");
+  if (e != std::string_view::npos && !IsDigits(WithoutSign(s.substr(e + 1)))) return false;
+  const std::string_view mantissa = s.substr(0, e);
+  const size_t dot = mantissa.find('.');
+  if (dot == std::string_view::npos) return IsDigits(mantissa);
+  const std::string_view fraction = mantissa.substr(dot + 1);
+  if (dot == 0) return IsDigits(fraction);
+  return IsDigits(mantissa.substr(0, dot)) && (fraction.empty() || IsDigits(fraction));
+}
+
+}  // namespace
+
+nlohmann::json ResolvePlainScalar(const std::string& text) {
   if (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL") return nullptr;
   if (text == "true" || text == "True" || text == "TRUE") return true;
   if (text == "false" || text == "False" || text == "FALSE") return false;
@@ -209,23 +229,25 @@ nlohmann::json ResolvePlainScalar(const std::string& text) {
     if (ec != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
     return value;
   };
-  if (std::regex_match(text, kDecimal)) {
+  const std::string_view view(text);
+  if (IsDigits(WithoutSign(view))) {
     if (auto v = parse_int(text, 10)) return *v;
     return std::strtod(text.c_str(), nullptr);  // too large for int64: YAML still calls it a number
   }
-  if (std::regex_match(text, kOctal)) {
-    if (auto v = parse_int(std::string_view(text).substr(2), 8)) return *v;
+  if (view.substr(0, 2) == "0o" && IsDigits(view.substr(2), "01234567")) {
+    if (auto v = parse_int(view.substr(2), 8)) return *v;
     return text;
   }
-  if (std::regex_match(text, kHex)) {
-    if (auto v = parse_int(std::string_view(text).substr(2), 16)) return *v;
+  if (view.substr(0, 2) == "0x" && IsDigits(view.substr(2), "0123456789abcdefABCDEF")) {
+    if (auto v = parse_int(view.substr(2), 16)) return *v;
     return text;
   }
-  if (std::regex_match(text, kFloat)) return std::strtod(text.c_str(), nullptr);
-  if (std::regex_match(text, kInfinity)) {
+  if (IsFloatText(view)) return std::strtod(text.c_str(), nullptr);
+  const std::string_view unsigned_text = WithoutSign(view);
+  if (unsigned_text == ".inf" || unsigned_text == ".Inf" || unsigned_text == ".INF") {
     return text[0] == '-' ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
   }
-  if (std::regex_match(text, kNan)) return std::numeric_limits<double>::quiet_NaN();
+  if (text == ".nan" || text == ".NaN" || text == ".NAN") return std::numeric_limits<double>::quiet_NaN();
   return text;
 }
 

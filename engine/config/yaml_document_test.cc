@@ -48,6 +48,23 @@ TEST_CASE("plain scalars follow the YAML 1.2 core schema") {
   CHECK(ResolvePlainScalar("1_000") == "1_000");
   CHECK(ResolvePlainScalar("0b101") == "0b101");
   CHECK(ResolvePlainScalar("60.0.1") == "60.0.1");
+  for (const char* text : {"-", ".", "1e", "e5", "1e5e3", "0o", "0x", "0o8", "0xG", "+0x1", "1.5.2", ".inf.", "inf"}) {
+    CAPTURE(text);
+    CHECK(ResolvePlainScalar(text) == text);
+  }
+  CHECK(IsFloat(ResolvePlainScalar("1."), 1.0));
+  CHECK(IsFloat(ResolvePlainScalar("-2.5E-1"), -0.25));
+  CHECK(IsFloat(ResolvePlainScalar("+.5e+1"), 5.0));
+  CHECK(std::isinf(ResolvePlainScalar("+.inf").get<double>()));
+}
+
+TEST_CASE("regression: a plain scalar a megabyte long is resolved, not a stack overflow in std::regex") {
+  CHECK(ResolvePlainScalar(std::string(1000000, '7')).is_number_float());
+  CHECK(ResolvePlainScalar("0." + std::string(1000000, '5')).is_number_float());
+  CHECK(ResolvePlainScalar(std::string(1000000, 'x')).is_string());
+  Parsed p = Parse("version: 1\nname: " + std::string(900000, '1') + "\n");
+  REQUIRE_MESSAGE(p.doc, p.errors);
+  CHECK(p.doc->root["name"].is_number_float());
 }
 
 TEST_CASE("quoted, tagged and block scalars are strings") {

@@ -69,6 +69,16 @@ void Statement::BindText(int index, std::string_view text, bool copy) {
                                SQLITE_UTF8));
 }
 
+void Statement::BindValue(int index, const Cell& value) {
+  switch (value.kind) {
+    case Cell::Kind::kNull: BindNull(index); break;
+    case Cell::Kind::kBool: BindInt(index, value.b ? 1 : 0); break;
+    case Cell::Kind::kInt: BindInt(index, value.i); break;
+    case Cell::Kind::kDouble: BindDouble(index, value.d); break;
+    case Cell::Kind::kText: BindText(index, value.s); break;
+  }
+}
+
 StatusOr<bool> Statement::Step() {
   if (bind_rc_ != SQLITE_OK) {
     const int rc = std::exchange(bind_rc_, SQLITE_OK);
@@ -91,6 +101,15 @@ Status Statement::Run() {
   while (true) {
     SFSYNC_ASSIGN_OR_RETURN(bool row, Step());
     if (!row) return Status::Ok();
+  }
+}
+
+StatusOr<std::vector<std::string>> Statement::TextsOfColumn(int index) {
+  std::vector<std::string> texts;
+  while (true) {
+    SFSYNC_ASSIGN_OR_RETURN(bool row, Step());
+    if (!row) return texts;
+    texts.push_back(ColumnText(index));
   }
 }
 

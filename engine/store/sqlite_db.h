@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/core/row.h"
 #include "engine/core/statusor.h"
@@ -42,12 +43,16 @@ class Statement {
   void BindInt(int index, int64_t value);
   void BindDouble(int index, double value);
   void BindText(int index, std::string_view text, bool copy = false);
+  // Binds a Cell by its kind (a bool as 0/1); text is bound without copying, as BindText.
+  void BindValue(int index, const Cell& value);
 
   // Runs one step: true when a row is ready to read, false when done. The statement resets itself
   // when done or on error; a caller that stops reading rows early calls Reset().
   StatusOr<bool> Step();
   // Steps until done (rows, if any, are skipped) and resets.
   Status Run();
+  // Steps until done and returns column `index` of every row, as text.
+  StatusOr<std::vector<std::string>> TextsOfColumn(int index);
   // Ready to run again; bindings are kept until rebound.
   void Reset();
 

@@ -1,10 +1,11 @@
 // SqliteStore: the Store on one SQLite connection. Internal to engine/store; everyone else uses
 // OpenSqliteStore() from store.h.
 //
-// Its methods live in three files, one job each:
+// Its methods live in four files, one job each:
 //   sqlite_store.cc      open, ApplyPage (the hot path), sync state, ListIds, CountRows
 //   schema_evolution.cc  EnsureTable and the column catalog
 //   run_history.cc       _sfsync_runs and _sfsync_run_objects
+//   audit_reads.cc       the audit's reads: ListIdsWithoutMonth, CompareRows
 #pragma once
 
 #include <memory>
@@ -47,6 +48,9 @@ class SqliteStore final : public Store {
   StatusOr<std::vector<std::pair<std::string, int64_t>>> CountByMonth(const std::string& table,
                                                                       const std::string& column,
                                                                       const std::string& exclude_flag) override;
+  StatusOr<std::vector<std::string>> ListIdsWithoutMonth(const std::string& table, const std::string& column,
+                                                         const std::string& exclude_flag) override;
+  StatusOr<RowComparison> CompareRows(const TableSpec& spec, const RowBatch& rows) override;
 
  private:
   // The first storage error (reason "store") becomes sticky; returns `status` unchanged.

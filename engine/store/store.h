@@ -263,9 +263,40 @@ class Store {
   // Row counts of `table` grouped by the month ("2024-05") of datetime `column` (storage form), for
   // audits; rows whose column is NULL are counted under ""; rows whose `exclude_flag` column is 1 are
   // left out when it is set. kNotFound for a missing table or column.
+  // The key is the value's first 7 characters, so a value the store kept as given (not convertible
+  // to the storage form, README.md) gives a key that may name no month ("Fri Aug"): IsMonthKey tells
+  // them apart, and ListIdsWithoutMonth lists the rows under such keys.
   virtual StatusOr<std::vector<std::pair<std::string, int64_t>>> CountByMonth(
       const std::string& table, const std::string& column, const std::string& exclude_flag = {}) = 0;
+
+  // The Ids (sorted) of the rows CountByMonth counts under a key that is not a month (IsMonthKey is
+  // false): `column` NULL, a number, or text not starting with yyyy-MM. Rows whose `exclude_flag`
+  // column is 1 are left out when it is set. Read-only. kNotFound for a missing table or column.
+  virtual StatusOr<std::vector<std::string>> ListIdsWithoutMonth(const std::string& table, const std::string& column,
+                                                                 const std::string& exclude_flag = {}) = 0;
+
+  // What CompareRows found. Columns are named by their SQL names (ColumnSpec::name), in the order of
+  // the batch's columns.
+  struct RowComparison {
+    struct Differing {
+      std::string id;
+      std::vector<std::string> columns;  // the columns whose stored value differs
+    };
+    std::vector<std::string> not_stored;  // Ids of rows the table does not hold, in batch order
+    std::vector<Differing> differing;     // rows stored with other values, in batch order
+  };
+  // Compares rows as the server has them with the stored rows of the same Ids, for audits: each
+  // value is converted exactly as ApplyPage would store it (cell_conversion.h) and compared by
+  // SQLite with the stored one (`IS`, under the column's affinity), so a value equals the stored
+  // one exactly when writing it again would change nothing. Only the batch's columns are compared.
+  // Read-only. kInvalidArgument for a batch ApplyPage would
+  // refuse for the same reasons (a column not in spec, no Id column, a row without a text Id);
+  // kNotFound if spec.table does not exist.
+  virtual StatusOr<RowComparison> CompareRows(const TableSpec& spec, const RowBatch& rows) = 0;
 };
+
+// True for a CountByMonth key that names a month: yyyy-MM with MM 01 to 12.
+bool IsMonthKey(std::string_view key);
 
 struct SqliteStoreOptions {
   Clock* clock = nullptr;          // stamps catalog and schema-history times; SystemClock() when null

@@ -3,11 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <map>
+#include <optional>
+#include <unordered_set>
 
 #include "connectors/salesforce/rest_client.h"
 #include "engine/core/log.h"
-#include "engine/core/time_format.h"
+#include "engine/sync/audit_months.h"
 #include "engine/sync/job_context.h"
 #include "engine/sync/query_builder.h"
 
@@ -17,155 +18,207 @@ namespace {
 using salesforce::QueryOptions;
 using salesforce::QueryPage;
 
-// Ids per `SELECT ... WHERE Id IN (...)`: ~2 KB of URI, inside what Salesforce accepts (§2.7).
-constexpr size_t kIdsPerFetch = 100;
+// Ids per `... WHERE Id IN (...)`: ~2 KB of URI, inside what Salesforce accepts (§2.7).
+constexpr size_t kIdsPerLookup = 100;
 
-std::string NextMonthStart(const std::string& month) {
-  int year = std::stoi(month.substr(0, 4));
-  int mon = std::stoi(month.substr(5, 2)) + 1;
-  if (mon == 13) {
-    mon = 1;
-    ++year;
-  }
-  return fmt::format("{:04}-{:02}-01T00:00:00.000Z", year, mon);
+std::vector<std::string> Difference(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  std::vector<std::string> out;
+  std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+  return out;
 }
 
-const store::ColumnSpec* ColumnFor(const ObjectPlan& plan, const std::string& source) {
-  for (const store::ColumnSpec& c : plan.table.columns) {
-    if (c.source == source) return &c;
-  }
-  return nullptr;
-}
-
-std::string JoinWhere(const std::string& job_where, const std::string& ours) {
-  if (job_where.empty()) return ours.empty() ? "" : " WHERE " + ours;
-  return " WHERE (" + job_where + ")" + (ours.empty() ? "" : " AND " + ours);
-}
-
-int64_t CellInt(const Cell& c) {
-  if (c.kind == Cell::Kind::kInt) return c.i;
-  if (c.kind == Cell::Kind::kDouble) return static_cast<int64_t>(c.d);
-  if (c.kind == Cell::Kind::kText) return std::stoll(c.s);
-  return 0;
+std::string IdIn(const std::vector<std::string>& ids, size_t begin, size_t end) {
+  std::string in = "Id IN (";
+  for (size_t i = begin; i < end; ++i) in += (i > begin ? ", " : "") + salesforce::SoqlString(ids[i]);
+  return in + ")";
 }
 
 class ObjectAuditor {
  public:
   ObjectAuditor(JobContext* context, const ObjectPlan& plan, const AuditOptions& options, ObjectAudit* out)
       : client_(context->client()), store_(context->store()), plan_(plan), options_(options), out_(out) {
-    created_ = ColumnFor(plan, "CreatedDate");
-    if (const store::ColumnSpec* d = ColumnFor(plan, "IsDeleted")) deleted_flag_ = d->name;
+    for (const store::ColumnSpec& c : plan.table.columns) {
+      if (c.source == "CreatedDate") created_ = c.name;
+      if (c.source == "IsDeleted") deleted_flag_ = c.name;
+    }
   }
 
   Status Run() {
-    SFSYNC_ASSIGN_OR_RETURN(std::vector<std::string> buckets, DifferingBuckets());
-    for (const std::string& month : buckets) SFSYNC_RETURN_IF_ERROR(DiffBucket(month));
+    SFSYNC_ASSIGN_OR_RETURN(auto counts, CountBuckets());
+    out_->buckets = static_cast<int64_t>(counts.size());
+    for (const auto& [month, count] : counts) {
+      out_->server_rows += count.server;
+      out_->local_rows += count.local;
+      if (!options_.deep && count.server == count.local) continue;
+      BucketAudit bucket;
+      bucket.month = month;
+      bucket.server = count.server;
+      bucket.local = count.local;
+      SFSYNC_RETURN_IF_ERROR(options_.deep ? CompareBucket(&bucket) : DiffBucket(&bucket));
+      if (bucket.any()) out_->differing.push_back(std::move(bucket));
+    }
     return Status::Ok();
   }
 
  private:
-  // Compares counts per bucket; returns the buckets to diff.
-  StatusOr<std::vector<std::string>> DifferingBuckets() {
-    std::map<std::string, std::pair<int64_t, int64_t>> counts;  // month -> (server, local)
-    if (created_ != nullptr) {
-      const std::string soql = "SELECT CALENDAR_YEAR(CreatedDate), CALENDAR_MONTH(CreatedDate), COUNT(Id) FROM " +
-                               plan_.object + JoinWhere(plan_.where, "") +
-                               " GROUP BY CALENDAR_YEAR(CreatedDate), CALENDAR_MONTH(CreatedDate)";
-      SFSYNC_RETURN_IF_ERROR(ForEachRow(soql, {"expr0", "expr1", "expr2"}, [&](const RowBatch& rows, size_t r) {
-        if (rows.at(r, 0).is_null()) return;
-        const std::string month =
-            fmt::format("{:04}-{:02}", CellInt(rows.at(r, 0)), CellInt(rows.at(r, 1)));
-        counts[month].first += CellInt(rows.at(r, 2));
+  struct Counts {
+    int64_t server = 0;
+    int64_t local = 0;
+  };
+
+  StatusOr<std::map<std::string, Counts>> CountBuckets() {
+    std::map<std::string, Counts> counts;
+    if (created_.empty()) {
+      int64_t server = 0;
+      SFSYNC_RETURN_IF_ERROR(ForEachPage(BuildCountQuery(plan_, ""), {}, [&](const QueryPage& page) {
+        server = page.total_size;
+        return Status::Ok();
       }));
-      SFSYNC_ASSIGN_OR_RETURN(auto local, store_->CountByMonth(plan_.table.table, created_->name, deleted_flag_));
-      for (const auto& [month, n] : local) counts[month].second += n;
-    } else {
-      SFSYNC_RETURN_IF_ERROR(ForEachRow("SELECT COUNT() FROM " + plan_.object + JoinWhere(plan_.where, ""), {},
-                                        [](const RowBatch&, size_t) {}));
-      SFSYNC_ASSIGN_OR_RETURN(std::vector<std::string> ids, store_->ListIds(plan_.table.table, "", "", "", deleted_flag_));
-      counts[""] = {last_total_size_, static_cast<int64_t>(ids.size())};
+      SFSYNC_ASSIGN_OR_RETURN(std::vector<std::string> local, LocalIds(""));
+      counts[""] = {server, static_cast<int64_t>(local.size())};
+      return counts;
     }
-    std::vector<std::string> differing;
-    for (const auto& [month, pair] : counts) {
-      out_->server_rows += pair.first;
-      out_->local_rows += pair.second;
-      if (options_.deep || pair.first != pair.second) differing.push_back(month);
-    }
-    out_->buckets = static_cast<int64_t>(counts.size());
-    return differing;
+    SFSYNC_RETURN_IF_ERROR(
+        ForEachPage(BuildMonthCountQuery(plan_), {"expr0", "expr1", "expr2"}, [&](const QueryPage& page) -> Status {
+          SFSYNC_ASSIGN_OR_RETURN(auto months, ParseMonthCounts(page.rows));
+          for (const auto& [month, n] : months) counts[month].server += n;
+          return Status::Ok();
+        }));
+    SFSYNC_ASSIGN_OR_RETURN(auto local, store_->CountByMonth(plan_.table.table, created_, deleted_flag_));
+    for (const auto& [key, n] : local) counts[store::IsMonthKey(key) ? key : kNoMonth].local += n;
+    return counts;
   }
 
-  Status DiffBucket(const std::string& month) {
-    std::string range;
-    std::string lo, hi;
-    if (!month.empty()) {
-      lo = month + "-01T00:00:00.000Z";
-      hi = NextMonthStart(month);
-      range = fmt::format("CreatedDate >= {} AND CreatedDate < {}", lo, hi);
-    }
+  // The server's condition for a bucket's rows; the kNoMonth bucket has none on the server.
+  std::string Condition(const std::string& month) const { return month.empty() ? "" : CreatedInMonth(month); }
+
+  // Ids of the bucket's stored rows (sorted), those CountByMonth counted in it.
+  StatusOr<std::vector<std::string>> LocalIds(const std::string& month) {
+    const std::string& table = plan_.table.table;
+    if (month.empty()) return store_->ListIds(table, "", "", "", deleted_flag_);
+    if (month == kNoMonth) return store_->ListIdsWithoutMonth(table, created_, deleted_flag_);
+    // The values starting with "2024-05" are exactly those in ["2024-05", "2024-06").
+    return store_->ListIds(table, created_, month, NextMonth(month), deleted_flag_);
+  }
+
+  Status DiffBucket(BucketAudit* bucket) {
     std::vector<std::string> server;
-    SFSYNC_RETURN_IF_ERROR(ForEachRow("SELECT Id FROM " + plan_.object + JoinWhere(plan_.where, range) +
-                                          " ORDER BY Id ASC",
-                                      {"Id"}, [&](const RowBatch& rows, size_t r) { server.push_back(rows.at(r, 0).s); }));
-    SFSYNC_ASSIGN_OR_RETURN(std::vector<std::string> local,
-                            store_->ListIds(plan_.table.table, month.empty() ? "" : created_->name, lo, hi, deleted_flag_));
-    std::sort(server.begin(), server.end());
-    std::vector<std::string> missing, extra;
-    std::set_difference(server.begin(), server.end(), local.begin(), local.end(), std::back_inserter(missing));
-    std::set_difference(local.begin(), local.end(), server.begin(), server.end(), std::back_inserter(extra));
-    if (missing.empty() && extra.empty()) return Status::Ok();
-    out_->differing.push_back({month, static_cast<int64_t>(server.size()), static_cast<int64_t>(local.size()),
-                               static_cast<int64_t>(missing.size()), static_cast<int64_t>(extra.size())});
+    if (bucket->month != kNoMonth) {
+      SFSYNC_RETURN_IF_ERROR(
+          ForEachPage(BuildAuditQuery(plan_, true, Condition(bucket->month)), {"Id"}, [&](const QueryPage& page) {
+            for (size_t r = 0; r < page.rows.rows(); ++r) server.push_back(page.rows.at(r, 0).s);
+            return Status::Ok();
+          }));
+      std::sort(server.begin(), server.end());
+    }
+    SFSYNC_ASSIGN_OR_RETURN(std::vector<std::string> local, LocalIds(bucket->month));
+    std::vector<std::string> missing = Difference(server, local);
+    bucket->missing = static_cast<int64_t>(missing.size());
+    SFSYNC_ASSIGN_OR_RETURN(std::vector<std::string> elsewhere, SettleStoredOnly(Difference(local, server), bucket));
+    bucket->elsewhere = static_cast<int64_t>(elsewhere.size());
     if (!options_.repair) return Status::Ok();
-    SFSYNC_RETURN_IF_ERROR(Fetch(missing));
-    return Remove(extra);
+    missing.insert(missing.end(), elsewhere.begin(), elsewhere.end());
+    return Fetch(missing);
   }
 
-  // Upserts the rows with these Ids, read from the server; the sync state is stored unchanged.
-  Status Fetch(const std::vector<std::string>& ids) {
-    SFSYNC_ASSIGN_OR_RETURN(store::SyncState state, store_->LoadState(plan_.table.table));
-    for (size_t i = 0; i < ids.size(); i += kIdsPerFetch) {
-      std::string in;
-      for (size_t j = i; j < std::min(ids.size(), i + kIdsPerFetch); ++j) {
-        in += (j > i ? ", " : "") + salesforce::SoqlString(ids[j]);
-      }
-      std::string soql = BuildLoadQuery(plan_, "");
-      soql.insert(soql.find(" ORDER BY"), (plan_.where.empty() ? " WHERE" : " AND") + std::string(" Id IN (") + in + ")");
-      QueryOptions options;
-      options.columns = plan_.select;
-      options.batch_size = plan_.batch_size;
-      std::unique_ptr<salesforce::QueryCursor> cursor = client_->Query(soql, options);
-      QueryPage page;
-      while (cursor->Next(&page)) {
-        SFSYNC_RETURN_IF_ERROR(store_->ApplyPage(plan_.table, page.rows, {}, state));
-        out_->fetched += static_cast<int64_t>(page.rows.rows());
-      }
-      SFSYNC_RETURN_IF_ERROR(cursor->status());
+  Status CompareBucket(BucketAudit* bucket) {
+    std::vector<std::string> server;
+    if (bucket->month != kNoMonth) {
+      SFSYNC_RETURN_IF_ERROR(
+          ForEachPage(BuildAuditQuery(plan_, false, Condition(bucket->month)), plan_.select,
+                      [&](const QueryPage& page) { return ComparePage(page.rows, bucket, &server); }));
+      std::sort(server.begin(), server.end());
     }
+    SFSYNC_ASSIGN_OR_RETURN(std::vector<std::string> local, LocalIds(bucket->month));
+    // Rows the server has under another month are compared in that month's bucket.
+    return SettleStoredOnly(Difference(local, server), bucket).status();
+  }
+
+  // Compares one page of the server's rows with the stored ones, and upserts those that are not
+  // stored or differ, from the page itself. Appends the page's Ids to *server_ids.
+  Status ComparePage(const RowBatch& rows, BucketAudit* bucket, std::vector<std::string>* server_ids) {
+    for (size_t r = 0; r < rows.rows(); ++r) server_ids->push_back(rows.at(r, 0).s);
+    SFSYNC_ASSIGN_OR_RETURN(store::Store::RowComparison found, store_->CompareRows(plan_.table, rows));
+    bucket->missing += static_cast<int64_t>(found.not_stored.size());
+    bucket->differing += static_cast<int64_t>(found.differing.size());
+    std::unordered_set<std::string> repair(found.not_stored.begin(), found.not_stored.end());
+    for (const auto& row : found.differing) {
+      for (const std::string& column : row.columns) ++bucket->columns[column];
+      repair.insert(row.id);
+    }
+    if (!options_.repair || repair.empty()) return Status::Ok();
+    RowBatch upserts;
+    upserts.columns = rows.columns;
+    for (size_t r = 0; r < rows.rows(); ++r) {
+      if (repair.count(rows.at(r, 0).s) == 0) continue;
+      for (size_t c = 0; c < rows.columns.size(); ++c) upserts.cells.push_back(rows.at(r, c));
+    }
+    return Upsert(upserts);
+  }
+
+  // `ids` are stored in the bucket but the server does not list them in it. Looks them up on the
+  // server by Id: removes (or flags) those it does not return, and returns those it does.
+  StatusOr<std::vector<std::string>> SettleStoredOnly(const std::vector<std::string>& ids, BucketAudit* bucket) {
+    std::vector<std::string> found;
+    for (size_t i = 0; i < ids.size(); i += kIdsPerLookup) {
+      const std::string soql = BuildAuditQuery(plan_, true, IdIn(ids, i, std::min(ids.size(), i + kIdsPerLookup)));
+      SFSYNC_RETURN_IF_ERROR(ForEachPage(soql, {"Id"}, [&](const QueryPage& page) {
+        for (size_t r = 0; r < page.rows.rows(); ++r) found.push_back(page.rows.at(r, 0).s);
+        return Status::Ok();
+      }));
+    }
+    std::sort(found.begin(), found.end());
+    const std::vector<std::string> gone = Difference(ids, found);
+    bucket->gone = static_cast<int64_t>(gone.size());
+    if (options_.repair) SFSYNC_RETURN_IF_ERROR(Remove(gone));
+    return found;
+  }
+
+  // Upserts the rows with these Ids, read from the server.
+  Status Fetch(const std::vector<std::string>& ids) {
+    for (size_t i = 0; i < ids.size(); i += kIdsPerLookup) {
+      const std::string soql = BuildAuditQuery(plan_, false, IdIn(ids, i, std::min(ids.size(), i + kIdsPerLookup)));
+      SFSYNC_RETURN_IF_ERROR(ForEachPage(soql, plan_.select, [&](const QueryPage& page) { return Upsert(page.rows); }));
+    }
+    return Status::Ok();
+  }
+
+  // Writes rows with the sync state as it was: a repair never moves the watermark.
+  Status Upsert(const RowBatch& rows) {
+    SFSYNC_ASSIGN_OR_RETURN(const store::SyncState* state, State());
+    SFSYNC_RETURN_IF_ERROR(store_->ApplyPage(plan_.table, rows, {}, *state));
+    out_->fetched += static_cast<int64_t>(rows.rows());
     return Status::Ok();
   }
 
   Status Remove(const std::vector<std::string>& ids) {
     if (ids.empty()) return Status::Ok();
-    SFSYNC_ASSIGN_OR_RETURN(store::SyncState state, store_->LoadState(plan_.table.table));
+    SFSYNC_ASSIGN_OR_RETURN(const store::SyncState* state, State());
     std::vector<store::Store::ServerDelete> deletes;
     for (const std::string& id : ids) deletes.push_back({id, ""});
-    SFSYNC_ASSIGN_OR_RETURN(int64_t touched, store_->ApplyServerDeletes(plan_.table, deletes, "",
-                                                                        plan_.deletes == "soft", state));
+    SFSYNC_ASSIGN_OR_RETURN(int64_t touched,
+                            store_->ApplyServerDeletes(plan_.table, deletes, "", plan_.deletes == "soft", *state));
     out_->removed += touched;
     return Status::Ok();
   }
 
+  StatusOr<const store::SyncState*> State() {
+    if (!state_) {
+      SFSYNC_ASSIGN_OR_RETURN(store::SyncState state, store_->LoadState(plan_.table.table));
+      state_ = std::move(state);
+    }
+    return &*state_;
+  }
+
+  // Runs `soql` and calls fn(page) for each page until it fails.
   template <typename Fn>
-  Status ForEachRow(const std::string& soql, std::vector<std::string> columns, Fn fn) {
+  Status ForEachPage(const std::string& soql, std::vector<std::string> columns, Fn fn) {
     QueryOptions options;
     options.columns = std::move(columns);
+    options.batch_size = plan_.batch_size;
     std::unique_ptr<salesforce::QueryCursor> cursor = client_->Query(soql, options);
     QueryPage page;
-    while (cursor->Next(&page)) {
-      last_total_size_ = page.total_size;
-      for (size_t r = 0; r < page.rows.rows(); ++r) fn(page.rows, r);
-    }
+    while (cursor->Next(&page)) SFSYNC_RETURN_IF_ERROR(fn(page));
     return cursor->status();
   }
 
@@ -174,10 +227,22 @@ class ObjectAuditor {
   const ObjectPlan& plan_;
   AuditOptions options_;
   ObjectAudit* out_;
-  const store::ColumnSpec* created_ = nullptr;
-  std::string deleted_flag_;
-  int64_t last_total_size_ = 0;
+  std::string created_;       // the CreatedDate column, or empty
+  std::string deleted_flag_;  // the IsDeleted column, or empty
+  std::optional<store::SyncState> state_;
 };
+
+std::string BucketLine(const BucketAudit& b) {
+  std::string line = fmt::format("  {:<22} server {} local {}: {} missing locally, {} gone from the server",
+                                 b.month.empty() ? "(all rows)" : b.month, b.server, b.local, b.missing, b.gone);
+  if (b.elsewhere > 0) line += fmt::format(", {} on the server under another month", b.elsewhere);
+  if (b.differing > 0) {
+    std::string columns;
+    for (const auto& [column, n] : b.columns) columns += fmt::format("{}{} {}", columns.empty() ? "" : ", ", column, n);
+    line += fmt::format(", {} differing in values ({})", b.differing, columns);
+  }
+  return line + "\n";
+}
 
 }  // namespace
 
@@ -187,6 +252,7 @@ AuditReport AuditJob(const config::Job& job, salesforce::HttpTransport* transpor
   report.job = job.name;
   report.database = job.store.sqlite_path;
   report.repaired = options.repair;
+  report.deep = options.deep;
   JobContext context(job, transport, clock);
   Status s = context.Authenticate();
   if (s.ok()) s = context.OpenStore();
@@ -215,21 +281,40 @@ AuditReport AuditJob(const config::Job& job, salesforce::HttpTransport* transpor
   return report;
 }
 
+bool FoundDifferences(const AuditReport& report) {
+  for (const ObjectAudit& o : report.objects) {
+    if (!o.differing.empty()) return true;
+  }
+  return false;
+}
+
 std::string FormatAuditReport(const AuditReport& r) {
-  std::string out = fmt::format("audit of job {}{}\ndatabase: {}\n", r.job, r.repaired ? " (repairing)" : " (report only)",
-                                r.database);
-  out += fmt::format("{:<24} {:>8} {:>12} {:>12} {:>10} {:>8} {:>8} {:>9}\n", "object", "buckets", "server rows",
-                     "local rows", "differing", "fetched", "removed", "api calls");
+  std::string out = fmt::format("audit of job {} ({}{})\ndatabase: {}\n", r.job,
+                                r.repaired ? "repairing" : "report only", r.deep ? ", deep" : "", r.database);
+  out += fmt::format("{:<24} {:>8} {:>12} {:>12} {:>10} {:>8} {:>8} {:>8} {:>9}\n", "object", "buckets", "server rows",
+                     "local rows", "differing", "values", "fetched", "removed", "api calls");
   for (const ObjectAudit& o : r.objects) {
     if (!o.status.ok()) {
       out += fmt::format("{:<24} FAILED: {}\n", o.object, Redact(o.status.message()));
       continue;
     }
-    out += fmt::format("{:<24} {:>8} {:>12} {:>12} {:>10} {:>8} {:>8} {:>9}\n", o.object, o.buckets, o.server_rows,
-                       o.local_rows, o.differing.size(), o.fetched, o.removed, o.api_calls);
+    // Rows differing in values, and per column, over the object's buckets (deep only).
+    int64_t values = 0;
+    std::map<std::string, int64_t> columns;
     for (const BucketAudit& b : o.differing) {
-      out += fmt::format("  {:<22} server {} local {}: {} missing locally, {} gone from the server\n",
-                         b.month.empty() ? "(all rows)" : b.month, b.server, b.local, b.missing, b.extra);
+      values += b.differing;
+      for (const auto& [column, n] : b.columns) columns[column] += n;
+    }
+    out += fmt::format("{:<24} {:>8} {:>12} {:>12} {:>10} {:>8} {:>8} {:>8} {:>9}\n", o.object, o.buckets,
+                       o.server_rows, o.local_rows, o.differing.size(), r.deep ? std::to_string(values) : "-",
+                       o.fetched, o.removed, o.api_calls);
+    for (const BucketAudit& b : o.differing) out += BucketLine(b);
+    if (!columns.empty()) {
+      std::string list;
+      for (const auto& [column, n] : columns) {
+        list += fmt::format("{}{} ({} {})", list.empty() ? "" : ", ", column, n, n == 1 ? "row" : "rows");
+      }
+      out += "  values differ in: " + list + "\n";
     }
   }
   return out;

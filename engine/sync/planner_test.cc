@@ -220,5 +220,29 @@ TEST_CASE("queries: Id-ordered load and tie-safe keyset incremental, with escape
         std::string::npos);
 }
 
+TEST_CASE("audit queries: month counts, and rows or Ids of a condition in Id order, inside the job's where") {
+  Org org;
+  config::ObjectConfig c = Explicit({"Name", "CreatedDate"});
+  c.where = "Name != null OR AnnualRevenue > 5";
+  auto plan = PlanObject(c, org.objects["Account"], org.fn());
+  REQUIRE(plan.ok());
+  CHECK(BuildMonthCountQuery(*plan) ==
+        "SELECT CALENDAR_YEAR(CreatedDate), CALENDAR_MONTH(CreatedDate), COUNT(Id) FROM Account WHERE (Name != null OR "
+        "AnnualRevenue > 5) GROUP BY CALENDAR_YEAR(CreatedDate), CALENDAR_MONTH(CreatedDate)");
+  CHECK(BuildAuditQuery(*plan, false, "Id IN ('001A')") ==
+        "SELECT Id, Name, CreatedDate, SystemModstamp, IsDeleted FROM Account WHERE (Name != null OR AnnualRevenue > 5) "
+        "AND Id IN ('001A') ORDER BY Id ASC");
+  CHECK(BuildAuditQuery(*plan, true, "") ==
+        "SELECT Id FROM Account WHERE (Name != null OR AnnualRevenue > 5) ORDER BY Id ASC");
+  c.where.clear();
+  plan = PlanObject(c, org.objects["Account"], org.fn());
+  REQUIRE(plan.ok());
+  CHECK(BuildMonthCountQuery(*plan) ==
+        "SELECT CALENDAR_YEAR(CreatedDate), CALENDAR_MONTH(CreatedDate), COUNT(Id) FROM Account "
+        "GROUP BY CALENDAR_YEAR(CreatedDate), CALENDAR_MONTH(CreatedDate)");
+  CHECK(BuildAuditQuery(*plan, true, "CreatedDate >= 2024-05-01T00:00:00.000Z") ==
+        "SELECT Id FROM Account WHERE CreatedDate >= 2024-05-01T00:00:00.000Z ORDER BY Id ASC");
+}
+
 }  // namespace
 }  // namespace sfsync::sync

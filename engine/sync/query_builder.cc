@@ -48,6 +48,15 @@ std::string BuildCountQuery(const ObjectPlan& plan, const std::string& after_id)
   return "SELECT COUNT() FROM " + plan.object + Where(plan, AfterId(after_id));
 }
 
+std::string BuildMonthCountQuery(const ObjectPlan& plan) {
+  constexpr const char* kMonth = "CALENDAR_YEAR(CreatedDate), CALENDAR_MONTH(CreatedDate)";
+  return fmt::format("SELECT {0}, COUNT(Id) FROM {1}{2} GROUP BY {0}", kMonth, plan.object, Where(plan, ""));
+}
+
+std::string BuildAuditQuery(const ObjectPlan& plan, bool ids_only, const std::string& condition) {
+  return (ids_only ? "SELECT Id FROM " + plan.object : Select(plan)) + Where(plan, condition) + " ORDER BY Id ASC";
+}
+
 namespace {
 
 std::string KeysetQuery(const ObjectPlan& plan, const std::string& c, const store::Watermark& watermark,

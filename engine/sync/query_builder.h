@@ -10,6 +10,11 @@
 //    SELECT COUNT() FROM X [WHERE (where) AND] Id > 'after'
 //  Incremental, keyset-ordered so equal timestamps never lose or repeat rows across pages or runs:
 //    SELECT ... FROM X WHERE [(where) AND] (C > ts OR (C = ts AND Id > 'id')) ORDER BY C ASC, Id ASC
+//  Audit (audit.h): live rows per CreatedDate month, then the rows (or Ids) of a month or of a list
+//  of Ids:
+//    SELECT CALENDAR_YEAR(CreatedDate), CALENDAR_MONTH(CreatedDate), COUNT(Id) FROM X [WHERE (where)]
+//      GROUP BY CALENDAR_YEAR(CreatedDate), CALENDAR_MONTH(CreatedDate)
+//    SELECT ... FROM X WHERE [(where) AND] condition ORDER BY Id ASC
 #pragma once
 
 #include <string>
@@ -27,6 +32,13 @@ std::string BuildBulkLoadQuery(const ObjectPlan& plan, const std::string& after_
 
 // SELECT COUNT() over the rows BuildLoadQuery(plan, after_id) reads.
 std::string BuildCountQuery(const ObjectPlan& plan, const std::string& after_id);
+
+// Live rows per UTC month of CreatedDate, as expr0 (year), expr1 (month), expr2 (rows).
+std::string BuildMonthCountQuery(const ObjectPlan& plan);
+
+// The rows matching `condition` (empty: all of them) and the job's where, in Id order: every
+// column the job syncs, or only Id when `ids_only`.
+std::string BuildAuditQuery(const ObjectPlan& plan, bool ids_only, const std::string& condition);
 
 // REQUIRES: plan.incremental and !watermark.empty()
 std::string BuildIncrementalQuery(const ObjectPlan& plan, const store::Watermark& watermark);
