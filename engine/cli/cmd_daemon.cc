@@ -99,17 +99,27 @@ class RunPool {
   void Run(const scheduler::RunTicket& t) {
     const LogContext context(t.job.name);  // the engine's log lines of this run name the job
     PrintRunLine(fmt::format("start job={} due={}", t.job.name, FormatIsoUtc(t.due_millis)));
-    std::unique_ptr<salesforce::HttpTransport> transport = TransportFor(t.job);
-    sync::RunOptions options;
-    options.stop = stop_;
-    sync::RunReport report = sync::RunJob(t.job, transport.get(), SystemClock(), options);
-    int64_t rows = 0;
-    for (const store::ObjectRunStats& o : report.objects) rows += o.rows_read;
-    const int exit_code = sync::ExitCodeForRun(report);
-    PrintRunLine(fmt::format("finish job={} status={} rows={} seconds={:.2f} exit={}", t.job.name, report.status, rows,
-                             report.seconds, exit_code));
+    FinishedRun finished{t.job_id, Status::Ok(), kExitOk};
+    // An exception here would end the whole daemon (main's catch sees only its own thread): it is
+    // this run's internal error instead, and the other jobs go on.
+    try {
+      std::unique_ptr<salesforce::HttpTransport> transport = TransportFor(t.job);
+      sync::RunOptions options;
+      options.stop = stop_;
+      sync::RunReport report = sync::RunJob(t.job, transport.get(), SystemClock(), options);
+      int64_t rows = 0;
+      for (const store::ObjectRunStats& o : report.objects) rows += o.rows_read;
+      finished.error = report.error;
+      finished.exit_code = sync::ExitCodeForRun(report);
+      PrintRunLine(fmt::format("finish job={} status={} rows={} seconds={:.2f} exit={}", t.job.name, report.status,
+                               rows, report.seconds, finished.exit_code));
+    } catch (const std::exception& e) {
+      finished.error = InternalError(std::string("internal error: ") + e.what());
+      finished.exit_code = kExitInternal;
+      PrintRunLine(fmt::format("finish job={} status=FAILED exit={} error={}", t.job.name, kExitInternal, e.what()));
+    }
     std::lock_guard<std::mutex> lock(mu_);
-    finished_.push_back(FinishedRun{t.job_id, report.error, exit_code});
+    finished_.push_back(std::move(finished));
     cv_.notify_one();
   }
 
