@@ -9,6 +9,7 @@
 #include "tests/emulator/api/limits.h"
 #include "tests/emulator/api/oauth_admin.h"
 #include "tests/emulator/api/replication.h"
+#include "tests/emulator/api/resource_directory.h"
 #include "tests/emulator/api/sobject_rows.h"
 #include "tests/emulator/api/rest_error.h"
 #include "tests/emulator/faults/fault_admin.h"
@@ -143,6 +144,8 @@ std::unique_ptr<Emulator> Emulator::Create(const EmulatorConfig& config, std::st
               [&e](const HttpRequest& r, const PathParams& p) { return e.QueryMore(r, p); });
   e.rest_.Add("GET", "/services/data/{version}/limits",
               [&e](const HttpRequest&, const PathParams&) { return e.Limits(); });
+  e.rest_.Add("GET", "/services/data/{version}",
+              [&e](const HttpRequest& r, const PathParams& p) { return e.ResourceDirectory(r, p); });
   return emulator;
 }
 
@@ -303,6 +306,20 @@ HttpResponse Emulator::QueryMore(const HttpRequest& request, const PathParams& p
   std::lock_guard<std::mutex> lock(org_.mu);
   return QueryResponse(
       org_.queries->More(params.at("locator"), params.at("version"), BatchSize(request)));
+}
+
+// The identity URL here is on the org's My Domain, as in Salesforce's example ("identity" :
+// "https://MyDomainName.my.salesforce.com/id/00D.../005..."), not on the login host the token
+// response's `id` names (§1.3).
+HttpResponse Emulator::ResourceDirectory(const HttpRequest& request, const PathParams& params) {
+  std::optional<std::string> user_id = oauth_->SessionUserId(request.headers.Get("Authorization"));
+  if (!user_id) return RestErrorResponse(InvalidSessionError());  // Rest() authenticated it already
+  std::string identity_url;
+  {
+    std::lock_guard<std::mutex> lock(base_url_mu_);
+    identity_url = base_url_ + "/id/" + org_.seeder->org_id() + "/" + *user_id;
+  }
+  return JsonResponse(200, ResourceDirectoryJson(params.at("version"), identity_url));
 }
 
 HttpResponse Emulator::Limits() {

@@ -77,6 +77,7 @@ class Emulator : public HttpHandler {
   HttpResponse Query(const HttpRequest& request, const PathParams& params, bool include_deleted);
   HttpResponse QueryMore(const HttpRequest& request, const PathParams& params);
   HttpResponse Limits();
+  HttpResponse ResourceDirectory(const HttpRequest& request, const PathParams& params);
   // 304 when If-Modified-Since is at or after the schema's last change; else null.
   std::optional<HttpResponse> NotModified(const HttpRequest& request) const;
 
