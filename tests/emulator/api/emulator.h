@@ -55,9 +55,7 @@ class Emulator : public HttpHandler {
   class LoginHost : public HttpHandler {
    public:
     explicit LoginHost(Emulator* emulator) : emulator_(emulator) {}
-    HttpResponse Handle(const HttpRequest& request) override {
-      return emulator_->HandleOn(Host::kLogin, request);
-    }
+    HttpResponse Handle(const HttpRequest& request) override { return emulator_->HandleOn(Host::kLogin, request); }
 
    private:
     Emulator* emulator_;

@@ -11,8 +11,7 @@ constexpr int kGzipWindowBits = 15 + 16;  // +16: gzip header and trailer instea
 
 std::optional<std::string> GzipCompress(std::string_view data) {
   z_stream stream{};
-  if (deflateInit2(&stream, Z_BEST_SPEED, Z_DEFLATED, kGzipWindowBits, 8, Z_DEFAULT_STRATEGY) !=
-      Z_OK) {
+  if (deflateInit2(&stream, Z_BEST_SPEED, Z_DEFLATED, kGzipWindowBits, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
     return std::nullopt;
   }
   std::string out(deflateBound(&stream, static_cast<uLong>(data.size())), '\0');

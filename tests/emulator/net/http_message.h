@@ -27,8 +27,8 @@ class HttpHeaders {
 
 struct HttpRequest {
   std::string method;
-  std::string path;   // percent-decoded, without the query
-  std::string query;  // raw text after '?', still encoded
+  std::string path;       // percent-decoded, without the query
+  std::string query;      // raw text after '?', still encoded
   int minor_version = 1;  // HTTP/1.x
   HttpHeaders headers;
   std::string body;

@@ -73,7 +73,9 @@ bool HttpServer::Listen(const std::string& host, int port, std::string* error) {
   return true;
 }
 
-void HttpServer::Start() { accept_thread_ = std::thread([this] { AcceptLoop(); }); }
+void HttpServer::Start() {
+  accept_thread_ = std::thread([this] { AcceptLoop(); });
+}
 
 void HttpServer::Stop() {
   {
@@ -140,10 +142,10 @@ void HttpServer::Serve(Connection* connection) {
     RequestReader::Result result = reader.Read(&request);
     if (result == RequestReader::Result::kClosed) return;
     if (result != RequestReader::Result::kOk) {
-      int status = result == RequestReader::Result::kHeadersTooLarge ? 431
-                   : result == RequestReader::Result::kBodyTooLarge  ? 413
+      int status = result == RequestReader::Result::kHeadersTooLarge  ? 431
+                   : result == RequestReader::Result::kBodyTooLarge   ? 413
                    : result == RequestReader::Result::kNotImplemented ? 501
-                                                                       : 400;
+                                                                      : 400;
       WriteResponse(connection, PlainError(status), false, false, false);
       return;
     }
@@ -156,8 +158,8 @@ void HttpServer::Serve(Connection* connection) {
   }
 }
 
-bool HttpServer::WriteResponse(Connection* connection, HttpResponse response, bool accept_gzip,
-                               bool keep_alive, bool head_only) const {
+bool HttpServer::WriteResponse(Connection* connection, HttpResponse response, bool accept_gzip, bool keep_alive,
+                               bool head_only) const {
   if (response.delay_ms > 0) connection->Hold(response.delay_ms);
   const WireFault fault = response.wire_fault;
   if (fault.kind == WireFault::Kind::kStall) {
@@ -173,8 +175,8 @@ bool HttpServer::WriteResponse(Connection* connection, HttpResponse response, bo
       response.headers.Set("Vary", "Accept-Encoding");
     }
   }
-  std::string head = "HTTP/1.1 " + std::to_string(response.status) + " " +
-                     std::string(ReasonPhrase(response.status)) + "\r\n";
+  std::string head =
+      "HTTP/1.1 " + std::to_string(response.status) + " " + std::string(ReasonPhrase(response.status)) + "\r\n";
   if (!response.headers.Has("Date")) {
     head += "Date: " + FormatHttpDate(clock_->NowMillis()) + "\r\n";
   }
