@@ -181,7 +181,7 @@ HttpResponse Emulator::Route(Host host, const HttpRequest& request) {
   return RestErrorResponse(NotFoundError());
 }
 
-HttpResponse Emulator::Rest(Host host, const HttpRequest& request) {
+HttpResponse Emulator::Rest(Host host, const HttpRequest& request, const Router::Handler* instead) {
   // Sessions live on the org's instance: the login host does not know them (⚠ README).
   if (host == Host::kLogin) return RestErrorResponse(InvalidSessionError());
   switch (oauth_->AuthorizeRest(request.headers.Get("Authorization"))) {
@@ -211,6 +211,8 @@ HttpResponse Emulator::Rest(Host host, const HttpRequest& request) {
   Router::Match match = rest_.Find(method, request.path);
   if (segments.size() < 3 || !IsSupportedApiVersion(segments[2])) {
     response = RestErrorResponse(NotFoundError());
+  } else if (instead != nullptr) {
+    response = (*instead)(request, match.params);
   } else if (match.handler != nullptr) {
     response = (*match.handler)(request, match.params);
   } else if (!match.allowed_methods.empty()) {
@@ -287,7 +289,7 @@ HttpResponse Emulator::Describe(const HttpRequest& request, const PathParams& pa
   return response;
 }
 
-HttpResponse Emulator::Query(const HttpRequest& request, const PathParams& params, bool include_deleted) {
+HttpResponse Emulator::Query(const HttpRequest& request, const PathParams& params, bool include_deleted, bool stuck) {
   ++stats_.query_requests;
   std::map<std::string, std::string> form = ParseForm(request.query);
   auto q = form.find("q");
@@ -295,13 +297,18 @@ HttpResponse Emulator::Query(const HttpRequest& request, const PathParams& param
     return RestErrorResponse({400, "MALFORMED_QUERY", "A query string has to be specified"});
   }
   std::lock_guard<std::mutex> lock(org_.mu);
-  return QueryResponse(org_.queries->Run(q->second, include_deleted, params.at("version"), BatchSize(request)));
+  const std::string& version = params.at("version");
+  return QueryResponse(stuck ? org_.queries->RunStuck(q->second, include_deleted, version, BatchSize(request))
+                             : org_.queries->Run(q->second, include_deleted, version, BatchSize(request)));
 }
 
-HttpResponse Emulator::QueryMore(const HttpRequest& request, const PathParams& params) {
+HttpResponse Emulator::QueryMore(const HttpRequest& request, const PathParams& params, bool stuck) {
   ++stats_.query_more_requests;
   std::lock_guard<std::mutex> lock(org_.mu);
-  return QueryResponse(org_.queries->More(params.at("locator"), params.at("version"), BatchSize(request)));
+  const std::string& locator = params.at("locator");
+  const std::string& version = params.at("version");
+  return QueryResponse(stuck ? org_.queries->Stick(locator, version)
+                             : org_.queries->More(locator, version, BatchSize(request)));
 }
 
 // The identity URL here is on the org's My Domain, as in Salesforce's example ("identity" :

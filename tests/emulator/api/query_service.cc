@@ -50,6 +50,10 @@ bool MatchRows(sqlite3* db, const CompiledQuery& plan, std::vector<int64_t>* row
   return true;
 }
 
+std::string ContinuationUrl(std::string_view version, std::string_view locator) {
+  return "/services/data/" + std::string(version) + "/query/" + std::string(locator);
+}
+
 }  // namespace
 
 std::string QueryResultJson(int64_t total_size, const std::string& next_url, std::string_view records) {
@@ -116,6 +120,16 @@ void QueryService::InvalidateCursors(std::string_view object) {
 
 QueryService::Result QueryService::Run(std::string_view soql, bool include_deleted, std::string_view version,
                                        std::optional<int> batch_size) {
+  return Execute(soql, include_deleted, version, batch_size, /*stuck=*/false);
+}
+
+QueryService::Result QueryService::RunStuck(std::string_view soql, bool include_deleted, std::string_view version,
+                                            std::optional<int> batch_size) {
+  return Execute(soql, include_deleted, version, batch_size, /*stuck=*/true);
+}
+
+QueryService::Result QueryService::Execute(std::string_view soql, bool include_deleted, std::string_view version,
+                                           std::optional<int> batch_size, bool stuck) {
   SoqlError soql_error;
   std::optional<SoqlQuery> parsed = ParseSoql(soql, &soql_error);
   if (!parsed) return SoqlFailure(soql, soql_error);
@@ -133,18 +147,24 @@ QueryService::Result QueryService::Run(std::string_view soql, bool include_delet
   int page_size = PageSize(batch_size, *plan);
   Statement row_statement(store_->db(), plan->row_sql);
   if (!row_statement.ok()) return Internal(row_statement.error());
-  std::optional<Page> page = RenderPage(*plan, &row_statement, rows, 0, page_size, version);
-  if (!page) return Internal(sqlite3_errmsg(store_->db()));
-  if (page->consumed == rows.size()) {
-    return QueryResultJson(static_cast<int64_t>(rows.size()), "", page->records);
+  Page page;
+  if (!stuck) {
+    std::optional<Page> rendered = RenderPage(*plan, &row_statement, rows, 0, page_size, version);
+    if (!rendered) return Internal(sqlite3_errmsg(store_->db()));
+    page = std::move(*rendered);
+    if (page.consumed == rows.size()) {
+      return QueryResultJson(static_cast<int64_t>(rows.size()), "", page.records);
+    }
+  } else {
+    page.records = "[]";
+    page.consumed = static_cast<size_t>(page_size);  // the offset a first page would have reached
   }
   Expire();
   std::string locator = NewLocator();
-  std::string next_url =
-      "/services/data/" + std::string(version) + "/query/" + locator + "-" + std::to_string(page->consumed);
-  std::string body = QueryResultJson(static_cast<int64_t>(rows.size()), next_url, page->records);
+  std::string next_url = ContinuationUrl(version, locator + "-" + std::to_string(page.consumed));
+  std::string body = QueryResultJson(static_cast<int64_t>(rows.size()), next_url, page.records);
   cursors_.emplace(locator, Cursor{plan, std::move(rows), page_size, clock_->NowMillis() + limits_.cursor_ttl_ms,
-                                   std::move(row_statement)});
+                                   std::move(row_statement), stuck});
   cursor_order_.push_back(locator);
   Expire();
   return body;
@@ -159,8 +179,11 @@ QueryService::Result QueryService::More(std::string_view locator, std::string_vi
   size_t offset = 0;
   auto parsed = std::from_chars(offset_text.data(), offset_text.data() + offset_text.size(), offset);
   auto it = cursors_.find(std::string(locator.substr(0, dash)));
-  if (parsed.ec != std::errc() || parsed.ptr != offset_text.data() + offset_text.size() || it == cursors_.end() ||
-      offset == 0 || offset >= it->second.rows.size()) {
+  bool parses = parsed.ec == std::errc() && parsed.ptr == offset_text.data() + offset_text.size();
+  if (parses && it != cursors_.end() && it->second.stuck) {
+    return QueryResultJson(static_cast<int64_t>(it->second.rows.size()), ContinuationUrl(version, locator), "[]");
+  }
+  if (!parses || it == cursors_.end() || offset == 0 || offset >= it->second.rows.size()) {
     return InvalidQueryLocatorError();
   }
   Cursor& cursor = it->second;
@@ -170,10 +193,16 @@ QueryService::Result QueryService::More(std::string_view locator, std::string_vi
   if (!page) return Internal(sqlite3_errmsg(store_->db()));
   std::string next_url;
   if (offset + page->consumed < cursor.rows.size()) {
-    next_url = "/services/data/" + std::string(version) + "/query/" + it->first + "-" +
-               std::to_string(offset + page->consumed);
+    next_url = ContinuationUrl(version, it->first + "-" + std::to_string(offset + page->consumed));
   }
   return QueryResultJson(static_cast<int64_t>(cursor.rows.size()), next_url, page->records);
+}
+
+QueryService::Result QueryService::Stick(std::string_view locator, std::string_view version) {
+  Expire();
+  auto it = cursors_.find(std::string(locator.substr(0, locator.rfind('-'))));
+  if (it != cursors_.end()) it->second.stuck = true;
+  return More(locator, version, std::nullopt);
 }
 
 void QueryService::Forget(std::string_view locator) {

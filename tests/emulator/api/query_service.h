@@ -68,6 +68,15 @@ class QueryService {
   // `locator` is the last path segment of a nextRecordsUrl: `{locator}-{offset}`.
   Result More(std::string_view locator, std::string_view version, std::optional<int> batch_size);
 
+  // Fault injection (stuck_locator): a cursor that never advances. RunStuck runs a query as
+  // Run() does, but a record query answers {"totalSize":T,"done":false,"nextRecordsUrl":U,
+  // "records":[]}, U naming a new cursor; Stick() turns the cursor a continuation locator names
+  // into such a cursor and answers the same way with U = that locator's own URL. From then on
+  // every fetch of U answers exactly that page, until the cursor expires. Errors, aggregate
+  // and COUNT() queries (which open no cursor) and unknown locators answer as usual.
+  Result RunStuck(std::string_view soql, bool include_deleted, std::string_view version, std::optional<int> batch_size);
+  Result Stick(std::string_view locator, std::string_view version);
+
   // Drops the cursor `locator` names (`{locator}-{offset}` or the bare locator): its pages are
   // INVALID_QUERY_LOCATOR from now on (fault injection).
   void Forget(std::string_view locator);
@@ -90,12 +99,15 @@ class QueryService {
     int page_size;
     int64_t expires_at_ms;
     Statement row_statement;
+    bool stuck = false;  // every page is the same empty page (stuck_locator)
   };
   struct Page {
     std::string records;  // the JSON array
     size_t consumed = 0;  // positions of `rows` used, purged rows included
   };
 
+  Result Execute(std::string_view soql, bool include_deleted, std::string_view version, std::optional<int> batch_size,
+                 bool stuck);
   int PageSize(std::optional<int> requested, const CompiledQuery& plan) const;
   std::string NewLocator();
   void Expire();
