@@ -9,8 +9,9 @@
 #include "tests/emulator/api/limits.h"
 #include "tests/emulator/api/oauth_admin.h"
 #include "tests/emulator/api/replication.h"
-#include "tests/emulator/api/sobject_rows.h"
+#include "tests/emulator/api/resource_directory.h"
 #include "tests/emulator/api/rest_error.h"
+#include "tests/emulator/api/sobject_rows.h"
 #include "tests/emulator/faults/fault_admin.h"
 #include "tests/emulator/json_writer.h"
 #include "tests/emulator/time_util.h"
@@ -85,8 +86,8 @@ bool IsSupportedApiVersion(std::string_view version) {
   int major = 0;
   std::string_view digits = version.substr(1, version.size() - 3);
   auto parsed = std::from_chars(digits.data(), digits.data() + digits.size(), major);
-  return parsed.ec == std::errc() && parsed.ptr == digits.data() + digits.size() &&
-         major >= kOldestApiVersion && major <= kNewestApiVersion;
+  return parsed.ec == std::errc() && parsed.ptr == digits.data() + digits.size() && major >= kOldestApiVersion &&
+         major <= kNewestApiVersion;
 }
 
 Emulator::Emulator(const EmulatorConfig& config)
@@ -105,8 +106,8 @@ std::unique_ptr<Emulator> Emulator::Create(const EmulatorConfig& config, std::st
   if (!org.seeder->SeedOrg(config.rows, e.clock_.NowMillis(), error)) return nullptr;
   org.queries = std::make_unique<QueryService>(
       org.store.get(), &e.clock_,
-      QueryLimits{config.max_page_size, config.cursor_ttl_s * 1000, config.max_cursors,
-                  config.one_long_text_page, config.many_long_text_page, config.wide_row_bytes},
+      QueryLimits{config.max_page_size, config.cursor_ttl_s * 1000, config.max_cursors, config.one_long_text_page,
+                  config.many_long_text_page, config.wide_row_bytes},
       config.number_style, config.seed);
   org.schema_modified_ms = e.clock_.NowMillisFloorSecond();
 
@@ -129,9 +130,9 @@ std::unique_ptr<Emulator> Emulator::Create(const EmulatorConfig& config, std::st
                        {.id_limit = config.replication_id_limit, .delete_horizon = config.delete_horizon});
   AddSObjectRowRoutes(&e.rest_, &e.org_, &e.clock_);
   AddCollectionRoutes(&e.rest_, &e.org_, &e.clock_);
-  AddBulkJobRoutes(&e.rest_, &e.org_, &e.clock_,
-                   BulkOptions{config.bulk_job_polls, config.bulk_job_seconds * 1000,
-                               config.bulk_quote_nulls, config.number_style});
+  AddBulkJobRoutes(
+      &e.rest_, &e.org_, &e.clock_,
+      BulkOptions{config.bulk_job_polls, config.bulk_job_seconds * 1000, config.bulk_quote_nulls, config.number_style});
   e.rest_.Add("GET", "/services/data/{version}/query",
               [&e](const HttpRequest& r, const PathParams& p) { return e.Query(r, p, false); });
   e.rest_.Add("GET", "/services/data/{version}/queryAll",
@@ -143,6 +144,8 @@ std::unique_ptr<Emulator> Emulator::Create(const EmulatorConfig& config, std::st
               [&e](const HttpRequest& r, const PathParams& p) { return e.QueryMore(r, p); });
   e.rest_.Add("GET", "/services/data/{version}/limits",
               [&e](const HttpRequest&, const PathParams&) { return e.Limits(); });
+  e.rest_.Add("GET", "/services/data/{version}",
+              [&e](const HttpRequest& r, const PathParams& p) { return e.ResourceDirectory(r, p); });
   return emulator;
 }
 
@@ -169,8 +172,8 @@ HttpResponse Emulator::Route(Host host, const HttpRequest& request) {
   }
   if (path == "/services/data" || path == "/services/data/") {
     if (request.method != "GET" && request.method != "HEAD") {
-      return RestErrorResponse({405, "METHOD_NOT_ALLOWED",
-                                "HTTP Method '" + request.method + "' not allowed. Allowed are GET,HEAD"});
+      return RestErrorResponse(
+          {405, "METHOD_NOT_ALLOWED", "HTTP Method '" + request.method + "' not allowed. Allowed are GET,HEAD"});
     }
     return Versions();
   }
@@ -178,7 +181,7 @@ HttpResponse Emulator::Route(Host host, const HttpRequest& request) {
   return RestErrorResponse(NotFoundError());
 }
 
-HttpResponse Emulator::Rest(Host host, const HttpRequest& request) {
+HttpResponse Emulator::Rest(Host host, const HttpRequest& request, const Router::Handler* instead) {
   // Sessions live on the org's instance: the login host does not know them (⚠ README).
   if (host == Host::kLogin) return RestErrorResponse(InvalidSessionError());
   switch (oauth_->AuthorizeRest(request.headers.Get("Authorization"))) {
@@ -194,8 +197,8 @@ HttpResponse Emulator::Rest(Host host, const HttpRequest& request) {
     std::lock_guard<std::mutex> lock(usage_mu_);
     if (api_used_ >= config_.api_quota) {
       HttpResponse spent = RestErrorResponse(RequestLimitError());
-      spent.headers.Set("Sforce-Limit-Info", "api-usage=" + std::to_string(api_used_) + "/" +
-                                                 std::to_string(config_.api_quota));
+      spent.headers.Set("Sforce-Limit-Info",
+                        "api-usage=" + std::to_string(api_used_) + "/" + std::to_string(config_.api_quota));
       return spent;
     }
     used = ++api_used_;
@@ -208,6 +211,8 @@ HttpResponse Emulator::Rest(Host host, const HttpRequest& request) {
   Router::Match match = rest_.Find(method, request.path);
   if (segments.size() < 3 || !IsSupportedApiVersion(segments[2])) {
     response = RestErrorResponse(NotFoundError());
+  } else if (instead != nullptr) {
+    response = (*instead)(request, match.params);
   } else if (match.handler != nullptr) {
     response = (*match.handler)(request, match.params);
   } else if (!match.allowed_methods.empty()) {
@@ -218,8 +223,8 @@ HttpResponse Emulator::Rest(Host host, const HttpRequest& request) {
       listed += (listed.empty() ? "" : ",") + m;
       header += (header.empty() ? "" : ", ") + m;
     }
-    response = RestErrorResponse({405, "METHOD_NOT_ALLOWED",
-                                  "HTTP Method '" + request.method + "' not allowed. Allowed are " + listed});
+    response = RestErrorResponse(
+        {405, "METHOD_NOT_ALLOWED", "HTTP Method '" + request.method + "' not allowed. Allowed are " + listed});
     response.headers.Set("Allow", header);
   } else {
     response = RestErrorResponse(NotFoundError());
@@ -279,14 +284,12 @@ HttpResponse Emulator::Describe(const HttpRequest& request, const PathParams& pa
     std::lock_guard<std::mutex> lock(base_url_mu_);
     base_url = base_url_;
   }
-  HttpResponse response =
-      JsonResponse(200, SObjectDescribeJson(*org_.schema, *object, params.at("version"), base_url));
+  HttpResponse response = JsonResponse(200, SObjectDescribeJson(*org_.schema, *object, params.at("version"), base_url));
   response.headers.Set("Last-Modified", FormatHttpDate(org_.schema_modified_ms));
   return response;
 }
 
-HttpResponse Emulator::Query(const HttpRequest& request, const PathParams& params,
-                             bool include_deleted) {
+HttpResponse Emulator::Query(const HttpRequest& request, const PathParams& params, bool include_deleted, bool stuck) {
   ++stats_.query_requests;
   std::map<std::string, std::string> form = ParseForm(request.query);
   auto q = form.find("q");
@@ -294,15 +297,32 @@ HttpResponse Emulator::Query(const HttpRequest& request, const PathParams& param
     return RestErrorResponse({400, "MALFORMED_QUERY", "A query string has to be specified"});
   }
   std::lock_guard<std::mutex> lock(org_.mu);
-  return QueryResponse(
-      org_.queries->Run(q->second, include_deleted, params.at("version"), BatchSize(request)));
+  const std::string& version = params.at("version");
+  return QueryResponse(stuck ? org_.queries->RunStuck(q->second, include_deleted, version, BatchSize(request))
+                             : org_.queries->Run(q->second, include_deleted, version, BatchSize(request)));
 }
 
-HttpResponse Emulator::QueryMore(const HttpRequest& request, const PathParams& params) {
+HttpResponse Emulator::QueryMore(const HttpRequest& request, const PathParams& params, bool stuck) {
   ++stats_.query_more_requests;
   std::lock_guard<std::mutex> lock(org_.mu);
-  return QueryResponse(
-      org_.queries->More(params.at("locator"), params.at("version"), BatchSize(request)));
+  const std::string& locator = params.at("locator");
+  const std::string& version = params.at("version");
+  return QueryResponse(stuck ? org_.queries->Stick(locator, version)
+                             : org_.queries->More(locator, version, BatchSize(request)));
+}
+
+// The identity URL here is on the org's My Domain, as in Salesforce's example ("identity" :
+// "https://MyDomainName.my.salesforce.com/id/00D.../005..."), not on the login host the token
+// response's `id` names (§1.3).
+HttpResponse Emulator::ResourceDirectory(const HttpRequest& request, const PathParams& params) {
+  std::optional<std::string> user_id = oauth_->SessionUserId(request.headers.Get("Authorization"));
+  if (!user_id) return RestErrorResponse(InvalidSessionError());  // Rest() authenticated it already
+  std::string identity_url;
+  {
+    std::lock_guard<std::mutex> lock(base_url_mu_);
+    identity_url = base_url_ + "/id/" + org_.seeder->org_id() + "/" + *user_id;
+  }
+  return JsonResponse(200, ResourceDirectoryJson(params.at("version"), identity_url));
 }
 
 HttpResponse Emulator::Limits() {

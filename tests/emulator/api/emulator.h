@@ -55,9 +55,7 @@ class Emulator : public HttpHandler {
   class LoginHost : public HttpHandler {
    public:
     explicit LoginHost(Emulator* emulator) : emulator_(emulator) {}
-    HttpResponse Handle(const HttpRequest& request) override {
-      return emulator_->HandleOn(Host::kLogin, request);
-    }
+    HttpResponse Handle(const HttpRequest& request) override { return emulator_->HandleOn(Host::kLogin, request); }
 
    private:
     Emulator* emulator_;
@@ -70,13 +68,17 @@ class Emulator : public HttpHandler {
   HttpResponse Route(Host host, const HttpRequest& request);
   // emulator_faults.cc: answers `request` as the fired faults say.
   HttpResponse InjectFault(const FaultInjector::Decision& fault, Host host, const HttpRequest& request);
-  HttpResponse Rest(Host host, const HttpRequest& request);
+  // `instead`, when given, answers in place of the route (a fault that still goes through
+  // authentication and metering).
+  HttpResponse Rest(Host host, const HttpRequest& request, const Router::Handler* instead = nullptr);
   HttpResponse Versions() const;
   HttpResponse GlobalDescribe(const HttpRequest& request, const PathParams& params);
   HttpResponse Describe(const HttpRequest& request, const PathParams& params);
-  HttpResponse Query(const HttpRequest& request, const PathParams& params, bool include_deleted);
-  HttpResponse QueryMore(const HttpRequest& request, const PathParams& params);
+  // `stuck`: the cursor never advances (fault injection, QueryService::RunStuck and Stick).
+  HttpResponse Query(const HttpRequest& request, const PathParams& params, bool include_deleted, bool stuck = false);
+  HttpResponse QueryMore(const HttpRequest& request, const PathParams& params, bool stuck = false);
   HttpResponse Limits();
+  HttpResponse ResourceDirectory(const HttpRequest& request, const PathParams& params);
   // 304 when If-Modified-Since is at or after the schema's last change; else null.
   std::optional<HttpResponse> NotModified(const HttpRequest& request) const;
 

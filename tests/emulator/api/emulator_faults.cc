@@ -20,6 +20,27 @@ HttpResponse HtmlError(int status) {
   return response;
 }
 
+// Where oversize_body and gzip_bomb put their filler so the body stays what it was: JSON gets
+// whitespace before its closing bracket (inside the document), CSV gets blank lines (LF) after
+// its last record, anything else spaces at the end.
+BodyPadding PaddingFor(const HttpResponse& response, int64_t bytes, bool gzip) {
+  BodyPadding padding{bytes, response.body.size(), ' ', gzip};
+  std::string_view type = response.headers.Get("Content-Type").value_or("");
+  if (type.starts_with("text/csv")) {
+    padding.fill = '\n';
+  } else if (type.starts_with("application/json")) {
+    size_t last = response.body.find_last_not_of(" \t\r\n");
+    if (last != std::string::npos && (response.body[last] == '}' || response.body[last] == ']')) padding.at = last;
+  }
+  return padding;
+}
+
+// GET of query, queryAll or a continuation page: what a stuck cursor answers in place of.
+bool IsQueryRead(const HttpRequest& request, const std::vector<std::string>& segments) {
+  return (request.method == "GET" || request.method == "HEAD") && (segments.size() == 4 || segments.size() == 5) &&
+         segments[0] == "services" && segments[1] == "data" && (segments[3] == "query" || segments[3] == "queryAll");
+}
+
 }  // namespace
 
 HttpResponse Emulator::InjectFault(const FaultInjector::Decision& fault, Host host, const HttpRequest& request) {
@@ -72,11 +93,37 @@ HttpResponse Emulator::InjectFault(const FaultInjector::Decision& fault, Host ho
                                                                     : WireFault::Kind::kStall;
       response.wire_fault.stall_ms = fault.fault->ms;
       break;
+    case FaultKind::kOversizeBody:
+    case FaultKind::kGzipBomb:
+      response = Route(host, request);
+      response.padding = PaddingFor(response, fault.fault->bytes, kind == FaultKind::kGzipBomb);
+      break;
+    case FaultKind::kStuckLocator: {
+      // Authenticated and counted like the real answer it replaces; on other paths there is no
+      // cursor to stick, and the answer is the usual one.
+      std::vector<std::string> segments = PathSegments(request.path);
+      if (!IsQueryRead(request, segments)) {
+        response = Route(host, request);
+        break;
+      }
+      Router::Handler stuck = [this, &segments](const HttpRequest& r, const PathParams&) {
+        PathParams params{{"version", segments[2]}};
+        if (segments.size() == 4) return Query(r, params, segments[3] == "queryAll", /*stuck=*/true);
+        params["locator"] = segments[4];
+        return QueryMore(r, params, /*stuck=*/true);
+      };
+      response = Rest(host, request, &stuck);
+      break;
+    }
     case FaultKind::kLatency:
+    case FaultKind::kDateSkew:
+    case FaultKind::kNoDate:
       response = Route(host, request);
       break;
   }
   response.delay_ms = fault.latency_ms;
+  response.date_skew_ms = fault.date_skew_ms;
+  response.omit_date = fault.no_date;
   return response;
 }
 

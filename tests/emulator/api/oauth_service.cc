@@ -357,6 +357,14 @@ OAuthService::RestAccess OAuthService::AuthorizeRest(std::optional<std::string_v
   return session->grant.AllowsRestApi() ? RestAccess::kGranted : RestAccess::kNoApiScope;
 }
 
+std::optional<std::string> OAuthService::SessionUserId(std::optional<std::string_view> authorization) {
+  std::optional<std::string> token = BearerToken(authorization);
+  if (!token) return std::nullopt;
+  std::optional<AccessSession> session = tokens_.FindAccessToken(*token, clock_->NowMillis());
+  if (!session) return std::nullopt;
+  return session->grant.user_id;
+}
+
 void OAuthService::ExpireAllSessions() { tokens_.ExpireAllAccessTokens(); }
 
 void OAuthService::KillSession(std::optional<std::string_view> authorization) {

@@ -81,6 +81,9 @@ class OAuthService {
   // The session check of a REST call: `Authorization: Bearer` (or the older `OAuth`) with a
   // live access token whose scopes include `api` (or `full`).
   RestAccess AuthorizeRest(std::optional<std::string_view> authorization);
+  // The Id of the user a live access token in `authorization` runs as; nullopt for a missing,
+  // dead or unknown token.
+  std::optional<std::string> SessionUserId(std::optional<std::string_view> authorization);
 
   // Invalidates every access token issued so far (refresh tokens stay valid).
   void ExpireAllSessions();

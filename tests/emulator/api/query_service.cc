@@ -15,8 +15,7 @@ constexpr int kMinBatchSize = 200;
 constexpr int kMaxBatchSize = 2000;
 // Room for what surrounds the records array: totalSize, done and a nextRecordsUrl.
 constexpr int64_t kEnvelopeBytes = 160;
-constexpr std::string_view kBase62 =
-    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+constexpr std::string_view kBase62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 RestError SoqlFailure(std::string_view soql, const SoqlError& error) {
   return {400, error.error_code, FormatSoqlMessage(soql, error)};
@@ -27,8 +26,7 @@ RestError Internal(const std::string& what) {
 }
 
 // Binds the compiled parameters and collects the matching `_row` ids in order.
-bool MatchRows(sqlite3* db, const CompiledQuery& plan, std::vector<int64_t>* rows,
-               int64_t* count, std::string* error) {
+bool MatchRows(sqlite3* db, const CompiledQuery& plan, std::vector<int64_t>* rows, int64_t* count, std::string* error) {
   Statement match(db, plan.match_sql);
   if (!match.ok()) {
     *error = match.error();
@@ -52,6 +50,10 @@ bool MatchRows(sqlite3* db, const CompiledQuery& plan, std::vector<int64_t>* row
   return true;
 }
 
+std::string ContinuationUrl(std::string_view version, std::string_view locator) {
+  return "/services/data/" + std::string(version) + "/query/" + std::string(locator);
+}
+
 }  // namespace
 
 std::string QueryResultJson(int64_t total_size, const std::string& next_url, std::string_view records) {
@@ -73,9 +75,12 @@ std::string QueryResultJson(int64_t total_size, const std::string& next_url, std
   return body;
 }
 
-QueryService::QueryService(OrgStore* store, const EmulatorClock* clock, QueryLimits limits,
-                           NumberStyle number_style, uint64_t seed)
-    : store_(store), clock_(clock), limits_(limits), number_style_(number_style),
+QueryService::QueryService(OrgStore* store, const EmulatorClock* clock, QueryLimits limits, NumberStyle number_style,
+                           uint64_t seed)
+    : store_(store),
+      clock_(clock),
+      limits_(limits),
+      number_style_(number_style),
       locator_rng_(MixSeed(seed, "query-locator")) {}
 
 // Salesforce's range is 200..2000 (default 2000); out-of-range requests are clamped (⚠ the
@@ -109,19 +114,26 @@ void QueryService::Expire() {
 }
 
 void QueryService::InvalidateCursors(std::string_view object) {
-  std::erase_if(cursors_, [&](const auto& entry) {
-    return entry.second.plan->objects.contains(std::string(object));
-  });
+  std::erase_if(cursors_, [&](const auto& entry) { return entry.second.plan->objects.contains(std::string(object)); });
   std::erase_if(cursor_order_, [&](const std::string& id) { return !cursors_.contains(id); });
 }
 
-QueryService::Result QueryService::Run(std::string_view soql, bool include_deleted,
-                                       std::string_view version, std::optional<int> batch_size) {
+QueryService::Result QueryService::Run(std::string_view soql, bool include_deleted, std::string_view version,
+                                       std::optional<int> batch_size) {
+  return Execute(soql, include_deleted, version, batch_size, /*stuck=*/false);
+}
+
+QueryService::Result QueryService::RunStuck(std::string_view soql, bool include_deleted, std::string_view version,
+                                            std::optional<int> batch_size) {
+  return Execute(soql, include_deleted, version, batch_size, /*stuck=*/true);
+}
+
+QueryService::Result QueryService::Execute(std::string_view soql, bool include_deleted, std::string_view version,
+                                           std::optional<int> batch_size, bool stuck) {
   SoqlError soql_error;
   std::optional<SoqlQuery> parsed = ParseSoql(soql, &soql_error);
   if (!parsed) return SoqlFailure(soql, soql_error);
-  std::optional<CompiledQuery> compiled =
-      CompileSoql(*parsed, store_->schema(), include_deleted, &soql_error);
+  std::optional<CompiledQuery> compiled = CompileSoql(*parsed, store_->schema(), include_deleted, &soql_error);
   if (!compiled) return SoqlFailure(soql, soql_error);
   auto plan = std::make_shared<const CompiledQuery>(std::move(*compiled));
   if (plan->aggregate && !plan->count_only) return Aggregate(*plan, version);
@@ -135,19 +147,24 @@ QueryService::Result QueryService::Run(std::string_view soql, bool include_delet
   int page_size = PageSize(batch_size, *plan);
   Statement row_statement(store_->db(), plan->row_sql);
   if (!row_statement.ok()) return Internal(row_statement.error());
-  std::optional<Page> page = RenderPage(*plan, &row_statement, rows, 0, page_size, version);
-  if (!page) return Internal(sqlite3_errmsg(store_->db()));
-  if (page->consumed == rows.size()) {
-    return QueryResultJson(static_cast<int64_t>(rows.size()), "", page->records);
+  Page page;
+  if (!stuck) {
+    std::optional<Page> rendered = RenderPage(*plan, &row_statement, rows, 0, page_size, version);
+    if (!rendered) return Internal(sqlite3_errmsg(store_->db()));
+    page = std::move(*rendered);
+    if (page.consumed == rows.size()) {
+      return QueryResultJson(static_cast<int64_t>(rows.size()), "", page.records);
+    }
+  } else {
+    page.records = "[]";
+    page.consumed = static_cast<size_t>(page_size);  // the offset a first page would have reached
   }
   Expire();
   std::string locator = NewLocator();
-  std::string next_url = "/services/data/" + std::string(version) + "/query/" + locator + "-" +
-                         std::to_string(page->consumed);
-  std::string body = QueryResultJson(static_cast<int64_t>(rows.size()), next_url, page->records);
-  cursors_.emplace(locator, Cursor{plan, std::move(rows), page_size,
-                                   clock_->NowMillis() + limits_.cursor_ttl_ms,
-                                   std::move(row_statement)});
+  std::string next_url = ContinuationUrl(version, locator + "-" + std::to_string(page.consumed));
+  std::string body = QueryResultJson(static_cast<int64_t>(rows.size()), next_url, page.records);
+  cursors_.emplace(locator, Cursor{plan, std::move(rows), page_size, clock_->NowMillis() + limits_.cursor_ttl_ms,
+                                   std::move(row_statement), stuck});
   cursor_order_.push_back(locator);
   Expire();
   return body;
@@ -162,22 +179,30 @@ QueryService::Result QueryService::More(std::string_view locator, std::string_vi
   size_t offset = 0;
   auto parsed = std::from_chars(offset_text.data(), offset_text.data() + offset_text.size(), offset);
   auto it = cursors_.find(std::string(locator.substr(0, dash)));
-  if (parsed.ec != std::errc() || parsed.ptr != offset_text.data() + offset_text.size() ||
-      it == cursors_.end() || offset == 0 || offset >= it->second.rows.size()) {
+  bool parses = parsed.ec == std::errc() && parsed.ptr == offset_text.data() + offset_text.size();
+  if (parses && it != cursors_.end() && it->second.stuck) {
+    return QueryResultJson(static_cast<int64_t>(it->second.rows.size()), ContinuationUrl(version, locator), "[]");
+  }
+  if (!parses || it == cursors_.end() || offset == 0 || offset >= it->second.rows.size()) {
     return InvalidQueryLocatorError();
   }
   Cursor& cursor = it->second;
   // Without a header on this request the cursor keeps the page size it was opened with.
   int page_size = batch_size ? PageSize(batch_size, *cursor.plan) : cursor.page_size;
-  std::optional<Page> page =
-      RenderPage(*cursor.plan, &cursor.row_statement, cursor.rows, offset, page_size, version);
+  std::optional<Page> page = RenderPage(*cursor.plan, &cursor.row_statement, cursor.rows, offset, page_size, version);
   if (!page) return Internal(sqlite3_errmsg(store_->db()));
   std::string next_url;
   if (offset + page->consumed < cursor.rows.size()) {
-    next_url = "/services/data/" + std::string(version) + "/query/" + it->first + "-" +
-               std::to_string(offset + page->consumed);
+    next_url = ContinuationUrl(version, it->first + "-" + std::to_string(offset + page->consumed));
   }
   return QueryResultJson(static_cast<int64_t>(cursor.rows.size()), next_url, page->records);
+}
+
+QueryService::Result QueryService::Stick(std::string_view locator, std::string_view version) {
+  Expire();
+  auto it = cursors_.find(std::string(locator.substr(0, locator.rfind('-'))));
+  if (it != cursors_.end()) it->second.stuck = true;
+  return More(locator, version, std::nullopt);
 }
 
 void QueryService::Forget(std::string_view locator) {
@@ -186,11 +211,9 @@ void QueryService::Forget(std::string_view locator) {
   std::erase(cursor_order_, id);
 }
 
-QueryService::Result QueryService::AllRecords(const SoqlQuery& query, bool include_deleted,
-                                              std::string_view version) {
+QueryService::Result QueryService::AllRecords(const SoqlQuery& query, bool include_deleted, std::string_view version) {
   SoqlError soql_error;
-  std::optional<CompiledQuery> plan =
-      CompileSoql(query, store_->schema(), include_deleted, &soql_error);
+  std::optional<CompiledQuery> plan = CompileSoql(query, store_->schema(), include_deleted, &soql_error);
   if (!plan) return RestError{400, soql_error.error_code, soql_error.detail};
   std::vector<int64_t> rows;
   int64_t count = 0;
@@ -216,8 +239,8 @@ QueryService::Result QueryService::RecordsById(const SoqlQuery& query, const std
   SoqlError soql_error;
   std::optional<CompiledQuery> plan = CompileSoql(query, store_->schema(), false, &soql_error);
   if (!plan) return RestError{400, soql_error.error_code, soql_error.detail};
-  Statement find(store_->db(), "SELECT _row FROM " + QuoteIdentifier(plan->object->name) +
-                                   " WHERE \"Id\" = ? AND \"IsDeleted\" = 0");
+  Statement find(store_->db(),
+                 "SELECT _row FROM " + QuoteIdentifier(plan->object->name) + " WHERE \"Id\" = ? AND \"IsDeleted\" = 0");
   Statement row_statement(store_->db(), plan->row_sql);
   if (!find.ok() || !row_statement.ok()) return Internal(find.ok() ? row_statement.error() : find.error());
   RecordWriter writer(version, store_->db());
@@ -243,9 +266,9 @@ QueryService::Result QueryService::RecordsById(const SoqlQuery& query, const std
   return body;
 }
 
-std::optional<QueryService::Page> QueryService::RenderPage(
-    const CompiledQuery& plan, Statement* row_statement, const std::vector<int64_t>& rows,
-    size_t offset, int page_size, std::string_view version) const {
+std::optional<QueryService::Page> QueryService::RenderPage(const CompiledQuery& plan, Statement* row_statement,
+                                                           const std::vector<int64_t>& rows, size_t offset,
+                                                           int page_size, std::string_view version) const {
   RecordWriter writer(version, store_->db());
   Page page;
   page.records.reserve(static_cast<size_t>(page_size) * 768 + 64);

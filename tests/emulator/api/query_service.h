@@ -50,9 +50,9 @@ struct QueryLimits {
   int max_page_size = 2000;  // server cap; pages may be smaller than the client asked
   int64_t cursor_ttl_ms = 2 * 86'400'000LL;
   size_t max_cursors = 100;
-  int one_long_text_page = 1000;   // page cap with one long text area selected (0: none)
-  int many_long_text_page = 200;   // with two or more (0: none)
-  int64_t wide_row_bytes = 0;      // cap on a page's body size (0: none)
+  int one_long_text_page = 1000;  // page cap with one long text area selected (0: none)
+  int many_long_text_page = 200;  // with two or more (0: none)
+  int64_t wide_row_bytes = 0;     // cap on a page's body size (0: none)
 };
 
 class QueryService {
@@ -60,14 +60,22 @@ class QueryService {
   using Result = std::variant<std::string, RestError>;  // a JSON page, or the error
 
   // `store` and `clock` must outlive the service.
-  QueryService(OrgStore* store, const EmulatorClock* clock, QueryLimits limits,
-               NumberStyle number_style, uint64_t seed);
+  QueryService(OrgStore* store, const EmulatorClock* clock, QueryLimits limits, NumberStyle number_style,
+               uint64_t seed);
 
   // `version` is the URL form ("v60.0"); `batch_size` comes from Sforce-Query-Options.
-  Result Run(std::string_view soql, bool include_deleted, std::string_view version,
-             std::optional<int> batch_size);
+  Result Run(std::string_view soql, bool include_deleted, std::string_view version, std::optional<int> batch_size);
   // `locator` is the last path segment of a nextRecordsUrl: `{locator}-{offset}`.
   Result More(std::string_view locator, std::string_view version, std::optional<int> batch_size);
+
+  // Fault injection (stuck_locator): a cursor that never advances. RunStuck runs a query as
+  // Run() does, but a record query answers {"totalSize":T,"done":false,"nextRecordsUrl":U,
+  // "records":[]}, U naming a new cursor; Stick() turns the cursor a continuation locator names
+  // into such a cursor and answers the same way with U = that locator's own URL. From then on
+  // every fetch of U answers exactly that page, until the cursor expires. Errors, aggregate
+  // and COUNT() queries (which open no cursor) and unknown locators answer as usual.
+  Result RunStuck(std::string_view soql, bool include_deleted, std::string_view version, std::optional<int> batch_size);
+  Result Stick(std::string_view locator, std::string_view version);
 
   // Drops the cursor `locator` names (`{locator}-{offset}` or the bare locator): its pages are
   // INVALID_QUERY_LOCATOR from now on (fault injection).
@@ -91,18 +99,20 @@ class QueryService {
     int page_size;
     int64_t expires_at_ms;
     Statement row_statement;
+    bool stuck = false;  // every page is the same empty page (stuck_locator)
   };
   struct Page {
     std::string records;  // the JSON array
     size_t consumed = 0;  // positions of `rows` used, purged rows included
   };
 
+  Result Execute(std::string_view soql, bool include_deleted, std::string_view version, std::optional<int> batch_size,
+                 bool stuck);
   int PageSize(std::optional<int> requested, const CompiledQuery& plan) const;
   std::string NewLocator();
   void Expire();
-  std::optional<Page> RenderPage(const CompiledQuery& plan, Statement* row_statement,
-                                 const std::vector<int64_t>& rows, size_t offset, int page_size,
-                                 std::string_view version) const;
+  std::optional<Page> RenderPage(const CompiledQuery& plan, Statement* row_statement, const std::vector<int64_t>& rows,
+                                 size_t offset, int page_size, std::string_view version) const;
   Result Aggregate(const CompiledQuery& plan, std::string_view version) const;
 
   OrgStore* store_;

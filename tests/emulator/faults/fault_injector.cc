@@ -34,8 +34,12 @@ FaultInjector::Decision FaultInjector::Decide(std::string_view method, std::stri
     if (spec.kind == FaultKind::kLatency) {
       int64_t jitter = spec.jitter_ms > 0 ? rule.rng.Between(-spec.jitter_ms, spec.jitter_ms) : 0;
       decision.latency_ms += std::max<int64_t>(0, spec.ms + jitter);
-      continue;
+    } else if (spec.kind == FaultKind::kDateSkew) {
+      decision.date_skew_ms += spec.skew_seconds * 1000;
+    } else if (spec.kind == FaultKind::kNoDate) {
+      decision.no_date = true;
     }
+    if (RidesOnAnswer(spec.kind)) continue;
     decision.fault = spec;
     break;
   }

@@ -3,9 +3,9 @@
 // its probability and jitter from its own generator, seeded from the fault seed and the rule).
 //
 // Per request, rules are checked in the order they were added. Each rule counts the requests
-// that reach it and match its path and method; latency rules add up and let the request go on
-// to later rules; the first other rule that fires decides the fault, and later rules do not see
-// the request.
+// that reach it and match its path and method; the rules that ride on an answer (latency,
+// date_skew, no_date) add up and let the request go on to later rules; the first other rule
+// that fires decides the fault, and later rules do not see the request.
 //
 // Thread-safe.
 #ifndef SFSYNC_TESTS_EMULATOR_FAULTS_FAULT_INJECTOR_H_
@@ -33,7 +33,9 @@ class FaultInjector {
 
   struct Decision {
     int64_t latency_ms = 0;
-    std::optional<FaultSpec> fault;  // never a latency rule
+    int64_t date_skew_ms = 0;        // date_skew rules, added up
+    bool no_date = false;            // a no_date rule fired
+    std::optional<FaultSpec> fault;  // never a rule that rides on the answer
     int fired = 0;                   // rules that fired, latency included
   };
   Decision Decide(std::string_view method, std::string_view path);

@@ -94,5 +94,30 @@ TEST_CASE("Clear removes every rule") {
   CHECK(faults.Json() == R"({"seed":1,"faults":[]})");
 }
 
+TEST_CASE("date_skew and no_date ride on the answer: skews add up and a later rule still decides") {
+  FaultInjector faults(5);
+  faults.Add(Spec("date_skew:seconds=-60"));
+  faults.Add(Spec("date_skew:seconds=15,nth=2"));
+  faults.Add(Spec("http503:nth=2"));
+  FaultInjector::Decision first = faults.Decide("GET", "/services/data/v60.0/limits");
+  CHECK(first.date_skew_ms == -60'000);
+  CHECK_FALSE(first.no_date);
+  CHECK_FALSE(first.fault);
+  CHECK(first.fired == 1);
+  FaultInjector::Decision second = faults.Decide("GET", "/services/data/v60.0/limits");
+  CHECK(second.date_skew_ms == -45'000);
+  REQUIRE(second.fault);
+  CHECK(second.fault->kind == FaultKind::kHttp503);
+  CHECK(second.fired == 3);
+
+  FaultInjector no_date(5);
+  no_date.Add(Spec("no_date"));
+  no_date.Add(Spec("gzip_bomb:bytes=10"));
+  FaultInjector::Decision both = no_date.Decide("GET", "/x");
+  CHECK(both.no_date);
+  REQUIRE(both.fault);
+  CHECK(both.fault->kind == FaultKind::kGzipBomb);
+}
+
 }  // namespace
 }  // namespace sfsync::emulator

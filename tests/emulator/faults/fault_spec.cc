@@ -19,14 +19,31 @@ constexpr std::pair<FaultKind, std::string_view> kKinds[] = {
     {FaultKind::kInvalidLocator, "invalid_locator"},
     {FaultKind::kMalformedJson, "malformed_json"},
     {FaultKind::kLimitExceeded, "limit_exceeded"},
+    {FaultKind::kOversizeBody, "oversize_body"},
+    {FaultKind::kGzipBomb, "gzip_bomb"},
+    {FaultKind::kStuckLocator, "stuck_locator"},
+    {FaultKind::kDateSkew, "date_skew"},
+    {FaultKind::kNoDate, "no_date"},
 };
 
 constexpr int64_t kDefaultStallMs = 300'000;
+// Big enough to exhaust a client that buffers whole bodies, small enough to send in seconds.
+constexpr int64_t kDefaultPaddingBytes = 300LL << 20;
+// Query, queryAll and their continuation pages: the only answers a stuck cursor can replace.
+constexpr std::string_view kQueryPaths = "/services/data/*/query*";
 
 bool ParseCount(std::string_view text, int64_t min, int64_t* out) {
   int64_t value = 0;
   auto parsed = std::from_chars(text.data(), text.data() + text.size(), value);
   if (parsed.ec != std::errc() || parsed.ptr != text.data() + text.size() || value < min) return false;
+  *out = value;
+  return true;
+}
+
+bool ParseSigned(std::string_view text, int64_t* out) {
+  int64_t value = 0;
+  auto parsed = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (parsed.ec != std::errc() || parsed.ptr != text.data() + text.size()) return false;
   *out = value;
   return true;
 }
@@ -40,6 +57,10 @@ bool ParseProbability(std::string_view text, double* out) {
 }
 
 }  // namespace
+
+bool RidesOnAnswer(FaultKind kind) {
+  return kind == FaultKind::kLatency || kind == FaultKind::kDateSkew || kind == FaultKind::kNoDate;
+}
 
 std::string_view FaultKindName(FaultKind kind) {
   for (const auto& [k, name] : kKinds) {
@@ -85,7 +106,8 @@ std::optional<FaultSpec> ParseFaultSpec(std::string_view text, std::string* erro
     *error = "unknown fault kind '" + std::string(kind) + "'";
     return std::nullopt;
   }
-  bool has_ms = false, has_nth = false, has_after_every_times = false;
+  bool has_ms = false, has_nth = false, has_after_every_times = false, has_path = false, has_bytes = false,
+       has_seconds = false;
   std::string_view options = colon == std::string_view::npos ? "" : text.substr(colon + 1);
   while (!options.empty()) {
     size_t comma = options.find(',');
@@ -103,6 +125,7 @@ std::optional<FaultSpec> ParseFaultSpec(std::string_view text, std::string* erro
     if (key == "path") {
       spec.path = std::string(value);
       ok = !value.empty();
+      has_path = true;
     } else if (key == "method") {
       spec.method = std::string(value);
       ok = !value.empty();
@@ -127,6 +150,12 @@ std::optional<FaultSpec> ParseFaultSpec(std::string_view text, std::string* erro
       has_ms = true;
     } else if (key == "jitter") {
       ok = ParseCount(value, 0, &spec.jitter_ms);
+    } else if (key == "bytes") {
+      ok = ParseCount(value, 1, &spec.bytes);
+      has_bytes = true;
+    } else if (key == "seconds") {
+      ok = ParseSigned(value, &spec.skew_seconds);
+      has_seconds = true;
     } else {
       *error = "unknown fault option '" + std::string(key) + "'";
       return std::nullopt;
@@ -144,7 +173,18 @@ std::optional<FaultSpec> ParseFaultSpec(std::string_view text, std::string* erro
     *error = "latency needs ms=N";
     return std::nullopt;
   }
+  bool pads = spec.kind == FaultKind::kOversizeBody || spec.kind == FaultKind::kGzipBomb;
+  if (has_bytes && !pads) {
+    *error = "bytes applies to oversize_body and gzip_bomb only";
+    return std::nullopt;
+  }
+  if (has_seconds != (spec.kind == FaultKind::kDateSkew)) {
+    *error = has_seconds ? "seconds applies to date_skew only" : "date_skew needs seconds=S";
+    return std::nullopt;
+  }
   if (spec.kind == FaultKind::kStall && !has_ms) spec.ms = kDefaultStallMs;
+  if (pads && !has_bytes) spec.bytes = kDefaultPaddingBytes;
+  if (spec.kind == FaultKind::kStuckLocator && !has_path) spec.path = std::string(kQueryPaths);
   return spec;
 }
 

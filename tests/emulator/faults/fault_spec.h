@@ -10,12 +10,21 @@
 //   stall            no answer for `ms` (default 300000)        query_timeout      400 QUERY_TIMEOUT
 //   invalid_locator  400 INVALID_QUERY_LOCATOR; the cursor dies malformed_json     200, body cut short
 //   limit_exceeded   403 REQUEST_LIMIT_EXCEEDED
+//   oversize_body    the answer with `bytes` of whitespace inside it (default 300 MiB)
+//   gzip_bomb        the answer gzip-encoded, inflating to `bytes` more (default 300 MiB)
+//   stuck_locator    a query cursor that never advances (path default /services/data/*/query*)
+//   date_skew        the Date header `seconds` off (required, may be negative)
+//   no_date          no Date header
+//
+// latency, date_skew and no_date ride on an answer: they add up and let a later rule fire on
+// the same request too.
 //
 // Keys: `path` a glob over the request path (`*` matches any run of characters, default `*`),
 // `method` (default any), `after` N (the first N matching requests pass), `every` N (then
 // every Nth fires; default 1), `p` P (each candidate fires with probability P, from the fault
 // seed), `times` N (fires at most N times; default unlimited), `nth` N (shorthand for
-// after=N-1,times=1), `ms` and `jitter` (milliseconds).
+// after=N-1,times=1), `ms` and `jitter` (milliseconds); `bytes` (oversize_body and gzip_bomb
+// only) and `seconds` (date_skew only).
 #ifndef SFSYNC_TESTS_EMULATOR_FAULTS_FAULT_SPEC_H_
 #define SFSYNC_TESTS_EMULATOR_FAULTS_FAULT_SPEC_H_
 
@@ -39,7 +48,15 @@ enum class FaultKind {
   kInvalidLocator,
   kMalformedJson,
   kLimitExceeded,
+  kOversizeBody,
+  kGzipBomb,
+  kStuckLocator,
+  kDateSkew,
+  kNoDate,
 };
+
+// Kinds that change an answer on its way out without deciding it (README "Faults").
+bool RidesOnAnswer(FaultKind kind);
 
 struct FaultSpec {
   std::string text;  // as written
@@ -52,6 +69,8 @@ struct FaultSpec {
   int64_t times = -1;  // -1: unlimited
   int64_t ms = 0;
   int64_t jitter_ms = 0;
+  int64_t bytes = 0;         // oversize_body, gzip_bomb
+  int64_t skew_seconds = 0;  // date_skew
 };
 
 // Returns nullopt and fills `error` (naming the key or kind) when `text` is not a valid spec.

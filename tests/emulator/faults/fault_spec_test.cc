@@ -50,12 +50,49 @@ TEST_CASE("every key is understood") {
 TEST_CASE("each kind has its name, and a stall lasts five minutes unless told") {
   for (std::string_view name :
        {"latency:ms=1", "http500", "http503", "expire_session", "reset_headers", "reset_body", "truncate_body", "stall",
-        "query_timeout", "invalid_locator", "malformed_json", "limit_exceeded"}) {
+        "query_timeout", "invalid_locator", "malformed_json", "limit_exceeded", "oversize_body", "gzip_bomb",
+        "stuck_locator", "date_skew:seconds=1", "no_date"}) {
     FaultSpec spec = Parsed(name);
     CHECK(name.starts_with(FaultKindName(spec.kind)));
   }
   CHECK(Parsed("stall").ms == 300000);
   CHECK(Parsed("stall:ms=2500").ms == 2500);
+}
+
+TEST_CASE("oversize_body and gzip_bomb pad 300 MiB unless told, and only they take bytes") {
+  CHECK(Parsed("oversize_body").bytes == 300LL * 1024 * 1024);
+  CHECK(Parsed("gzip_bomb").bytes == 300LL * 1024 * 1024);
+  CHECK(Parsed("gzip_bomb:bytes=5000,nth=2").bytes == 5000);
+  CHECK(Parsed("http503").bytes == 0);
+  CHECK(Refusal("http503:bytes=10").find("bytes applies to oversize_body and gzip_bomb") != std::string::npos);
+  CHECK(Refusal("oversize_body:bytes=0").find("bytes") != std::string::npos);
+  CHECK(Refusal("oversize_body:bytes=lots").find("bytes") != std::string::npos);
+}
+
+TEST_CASE("date_skew needs seconds, which may be negative, and no other kind takes them") {
+  CHECK(Parsed("date_skew:seconds=-3600").skew_seconds == -3600);
+  CHECK(Parsed("date_skew:seconds=90").skew_seconds == 90);
+  CHECK(Refusal("date_skew").find("date_skew needs seconds=S") != std::string::npos);
+  CHECK(Refusal("date_skew:seconds=1.5").find("seconds") != std::string::npos);
+  CHECK(Refusal("no_date:seconds=5").find("seconds applies to date_skew only") != std::string::npos);
+}
+
+TEST_CASE("stuck_locator watches the query paths unless given a path") {
+  FaultSpec spec = Parsed("stuck_locator");
+  CHECK(spec.path == "/services/data/*/query*");
+  CHECK(GlobMatch(spec.path, "/services/data/v60.0/query"));
+  CHECK(GlobMatch(spec.path, "/services/data/v60.0/queryAll"));
+  CHECK(GlobMatch(spec.path, "/services/data/v60.0/query/0r8xx-2000"));
+  CHECK_FALSE(GlobMatch(spec.path, "/services/data/v60.0/sobjects"));
+  CHECK(Parsed("stuck_locator:path=/services/data/*/query/*").path == "/services/data/*/query/*");
+}
+
+TEST_CASE("the rules that ride on an answer are latency, date_skew and no_date") {
+  CHECK(RidesOnAnswer(FaultKind::kLatency));
+  CHECK(RidesOnAnswer(FaultKind::kDateSkew));
+  CHECK(RidesOnAnswer(FaultKind::kNoDate));
+  CHECK_FALSE(RidesOnAnswer(FaultKind::kOversizeBody));
+  CHECK_FALSE(RidesOnAnswer(FaultKind::kStuckLocator));
 }
 
 TEST_CASE("bad specs are refused with a reason naming the problem") {

@@ -12,6 +12,12 @@ namespace sfsync::emulator {
 // emulator must not become what a benchmark measures.
 std::optional<std::string> GzipCompress(std::string_view data);
 
+// The gzip member holding `before`, then `fill_bytes` copies of `fill`, then `after`, deflated
+// as it goes (so the filler is never in memory); runs of filler compress about 1000:1. Returns
+// nullopt if zlib fails.
+std::optional<std::string> GzipCompressPadded(std::string_view before, int64_t fill_bytes, char fill,
+                                              std::string_view after);
+
 // Inverse of GzipCompress (used by the tests and the benchmark client).
 std::optional<std::string> GzipDecompress(std::string_view data);
 

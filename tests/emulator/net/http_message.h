@@ -27,8 +27,8 @@ class HttpHeaders {
 
 struct HttpRequest {
   std::string method;
-  std::string path;   // percent-decoded, without the query
-  std::string query;  // raw text after '?', still encoded
+  std::string path;       // percent-decoded, without the query
+  std::string query;      // raw text after '?', still encoded
   int minor_version = 1;  // HTTP/1.x
   HttpHeaders headers;
   std::string body;
@@ -47,12 +47,27 @@ struct WireFault {
   int64_t stall_ms = 0;
 };
 
+// Filler the server adds to a body while sending it (fault injection: oversize_body, gzip_bomb).
+// The full body is never held in memory: the filler is written, or deflated, in chunks.
+struct BodyPadding {
+  int64_t bytes = 0;  // 0: none
+  size_t at = 0;      // where in `body` the filler goes
+  char fill = ' ';
+  // Send the padded body gzip-encoded whether or not the client accepts gzip (a gzip bomb);
+  // otherwise the padded body goes out as it is, never compressed.
+  bool gzip = false;
+};
+
 struct HttpResponse {
   int status = 200;
   HttpHeaders headers;
   std::string body;
   int64_t delay_ms = 0;  // injected latency: the server waits this long before writing
   WireFault wire_fault;
+  BodyPadding padding;
+  // Injected clock trouble: the Date header is shifted by this much, or left out.
+  int64_t date_skew_ms = 0;
+  bool omit_date = false;
 };
 
 std::string_view ReasonPhrase(int status);

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -31,6 +32,17 @@ bool WantsKeepAlive(const HttpRequest& request) {
     return connection && HeaderListsToken(*connection, "keep-alive");
   }
   return !(connection && HeaderListsToken(*connection, "close"));
+}
+
+// `body` with `padding.bytes` of filler at `padding.at`, the filler written a chunk at a time.
+bool WritePadded(Connection* connection, std::string_view body, const BodyPadding& padding) {
+  const std::string filler(64 * 1024, padding.fill);
+  if (!connection->WriteAll(body.substr(0, padding.at))) return false;
+  for (int64_t left = padding.bytes; left > 0; left -= static_cast<int64_t>(filler.size())) {
+    size_t size = static_cast<size_t>(std::min<int64_t>(left, static_cast<int64_t>(filler.size())));
+    if (!connection->WriteAll(std::string_view(filler).substr(0, size))) return false;
+  }
+  return connection->WriteAll(body.substr(padding.at));
 }
 
 }  // namespace
@@ -73,7 +85,9 @@ bool HttpServer::Listen(const std::string& host, int port, std::string* error) {
   return true;
 }
 
-void HttpServer::Start() { accept_thread_ = std::thread([this] { AcceptLoop(); }); }
+void HttpServer::Start() {
+  accept_thread_ = std::thread([this] { AcceptLoop(); });
+}
 
 void HttpServer::Stop() {
   {
@@ -140,10 +154,10 @@ void HttpServer::Serve(Connection* connection) {
     RequestReader::Result result = reader.Read(&request);
     if (result == RequestReader::Result::kClosed) return;
     if (result != RequestReader::Result::kOk) {
-      int status = result == RequestReader::Result::kHeadersTooLarge ? 431
-                   : result == RequestReader::Result::kBodyTooLarge  ? 413
+      int status = result == RequestReader::Result::kHeadersTooLarge  ? 431
+                   : result == RequestReader::Result::kBodyTooLarge   ? 413
                    : result == RequestReader::Result::kNotImplemented ? 501
-                                                                       : 400;
+                                                                      : 400;
       WriteResponse(connection, PlainError(status), false, false, false);
       return;
     }
@@ -156,8 +170,8 @@ void HttpServer::Serve(Connection* connection) {
   }
 }
 
-bool HttpServer::WriteResponse(Connection* connection, HttpResponse response, bool accept_gzip,
-                               bool keep_alive, bool head_only) const {
+bool HttpServer::WriteResponse(Connection* connection, HttpResponse response, bool accept_gzip, bool keep_alive,
+                               bool head_only) const {
   if (response.delay_ms > 0) connection->Hold(response.delay_ms);
   const WireFault fault = response.wire_fault;
   if (fault.kind == WireFault::Kind::kStall) {
@@ -166,20 +180,31 @@ bool HttpServer::WriteResponse(Connection* connection, HttpResponse response, bo
   }
   bool bodiless = response.status == 204 || response.status == 304;
   if (bodiless) response.body.clear();
-  if (accept_gzip && !response.body.empty() && !response.headers.Has("Content-Encoding")) {
+  BodyPadding padding = bodiless ? BodyPadding{} : response.padding;
+  if (padding.bytes > 0 && padding.gzip) {
+    std::string_view body = response.body;
+    if (std::optional<std::string> bomb =
+            GzipCompressPadded(body.substr(0, padding.at), padding.bytes, padding.fill, body.substr(padding.at))) {
+      response.body = std::move(*bomb);
+      response.headers.Set("Content-Encoding", "gzip");
+    }
+    padding.bytes = 0;  // in the compressed body now
+  } else if (accept_gzip && padding.bytes == 0 && !response.body.empty() && !response.headers.Has("Content-Encoding")) {
     if (std::optional<std::string> compressed = GzipCompress(response.body)) {
       response.body = std::move(*compressed);
       response.headers.Set("Content-Encoding", "gzip");
       response.headers.Set("Vary", "Accept-Encoding");
     }
   }
-  std::string head = "HTTP/1.1 " + std::to_string(response.status) + " " +
-                     std::string(ReasonPhrase(response.status)) + "\r\n";
-  if (!response.headers.Has("Date")) {
-    head += "Date: " + FormatHttpDate(clock_->NowMillis()) + "\r\n";
+  std::string head =
+      "HTTP/1.1 " + std::to_string(response.status) + " " + std::string(ReasonPhrase(response.status)) + "\r\n";
+  if (!response.headers.Has("Date") && !response.omit_date) {
+    head += "Date: " + FormatHttpDate(clock_->NowMillis() + response.date_skew_ms) + "\r\n";
   }
   for (const auto& [name, value] : response.headers.all()) head += name + ": " + value + "\r\n";
-  if (!bodiless) head += "Content-Length: " + std::to_string(response.body.size()) + "\r\n";
+  if (!bodiless) {
+    head += "Content-Length: " + std::to_string(static_cast<int64_t>(response.body.size()) + padding.bytes) + "\r\n";
+  }
   if (!keep_alive) head += "Connection: close\r\n";
   head += "\r\n";
   switch (fault.kind) {
@@ -200,6 +225,8 @@ bool HttpServer::WriteResponse(Connection* connection, HttpResponse response, bo
   bool written;
   if (head_only) {
     written = connection->WriteAll(head);
+  } else if (padding.bytes > 0) {
+    written = connection->WriteAll(head) && WritePadded(connection, response.body, padding);
   } else if (response.body.size() <= 16 * 1024) {
     // Small bodies go in the same segment; a query page (about 1 MB) is not copied again.
     head += response.body;
