@@ -79,7 +79,9 @@ ObjectSyncer::ObjectSyncer(salesforce::RestClient* client, store::Store* store, 
 bool ObjectSyncer::StopRequested() const { return settings_.stop != nullptr && settings_.stop->load(); }
 
 int64_t ObjectSyncer::ServerNow() {
-  const int64_t local_now = clock_->NowMillis();
+  // Salesforce's stamps and its Date header have whole seconds; an instant from our clock is
+  // floored to its second, or a row stamped later in the same second would sort below it.
+  const int64_t local_now = clock_->NowMillis() / 1000 * 1000;
   const int64_t server_now = client_->server_info().server_date_millis;
   if (server_now == 0) {
     // Salesforce always sends Date; a server that does not gets the local clock, with a warning.
