@@ -8,13 +8,6 @@
 namespace sfsync::config {
 namespace {
 
-// The file `path` names once symlinks and ".." are resolved, as far as the path exists.
-std::string ResolvedPath(const std::string& path) {
-  std::error_code ec;
-  std::filesystem::path resolved = std::filesystem::weakly_canonical(path, ec);
-  return ec ? std::filesystem::path(path).lexically_normal().string() : resolved.string();
-}
-
 // SQLite compares table names ignoring ASCII case only.
 bool SameTable(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -29,12 +22,18 @@ std::string At(const std::string& file, SourceLocation at) { return fmt::format(
 
 }  // namespace
 
+std::string ResolvedDatabasePath(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::path resolved = std::filesystem::weakly_canonical(path, ec);
+  return ec ? std::filesystem::path(path).lexically_normal().string() : resolved.string();
+}
+
 Status CheckJobSet(const std::vector<JobInSet>& jobs) {
   std::vector<std::string> databases;
   std::vector<std::string> sources;
   for (const JobInSet& j : jobs) {
-    databases.push_back(ResolvedPath(j.job->store.sqlite_path));
-    sources.push_back(ResolvedPath(j.job->source_path));
+    databases.push_back(ResolvedDatabasePath(j.job->store.sqlite_path));
+    sources.push_back(ResolvedDatabasePath(j.job->source_path));
   }
   std::string lines;
   auto add = [&lines](std::string line) { lines += (lines.empty() ? "" : "\n") + line; };

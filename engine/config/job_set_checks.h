@@ -32,4 +32,8 @@ struct JobInSet {
 // REQUIRES: every `job` is not null.
 Status CheckJobSet(const std::vector<JobInSet>& jobs);
 
+// The file a database path names once symlinks and ".." are resolved, as far as the path exists:
+// two jobs write the same database exactly when this is equal.
+std::string ResolvedDatabasePath(const std::string& path);
+
 }  // namespace sfsync::config

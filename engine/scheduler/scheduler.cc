@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 
 #include "engine/config/job_set_checks.h"
 #include "engine/core/exit_codes.h"
@@ -223,10 +224,17 @@ std::vector<RunTicket> Scheduler::StartDue() {
     if (e.due && !e.running) due.push_back(i);
   }
   std::stable_sort(due.begin(), due.end(), [this](size_t a, size_t b) { return *entries_[a].due < *entries_[b].due; });
+  // A database takes one run at a time (its run lock, engine/sync/run_lock.h): a job whose database
+  // another job is writing waits, DUE, instead of starting only to exit 11.
+  std::set<std::string> busy;
+  for (const Entry& e : entries_) {
+    if (e.running) busy.insert(config::ResolvedDatabasePath(e.job.store.sqlite_path));
+  }
   std::vector<RunTicket> tickets;
   for (size_t i : due) {
     if (running_ >= options_.max_parallel) break;
     Entry& e = entries_[i];
+    if (!busy.insert(config::ResolvedDatabasePath(e.job.store.sqlite_path)).second) continue;
     tickets.push_back(RunTicket{static_cast<int>(i), e.job, *e.due});
     e.due.reset();
     e.running = true;

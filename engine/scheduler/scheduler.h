@@ -11,7 +11,9 @@
 //    another run of its job, and missed fires are not made up.
 //  - A fire time that passes while the job is DUE (every slot busy, or the loop woke late) replaces
 //    the older one, which is skipped and logged: a job waits for one run at most.
-//  - DUE jobs start earliest fire first (then in file order), at most `max_parallel` at a time.
+//  - DUE jobs start earliest fire first (then in file order), at most `max_parallel` at a time, and
+//    one at a time per database file: a job whose database another running job writes stays DUE
+//    until that run ends (a database takes one run at a time; the second would exit 11).
 //  - A failed run is retried at the job's next fire time, never sooner. The first failure with a
 //    given message is logged; identical ones after it are counted, and the count is logged once
 //    when the streak ends. "recovered after N failures" is logged once, at the next success.

@@ -42,16 +42,16 @@ struct CapturedLog {
 // Job files in memory. Every write is a new version.
 class FakeJobFiles : public JobFiles {
  public:
-  // Job `name` filling `tables` of /db/jobs.db, the database of every job here. Its name is at 2:7,
+  // Job `name` filling `tables` of `database` (default /db/<name>.db, its own). Its name is at 2:7,
   // its objects' names at line 12, 14, ... column 11.
   void Write(const std::string& path, const std::string& name, const std::string& schedule,
-             const std::vector<std::string>& tables = {}) {
+             const std::vector<std::string>& tables = {}, const std::string& database = "") {
     config::Job job;
     job.source_path = "/jobs/" + path;
     job.name = name;
     job.name_at = {2, 7};
     job.schedule = schedule;
-    job.store.sqlite_path = "/db/jobs.db";
+    job.store.sqlite_path = database.empty() ? "/db/" + name + ".db" : database;
     for (const std::string& table : tables) {
       config::ObjectConfig object;
       object.name = object.table = table;
@@ -208,6 +208,17 @@ TEST_CASE("with two run slots, two jobs due together start together") {
   sim.files().Write("b.yaml", "b", "* * * * *");
   sim.SetRunner([](const RunTicket&) { return Outcome{30, Status()}; });
   CHECK(sim.RunUntil("2024-05-01T10:02:00Z") == Starts{"10:01:00 a", "10:01:00 b", "10:02:00 a", "10:02:00 b"});
+}
+
+TEST_CASE("two jobs writing one database take turns even with free slots: the second would only exit 11") {
+  SchedulerOptions two_slots;
+  two_slots.max_parallel = 2;
+  Simulation sim("2024-05-01T10:00:30Z", {"a.yaml", "b.yaml", "c.yaml"}, two_slots);
+  sim.files().Write("a.yaml", "a", "* * * * *", {"Account"}, "/db/shared.db");
+  sim.files().Write("b.yaml", "b", "* * * * *", {"Contact"}, "/db/shared.db");
+  sim.files().Write("c.yaml", "c", "* * * * *");  // its own database: runs beside either
+  sim.SetRunner([](const RunTicket&) { return Outcome{20, Status()}; });
+  CHECK(sim.RunUntil("2024-05-01T10:01:59Z") == Starts{"10:01:00 a", "10:01:00 c", "10:01:20 b"});
 }
 
 TEST_CASE("a run that overlaps its next fire times is not started again: the missed fires are skipped and logged") {
@@ -403,8 +414,8 @@ TEST_CASE("creation reports every invalid file, and refuses a set of jobs none o
 TEST_CASE("creation refuses two jobs that fill one table of one database, naming both files") {
   ManualClock clock(At("2024-05-01T10:00:00Z"));
   FakeJobFiles files;
-  files.Write("a.yaml", "a", "* * * * *", {"Account"});
-  files.Write("b.yaml", "b", "@daily", {"Contact", "account"});
+  files.Write("a.yaml", "a", "* * * * *", {"Account"}, "/db/jobs.db");
+  files.Write("b.yaml", "b", "@daily", {"Contact", "account"}, "/db/jobs.db");
   auto s = Scheduler::Create({"a.yaml", "b.yaml"}, &files, &clock, {});
   REQUIRE(!s.ok());
   CHECK(ExitCodeFor(s.status()) == kExitInvalidJob);
@@ -414,8 +425,8 @@ TEST_CASE("creation refuses two jobs that fill one table of one database, naming
 
 TEST_CASE("an edit that would share a table keeps the old version, logged once, and applies once the other job lets go") {
   Simulation sim("2024-05-01T10:00:30Z", {"a.yaml", "b.yaml"});
-  sim.files().Write("a.yaml", "a", "*/10 * * * *", {"Account"});
-  sim.files().Write("b.yaml", "b", "*/10 * * * *", {"Contact"});
+  sim.files().Write("a.yaml", "a", "*/10 * * * *", {"Account"}, "/db/jobs.db");
+  sim.files().Write("b.yaml", "b", "*/10 * * * *", {"Contact"}, "/db/jobs.db");
   sim.PollEvery(60 * 1000);
   sim.RunUntil("2024-05-01T10:05:00Z");
   auto last_run_of_b = [&] {
@@ -428,7 +439,7 @@ TEST_CASE("an edit that would share a table keeps the old version, logged once, 
 
   // a) b also takes Account, which a fills: refused, logged once however often the loop wakes, and
   //    b's last valid version runs on.
-  sim.files().Write("b.yaml", "b", "*/10 * * * *", {"Contact", "Account"});
+  sim.files().Write("b.yaml", "b", "*/10 * * * *", {"Contact", "Account"}, "/db/jobs.db");
   sim.RunUntil("2024-05-01T10:25:00Z");
   CHECK(Count(sim.log(), "table Account in database") == 1);
   CHECK(sim.log().find("job b: b.yaml:14:11: objects[1]: table Account in database /db/jobs.db is also filled by "
@@ -437,7 +448,7 @@ TEST_CASE("an edit that would share a table keeps the old version, logged once, 
   CHECK(last_run_of_b().objects.size() == 1);
 
   // b) a lets Account go: a's edit applies, and b's waiting version is read again and applies too.
-  sim.files().Write("a.yaml", "a", "*/10 * * * *", {"Opportunity"});
+  sim.files().Write("a.yaml", "a", "*/10 * * * *", {"Opportunity"}, "/db/jobs.db");
   sim.RunUntil("2024-05-01T10:35:00Z");
   CHECK(sim.log().find("job a (a.yaml): reloaded") != std::string::npos);
   CHECK(sim.log().find("job b (b.yaml): reloaded") != std::string::npos);
