@@ -26,10 +26,9 @@ struct EmulatorConfig {
 
   // Seeded org: rows per object (Profile and User need at least one).
   uint64_t seed = 42;
-  std::map<std::string, int64_t> rows = {{"Profile", 4},    {"User", 6},
-                                         {"Account", 1000}, {"Contact", 2000},
-                                         {"Opportunity", 1000}, {"Lead", 0},
-                                         {"Invoice__c", 20}, {"Attachment", 10}};
+  std::map<std::string, int64_t> rows = {{"Profile", 4},     {"User", 6},           {"Group", 2}, {"Account", 1000},
+                                         {"Contact", 2000},  {"Opportunity", 1000}, {"Lead", 0},  {"Case", 30},
+                                         {"Invoice__c", 20}, {"Attachment", 10},    {"Task", 40}, {"Event", 20}};
 
   // Clock.
   std::optional<int64_t> clock_start_ms;

@@ -34,9 +34,10 @@ Network:
 Seeded org (deterministic for the same seed, sizes and --clock-start):
   --seed N                 random seed (default 42)
   --size N                 Account=N, Contact=2N, Opportunity=N (default 1000)
-  --rows OBJECT=N          rows of one object; repeatable (Profile, User, Account,
-                           Contact, Opportunity, Lead, Invoice__c, Attachment;
-                           Lead defaults to 0, Invoice__c to 20, Attachment to 10)
+  --rows OBJECT=N          rows of one object; repeatable (Profile, User, Group, Account,
+                           Contact, Opportunity, Lead, Case, Invoice__c, Attachment,
+                           Task, Event; Group defaults to 2 queues, Lead to 0, Case to
+                           30, Invoice__c to 20, Attachment to 10, Task to 40, Event to 20)
 
 Clock:
   --clock-start ISO        start the emulator clock at this instant

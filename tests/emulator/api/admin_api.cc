@@ -173,7 +173,7 @@ HttpResponse AdminApi::InsertRecords(const HttpRequest& request, const PathParam
     }
     std::vector<std::string> missing;
     for (size_t i = 0; i < columns.size(); ++i) {
-      if (!columns[i]->nillable && !columns[i]->derived_full_name &&
+      if (!columns[i]->nillable && !columns[i]->derived_full_name && !columns[i]->auto_number &&
           std::holds_alternative<std::monostate>(row[i])) {
         missing.push_back(columns[i]->name);
       }

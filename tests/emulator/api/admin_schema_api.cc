@@ -94,7 +94,7 @@ std::string ApplyAttributes(const Json& json, const Schema& schema, FieldDef* fi
         schema.Find(json["referenceTo"].get<std::string>()) == nullptr) {
       return "a reference field needs referenceTo naming an object of the org";
     }
-    field->reference_to = schema.Find(json["referenceTo"].get<std::string>())->name;
+    field->reference_to = {schema.Find(json["referenceTo"].get<std::string>())->name};
     field->length = 18;
     field->relationship_name = json.value("relationshipName", field->name.substr(0, field->name.size() - 1) + "r");
   }

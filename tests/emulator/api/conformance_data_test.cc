@@ -19,28 +19,13 @@ using testing::FixtureText;
 using testing::Keys;
 using testing::ParseJson;
 using testing::RunningEmulator;
+using testing::SameShape;
 using testing::SmallOrgConfig;
 
 const std::string kData = "/services/data/v60.0";
 const std::regex kId18(R"([0-9A-Za-z]{18})");
 const std::regex kDateTime(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.000\+0000)");
 const std::regex kMinute(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:00\.000\+0000)");
-
-// Same keys in the same order, and the same JSON type for every value, recursively.
-void SameShape(const ordered_json& ours, const ordered_json& recorded, const std::string& where = "$") {
-  CAPTURE(where);
-  REQUIRE(ours.type() == recorded.type());
-  if (ours.is_object()) {
-    CHECK(Keys(ours) == Keys(recorded));
-    for (auto it = recorded.begin(); it != recorded.end(); ++it) {
-      if (ours.contains(it.key()) && !ours[it.key()].is_null() && !it.value().is_null()) {
-        SameShape(ours[it.key()], it.value(), where + "." + it.key());
-      }
-    }
-  } else if (ours.is_array() && !ours.empty() && !recorded.empty()) {
-    SameShape(ours[0], recorded[0], where + "[0]");
-  }
-}
 
 TEST_CASE("sObject writes: create, update, delete and upsert bodies and statuses as recorded") {
   EmulatorConfig config = SmallOrgConfig();

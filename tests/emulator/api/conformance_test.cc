@@ -139,6 +139,9 @@ TEST_CASE("global describe: top-level and per-object keys as recorded") {
       CHECK(object["keyPrefix"] == recorded["keyPrefix"]);
       CHECK(object["label"] == recorded["label"]);
       CHECK(object["labelPlural"] == recorded["labelPlural"]);
+      for (auto flag = recorded.begin(); flag != recorded.end(); ++flag) {
+        if (flag.value().is_boolean()) CHECK_MESSAGE(object[flag.key()] == flag.value(), flag.key());
+      }
     }
   }
 }

@@ -56,6 +56,7 @@ void Urls(JsonWriter* json, const ObjectDef& o, std::string_view version,
   if (o.url_set != UrlSet::kSetup) Url(json, "compactLayouts", sobject + "/describe/compactLayouts");
   Url(json, "rowTemplate", sobject + "/{ID}");
   if (o.url_set == UrlSet::kCrm) Url(json, "approvalLayouts", sobject + "/describe/approvalLayouts");
+  for (const auto& [key, path] : o.extra_urls) Url(json, key, sobject + path);
   if (o.url_set == UrlSet::kUser) {
     Url(json, "namedLayouts", sobject + "/describe/namedLayouts/{LayoutName}");
     Url(json, "passwordUtilities", sobject + "/{ID}/password");
@@ -83,7 +84,7 @@ void Field(JsonWriter* json, const FieldDef& f) {
   json->BeginObject();
   BoolKey(json, "aggregatable", f.aggregatable());
   BoolKey(json, "aiPredictionField", false);
-  BoolKey(json, "autoNumber", false);
+  BoolKey(json, "autoNumber", f.auto_number);
   IntKey(json, "byteLength", reference ? 18 : length * 3);
   BoolKey(json, "calculated", f.calculated());
   StringOrNull(json, "calculatedFormula", f.formula);
@@ -136,13 +137,13 @@ void Field(JsonWriter* json, const FieldDef& f) {
     json->EndObject();
   }
   json->EndArray();
-  BoolKey(json, "polymorphicForeignKey", false);
+  BoolKey(json, "polymorphicForeignKey", f.polymorphic());
   IntKey(json, "precision", f.precision);
   BoolKey(json, "queryByDistance", IsCompound(f.type));
   NullKey(json, "referenceTargetField");
   json->Key("referenceTo");
   json->BeginArray();
-  if (!f.reference_to.empty()) json->String(f.reference_to);
+  for (const std::string& target : f.reference_to) json->String(target);
   json->EndArray();
   StringOrNull(json, "relationshipName", f.relationship_name);
   NullKey(json, "relationshipOrder");
@@ -163,7 +164,7 @@ void ChildRelationships(JsonWriter* json, const Schema& schema, const ObjectDef&
   std::vector<std::tuple<std::string, std::string, const FieldDef*>> children;
   for (const auto& child : schema.objects()) {
     for (const FieldDef& f : child->fields) {
-      if (f.type == FieldType::kReference && f.reference_to == parent.name) {
+      if (f.type == FieldType::kReference && f.References(parent.name)) {
         children.emplace_back(child->name, f.name, &f);
       }
     }
@@ -240,7 +241,7 @@ std::string GlobalDescribeJson(const Schema& schema, std::string_view version) {
 
 std::string SObjectDescribeJson(const Schema& schema, const ObjectDef& o, std::string_view version,
                                 std::string_view base_url) {
-  bool crm = o.url_set == UrlSet::kCrm;
+  bool crm = o.url_set == UrlSet::kCrm || o.url_set == UrlSet::kActivity;
   std::string body;
   JsonWriter json(&body);
   json.BeginObject();

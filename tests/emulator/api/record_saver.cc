@@ -186,8 +186,13 @@ std::optional<SaveError> RecordSaver::CheckReferences(const Changes& changes) co
   for (const auto& [field, value] : changes) {
     const auto* id = std::get_if<std::string>(&value);
     if (field->type != FieldType::kReference || id == nullptr) continue;
-    const ObjectDef* target = org_->schema->Find(field->reference_to);
-    if (target == nullptr || id->substr(0, 3) != target->key_prefix) {
+    // A polymorphic lookup takes any of its targets: the Id's key prefix says which.
+    const ObjectDef* target = nullptr;
+    for (const std::string& name : field->reference_to) {
+      const ObjectDef* candidate = org_->schema->Find(name);
+      if (candidate != nullptr && id->substr(0, 3) == candidate->key_prefix) target = candidate;
+    }
+    if (target == nullptr) {
       return Error(400, "FIELD_INTEGRITY_EXCEPTION", field->label + ": id value of incorrect type: " + *id,
                    {field->name});
     }
@@ -366,7 +371,12 @@ SaveResult RecordSaver::Delete(const ObjectDef* object, std::string_view raw_id)
     case OrgStore::RowState::kLive:
       break;
   }
-  org_->store->SetDeleted(*target, *id, true, now_ms_);
+  // An object without a recycle bin (Group: deletable, not undeletable) loses the row for good.
+  if (target->has_is_deleted()) {
+    org_->store->SetDeleted(*target, *id, true, now_ms_);
+  } else {
+    org_->store->HardDelete(*target, *id, now_ms_);
+  }
   SaveResult result;
   result.id = *id;
   return result;

@@ -23,7 +23,7 @@ RecordWriter::RecordWriter(std::string_view api_version, sqlite3* db)
 
 size_t RecordWriter::Write(JsonWriter* json, const CompiledQuery& query, sqlite3_stmt* row) {
   json->BeginObject();
-  Attributes(json, *query.object, row, 0);
+  Attributes(json, query.object->name, row, 0);
   size_t children = Nodes(json, query, query.output, row);
   json->EndObject();
   return children;
@@ -44,15 +44,14 @@ void RecordWriter::WriteAggregate(JsonWriter* json, const CompiledQuery& query,
   json->EndObject();
 }
 
-void RecordWriter::Attributes(JsonWriter* json, const ObjectDef& object, sqlite3_stmt* row,
-                              int id_column) const {
+void RecordWriter::Attributes(JsonWriter* json, std::string_view type, sqlite3_stmt* row, int id_column) const {
   json->Key("attributes");
   json->BeginObject();
   json->Key("type");
-  json->String(object.name);
+  json->String(type);
   json->Key("url");
   scratch_.assign(sobjects_prefix_);
-  scratch_ += object.name;
+  scratch_ += type;
   scratch_.push_back('/');
   scratch_ += Text(row, id_column);
   json->String(scratch_);
@@ -78,7 +77,8 @@ size_t RecordWriter::Nodes(JsonWriter* json, const CompiledQuery& query,
           break;
         }
         json->BeginObject();
-        Attributes(json, *node.object, row, node.column);
+        // A polymorphic parent shows its real type (User, Group, Account...), not Name (§2.3).
+        Attributes(json, node.type_column >= 0 ? Text(row, node.type_column) : node.object->name, row, node.column);
         Nodes(json, query, node.children, row);
         json->EndObject();
         break;

@@ -38,7 +38,7 @@ class RecordWriter {
     Statement row;
   };
 
-  void Attributes(JsonWriter* json, const ObjectDef& object, sqlite3_stmt* row, int id_column) const;
+  void Attributes(JsonWriter* json, std::string_view type, sqlite3_stmt* row, int id_column) const;
   size_t Nodes(JsonWriter* json, const CompiledQuery& query, const std::vector<OutputNode>& nodes,
                sqlite3_stmt* row);
   void Value(JsonWriter* json, FieldType type, sqlite3_stmt* row, int column) const;

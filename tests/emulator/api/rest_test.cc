@@ -46,14 +46,14 @@ TEST_CASE("global describe lists only the org's objects with Salesforce's flags"
   CHECK(describe["maxBatchSize"] == 200);
   std::vector<std::string> names;
   for (const auto& o : describe["sobjects"]) names.push_back(o["name"]);
-  CHECK(names == std::vector<std::string>{"Profile", "User", "Account", "Contact", "Opportunity", "Lead",
-                                          "Invoice__c", "Attachment"});
-  CHECK(describe["sobjects"][2]["keyPrefix"] == "001");
-  CHECK(describe["sobjects"][2]["custom"] == false);
-  CHECK(describe["sobjects"][6]["custom"] == true);
-  CHECK(describe["sobjects"][6]["keyPrefix"] == "a00");
-  CHECK(describe["sobjects"][7]["mruEnabled"] == false);
-  CHECK(describe["sobjects"][2]["urls"]["sobject"] == "/services/data/v60.0/sobjects/Account");
+  CHECK(names == std::vector<std::string>{"Profile", "User", "Group", "Account", "Contact", "Opportunity", "Lead",
+                                          "Case", "Invoice__c", "Attachment", "Task", "Event"});
+  CHECK(describe["sobjects"][3]["keyPrefix"] == "001");
+  CHECK(describe["sobjects"][3]["custom"] == false);
+  CHECK(describe["sobjects"][8]["custom"] == true);
+  CHECK(describe["sobjects"][8]["keyPrefix"] == "a00");
+  CHECK(describe["sobjects"][9]["mruEnabled"] == false);
+  CHECK(describe["sobjects"][3]["urls"]["sobject"] == "/services/data/v60.0/sobjects/Account");
 }
 
 TEST_CASE("sObject describe: realistic field metadata, childRelationships, Last-Modified") {

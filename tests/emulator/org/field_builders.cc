@@ -74,9 +74,16 @@ FieldDef Reference(std::string name, std::string label, std::string target, std:
                    std::string child_relationship) {
   FieldDef f = Field(std::move(name), std::move(label), FieldType::kReference);
   f.length = 18;
-  f.reference_to = std::move(target);
+  f.reference_to = {std::move(target)};
   f.relationship_name = std::move(relationship);
   f.child_relationship = std::move(child_relationship);
+  return f;
+}
+
+FieldDef PolymorphicReference(std::string name, std::string label, std::vector<std::string> targets,
+                              std::string relationship, std::string child_relationship) {
+  FieldDef f = Reference(std::move(name), std::move(label), "", std::move(relationship), std::move(child_relationship));
+  f.reference_to = std::move(targets);
   return f;
 }
 
@@ -108,9 +115,9 @@ void AddName(ObjectDef* o, std::string label, int length) {
   o->fields.push_back(name);
 }
 
-// FirstName/LastName/Salutation plus the derived, read-only Name (Contact, Lead, User).
-void AddOwner(ObjectDef* o) {
-  FieldDef owner = Required(Reference("OwnerId", "Owner ID", "User", "Owner"));
+void AddOwner(ObjectDef* o, bool queues_can_own) {
+  FieldDef owner = Required(queues_can_own ? PolymorphicReference("OwnerId", "Owner ID", {"Group", "User"}, "Owner")
+                                           : Reference("OwnerId", "Owner ID", "User", "Owner"));
   owner.defaulted_on_create = true;
   owner.permissionable = false;
   o->fields.push_back(owner);

@@ -25,6 +25,9 @@ FieldDef Integer(std::string name, std::string label, int digits);
 FieldDef Boolean(std::string name, std::string label);
 FieldDef Reference(std::string name, std::string label, std::string target, std::string relationship,
                    std::string child_relationship = "");
+// A polymorphic lookup (describe polymorphicForeignKey): `targets` in referenceTo order.
+FieldDef PolymorphicReference(std::string name, std::string label, std::vector<std::string> targets,
+                              std::string relationship, std::string child_relationship = "");
 // `ExternalId__c`: a unique, case-insensitive external id of 40 characters.
 FieldDef ExternalId(std::string label);
 
@@ -32,8 +35,8 @@ FieldDef ExternalId(std::string label);
 void AddIdAndIsDeleted(ObjectDef* o, bool is_deleted_visible = true);
 // A required Name text field, the object's name field.
 void AddName(ObjectDef* o, std::string label, int length = 255);
-// OwnerId -> User.
-void AddOwner(ObjectDef* o);
+// OwnerId -> User, or -> Group or User for objects queues can own (Lead, Case, Task).
+void AddOwner(ObjectDef* o, bool queues_can_own = false);
 // CreatedDate ... SystemModstamp, in the order Salesforce lists them.
 void AddAudit(ObjectDef* o);
 

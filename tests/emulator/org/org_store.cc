@@ -1,5 +1,7 @@
 #include "tests/emulator/org/org_store.h"
 
+#include <cstdio>
+
 #include "tests/emulator/salesforce_id.h"
 
 namespace sfsync::emulator {
@@ -102,6 +104,12 @@ bool OrgStore::Insert(const ObjectDef& object, std::vector<Value> row, std::stri
     if (columns[i]->derived_full_name) {
       row[i] = FullName(row[static_cast<size_t>(object.ColumnIndex("FirstName"))],
                         row[static_cast<size_t>(object.ColumnIndex("LastName"))]);
+    }
+    if (columns[i]->auto_number && std::holds_alternative<std::monostate>(row[i])) {
+      int64_t& last = auto_numbers_.try_emplace(object.name, 1000).first->second;
+      char number[24];
+      std::snprintf(number, sizeof(number), "%08lld", static_cast<long long>(++last));
+      row[i] = std::string(number);
     }
   }
   Statement* insert = InsertStatement(object);

@@ -43,7 +43,8 @@ class OrgStore {
   std::string AllocateId(const ObjectDef& object);
 
   // Inserts a row whose values are indexed like object.columns(). Derived fields (a person's
-  // Name) are computed here. Returns false with `error` on a constraint failure.
+  // Name) are computed here, and an auto-number field left null gets the object's next number
+  // (8 digits from 00001001, as Case numbers start in a new org). Returns false with `error` on a constraint failure.
   bool Insert(const ObjectDef& object, std::vector<Value> row, std::string* error);
 
   enum class RowState { kMissing, kLive, kDeleted };
@@ -92,6 +93,7 @@ class OrgStore {
   DeleteLog delete_log_;
   // Keyed by object name: a schema change replaces the ObjectDef (Schema::Replace).
   std::map<std::string, uint64_t, std::less<>> next_counter_;
+  std::map<std::string, int64_t, std::less<>> auto_numbers_;  // last number given, by object
   std::map<std::string, Statement, std::less<>> insert_statements_;
   std::map<std::string, std::string, std::less<>> indexes_;  // index name -> object
 };

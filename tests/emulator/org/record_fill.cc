@@ -335,6 +335,96 @@ void FillAttachment(RowBuilder* row, const FillContext& c) {
   SetOptional(row, "Description", rng, 0.6, rng.Pick(pools::kSentences));
 }
 
+// A lookup to a record the picker found, if it found one.
+void SetPicked(RowBuilder* row, std::string_view field, std::string id) {
+  if (!id.empty()) row->Set(field, std::move(id));
+}
+
+// Queues for the records queue owners take: the seeder makes some Leads, Cases and Tasks
+// theirs. The first two have fixed names; the rest are numbered.
+void FillGroup(RowBuilder* row, const FillContext& c) {
+  static const std::vector<std::pair<std::string, std::string>> kQueues = {{"Support Queue", "Support_Queue"},
+                                                                           {"Lead Intake", "Lead_Intake"}};
+  std::string name = c.ordinal < static_cast<int64_t>(kQueues.size()) ? kQueues[static_cast<size_t>(c.ordinal)].first
+                                                                      : "Queue " + std::to_string(c.ordinal + 1);
+  std::string developer = c.ordinal < static_cast<int64_t>(kQueues.size())
+                              ? kQueues[static_cast<size_t>(c.ordinal)].second
+                              : "Queue_" + std::to_string(c.ordinal + 1);
+  row->Set("Name", name);
+  row->Set("DeveloperName", developer);
+  row->Set("Type", std::string("Queue"));
+  SetOptional(row, "Email", *c.rng, 0.3, Slug(developer) + "@sfsync-emulator.example");
+  row->Set("DoesSendEmailToMembers", int64_t{c.rng->Chance(0.5)});
+}
+
+void FillCase(RowBuilder* row, const FillContext& c) {
+  static const std::vector<std::string> kSubjects = {
+      "Cannot log in after the upgrade", "Invoice shows the wrong amount", "Generator fails to start",
+      "Request for a product demo",      "Shipment arrived damaged",       "Performance degraded since Monday"};
+  Rng& rng = *c.rng;
+  if (!rng.Chance(0.1)) SetPicked(row, "AccountId", c.picker->Pick("Account", rng));
+  if (!rng.Chance(0.2)) SetPicked(row, "ContactId", c.picker->Pick("Contact", rng));
+  row->Set("Subject", rng.Pick(kSubjects));
+  SetOptional(row, "Description", rng, 0.5, rng.Pick(pools::kSentences));
+  const std::string& status = PicklistValue(rng, *row, "Status");
+  row->Set("Status", status);
+  row->Set("IsClosed", int64_t{status == "Closed"});
+  row->Set("IsEscalated", int64_t{status == "Escalated"});
+  if (status == "Closed") row->Set("ClosedDate", c.created_ms + rng.Between(1, 20 * 24) * 3'600'000);
+  row->Set("Priority", PicklistValue(rng, *row, "Priority"));
+  row->Set("Origin", PicklistValue(rng, *row, "Origin"));
+  SetOptional(row, "Reason", rng, 0.3, PicklistValue(rng, *row, "Reason"));
+  SetOptional(row, "Type", rng, 0.3, PicklistValue(rng, *row, "Type"));
+  if (rng.Chance(0.2)) {
+    row->Set("SuppliedName", rng.Pick(pools::kFirstNames) + " " + rng.Pick(pools::kLastNames));
+    row->Set("SuppliedEmail", EmailFor(rng, c.ordinal, "example.net"));
+  }
+}
+
+// WhoId and WhatId of an activity. A Lead cannot be joined by a What (Salesforce refuses it), so
+// an activity with a Lead has none.
+void FillWhoAndWhat(RowBuilder* row, const FillContext& c) {
+  static const std::vector<std::string> kWhats = {"Account", "Opportunity", "Case", "Invoice__c"};
+  Rng& rng = *c.rng;
+  std::string who;
+  if (!rng.Chance(0.2)) who = c.picker->Pick(rng.Chance(0.3) ? "Lead" : "Contact", rng);
+  SetPicked(row, "WhoId", who);
+  if (who.starts_with("00Q") || rng.Chance(0.2)) return;
+  SetPicked(row, "WhatId", c.picker->Pick(rng.Pick(kWhats), rng));
+}
+
+void FillTask(RowBuilder* row, const FillContext& c) {
+  Rng& rng = *c.rng;
+  FillWhoAndWhat(row, c);
+  row->Set("Subject", PicklistValue(rng, *row, "Subject"));
+  SetOptional(row, "ActivityDate", rng, 0.2, DateText(DayOf(c.created_ms) + rng.Between(0, 30)));
+  const std::string& status = PicklistValue(rng, *row, "Status");
+  row->Set("Status", status);
+  row->Set("IsClosed", int64_t{status == "Completed"});
+  row->Set("Priority", PicklistValue(rng, *row, "Priority"));
+  row->Set("TaskSubtype", PicklistValue(rng, *row, "TaskSubtype"));
+  SetOptional(row, "Description", rng, 0.6, rng.Pick(pools::kSentences));
+}
+
+void FillEvent(RowBuilder* row, const FillContext& c) {
+  Rng& rng = *c.rng;
+  FillWhoAndWhat(row, c);
+  row->Set("Subject", PicklistValue(rng, *row, "Subject"));
+  SetOptional(row, "Location", rng, 0.5, rng.Pick(pools::kPlaces).city);
+  bool all_day = rng.Chance(0.05);
+  int64_t day = DayOf(c.created_ms) + rng.Between(0, 60);
+  int64_t start = day * kMillisPerDay + (all_day ? 0 : rng.Between(8 * 4, 17 * 4) * 900'000);
+  int64_t minutes = all_day ? 1440 : 30 * rng.Between(1, 4);
+  row->Set("IsAllDayEvent", int64_t{all_day});
+  row->Set("StartDateTime", start);
+  row->Set("EndDateTime", start + minutes * 60'000);
+  row->Set("ActivityDateTime", start);
+  row->Set("ActivityDate", DateText(day));
+  row->Set("DurationInMinutes", minutes);
+  row->Set("ShowAs", PicklistValue(rng, *row, "ShowAs"));
+  SetOptional(row, "Description", rng, 0.6, rng.Pick(pools::kSentences));
+}
+
 }  // namespace
 
 RowBuilder::RowBuilder(const ObjectDef& object, const ObjectDef& original) {
@@ -386,6 +476,14 @@ void FillRecord(const ObjectDef& object, RowBuilder* row, const FillContext& con
     FillInvoice(row, context);
   } else if (object.name == "Attachment") {
     FillAttachment(row, context);
+  } else if (object.name == "Group") {
+    FillGroup(row, context);
+  } else if (object.name == "Case") {
+    FillCase(row, context);
+  } else if (object.name == "Task") {
+    FillTask(row, context);
+  } else if (object.name == "Event") {
+    FillEvent(row, context);
   }
 }
 

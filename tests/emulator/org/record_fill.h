@@ -37,6 +37,15 @@ class RowBuilder {
   std::vector<Value> values_;
 };
 
+// Picks a random live record of an object, for lookups of objects that do not load whole
+// parent tables (Case, Task, Event).
+class ParentPicker {
+ public:
+  virtual ~ParentPicker() = default;
+  // The Id of a live record of `object`, drawn with `rng`; empty when it has none.
+  virtual std::string Pick(std::string_view object, Rng& rng) = 0;
+};
+
 // What a row's values may depend on.
 struct FillContext {
   Rng* rng;
@@ -46,6 +55,7 @@ struct FillContext {
   const std::vector<std::string>* users;
   const std::vector<std::string>* parents;  // the object's main lookup: Account, or Invoice__c
   std::string_view earlier_same_object_id;  // a record of the same object, or empty
+  ParentPicker* picker;
 };
 
 // Fills the generated fields of one record of `object` (not Id, OwnerId or audit fields).

@@ -1,5 +1,6 @@
 #include "tests/emulator/org/schema.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace sfsync::emulator {
@@ -122,6 +123,10 @@ bool FieldDef::groupable() const {
 
 bool FieldDef::aggregatable() const {
   return sortable() && type != FieldType::kBoolean;
+}
+
+bool FieldDef::References(std::string_view object) const {
+  return std::find(reference_to.begin(), reference_to.end(), object) != reference_to.end();
 }
 
 const FieldDef* ObjectDef::FindField(std::string_view name) const {

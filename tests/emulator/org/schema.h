@@ -78,13 +78,17 @@ struct FieldDef {
   // kAddress: component names are prefix + "Street", ...; kLocation: prefix + "Latitude__s"
   // and prefix + "Longitude__s".
   std::string component_prefix;
-  std::string reference_to;          // kReference: target object
+  // kReference: the target objects, one, or several for a polymorphic lookup (OwnerId ->
+  // Group or User, WhatId, WhoId), in describe's referenceTo order.
+  std::vector<std::string> reference_to;
   std::string relationship_name;     // kReference: e.g. "Owner" for OwnerId
   std::string child_relationship;    // kReference: name on the parent, e.g. "Contacts"
   bool cascade_delete = false;       // kReference: parent delete removes the child
   std::vector<std::string> picklist_values;
   // Contact/Lead/User `Name`: FirstName + " " + LastName, maintained by the store.
   bool derived_full_name = false;
+  // Case.CaseNumber: an auto-number the store assigns on insert ("00001001", "00001002"...).
+  bool auto_number = false;
   // Formula fields (describe `calculated`): never stored, computed when read, so a change of
   // what they read (a parent's field) changes their value without touching SystemModstamp, as
   // in Salesforce. `formula` is describe's calculatedFormula; `formula_sql` the SQL expression,
@@ -96,6 +100,9 @@ struct FieldDef {
 
   Storage storage() const { return StorageOf(type); }
   bool calculated() const { return !formula_sql.empty(); }
+  // A lookup whose target can be one of several objects (protocol §2.3).
+  bool polymorphic() const { return reference_to.size() > 1; }
+  bool References(std::string_view object) const;
   // True when the field has a column in the object's table.
   bool stored() const { return storage() != Storage::kNone && !calculated(); }
   // Long text areas (more than 255 characters): not filterable, and they shrink query pages.
@@ -107,7 +114,7 @@ struct FieldDef {
 };
 
 // Which `urls` an object's describe carries; mirrors global_describe.json.
-enum class UrlSet { kCrm, kUser, kSetup };
+enum class UrlSet { kCrm, kUser, kSetup, kActivity };
 
 struct ObjectDef {
   std::string name;
@@ -126,6 +133,9 @@ struct ObjectDef {
   bool layoutable = true;
   bool mru_enabled = true;
   bool triggerable = true;
+  // Object-specific `urls` entries (key, path after /sobjects/{Name}), which describe lists
+  // after approvalLayouts (Case's suggested articles, Event's series updates).
+  std::vector<std::pair<std::string, std::string>> extra_urls;
   std::vector<FieldDef> fields;  // describe order; address fields after their components
 
   // Case-insensitive lookups; hidden fields are not found.
@@ -168,9 +178,14 @@ class Schema {
 
 std::string ToLower(std::string_view s);
 
-// The emulated org: Profile, User, Account, Contact, Opportunity, Lead, the custom object
-// Invoice__c and Attachment.
+// The emulated org: Profile, User, Group, Account, Contact, Opportunity, Lead, Case, the custom
+// object Invoice__c, Attachment, Task and Event.
 std::unique_ptr<Schema> MakeStandardSchema();
+
+// Salesforce's `Name` object: what a polymorphic relationship (Owner, What, Who) resolves
+// against in SOQL. It has a fixed set of fields whatever the target (name_object.cc); it is
+// no table of the org and no entry of global describe.
+const ObjectDef& NameObject();
 
 // The custom object (custom_objects.cc).
 ObjectDef InvoiceObject();

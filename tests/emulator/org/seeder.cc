@@ -14,6 +14,9 @@ namespace {
 constexpr int64_t kHourMs = 3'600'000;
 constexpr int64_t kSeedWindowMs = 3 * 365 * kMillisPerDay;
 
+// The share of Leads, Cases and Tasks a queue owns (when the org has queues).
+constexpr double kQueueOwnedShare = 0.3;
+
 int64_t FloorSecond(int64_t ms) { return ms - (((ms % 1000) + 1000) % 1000); }
 
 }  // namespace
@@ -61,6 +64,48 @@ class Seeder::Stamps {
   int64_t burst_left_ = 0;
 };
 
+// Random live records through the `_row` index: a random `_row` in the table's range, then the
+// first live row at or after it (wrapping to the start). Never loads a whole table, so a Task
+// can point at any of a million Accounts cheaply; deterministic for the rng and the table.
+class Seeder::Picker : public ParentPicker {
+ public:
+  explicit Picker(OrgStore* store) : store_(store) {}
+
+  std::string Pick(std::string_view object, Rng& rng) override {
+    auto [it, inserted] = tables_.try_emplace(std::string(object));
+    Table& table = it->second;
+    if (inserted) {
+      std::string name = QuoteIdentifier(std::string(object));
+      Statement range(store_->db(), "SELECT MIN(_row), MAX(_row) FROM " + name);
+      if (range.Step() == SQLITE_ROW && sqlite3_column_type(range.get(), 0) != SQLITE_NULL) {
+        table.first = sqlite3_column_int64(range.get(), 0);
+        table.last = sqlite3_column_int64(range.get(), 1);
+      }
+      table.find = Statement(
+          store_->db(), "SELECT \"Id\" FROM " + name + " WHERE _row >= ? AND \"IsDeleted\" = 0 ORDER BY _row LIMIT 1");
+    }
+    if (table.last < table.first) return "";
+    for (int64_t from : {rng.Between(table.first, table.last), table.first}) {
+      table.find.Bind(1, from);
+      std::string id = table.find.Step() == SQLITE_ROW
+                           ? reinterpret_cast<const char*>(sqlite3_column_text(table.find.get(), 0))
+                           : "";
+      table.find.Reset();
+      if (!id.empty()) return id;
+    }
+    return "";
+  }
+
+ private:
+  struct Table {
+    int64_t first = 1;
+    int64_t last = 0;
+    Statement find;
+  };
+  OrgStore* store_;
+  std::map<std::string, Table, std::less<>> tables_;
+};
+
 Seeder::Seeder(OrgStore* store, uint64_t seed)
     : store_(store), original_(MakeStandardSchema()), seed_(seed),
       org_id_(MakeId("00D", 1'000'000'000 + seed % 1'000'000)) {}
@@ -104,8 +149,8 @@ bool Seeder::GenerateRows(const ObjectDef& object, int64_t count, Stamps* stamps
   Rng rng(MixSeed(seed_, object.name, static_cast<uint64_t>(generated)));
   std::vector<std::string> profiles = store_->LiveIds(*schema.Find("Profile"));
   std::vector<std::string> users = store_->LiveIds(*schema.Find("User"));
-  std::vector<std::string> parents;
-  if (object.FindField("AccountId") != nullptr || object.name == "Invoice__c") {
+  std::vector<std::string> parents;  // the original objects' main lookup; newer ones use the picker
+  if (object.name == "Contact" || object.name == "Opportunity" || object.name == "Invoice__c") {
     parents = store_->LiveIds(*schema.Find("Account"));
   } else if (object.name == "Attachment") {
     parents = store_->LiveIds(*schema.Find("Invoice__c"));
@@ -123,6 +168,19 @@ bool Seeder::GenerateRows(const ObjectDef& object, int64_t count, Stamps* stamps
     return false;
   }
 
+  // Queues own some of the records they can own. Drawn from a stream of their own, so the other
+  // values of a Lead are those it had before queues existed.
+  const FieldDef* owner = object.FindField("OwnerId");
+  std::vector<std::string> queues;
+  if (owner != nullptr && owner->References("Group")) {
+    Statement select(store_->db(), "SELECT \"Id\" FROM \"Group\" WHERE \"Type\" = 'Queue' ORDER BY \"Id\"");
+    while (select.Step() == SQLITE_ROW) {
+      queues.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(select.get(), 0)));
+    }
+  }
+  Rng owner_rng(MixSeed(seed_, object.name + "/queue-owner", static_cast<uint64_t>(generated)));
+  Picker picker(store_);
+
   RowBuilder row(object, *original_->Find(object.name));
   // A sample of this batch's earlier Ids, for self-references such as Account.ParentId.
   std::vector<std::string> earlier;
@@ -132,8 +190,14 @@ bool Seeder::GenerateRows(const ObjectDef& object, int64_t count, Stamps* stamps
     std::string id = store_->AllocateId(object);
     int64_t created, modified, modstamp;
     stamps->Next(rng, &created, &modified, &modstamp);
-    FillContext context{&rng, generated, created, &profiles, &users, &parents,
-                        earlier.empty() ? std::string_view() : std::string_view(rng.Pick(earlier))};
+    FillContext context{&rng,
+                        generated,
+                        created,
+                        &profiles,
+                        &users,
+                        &parents,
+                        earlier.empty() ? std::string_view() : std::string_view(rng.Pick(earlier)),
+                        &picker};
     FillRecord(object, &row, context);
     if (object.name == "User" && integration_user_id_.empty()) integration_user_id_ = id;
     const std::string& actor = integration_user_id_.empty() ? id : integration_user_id_;
@@ -145,6 +209,7 @@ bool Seeder::GenerateRows(const ObjectDef& object, int64_t count, Stamps* stamps
     row.Set("LastModifiedById", actor);
     row.Set("SystemModstamp", modstamp);
     if (row.Has("OwnerId")) row.Set("OwnerId", users[rng.Below(users.size())]);
+    if (!queues.empty() && owner_rng.Chance(kQueueOwnedShare)) row.Set("OwnerId", owner_rng.Pick(queues));
     if (!store_->Insert(object, std::move(row.values()), error)) return false;
     if (i == 0) batch->first_id = id;
     batch->last_id = id;

@@ -45,6 +45,7 @@ class Seeder {
 
  private:
   class Stamps;
+  class Picker;
   bool GenerateRows(const ObjectDef& object, int64_t count, Stamps* stamps, Batch* batch,
                     std::string* error);
 

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <set>
+
 #include "tests/emulator/testing/emulator_fixture.h"
 #include "tests/emulator/time_util.h"
 
@@ -23,16 +25,22 @@ EmulatorConfig Seeded(uint64_t seed) {
   config.rows["Account"] = 400;
   config.rows["Contact"] = 300;
   config.rows["Lead"] = 20;
+  config.rows["Group"] = 3;
+  config.rows["Case"] = 25;
+  config.rows["Task"] = 30;
+  config.rows["Event"] = 12;
   return config;
 }
 
 TEST_CASE("the same seed and sizes give the same org, another seed another one") {
   RunningEmulator a(Seeded(7)), b(Seeded(7)), c(Seeded(8));
-  for (const char* object : {"Profile", "User", "Account", "Contact", "Opportunity", "Lead"}) {
+  for (const char* object :
+       {"Profile", "User", "Group", "Account", "Contact", "Opportunity", "Lead", "Case", "Task", "Event"}) {
     CAPTURE(object);
     CHECK(AllRecords(a, object) == AllRecords(b, object));
   }
   CHECK(AllRecords(a, "Account") != AllRecords(c, "Account"));
+  CHECK(AllRecords(a, "Task") != AllRecords(c, "Task"));
 }
 
 TEST_CASE("sizes are honoured per object") {
@@ -43,6 +51,49 @@ TEST_CASE("sizes are honoured per object") {
   CHECK(AllRecords(e, "Contact").size() == 300);
   CHECK(AllRecords(e, "Opportunity").size() == 40);
   CHECK(AllRecords(e, "Lead").size() == 20);
+  CHECK(AllRecords(e, "Group").size() == 3);
+  CHECK(AllRecords(e, "Case").size() == 25);
+  CHECK(AllRecords(e, "Task").size() == 30);
+  CHECK(AllRecords(e, "Event").size() == 12);
+}
+
+TEST_CASE("queues own some Leads, Cases and Tasks, and activities point at people and records of the org") {
+  RunningEmulator e(Seeded(42));
+  std::set<std::string> queues;
+  for (const ordered_json& g : AllRecords(e, "Group")) {
+    CHECK(g["Type"] == "Queue");
+    queues.insert(g["Id"]);
+  }
+  for (const char* object : {"Lead", "Case", "Task"}) {
+    CAPTURE(object);
+    int by_queue = 0, by_user = 0;
+    for (const ordered_json& r : AllRecords(e, object)) {
+      std::string owner = r["OwnerId"];
+      by_queue += queues.contains(owner);
+      by_user += owner.starts_with("005");
+    }
+    CHECK(by_queue > 0);
+    CHECK(by_user > by_queue);
+  }
+  for (const ordered_json& event : AllRecords(e, "Event")) CHECK(std::string(event["OwnerId"]).starts_with("005"));
+  std::set<std::string> who_prefixes, what_prefixes;
+  for (const char* object : {"Task", "Event"}) {
+    for (const ordered_json& r : AllRecords(e, object)) {
+      if (r["WhoId"].is_string()) who_prefixes.insert(std::string(r["WhoId"]).substr(0, 3));
+      if (r["WhatId"].is_string()) what_prefixes.insert(std::string(r["WhatId"]).substr(0, 3));
+      // A Lead cannot be joined by a What.
+      if (r["WhoId"].is_string() && std::string(r["WhoId"]).starts_with("00Q")) CHECK(r["WhatId"].is_null());
+    }
+  }
+  CHECK(who_prefixes == std::set<std::string>{"003", "00Q"});
+  CHECK(what_prefixes.size() >= 3);
+  for (const std::string& prefix : what_prefixes) {
+    CHECK((prefix == "001" || prefix == "006" || prefix == "500" || prefix == "a00"));
+  }
+  // Cases number themselves in creation order.
+  ordered_json cases = AllRecords(e, "Case");
+  CHECK(cases.front()["CaseNumber"] == "00001001");
+  CHECK(cases.back()["CaseNumber"] == "00001025");
 }
 
 TEST_CASE("seeded values cover the awkward cases clients must handle") {

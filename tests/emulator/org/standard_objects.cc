@@ -96,6 +96,25 @@ ObjectDef User() {
   return o;
 }
 
+// Groups of users; a queue (Type = 'Queue') can own Leads, Cases and Tasks. Key prefix, flags
+// and the singular labelPlural follow global_describe.json; like User, Group has no IsDeleted.
+ObjectDef Group() {
+  ObjectDef o = NewObject("Group", "Group", "00G", UrlSet::kSetup);
+  o.undeletable = o.mergeable = o.feed_enabled = o.layoutable = o.mru_enabled = o.triggerable = false;
+  AddIdAndIsDeleted(&o, /*is_deleted_visible=*/false);
+  AddName(&o, "Name", 40);
+  o.fields.push_back(Text("DeveloperName", "Developer Name", 80));
+  o.fields.push_back(Required(Picklist("Type", "Type",
+                                       {"Regular", "Role", "RoleAndSubordinates", "Manager",
+                                        "ManagerAndSubordinatesInternal", "Organization", "Queue"})));
+  o.fields.back().length = 40;
+  o.fields.push_back(Text("Email", "Email", 255, FieldType::kEmail));
+  o.fields.push_back(Boolean("DoesSendEmailToMembers", "Send Email to Members"));
+  o.fields.push_back(Boolean("DoesIncludeBosses", "Include Bosses"));
+  AddAudit(&o);
+  return o;
+}
+
 ObjectDef Account() {
   ObjectDef o = NewObject("Account", "Accounts", "001", UrlSet::kCrm);
   AddIdAndIsDeleted(&o);
@@ -226,7 +245,97 @@ ObjectDef Lead() {
                                         "ConvertedAccount")));
   o.fields.push_back(ReadOnly(Reference("ConvertedContactId", "Converted Contact ID", "Contact",
                                         "ConvertedContact")));
+  AddOwner(&o, /*queues_can_own=*/true);
+  AddAudit(&o);
+  return o;
+}
+
+// The fields of query_cases_booleans_dates.json (a real dev org's Cases), with CaseNumber as
+// the name field: a Case has no Name, so What.Name of a Case is its CaseNumber.
+ObjectDef Case() {
+  ObjectDef o = NewObject("Case", "Cases", "500", UrlSet::kCrm);
+  o.mergeable = false;
+  o.extra_urls = {{"caseArticleSuggestions", "/suggestedArticles"},
+                  {"caseRowArticleSuggestions", "/{ID}/suggestedArticles"}};
+  AddIdAndIsDeleted(&o);
+  FieldDef number = ReadOnly(Text("CaseNumber", "Case Number", 30));
+  number.name_field = true;
+  number.auto_number = true;
+  number.nillable = false;
+  number.defaulted_on_create = true;
+  o.fields.push_back(number);
+  o.fields.push_back(Reference("ContactId", "Contact ID", "Contact", "Contact", "Cases"));
+  o.fields.push_back(Reference("AccountId", "Account ID", "Account", "Account", "Cases"));
+  o.fields.push_back(Text("SuppliedName", "Name", 80));
+  o.fields.push_back(Text("SuppliedEmail", "Email Address", 80, FieldType::kEmail));
+  o.fields.push_back(Text("SuppliedPhone", "Phone", 40));
+  o.fields.push_back(Picklist("Type", "Case Type", {"Mechanical", "Electrical", "Electronic", "Structural", "Other"}));
+  o.fields.push_back(Picklist("Status", "Status", {"New", "Working", "Escalated", "Closed"}));
+  o.fields.push_back(Picklist(
+      "Reason", "Case Reason",
+      {"Installation", "Equipment Complexity", "Performance", "Breakdown", "Equipment Design", "Feedback", "Other"}));
+  o.fields.push_back(Picklist("Origin", "Case Origin", {"Phone", "Email", "Web"}));
+  o.fields.push_back(Text("Subject", "Subject", 255));
+  o.fields.push_back(Picklist("Priority", "Priority", {"High", "Medium", "Low"}));
+  o.fields.push_back(Text("Description", "Description", 32000, FieldType::kTextArea));
+  o.fields.push_back(ReadOnly(Boolean("IsClosed", "Closed")));
+  o.fields.push_back(ReadOnly(Field("ClosedDate", "Closed Date", FieldType::kDateTime)));
+  o.fields.push_back(Boolean("IsEscalated", "Escalated"));
+  AddOwner(&o, /*queues_can_own=*/true);
+  AddAudit(&o);
+  return o;
+}
+
+// Task and Event: WhoId (a person: Contact or Lead) and WhatId (anything else) are polymorphic,
+// and each target lists the activity under the child relationship `Tasks` or `Events`.
+void AddWhoAndWhat(ObjectDef* o, const std::string& children) {
+  o->fields.push_back(PolymorphicReference("WhoId", "Name ID", {"Contact", "Lead"}, "Who", children));
+  o->fields.push_back(PolymorphicReference("WhatId", "Related To ID", {"Account", "Case", "Invoice__c", "Opportunity"},
+                                           "What", children));
+}
+
+ObjectDef Task() {
+  ObjectDef o = NewObject("Task", "Tasks", "00T", UrlSet::kActivity);
+  o.mergeable = o.feed_enabled = false;
+  AddIdAndIsDeleted(&o);
+  AddWhoAndWhat(&o, "Tasks");
+  o.fields.push_back(
+      Picklist("Subject", "Subject", {"Call", "Send Letter", "Send Quote", "Other"}, FieldType::kCombobox));
+  o.fields.back().length = 255;
+  o.fields.push_back(Field("ActivityDate", "Due Date Only", FieldType::kDate));
+  o.fields.push_back(Required(Picklist(
+      "Status", "Status", {"Not Started", "In Progress", "Completed", "Waiting on someone else", "Deferred"})));
+  o.fields.push_back(Required(Picklist("Priority", "Priority", {"High", "Normal", "Low"})));
+  o.fields.push_back(Picklist("TaskSubtype", "Task Subtype", {"Task", "Email", "Call"}));
+  o.fields.push_back(Text("Description", "Description", 32000, FieldType::kTextArea));
+  o.fields.push_back(ReadOnly(Boolean("IsClosed", "Closed")));
+  AddOwner(&o, /*queues_can_own=*/true);
+  o.fields.back().label = "Assigned To ID";
+  AddAudit(&o);
+  return o;
+}
+
+// An Event's OwnerId is a User here; Salesforce also lets a public calendar own one (README ⚠).
+ObjectDef Event() {
+  ObjectDef o = NewObject("Event", "Events", "00U", UrlSet::kActivity);
+  o.mergeable = o.feed_enabled = false;
+  o.extra_urls = {{"eventSeriesUpdates", "/{ID}/fromThisEventOnwards"}};
+  AddIdAndIsDeleted(&o);
+  AddWhoAndWhat(&o, "Events");
+  o.fields.push_back(
+      Picklist("Subject", "Subject", {"Call", "Email", "Meeting", "Send Letter/Quote", "Other"}, FieldType::kCombobox));
+  o.fields.back().length = 255;
+  o.fields.push_back(Text("Location", "Location", 255));
+  o.fields.push_back(Boolean("IsAllDayEvent", "All-Day Event"));
+  o.fields.push_back(Field("ActivityDateTime", "Due Date Time", FieldType::kDateTime));
+  o.fields.push_back(Field("ActivityDate", "Due Date Only", FieldType::kDate));
+  o.fields.push_back(Integer("DurationInMinutes", "Duration", 8));
+  o.fields.push_back(Field("StartDateTime", "Start Date Time", FieldType::kDateTime));
+  o.fields.push_back(Field("EndDateTime", "End Date Time", FieldType::kDateTime));
+  o.fields.push_back(Text("Description", "Description", 32000, FieldType::kTextArea));
+  o.fields.push_back(Picklist("ShowAs", "Show Time As", {"Busy", "OutOfOffice", "Free"}));
   AddOwner(&o);
+  o.fields.back().label = "Assigned To ID";
   AddAudit(&o);
   return o;
 }
@@ -253,14 +362,19 @@ ObjectDef Attachment() {
 
 std::unique_ptr<Schema> MakeStandardSchema() {
   std::vector<ObjectDef> objects;
+  // Seeding order: every object after the objects its lookups point at.
   objects.push_back(Profile());
   objects.push_back(User());
+  objects.push_back(Group());
   objects.push_back(Account());
   objects.push_back(Contact());
   objects.push_back(Opportunity());
   objects.push_back(Lead());
+  objects.push_back(Case());
   objects.push_back(InvoiceObject());
   objects.push_back(Attachment());
+  objects.push_back(Task());
+  objects.push_back(Event());
   return std::make_unique<Schema>(std::move(objects));
 }
 

@@ -99,7 +99,9 @@ class Parser {
     if (!ExpectKeyword("SELECT") || !SelectList(query, nested) || !ExpectKeyword("FROM")) {
       return false;
     }
-    if (Peek().kind != TokenKind::kIdentifier || IsReserved(Peek())) return Unexpected(Peek());
+    // `FROM Group` names the Group object (queues): GROUP is a clause only when BY follows.
+    bool group_object = IsKeyword(Peek(), "GROUP") && !IsKeyword(Peek(1), "BY");
+    if (Peek().kind != TokenKind::kIdentifier || (IsReserved(Peek()) && !group_object)) return Unexpected(Peek());
     query->object = Peek().text;
     query->object_offset = Peek().offset;
     ++pos_;
@@ -163,6 +165,8 @@ class Parser {
           return false;
         }
         item.subquery = std::move(subquery);
+      } else if (IsKeyword(Peek(), "TYPEOF") && Peek(1).kind == TokenKind::kIdentifier) {
+        return Unsupported(Peek(), "TYPEOF expressions");
       } else {
         if (!Expression(&item.expr)) return false;
         if (Peek().kind == TokenKind::kIdentifier && !IsReserved(Peek())) {

@@ -50,6 +50,17 @@ TEST_CASE("select list, FROM, ORDER BY and LIMIT, keywords in any case") {
   CHECK_FALSE(q.count_only);
 }
 
+TEST_CASE("regression: FROM Group names the Group object, GROUP BY still groups") {
+  SoqlQuery queues = Parse("SELECT Id, Name FROM Group WHERE Type = 'Queue'");
+  CHECK(queues.object == "Group");
+  REQUIRE(queues.where.has_value());
+  SoqlQuery grouped = Parse("SELECT Type, COUNT(Id) FROM group GROUP BY Type");
+  CHECK(grouped.object == "group");
+  REQUIRE(grouped.group_by.size() == 1);
+  CHECK(grouped.group_by[0].field.text == "Type");
+  CHECK(Parse("SELECT Industry FROM Account GROUP BY Industry").group_by.size() == 1);
+}
+
 TEST_CASE("SELECT COUNT() is a count-only query") {
   SoqlQuery q = Parse("SELECT COUNT() FROM Contact WHERE LastName = 'Smith'");
   CHECK(q.count_only);
@@ -186,18 +197,15 @@ TEST_CASE("an error on the first token is the bare message (error_malformed_quer
 
 TEST_CASE("valid SOQL the emulator does not implement is MALFORMED_QUERY, never a wrong answer") {
   for (const char* soql :
-       {"SELECT Name FROM Account GROUP BY Name HAVING COUNT(Id) > 1",
-        "SELECT Id FROM Account OFFSET 10", "SELECT Id FROM Account a",
-        "SELECT FORMAT(AnnualRevenue) FROM Account",
-        "SELECT Name FROM Account GROUP BY ROLLUP(Name)",
-        "SELECT MAX(CALENDAR_YEAR(CreatedDate)) FROM Account",
+       {"SELECT Name FROM Account GROUP BY Name HAVING COUNT(Id) > 1", "SELECT Id FROM Account OFFSET 10",
+        "SELECT Id FROM Account a", "SELECT FORMAT(AnnualRevenue) FROM Account",
+        "SELECT Name FROM Account GROUP BY ROLLUP(Name)", "SELECT MAX(CALENDAR_YEAR(CreatedDate)) FROM Account",
         "SELECT Id, (SELECT Id, (SELECT Id FROM Opportunities) FROM Contacts) FROM Account",
-        "SELECT Id FROM Account WHERE CreatedDate = TODAY",
-        "SELECT Id FROM Account WHERE CreatedDate = LAST_N_DAYS:3",
+        "SELECT Id FROM Account WHERE CreatedDate = TODAY", "SELECT Id FROM Account WHERE CreatedDate = LAST_N_DAYS:3",
         "SELECT Id FROM Account WHERE Id IN (SELECT AccountId FROM Contact)",
-        "SELECT Id FROM Account WHERE Name = :name",
-        "SELECT Id FROM Account WHERE Regions__c INCLUDES ('EMEA')",
-        "SELECT FIELDS(ALL) FROM Account LIMIT 200"}) {
+        "SELECT Id FROM Account WHERE Name = :name", "SELECT Id FROM Account WHERE Regions__c INCLUDES ('EMEA')",
+        "SELECT FIELDS(ALL) FROM Account LIMIT 200",
+        "SELECT Id, TYPEOF What WHEN Account THEN Phone ELSE Name END FROM Task"}) {
     CAPTURE(soql);
     SoqlError error = ParseError(soql);
     CHECK(error.error_code == "MALFORMED_QUERY");

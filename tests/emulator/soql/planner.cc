@@ -31,8 +31,8 @@ std::pair<const ObjectDef*, const FieldDef*> ChildRelationship(const Schema& sch
   std::string lower = ToLower(name);
   for (const auto& child : schema.objects()) {
     for (const FieldDef& f : child->fields) {
-      if (f.type == FieldType::kReference && f.reference_to == parent.name &&
-          !f.child_relationship.empty() && ToLower(f.child_relationship) == lower) {
+      if (f.type == FieldType::kReference && f.References(parent.name) && !f.child_relationship.empty() &&
+          ToLower(f.child_relationship) == lower) {
         return {child.get(), &f};
       }
     }
@@ -196,6 +196,10 @@ class RecordPlanner {
         node.object = scope_.object(r.joins[i]);
         node.column = static_cast<int>(columns->size());
         columns->push_back(scope_.Column(r.joins[i], "Id"));
+        if (scope_.polymorphic(r.joins[i])) {
+          node.type_column = static_cast<int>(columns->size());
+          columns->push_back(scope_.TypeColumn(r.joins[i]));
+        }
         level->push_back(std::move(node));
         it = level->end() - 1;
       }

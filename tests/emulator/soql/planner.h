@@ -52,6 +52,9 @@ struct OutputNode {
   // Id column; kBlob: the field's column; kSubquery: the parent's Id column.
   int column = -1;
   int id_column = -1;  // kBlob: the owning record's Id column
+  // kRelationship through a polymorphic lookup: the column holding the parent's real type
+  // (`object` is then the Name object); -1 otherwise.
+  int type_column = -1;
   // kAddress: columns of Street, City, State, PostalCode, Country, Latitude, Longitude,
   // GeocodeAccuracy; kLocation: Latitude, Longitude.
   std::vector<int> component_columns;

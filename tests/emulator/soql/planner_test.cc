@@ -240,5 +240,65 @@ TEST_CASE_FIXTURE(PlannerTest, "compound locations, blobs and long text areas") 
   CHECK(Error("SELECT Id FROM Invoice__c WHERE DeliveryLocation__c = null").first.error_code == "INVALID_FIELD");
 }
 
+TEST_CASE_FIXTURE(PlannerTest, "a polymorphic relationship resolves against the Name object, one join per target") {
+  CompiledQuery q = Compile("SELECT Id, Owner.Name, Owner.Type, Owner.Profile.Name FROM Lead");
+  REQUIRE(q.output.size() == 2);
+  const OutputNode& owner = q.output[1];
+  CHECK(owner.kind == OutputNode::Kind::kRelationship);
+  CHECK(owner.key == "Owner");
+  CHECK(owner.object == &NameObject());
+  CHECK(owner.type_column >= 0);  // the real type, for attributes.type
+  REQUIRE(owner.children.size() == 3);
+  CHECK(owner.children[2].key == "Profile");
+  CHECK(owner.children[2].type_column == -1);  // Profile itself is no polymorphic lookup
+  CHECK(q.row_sql.find("LEFT JOIN \"Group\"") != std::string::npos);
+  CHECK(q.row_sql.find("LEFT JOIN \"User\"") != std::string::npos);
+  // The cursor depends on the real tables, never on Name.
+  CHECK(q.objects == std::set<std::string>{"Lead", "Group", "User", "Profile"});
+  // Contact's Owner is a User only: no Name object there.
+  CompiledQuery contact = Compile("SELECT Owner.SystemModstamp FROM Contact");
+  CHECK(contact.output[0].object->name == "User");
+  CHECK(contact.output[0].type_column == -1);
+}
+
+TEST_CASE_FIXTURE(PlannerTest,
+                  "a field the Name object lacks is INVALID_FIELD on entity Name in SELECT, WHERE and ORDER BY") {
+  const char* kDetail =
+      "No such column 'SystemModstamp' on entity 'Name'. If you are attempting to use a custom field, be sure to "
+      "append the '__c' after the custom field name. Please reference your WSDL or the describe call for the "
+      "appropriate names.";
+  auto [select, select_at] = Error("SELECT Id, Owner.SystemModstamp FROM Lead");
+  CHECK(select.error_code == "INVALID_FIELD");
+  CHECK(select.detail == kDetail);
+  CHECK(select_at == "Row:1:Column:12");
+  auto [where, where_at] = Error("SELECT Id FROM Case WHERE Owner.SystemModstamp > 2024-01-01T00:00:00Z");
+  CHECK(where.detail == kDetail);
+  CHECK(where_at == "Row:1:Column:27");
+  auto [order, order_at] = Error("SELECT Id FROM Lead ORDER BY Owner.SystemModstamp");
+  CHECK(order.detail == kDetail);
+  CHECK(order_at == "Row:1:Column:30");
+  CHECK(Error("SELECT What.LastModifiedDate FROM Task")
+            .first.detail.starts_with("No such column 'LastModifiedDate' on entity 'Name'"));
+  CHECK(Error("SELECT Who.Department FROM Event")
+            .first.detail.starts_with("No such column 'Department' on entity 'Name'"));
+  // Every field of the Name object is there.
+  Compile(
+      "SELECT Who.Id, Who.Alias, Who.Email, Who.FirstName, Who.IsActive, Who.LastName, Who.LastReferencedDate, "
+      "Who.LastViewedDate, Who.Name, Who.NameOrAlias, Who.Phone, Who.ProfileId, Who.RecordTypeId, Who.Title, "
+      "Who.Type, Who.UserRoleId, Who.Username FROM Task");
+}
+
+TEST_CASE_FIXTURE(PlannerTest, "polymorphic parents filter and sort, and their child relationships take sub-queries") {
+  CompiledQuery filtered = Compile("SELECT Id FROM Task WHERE What.Type IN ('Account', 'Case') ORDER BY What.Name");
+  CHECK(filtered.match_sql.find("LEFT JOIN \"Opportunity\"") != std::string::npos);
+  // An Account's Tasks are the Tasks whose WhatId is the Account; a Contact's those whose WhoId is.
+  CompiledQuery account = Compile("SELECT Id, (SELECT Id, Subject FROM Tasks) FROM Account");
+  REQUIRE(account.children.size() == 1);
+  CHECK(account.children[0]->object->name == "Task");
+  CHECK(account.children[0]->match_sql.find("\"WhatId\" = ?") != std::string::npos);
+  CompiledQuery contact = Compile("SELECT Id, (SELECT Id FROM Events) FROM Contact");
+  CHECK(contact.children[0]->match_sql.find("\"WhoId\" = ?") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace sfsync::emulator

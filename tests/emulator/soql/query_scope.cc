@@ -1,5 +1,6 @@
 #include "tests/emulator/soql/query_scope.h"
 
+#include <algorithm>
 #include <charconv>
 #include <map>
 
@@ -33,6 +34,16 @@ std::string_view FilterTypeName(FieldType type) {
   }
 }
 
+// Which targets a Name field takes its value from, as the Name object's reference describes
+// each field: Id, Type and the name fields from any record, first and last names from people, Email
+// from users and queues, the rest "only if the related record is a user".
+bool NameFieldComesFrom(std::string_view field, std::string_view object) {
+  if (field == "Id" || field == "Name" || field == "NameOrAlias" || field == "Type") return true;
+  if (field == "FirstName" || field == "LastName") return object == "User" || object == "Contact" || object == "Lead";
+  if (field == "Email") return object == "User" || object == "Group";
+  return object == "User";
+}
+
 bool IsNumeric(FieldType type) {
   return type == FieldType::kInt || type == FieldType::kDouble || type == FieldType::kCurrency ||
          type == FieldType::kPercent;
@@ -41,12 +52,15 @@ bool IsNumeric(FieldType type) {
 }  // namespace
 
 QueryScope::QueryScope(const Schema& schema, const ObjectDef* root, SoqlError* error) : schema_(schema), error_(error) {
-  joins_.push_back(Join{"t0", -1, nullptr, root});
+  joins_.push_back(Join{"t0", -1, nullptr, root, {}});
 }
 
 std::set<std::string> QueryScope::ObjectNames() const {
   std::set<std::string> names;
-  for (const Join& join : joins_) names.insert(join.object->name);
+  for (const Join& join : joins_) {
+    if (join.targets.empty()) names.insert(join.object->name);
+    for (const Target& target : join.targets) names.insert(target.object->name);
+  }
   return names;
 }
 
@@ -59,7 +73,16 @@ int QueryScope::JoinFor(int parent, const FieldDef* via) {
   for (size_t i = 0; i < joins_.size(); ++i) {
     if (joins_[i].parent == parent && joins_[i].via == via) return static_cast<int>(i);
   }
-  joins_.push_back(Join{"t" + std::to_string(joins_.size()), parent, via, schema_.Find(via->reference_to)});
+  Join join{"t" + std::to_string(joins_.size()), parent, via, nullptr, {}};
+  if (via->polymorphic()) {
+    join.object = &NameObject();
+    for (const std::string& target : via->reference_to) {
+      join.targets.push_back(Target{join.alias + "_" + std::to_string(join.targets.size()), schema_.Find(target)});
+    }
+  } else {
+    join.object = schema_.Find(via->reference_to.front());
+  }
+  joins_.push_back(std::move(join));
   return static_cast<int>(joins_.size() - 1);
 }
 
@@ -103,10 +126,50 @@ void QueryScope::Use(const ResolvedField& r, std::set<int>* used) {
 }
 
 std::string QueryScope::Column(int join, const std::string& name) const {
-  return joins_[static_cast<size_t>(join)].alias + "." + QuoteIdentifier(name);
+  const Join& j = joins_[static_cast<size_t>(join)];
+  if (!j.targets.empty()) return PolymorphicColumn(j, *j.object->FindField(name));
+  return j.alias + "." + QuoteIdentifier(name);
+}
+
+std::string QueryScope::PolymorphicColumn(const Join& join, const FieldDef& field) const {
+  std::vector<std::string> values;
+  for (const Target& target : join.targets) {
+    const FieldDef* counterpart = nullptr;
+    if (!NameFieldComesFrom(field.name, target.object->name)) continue;
+    if (field.name == "Type") {
+      // The object's name, but a Group's own Type: a queue owner's Owner.Type is 'Queue'.
+      std::string type = target.object->name == "Group" ? target.alias + ".\"Type\"" : "'" + target.object->name + "'";
+      values.push_back("CASE WHEN " + target.alias + ".\"Id\" IS NOT NULL THEN " + type + " END");
+      continue;
+    }
+    if (field.name == "Name" || field.name == "NameOrAlias") {
+      auto it = std::find_if(target.object->fields.begin(), target.object->fields.end(),
+                             [](const FieldDef& f) { return f.name_field; });
+      if (it != target.object->fields.end()) counterpart = &*it;
+    } else if (const FieldDef* same = target.object->FindField(field.name);
+               same != nullptr && same->type == field.type && same->stored()) {
+      counterpart = same;
+    }
+    if (counterpart != nullptr) values.push_back(target.alias + "." + QuoteIdentifier(counterpart->name));
+  }
+  if (values.empty()) return "NULL";
+  if (values.size() == 1) return values.front();
+  std::string sql = "COALESCE(";
+  for (size_t i = 0; i < values.size(); ++i) sql += (i > 0 ? ", " : "") + values[i];
+  return sql + ")";
+}
+
+std::string QueryScope::TypeColumn(int join) const {
+  std::string sql = "CASE";
+  for (const Target& target : joins_[static_cast<size_t>(join)].targets) {
+    sql += " WHEN " + target.alias + ".\"Id\" IS NOT NULL THEN '" + target.object->name + "'";
+  }
+  return sql + " END";
 }
 
 std::string QueryScope::Column(int join, const FieldDef& field) const {
+  if (!joins_[static_cast<size_t>(join)].targets.empty())
+    return PolymorphicColumn(joins_[static_cast<size_t>(join)], field);
   if (!field.calculated()) return Column(join, field.name);
   std::string sql = field.formula_sql;
   const std::string& alias = joins_[static_cast<size_t>(join)].alias;
@@ -173,8 +236,14 @@ std::string QueryScope::JoinSql(const std::set<int>& used) const {
   std::string sql;
   for (int i : used) {
     const Join& j = joins_[static_cast<size_t>(i)];
-    sql += " LEFT JOIN " + QuoteIdentifier(j.object->name) + " " + j.alias + " ON " + j.alias +
-           ".\"Id\" = " + Column(j.parent, j.via->name);
+    std::string key = Column(j.parent, *j.via);
+    if (j.targets.empty()) {
+      sql += " LEFT JOIN " + QuoteIdentifier(j.object->name) + " " + j.alias + " ON " + j.alias + ".\"Id\" = " + key;
+    }
+    for (const Target& target : j.targets) {
+      sql += " LEFT JOIN " + QuoteIdentifier(target.object->name) + " " + target.alias + " ON " + target.alias +
+             ".\"Id\" = " + key;
+    }
   }
   return sql;
 }

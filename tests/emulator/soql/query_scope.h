@@ -1,6 +1,13 @@
 // What the record and aggregate planners share: resolving field paths against the schema
 // (parent paths become LEFT JOINs, numbered t0, t1, ...), the SQL of a field or date function,
 // and the translation of WHERE conditions. Internal to soql/.
+//
+// A polymorphic relationship (Owner of a Lead, What and Who of a Task) resolves against the
+// `Name` object (NameObject()), as in Salesforce: its join is one LEFT JOIN per target object
+// (t1_0, t1_1, ...; an Id matches in one table at most, its key prefix being the table's), and
+// a Name field's SQL is the target's field of that name (Name: the target's name field, such as
+// Case.CaseNumber; Type: the object's name, a Group's own Type for a queue) from whichever target
+// matched, NULL where the target has no such field.
 #ifndef SFSYNC_TESTS_EMULATOR_SOQL_QUERY_SCOPE_H_
 #define SFSYNC_TESTS_EMULATOR_SOQL_QUERY_SCOPE_H_
 
@@ -31,6 +38,11 @@ class QueryScope {
   const Schema& schema() const { return schema_; }
   const ObjectDef* root() const { return joins_[0].object; }
   const ObjectDef* object(int join) const { return joins_[static_cast<size_t>(join)].object; }
+  // True for the join of a polymorphic relationship, whose object() is the Name object.
+  bool polymorphic(int join) const { return !joins_[static_cast<size_t>(join)].targets.empty(); }
+  // A polymorphic join's SQL for the referenced record's real type ('User', 'Group', ...): what
+  // a nested parent's attributes.type shows (protocol §2.3).
+  std::string TypeColumn(int join) const;
   // Every object the joins read.
   std::set<std::string> ObjectNames() const;
 
@@ -57,12 +69,20 @@ class QueryScope {
   bool Where(const Condition& c, std::string* sql, std::vector<Value>* params, std::set<int>* used);
 
  private:
+  struct Target {
+    std::string alias;
+    const ObjectDef* object;
+  };
   struct Join {
     std::string alias;
     int parent = -1;                // index of the join it hangs off; -1 for the root
     const FieldDef* via = nullptr;  // the reference field on the parent join's object
     const ObjectDef* object = nullptr;
+    std::vector<Target> targets;  // polymorphic: one table per target, `object` is Name
   };
+
+  // The SQL of Name field `field` over a polymorphic join's targets.
+  std::string PolymorphicColumn(const Join& join, const FieldDef& field) const;
 
   int JoinFor(int parent, const FieldDef* via);
   bool Bindable(const Literal& literal, FieldType type, const std::string& name, Value* value);

@@ -34,6 +34,24 @@ inline std::vector<std::string> Keys(const nlohmann::ordered_json& object) {
   return keys;
 }
 
+// Same keys in the same order, and the same JSON type for every value, recursively (arrays by
+// their first element; nulls on either side match anything).
+inline void SameShape(const nlohmann::ordered_json& ours, const nlohmann::ordered_json& recorded,
+                      const std::string& where = "$") {
+  CAPTURE(where);
+  REQUIRE(ours.type() == recorded.type());
+  if (ours.is_object()) {
+    CHECK(Keys(ours) == Keys(recorded));
+    for (auto it = recorded.begin(); it != recorded.end(); ++it) {
+      if (ours.contains(it.key()) && !ours[it.key()].is_null() && !it.value().is_null()) {
+        SameShape(ours[it.key()], it.value(), where + "." + it.key());
+      }
+    }
+  } else if (ours.is_array() && !ours.empty() && !recorded.empty()) {
+    SameShape(ours[0], recorded[0], where + "[0]");
+  }
+}
+
 }  // namespace sfsync::emulator::testing
 
 #endif  // SFSYNC_TESTS_EMULATOR_TESTING_FIXTURES_H_
