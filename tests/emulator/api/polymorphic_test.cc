@@ -164,7 +164,13 @@ TEST_CASE("polymorphic query: fields the Name object lacks are INVALID_FIELD on 
     CHECK(std::string(error["message"]).find("' on entity 'Name'. If you are attempting to use a custom field") !=
           std::string::npos);
   }
-  // Fields only users have are null for a queue owner; Email comes from users and queues alike.
+  // Email comes from users and queues alike.
+  std::map<std::string, std::string> queue_emails = NamesById(e, "Group", "Email");
+  for (const ordered_json& lead : Records(e, "SELECT OwnerId, Owner.Email FROM Lead WHERE Owner.Type = 'Queue'")) {
+    std::string email = lead["Owner"]["Email"].is_null() ? "" : lead["Owner"]["Email"].get<std::string>();
+    CHECK(email == queue_emails.at(lead["OwnerId"]));
+  }
+  // Fields only users have are null for a queue owner.
   for (const ordered_json& lead :
        Records(e, "SELECT Owner.Alias, Owner.Username, Owner.IsActive FROM Lead WHERE Owner.Type = 'Queue'")) {
     CHECK(lead["Owner"]["Alias"].is_null());
