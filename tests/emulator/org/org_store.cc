@@ -106,7 +106,7 @@ bool OrgStore::Insert(const ObjectDef& object, std::vector<Value> row, std::stri
                         row[static_cast<size_t>(object.ColumnIndex("LastName"))]);
     }
     if (columns[i]->auto_number && std::holds_alternative<std::monostate>(row[i])) {
-      int64_t& last = auto_numbers_.try_emplace(object.name, 1000).first->second;
+      int64_t& last = auto_numbers_.try_emplace(object.name, 999).first->second;
       char number[24];
       std::snprintf(number, sizeof(number), "%08lld", static_cast<long long>(++last));
       row[i] = std::string(number);

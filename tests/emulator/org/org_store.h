@@ -44,7 +44,8 @@ class OrgStore {
 
   // Inserts a row whose values are indexed like object.columns(). Derived fields (a person's
   // Name) are computed here, and an auto-number field left null gets the object's next number
-  // (8 digits from 00001001, as Case numbers start in a new org). Returns false with `error` on a constraint failure.
+  // (8 digits from 00001000, where query_cases_booleans_dates.json's Cases start). Returns false
+  // with `error` on a constraint failure.
   bool Insert(const ObjectDef& object, std::vector<Value> row, std::string* error);
 
   enum class RowState { kMissing, kLive, kDeleted };

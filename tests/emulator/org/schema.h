@@ -87,7 +87,7 @@ struct FieldDef {
   std::vector<std::string> picklist_values;
   // Contact/Lead/User `Name`: FirstName + " " + LastName, maintained by the store.
   bool derived_full_name = false;
-  // Case.CaseNumber: an auto-number the store assigns on insert ("00001001", "00001002"...).
+  // Case.CaseNumber: an auto-number the store assigns on insert ("00001000", "00001001"...).
   bool auto_number = false;
   // Formula fields (describe `calculated`): never stored, computed when read, so a change of
   // what they read (a parent's field) changes their value without touching SystemModstamp, as
