@@ -42,6 +42,13 @@ ServerCertificate MakeServerCertificate(const TempDir& dir);
 std::string AuthJob(const TempDir& dir, const std::string& login_url, const std::string& auth_yaml,
                     const std::string& connection_extra = "");
 
+// The `auth:` lines of a refresh_token job reading the emulator's test credentials (TestAuthEnv).
+inline constexpr char kRefreshAuth[] =
+    "    flow: refresh_token\n"
+    "    client_id: ${SF_CLIENT_ID}\n"
+    "    client_secret: ${SF_CLIENT_SECRET}\n"
+    "    refresh_token: ${SF_REFRESH_TOKEN}\n";
+
 // The `auth:` lines of a jwt_bearer job with `keys.key_file` (unencrypted).
 std::string JwtAuth(const JwtKeys& keys, const std::string& username = kIntegrationUser,
                     const std::string& client_id = "${SF_CLIENT_ID}");

@@ -9,16 +9,6 @@
 namespace sfsync::testing {
 namespace {
 
-std::map<std::string, std::string> Env() {
-  return {{"SF_CLIENT_ID", kClientId}, {"SF_CLIENT_SECRET", kClientSecret}, {"SF_REFRESH_TOKEN", kRefreshToken}};
-}
-
-constexpr char kRefreshAuth[] =
-    "    flow: refresh_token\n"
-    "    client_id: ${SF_CLIENT_ID}\n"
-    "    client_secret: ${SF_CLIENT_SECRET}\n"
-    "    refresh_token: ${SF_REFRESH_TOKEN}\n";
-
 TEST_CASE("a self-signed server certificate is refused without ca_file and trusted with it") {
   TempDir dir;
   const ServerCertificate cert = MakeServerCertificate(dir);
@@ -27,7 +17,7 @@ TEST_CASE("a self-signed server certificate is refused without ca_file and trust
 
   // a) No ca_file: the system trust store does not know this certificate, so nothing is sent.
   WriteFile(dir.File("job.yaml"), AuthJob(dir, emu.url(), kRefreshAuth));
-  ProcessResult refused = Sfsync({"run", dir.File("job.yaml")}, Env());
+  ProcessResult refused = Sfsync({"run", dir.File("job.yaml")}, TestAuthEnv());
   INFO(refused.err);
   CHECK(refused.exit_code == kExitTls);
   CHECK(CountLines(refused.err) == 1);
@@ -39,7 +29,7 @@ TEST_CASE("a self-signed server certificate is refused without ca_file and trust
 
   // b) ca_file naming the certificate: the same job syncs.
   WriteFile(dir.File("job.yaml"), AuthJob(dir, emu.url(), kRefreshAuth, "  ca_file: " + cert.cert_file + "\n"));
-  ProcessResult trusted = Sfsync({"run", dir.File("job.yaml")}, Env());
+  ProcessResult trusted = Sfsync({"run", dir.File("job.yaml")}, TestAuthEnv());
   INFO(trusted.err);
   CHECK(trusted.exit_code == 0);
   CHECK(SqliteDb(dir.File("sync.db")).Count("Account") == 20);
@@ -50,7 +40,7 @@ TEST_CASE("a self-signed server certificate is refused without ca_file and trust
   const ServerCertificate other = MakeServerCertificate(other_dir);
   WriteFile(dir.File("job.yaml"), AuthJob(dir, emu.url(), kRefreshAuth, "  ca_file: " + other.cert_file + "\n"));
   emu.Admin("POST", "/__emulator/sessions/expire");
-  ProcessResult wrong = Sfsync({"run", dir.File("job.yaml")}, Env());
+  ProcessResult wrong = Sfsync({"run", dir.File("job.yaml")}, TestAuthEnv());
   CHECK(wrong.exit_code == kExitTls);
   CHECK(wrong.err.find("TLS certificate verification failed") != std::string::npos);
 }
@@ -73,7 +63,7 @@ TEST_CASE("jwt_bearer and the authorization-code login work end to end over HTTP
                                               "    private_key_file: " +
                                               keys.key_file + "\n",
                                           ca));
-  ProcessResult jwt = Sfsync({"run", dir.File("jwt.yaml")}, Env());
+  ProcessResult jwt = Sfsync({"run", dir.File("jwt.yaml")}, TestAuthEnv());
   INFO(jwt.err);
   CHECK(jwt.exit_code == 0);
   CHECK(SqliteDb(dir.File("sync.db")).Count("Account") == 12);
@@ -87,7 +77,7 @@ TEST_CASE("jwt_bearer and the authorization-code login work end to end over HTTP
                                                     redirect + "\n",
                                                 ca));
   BackgroundProcess login({SfsyncBinary(), "auth", "login", "--no-browser", code_dir.File("code.yaml")},
-                          code_dir.path(), Env());
+                          code_dir.path(), TestAuthEnv());
   const std::string out = WaitForStdout(login, "Waiting up to");
   const size_t at = out.find(emu.url() + "/services/oauth2/authorize?");
   REQUIRE(at != std::string::npos);
@@ -96,7 +86,7 @@ TEST_CASE("jwt_bearer and the authorization-code login work end to end over HTTP
   CHECK(BrowserGet(*approved.Header("Location")).status == 200);
   INFO(login.Stderr());
   CHECK(login.Wait() == 0);
-  ProcessResult run = Sfsync({"run", code_dir.File("code.yaml")}, Env());
+  ProcessResult run = Sfsync({"run", code_dir.File("code.yaml")}, TestAuthEnv());
   CHECK(run.exit_code == 0);
   CHECK(SqliteDb(code_dir.File("sync.db")).Count("Account") == 12);
 }

@@ -20,16 +20,6 @@
 namespace sfsync::testing {
 namespace {
 
-std::map<std::string, std::string> Env() {
-  return {{"SF_CLIENT_ID", kClientId}, {"SF_CLIENT_SECRET", kClientSecret}, {"SF_REFRESH_TOKEN", kRefreshToken}};
-}
-
-constexpr char kRefreshAuth[] =
-    "    flow: refresh_token\n"
-    "    client_id: ${SF_CLIENT_ID}\n"
-    "    client_secret: ${SF_CLIENT_SECRET}\n"
-    "    refresh_token: ${SF_REFRESH_TOKEN}\n";
-
 // The codes of README.md's "Exit codes" table.
 std::set<int> DocumentedExitCodes() {
   std::istringstream readme(ReadFile(SourceDir() + "/README.md"));
@@ -55,7 +45,7 @@ std::string Job(const TempDir& dir, const Emulator& emu, const std::string& obje
 }
 
 ProcessResult Run(const TempDir& dir, const std::string& job, const std::vector<std::string>& extra = {},
-                  const std::map<std::string, std::string>& env = Env()) {
+                  const std::map<std::string, std::string>& env = TestAuthEnv()) {
   WriteFile(dir.File("job.yaml"), job);
   std::vector<std::string> args = {"run", dir.File("job.yaml")};
   args.insert(args.end(), extra.begin(), extra.end());
@@ -100,7 +90,7 @@ std::vector<Scenario> Scenarios() {
   s.push_back({kExitAuth, "an interactive flow that never logged in", [](const TempDir& dir) {
                  Emulator emu({"--size", "1"});
                  WriteFile(dir.File("job.yaml"), AuthJob(dir, emu.url(), SecretAuth("authorization_code")));
-                 return Sfsync({"run", dir.File("job.yaml")}, Env());
+                 return Sfsync({"run", dir.File("job.yaml")}, TestAuthEnv());
                }});
   s.push_back({kExitApi, "a field the object does not have", [](const TempDir& dir) {
                  Emulator emu({"--size", "1"});
@@ -128,7 +118,7 @@ std::vector<Scenario> Scenarios() {
                  Emulator emu({"--rows", "Account=20000", "--rows", "Contact=0", "--rows", "Opportunity=0"});
                  WriteFile(dir.File("job.yaml"), Job(dir, emu, "  - name: Account\n    fields: [Id, Name]\n"
                                                                "    batch_size: 200\n"));
-                 BackgroundProcess run({SfsyncBinary(), "run", dir.File("job.yaml")}, dir.path(), Env());
+                 BackgroundProcess run({SfsyncBinary(), "run", dir.File("job.yaml")}, dir.path(), TestAuthEnv());
                  REQUIRE(WaitForRows(dir.File("sync.db"), "Account", 400, &run));
                  run.Signal(SIGTERM);
                  ProcessResult r;
@@ -148,7 +138,7 @@ std::vector<Scenario> Scenarios() {
                  Emulator emu({"--size", "3"});
                  REQUIRE(Run(dir, Job(dir, emu)).exit_code == 0);
                  RunProcess({"/usr/bin/sqlite3", dir.File("sync.db"), "DELETE FROM Account WHERE rowid = 1"});
-                 return Sfsync({"audit", dir.File("job.yaml"), "--dry-run"}, Env());
+                 return Sfsync({"audit", dir.File("job.yaml"), "--dry-run"}, TestAuthEnv());
                }});
   s.push_back({kExitTls, "a server certificate nothing trusts", [](const TempDir& dir) {
                  const ServerCertificate cert = MakeServerCertificate(dir);
@@ -172,7 +162,7 @@ std::vector<Scenario> Scenarios() {
                  const std::string redirect = "http://127.0.0.1:" + std::to_string(FreeLoopbackPort()) + "/elsewhere";
                  WriteFile(dir.File("job.yaml"), AuthJob(dir, emu.url(), SecretAuth("authorization_code") +
                                                                            "    redirect_uri: " + redirect + "\n"));
-                 return Sfsync({"auth", "login", "--no-browser", dir.File("job.yaml")}, Env());
+                 return Sfsync({"auth", "login", "--no-browser", dir.File("job.yaml")}, TestAuthEnv());
                }});
   s.push_back({kExitAuthScope, "a token without the api scope", [](const TempDir& dir) {
                  Emulator emu({"--size", "1", "--app-scopes", "refresh_token openid"});
@@ -183,7 +173,7 @@ std::vector<Scenario> Scenarios() {
                  Emulator emu({"--size", "1", "--jwt-cert", keys.cert_file});
                  WriteFile(dir.File("job.yaml"),
                            AuthJob(dir, emu.url(), JwtAuth(keys, "avery.chen@sfsync-emulator.example")));
-                 return Sfsync({"run", dir.File("job.yaml")}, Env());
+                 return Sfsync({"run", dir.File("job.yaml")}, TestAuthEnv());
                }});
   s.push_back({kExitAuthGrantExpired, "a revoked refresh token", [](const TempDir& dir) {
                  Emulator emu({"--size", "1"});
@@ -200,25 +190,25 @@ std::vector<Scenario> Scenarios() {
                  const JwtKeys other = MakeJwtKeys(dir, "other");
                  Emulator emu({"--size", "1", "--jwt-cert", uploaded.cert_file});
                  WriteFile(dir.File("job.yaml"), AuthJob(dir, emu.url(), JwtAuth(other)));
-                 return Sfsync({"run", dir.File("job.yaml")}, Env());
+                 return Sfsync({"run", dir.File("job.yaml")}, TestAuthEnv());
                }});
   s.push_back({kExitAuthJwtAudience, "a login URL the org does not take as the JWT audience", [](const TempDir& dir) {
                  const JwtKeys keys = MakeJwtKeys(dir);
                  Emulator emu({"--size", "1", "--jwt-cert", keys.cert_file});
                  WriteFile(dir.File("job.yaml"),
                            AuthJob(dir, "http://localhost:" + std::to_string(emu.port()), JwtAuth(keys)));
-                 return Sfsync({"run", dir.File("job.yaml")}, Env());
+                 return Sfsync({"run", dir.File("job.yaml")}, TestAuthEnv());
                }});
   s.push_back({kExitAuthClockSkew, "a clock ten minutes behind the server's", [](const TempDir& dir) {
                  const JwtKeys keys = MakeJwtKeys(dir);
                  Emulator emu({"--size", "1", "--jwt-cert", keys.cert_file, "--clock-start", ClockStart(600)});
                  WriteFile(dir.File("job.yaml"), AuthJob(dir, emu.url(), JwtAuth(keys)));
-                 return Sfsync({"run", dir.File("job.yaml")}, Env());
+                 return Sfsync({"run", dir.File("job.yaml")}, TestAuthEnv());
                }});
   s.push_back({kExitAuthDomain, "client credentials on the login host", [](const TempDir& dir) {
                  Emulator emu({"--size", "1", "--my-domain-port", "0"});
                  WriteFile(dir.File("job.yaml"), AuthJob(dir, emu.url(), SecretAuth("client_credentials")));
-                 return Sfsync({"run", dir.File("job.yaml")}, Env());
+                 return Sfsync({"run", dir.File("job.yaml")}, TestAuthEnv());
                }});
   return s;
 }
