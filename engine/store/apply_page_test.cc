@@ -459,7 +459,7 @@ TEST_CASE("metadata is created once and survives reopening, and a newer schema v
     REQUIRE(store->SaveState("Account", StateAt("2024-05-01T10:00:00.000Z", "001A")).ok());
   }
   CHECK(QueryText(path, "PRAGMA journal_mode") == "wal");
-  CHECK(QueryText(path, "SELECT value FROM _sfsync_meta WHERE key = 'schema_version'") == "2");
+  CHECK(QueryText(path, "SELECT value FROM _sfsync_meta WHERE key = 'schema_version'") == "3");
   {
     auto store = MustOpen(path);
     CHECK(store->LoadState("Account")->watermark.id == "001A");
@@ -467,7 +467,7 @@ TEST_CASE("metadata is created once and survives reopening, and a newer schema v
   {
     StatusOr<Db> raw = Db::Open(path, "", 1000);
     REQUIRE(raw.ok());
-    REQUIRE(raw->Exec("UPDATE _sfsync_meta SET value = '3' WHERE key = 'schema_version'").ok());
+    REQUIRE(raw->Exec("UPDATE _sfsync_meta SET value = '4' WHERE key = 'schema_version'").ok());
   }
   StatusOr<std::unique_ptr<Store>> newer = OpenSqliteStore(path);
   CHECK(newer.status().code() == StatusCode::kFailedPrecondition);

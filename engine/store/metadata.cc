@@ -153,6 +153,67 @@ DROP TABLE _sfsync_run_objects_v1;
 UPDATE _sfsync_meta SET value = '2' WHERE key = 'schema_version';
 )sql";
 
+// Version 3: change push-back (engine/store/README.md, "Push-back"). _sfsync_ctx.applying is 1
+// only inside the engine's own write transactions, so capture triggers (capture.h) skip the engine's
+// writes for every connection without any function registered on one of them; it is never committed
+// as 1. _sfsync_outbox holds one change per row and push: the open one (PENDING, FAILED, CONFLICT)
+// merges later edits; a SENT one is in flight, and an edit made meanwhile opens a new change.
+constexpr const char* kPushTablesV3 = R"sql(
+CREATE TABLE _sfsync_ctx (
+  k        INTEGER PRIMARY KEY CHECK (k = 1),
+  applying INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO _sfsync_ctx (k, applying) VALUES (1, 0);
+CREATE TABLE _sfsync_outbox (
+  change_id      INTEGER PRIMARY KEY AUTOINCREMENT,
+  table_name     TEXT NOT NULL COLLATE NOCASE,
+  "Id"           TEXT NOT NULL,
+  op             TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete')),
+  state          TEXT NOT NULL CHECK (state IN ('PENDING', 'SENT', 'DONE', 'FAILED', 'CONFLICT')),
+  base_stamp     TEXT,
+  row_before     TEXT,
+  insert_key     TEXT NOT NULL DEFAULT '',
+  remote_deleted INTEGER NOT NULL DEFAULT 0,
+  attempts       INTEGER NOT NULL DEFAULT 0,
+  status_code    TEXT NOT NULL DEFAULT '',
+  message        TEXT NOT NULL DEFAULT '',
+  error_fields   TEXT NOT NULL DEFAULT '',
+  server_id      TEXT NOT NULL DEFAULT '',
+  run_id         INTEGER,
+  created_at     TEXT NOT NULL,
+  updated_at     TEXT NOT NULL
+);
+CREATE UNIQUE INDEX _sfsync_outbox_open ON _sfsync_outbox (table_name, "Id")
+  WHERE state IN ('PENDING', 'FAILED', 'CONFLICT');
+CREATE INDEX _sfsync_outbox_by_state ON _sfsync_outbox (table_name, state, "Id");
+CREATE TABLE _sfsync_outbox_columns (
+  change_id   INTEGER NOT NULL,
+  column_name TEXT NOT NULL COLLATE NOCASE,
+  base,
+  remote,
+  remote_set  INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (change_id, column_name)
+) WITHOUT ROWID;
+CREATE TABLE _sfsync_conflicts (
+  conflict_id  INTEGER PRIMARY KEY AUTOINCREMENT,
+  change_id    INTEGER NOT NULL,
+  table_name   TEXT NOT NULL COLLATE NOCASE,
+  "Id"         TEXT NOT NULL,
+  kind         TEXT NOT NULL CHECK (kind IN ('field', 'deleted_remotely', 'edited_remotely')),
+  column_name  TEXT NOT NULL DEFAULT '',
+  base,
+  local,
+  remote,
+  detected_at  TEXT NOT NULL,
+  resolution   TEXT NOT NULL DEFAULT '' CHECK (resolution IN ('', 'local', 'remote', 'value')),
+  resolved_value,
+  resolved_at  TEXT
+);
+CREATE INDEX _sfsync_conflicts_open ON _sfsync_conflicts (table_name, "Id") WHERE resolved_at IS NULL;
+)sql";
+
+constexpr const char* kMigrateToV3 = "UPDATE _sfsync_meta SET value = '3' WHERE key = 'schema_version';";
+
 }  // namespace
 
 Status InitMetadata(Db* db) {
@@ -162,7 +223,7 @@ Status InitMetadata(Db* db) {
       std::string has_meta,
       db->QueryText("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_sfsync_meta'"));
   if (has_meta == "0") {
-    for (const char* ddl : {kOtherTables, kStateTableV2, kDescribesTableV2, kRunObjectsTableV2}) {
+    for (const char* ddl : {kOtherTables, kStateTableV2, kDescribesTableV2, kRunObjectsTableV2, kPushTablesV3}) {
       SFSYNC_RETURN_IF_ERROR(db->Exec(ddl));
     }
     SFSYNC_RETURN_IF_ERROR(db->Exec(
@@ -188,6 +249,9 @@ Status InitMetadata(Db* db) {
     for (const char* sql : {kSetAsideV1, kStateTableV2, kDescribesTableV2, kRunObjectsTableV2, kMigrateToV2}) {
       SFSYNC_RETURN_IF_ERROR(db->Exec(sql));
     }
+  }
+  if (version < 3) {
+    for (const char* sql : {kPushTablesV3, kMigrateToV3}) SFSYNC_RETURN_IF_ERROR(db->Exec(sql));
   }
   return txn.Commit();
 }

@@ -65,6 +65,15 @@ std::map<std::string, Watermark> DecodeParentWatermarks(const std::string& text)
   return out;
 }
 
+bool EqualsIgnoringAsciiCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
 void BindStorage(Statement* stmt, int index, const Cell& value) {
   switch (value.kind) {
     case Cell::Kind::kNull: stmt->BindNull(index); break;
@@ -141,6 +150,17 @@ Status CheckIsSfsyncStore(Db* db, const std::string& path) {
 }
 
 }  // namespace
+
+EngineWrite::EngineWrite(Db* db) : db_(db), txn_(db) {
+  status_ = txn_.status();
+  if (status_.ok()) status_ = db_->Exec("UPDATE _sfsync_ctx SET applying = 1 WHERE k = 1");
+}
+
+Status EngineWrite::Commit() {
+  SFSYNC_RETURN_IF_ERROR(status_);
+  SFSYNC_RETURN_IF_ERROR(db_->Exec("UPDATE _sfsync_ctx SET applying = 0 WHERE k = 1"));
+  return txn_.Commit();
+}
 
 StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, const SqliteStoreOptions& options) {
   SFSYNC_ASSIGN_OR_RETURN(Db db, Db::Open(path, options.vfs, options.busy_timeout_millis));
@@ -280,29 +300,92 @@ Status SqliteStore::CheckWatermarkForward(const std::string& table, const SyncSt
 Status SqliteStore::WritePage(const TableSpec& spec, const std::vector<const ColumnSpec*>& columns,
                               const RowBatch& rows, const std::vector<std::string>& delete_ids,
                               const SyncState& state) {
-  Transaction txn(&db_);
+  EngineWrite txn(&db_);
   SFSYNC_RETURN_IF_ERROR(txn.status());
   // The check comes first so a refused page writes nothing; the state write comes last.
   SFSYNC_RETURN_IF_ERROR(CheckWatermarkForward(spec.table, state));
   if (rows.rows() > 0) {
+    size_t id_index = 0;
+    for (size_t c = 0; c < columns.size(); ++c) {
+      if (columns[c]->name == "Id") id_index = c;
+    }
+    std::vector<std::string> ids;
+    ids.reserve(rows.rows());
+    for (size_t r = 0; r < rows.rows(); ++r) ids.push_back(rows.at(r, id_index).s);
+    // Rows with local changes not yet pushed (push-back): usually none, found with one query.
+    SFSYNC_ASSIGN_OR_RETURN(auto pending, PendingRows(spec.table, ids));
     SFSYNC_ASSIGN_OR_RETURN(Statement * upsert, UpsertStatement(spec.table, columns));
     // One scratch cell per column: a converted value must stay alive until its row is stepped,
     // because text is bound without copying.
     std::vector<Cell> scratch(columns.size());
     for (size_t r = 0; r < rows.rows(); ++r) {
+      const PendingRow* local = nullptr;
+      PendingRow in_page;  // the row's pending columns this page carries
+      if (!pending.empty()) {
+        auto it = pending.find(ids[r]);
+        if (it != pending.end()) {
+          // A row deleted locally is not brought back; an insert's local Id is never the server's.
+          if (it->second.op != "update") continue;
+          in_page.change_id = it->second.change_id;
+          in_page.op = it->second.op;
+          for (const std::string& name : it->second.columns) {
+            for (const ColumnSpec* c : columns) {
+              if (EqualsIgnoringAsciiCase(c->name, name)) in_page.columns.push_back(c->name);
+            }
+          }
+          if (!in_page.columns.empty()) local = &in_page;
+        }
+      }
+      std::vector<Cell> local_values, server_values;
+      if (local != nullptr) {
+        SFSYNC_ASSIGN_OR_RETURN(Statement read, db_.Prepare(fmt::format(
+            "SELECT {} FROM {} WHERE \"Id\" = ?1",
+            [&] {
+              std::string list;
+              for (const std::string& c : local->columns) list += (list.empty() ? "" : ", ") + QuoteIdentifier(c);
+              return list;
+            }(),
+            QuoteIdentifier(spec.table))));
+        read.BindText(1, ids[r]);
+        SFSYNC_ASSIGN_OR_RETURN(bool found, read.Step());
+        for (size_t c = 0; c < local->columns.size(); ++c) {
+          local_values.push_back(found ? read.ColumnValue(static_cast<int>(c)) : Cell::Null());
+        }
+        read.Reset();
+        server_values.assign(local->columns.size(), Cell::Null());
+      }
       for (size_t c = 0; c < columns.size(); ++c) {
-        BindStorage(upsert, static_cast<int>(c + 1), ToStorage(rows.at(r, c), columns[c]->type, &scratch[c]));
+        const Cell& stored = ToStorage(rows.at(r, c), columns[c]->type, &scratch[c]);
+        BindStorage(upsert, static_cast<int>(c + 1), stored);
+        if (local != nullptr) {
+          for (size_t p = 0; p < local->columns.size(); ++p) {
+            if (EqualsIgnoringAsciiCase(local->columns[p], columns[c]->name)) server_values[p] = stored;
+          }
+        }
       }
       SFSYNC_RETURN_IF_ERROR(upsert->Run());
+      if (local != nullptr) {
+        SFSYNC_RETURN_IF_ERROR(KeepLocalValues(spec.table, ids[r], *local, local_values, server_values));
+      }
     }
   }
   if (!delete_ids.empty()) {
+    // A row edited locally is not deleted by the server's delete: its change is flagged, and the
+    // push reports the conflict.
+    SFSYNC_ASSIGN_OR_RETURN(auto pending, PendingRows(spec.table, delete_ids));
+    std::vector<std::string> kept;
     SFSYNC_ASSIGN_OR_RETURN(Statement * del,
                             Cached(fmt::format("DELETE FROM {} WHERE \"Id\" = ?1", QuoteIdentifier(spec.table))));
     for (const std::string& id : delete_ids) {
+      auto it = pending.find(id);
+      if (it != pending.end() && it->second.op == "update") {
+        kept.push_back(id);
+        continue;
+      }
       del->BindText(1, id);
       SFSYNC_RETURN_IF_ERROR(del->Run());
     }
+    SFSYNC_RETURN_IF_ERROR(FlagRemoteDeleted(spec.table, kept));
   }
   SFSYNC_RETURN_IF_ERROR(WriteState(spec.table, state));
   return txn.Commit();
@@ -332,16 +415,25 @@ StatusOr<int64_t> SqliteStore::ApplyServerDeletes(const TableSpec& spec, const s
   if (guard != nullptr) sql += fmt::format(" AND ({0} IS NULL OR {0} <= ?2)", QuoteIdentifier(guard->name));
   int64_t touched = 0;
   Status s = Remember([&]() -> Status {
-    Transaction txn(&db_);
+    EngineWrite txn(&db_);
     SFSYNC_RETURN_IF_ERROR(txn.status());
     SFSYNC_RETURN_IF_ERROR(CheckWatermarkForward(spec.table, state));
     SFSYNC_ASSIGN_OR_RETURN(Statement * stmt, Cached(sql));
+    std::vector<std::string> ids;
+    for (const ServerDelete& d : deletes) ids.push_back(d.id);
+    SFSYNC_ASSIGN_OR_RETURN(auto pending, PendingRows(spec.table, ids));
+    std::vector<std::string> kept;
     for (const ServerDelete& d : deletes) {
+      if (auto it = pending.find(d.id); it != pending.end() && it->second.op == "update") {
+        kept.push_back(d.id);  // edited locally: the push reports the conflict
+        continue;
+      }
       stmt->BindText(1, d.id);
       if (guard != nullptr) stmt->BindText(2, d.deleted_at);
       SFSYNC_RETURN_IF_ERROR(stmt->Run());
       touched += db_.changes();
     }
+    SFSYNC_RETURN_IF_ERROR(FlagRemoteDeleted(spec.table, kept));
     SFSYNC_RETURN_IF_ERROR(WriteState(spec.table, state));
     return txn.Commit();
   }());
@@ -359,7 +451,7 @@ StatusOr<int64_t> SqliteStore::PurgeFlaggedRows(const TableSpec& spec, const std
   if (flag == nullptr) return InvalidArgumentError(fmt::format("table {} has no column for {}", spec.table, flag_source));
   int64_t deleted = 0;
   Status s = Remember([&]() -> Status {
-    Transaction txn(&db_);
+    EngineWrite txn(&db_);
     SFSYNC_RETURN_IF_ERROR(txn.status());
     SFSYNC_RETURN_IF_ERROR(CheckWatermarkForward(spec.table, state));
     SFSYNC_RETURN_IF_ERROR(

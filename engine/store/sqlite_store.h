@@ -6,6 +6,7 @@
 //   schema_evolution.cc  EnsureTable and the column catalog
 //   run_history.cc       _sfsync_runs and _sfsync_run_objects
 //   audit_reads.cc       the audit's reads: ListIdsWithoutMonth, CompareRows
+//   outbox.cc            push-back: capture triggers, the outbox, conflicts
 #pragma once
 
 #include <memory>
@@ -18,6 +19,28 @@
 #include "engine/store/store.h"
 
 namespace sfsync::store {
+
+// The engine's own write transaction: BEGIN IMMEDIATE, then _sfsync_ctx.applying = 1, so capture
+// triggers (capture.h) skip what it writes. Commit() sets applying back to 0 before COMMIT, so no
+// connection ever sees it committed as 1; a rollback undoes it as well.
+class EngineWrite {
+ public:
+  explicit EngineWrite(Db* db);
+  const Status& status() const { return status_; }
+  Status Commit();
+
+ private:
+  Db* db_;
+  Transaction txn_;
+  Status status_;
+};
+
+// Open changes (PENDING, SENT, FAILED, CONFLICT) of some rows of one table, as the pull sees them.
+struct PendingRow {
+  int64_t change_id = 0;  // the open change holding the columns (0: only a SENT one)
+  std::string op;         // insert | update | delete (of the newest change)
+  std::vector<std::string> columns;  // update: the columns with a local value not yet pushed
+};
 
 class SqliteStore final : public Store {
  public:
@@ -52,6 +75,19 @@ class SqliteStore final : public Store {
                                                          const std::string& exclude_flag) override;
   StatusOr<RowComparison> CompareRows(const TableSpec& spec, const RowBatch& rows) override;
 
+  Status EnsureCapture(const CaptureSpec& spec) override;
+  Status DropCapture(const std::string& table) override;
+  StatusOr<std::vector<Change>> ListChanges(const std::string& table, const std::vector<std::string>& states,
+                                            const std::vector<std::string>& insert_columns) override;
+  Status MarkSent(const std::string& table, const std::vector<SentChange>& sent, int64_t run_id) override;
+  Status RecordOutcomes(const TableSpec& spec, const std::vector<ChangeOutcome>& outcomes,
+                        const std::vector<std::pair<std::string, std::string>>& lookups,
+                        const RowBatch& restore) override;
+  StatusOr<std::vector<Conflict>> ListConflicts(const std::string& table) override;
+  Status ResolveConflict(int64_t conflict_id, const std::string& take, const Cell& value) override;
+  StatusOr<int64_t> RequeueFailed(const std::string& table) override;
+  StatusOr<std::vector<std::tuple<std::string, std::string, int64_t>>> CountChanges() override;
+
  private:
   // The first storage error (reason "store") becomes sticky; returns `status` unchanged.
   Status Remember(Status status);
@@ -72,6 +108,20 @@ class SqliteStore final : public Store {
   Status CheckWatermarkForward(const std::string& table, const SyncState& state);
   Status WriteState(const std::string& table, const SyncState& state);
   StatusOr<bool> TableExists(const std::string& table);
+  // The open changes of `ids` in `table` (outbox.cc); empty without a query when the table has none.
+  StatusOr<std::unordered_map<std::string, PendingRow>> PendingRows(const std::string& table,
+                                                                    const std::vector<std::string>& ids);
+  // Keeps the local values of a row's pending columns over the page's row just written, and sets
+  // the server's values aside for the conflict check (outbox.cc). `server` holds the page's storage
+  // values of those columns, in the order of pending.columns.
+  Status KeepLocalValues(const std::string& table, const std::string& id, const PendingRow& pending,
+                         const std::vector<Cell>& local, const std::vector<Cell>& server);
+  // Flags the open update changes of `ids` remote_deleted (outbox.cc).
+  Status FlagRemoteDeleted(const std::string& table, const std::vector<std::string>& ids);
+  // Drops the table's capture triggers, inside the caller's transaction.
+  Status DropCaptureTriggers(const std::string& table);
+  // The table's columns, in order (PRAGMA table_info).
+  StatusOr<std::vector<std::string>> TableColumns(const std::string& table);
   // kNotFound unless `table` has `column` (any case).
   Status CheckColumnExists(const std::string& table, const std::string& column);
 

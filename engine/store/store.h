@@ -15,6 +15,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -155,6 +156,73 @@ struct RunRecord {
   std::string error;
 };
 
+// ---- Push-back types (Store's push-back calls) ----
+
+// The capture triggers of one table (capture.h builds them).
+struct CaptureSpec {
+  std::string table;
+  std::string stamp_column;  // the SQL column holding SystemModstamp (the change's base stamp); empty: none
+  struct Column {
+    std::string name;        // SQL column name
+    bool updateable = false; // an edit is captured (else refused with why_not)
+    bool createable = false; // may be set on a new row (else a non-null value is refused with why_not)
+    std::string why_not;     // e.g. "a formula field"; shown when an edit is refused
+  };
+  std::vector<Column> columns;  // not Id; table columns not listed refuse edits ("not synced any more")
+};
+
+// One captured change (a row of _sfsync_outbox with its columns).
+struct Change {
+  int64_t change_id = 0;
+  std::string table;
+  std::string id;     // the row's Id; a local Id (not from Salesforce) for an insert not yet pushed
+  std::string op;     // insert | update | delete
+  std::string state;  // PENDING | SENT | DONE | FAILED | CONFLICT
+  std::string base_stamp;  // the row's SystemModstamp when it was first edited (storage form)
+  std::string insert_key;  // inserts: the external-id key it was (or will be) sent with
+  bool remote_deleted = false;  // a pull saw the server delete the row
+  int64_t attempts = 0;
+  std::string status_code;  // the last outcome's Salesforce statusCode, message and fields
+  std::string message;
+  std::string error_fields;
+  struct Column {
+    std::string name;  // SQL column name
+    Cell base;         // value before the first local edit (null for inserts)
+    Cell local;        // value in the row now
+    bool remote_set = false;  // a pull set the server's value aside:
+    Cell remote;
+  };
+  std::vector<Column> columns;
+};
+
+struct SentChange {
+  int64_t change_id = 0;
+  std::string insert_key;  // inserts: the key to send; stored with the change and in key_column
+  std::string key_column;  // the SQL column of the external-id field; empty: none
+};
+
+struct Conflict {
+  int64_t conflict_id = 0;
+  int64_t change_id = 0;
+  std::string table;
+  std::string id;
+  std::string kind;    // field | deleted_remotely | edited_remotely
+  std::string column;  // field conflicts: the SQL column
+  Cell base, local, remote;
+  std::string detected_at;
+};
+
+struct ChangeOutcome {
+  int64_t change_id = 0;
+  std::string state;  // DONE | FAILED | CONFLICT | PENDING (retry later) | SENT (unknown: resend)
+  std::string status_code, message, error_fields;
+  std::string server_id;  // inserts: the Id Salesforce gave the record
+  std::vector<Conflict> conflicts;  // new conflicts to keep (change_id, table, id filled by the store)
+  // Columns whose server value the row takes (remote_wins), and columns dropped from the change.
+  std::vector<std::pair<std::string, Cell>> take_remote;
+  bool restore = false;  // a refused delete: put the row back
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -293,6 +361,52 @@ class Store {
   // refuse for the same reasons (a column not in spec, no Id column, a row without a text Id);
   // kNotFound if spec.table does not exist.
   virtual StatusOr<RowComparison> CompareRows(const TableSpec& spec, const RowBatch& rows) = 0;
+
+  // ---- Push-back (engine/store/README.md, "Push-back") ----
+  //
+  // Local edits are captured by triggers in the database (capture.h), so edits made by any client
+  // (the sqlite3 shell, Python, a BI tool) are captured whether or not sfsync runs, and the engine's
+  // own writes (every write transaction of this Store) never are. The pull never overwrites a column
+  // with a pending local change: ApplyPage keeps the local value, still writes the row's other
+  // columns (its stamp included), and sets the server's value aside for the push's conflict check; a
+  // row deleted locally is not brought back, and a row edited locally is not deleted by a server
+  // delete (the change is flagged remote_deleted instead).
+
+  // Installs (or replaces) the capture triggers of capture.table, in one transaction. Columns of the
+  // table the spec does not list, and Id, refuse local edits. kNotFound if the table does not exist.
+  virtual Status EnsureCapture(const CaptureSpec& spec) = 0;
+  // Removes the table's capture triggers; changes already captured stay in the outbox.
+  virtual Status DropCapture(const std::string& table) = 0;
+
+  // The table's changes in any of `states`, oldest first, each with its columns: for an update the
+  // changed columns (base, current local value, the server value a pull set aside); for an insert
+  // `insert_columns` with their local values. A changed column whose local value equals its base again
+  // is left out; an update left with no column is returned with none.
+  virtual StatusOr<std::vector<Change>> ListChanges(const std::string& table, const std::vector<std::string>& states,
+                                                    const std::vector<std::string>& insert_columns) = 0;
+  // Marks changes SENT (attempts + 1, run_id) before their request goes out, and for inserts stores the
+  // key they are sent with in the outbox and in the row's `key_column`, in one transaction: a retry
+  // after a crash sends the same key.
+  virtual Status MarkSent(const std::string& table, const std::vector<SentChange>& sent, int64_t run_id) = 0;
+  // Records what became of changes, in one transaction: states, Salesforce's status codes and
+  // messages, conflicts (into _sfsync_conflicts), the Ids of inserted records (written to the row and
+  // to every (table, column) in `lookups` that holds the local Id), a column taken from the server
+  // (written to the row), refused deletes restored (row_before, then `restore` rows upserted).
+  virtual Status RecordOutcomes(const TableSpec& spec, const std::vector<ChangeOutcome>& outcomes,
+                                const std::vector<std::pair<std::string, std::string>>& lookups,
+                                const RowBatch& restore) = 0;
+  // Open conflicts (resolved_at NULL) of `table` (every table when empty), oldest first.
+  virtual StatusOr<std::vector<Conflict>> ListConflicts(const std::string& table) = 0;
+  // Resolves one open conflict: `take` local (send ours: the base becomes the server's value), remote
+  // (the row takes the server's value; nothing is sent for the column) or value (the row takes
+  // `value`, which is sent). A change whose conflicts are all resolved is PENDING again.
+  // kNotFound for an unknown or already resolved conflict.
+  virtual Status ResolveConflict(int64_t conflict_id, const std::string& take, const Cell& value) = 0;
+  // Sets FAILED changes of `table` (every table when empty) PENDING again (`sfsync push --retry`);
+  // returns how many.
+  virtual StatusOr<int64_t> RequeueFailed(const std::string& table) = 0;
+  // Counts of the outbox by (table, state), for `sfsync status`.
+  virtual StatusOr<std::vector<std::tuple<std::string, std::string, int64_t>>> CountChanges() = 0;
 };
 
 // True for a CountByMonth key that names a month: yyyy-MM with MM 01 to 12.
