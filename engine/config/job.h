@@ -59,6 +59,9 @@ struct ObjectConfig {
   bool include_base64 = false;
   std::string api = "rest";         // rest | bulk | auto
   std::string cursor_field;         // empty: SystemModstamp, else LastModifiedDate, else CreatedDate
+  bool push = false;                // send local edits back (engine/push)
+  std::string external_id;          // push: the external-id field inserts are upserted on; empty: none
+  bool at_least_once_inserts = false;  // push without external_id: create (a lost answer may duplicate)
 };
 
 struct Job {
@@ -71,7 +74,8 @@ struct Job {
   StoreConfig store;
   std::vector<ObjectConfig> objects;
   int64_t settle_lag_seconds = 60;  // the watermark never passes server time minus this
-  int64_t max_clock_skew_seconds = 300;  // a server Date further off than this: the earlier clock is used
+  int64_t max_clock_skew_seconds = 300;
+  std::string push_conflicts = "manual";  // manual | remote_wins | local_wins  // a server Date further off than this: the earlier clock is used
   std::string state_dir;            // token cache, locks; default $XDG_STATE_HOME/sfsync, else
                                     // $HOME/.local/state/sfsync
 };

@@ -63,6 +63,9 @@ ObjectConfig BuildObject(const json& o) {
   Set(o, "include_base64", &object.include_base64);
   Set(o, "api", &object.api);
   Set(o, "cursor_field", &object.cursor_field);
+  Set(o, "push", &object.push);
+  Set(o, "external_id", &object.external_id);
+  Set(o, "at_least_once_inserts", &object.at_least_once_inserts);
   return object;
 }
 
@@ -88,6 +91,7 @@ std::optional<Job> BuildJob(const JobDocument& doc, std::string_view base_dir, c
   Set(root, "schedule", &job.schedule);
   Set(root, "settle_lag_seconds", &job.settle_lag_seconds);
   Set(root, "max_clock_skew_seconds", &job.max_clock_skew_seconds);
+  Set(root, "push_conflicts", &job.push_conflicts);
 
   const json& c = root.at("connection");
   Set(c, "login_url", &job.connection.login_url);

@@ -133,6 +133,16 @@ void CheckObjects(const Job& job, const JobDocument& doc, Diagnostics* diag) {
                                 o.table));
     }
 
+    for (const char* key : {"external_id", "at_least_once_inserts"}) {
+      if (raw.contains(key) && !o.push) {
+        diag->AtKey(doc.source.Find(at + "/" + key), "applies only with push: true");
+      }
+    }
+    if (o.push && !o.external_id.empty() && o.at_least_once_inserts) {
+      diag->AtKey(doc.source.Find(at + "/at_least_once_inserts"),
+                  "conflicts with external_id: inserts are upserted on it (exactly once); remove one of the two");
+    }
+
     if (raw.contains("exclude")) {
       if (!o.all_fields) {
         diag->AtKey(doc.source.Find(at + "/exclude"), "applies only with fields: \"*\"; remove it or list the fields");

@@ -113,6 +113,9 @@ TEST_CASE("the schema's defaults are the model's defaults") {
   CHECK(object.at("formula_fields").at("default") == o.formula_fields);
   CHECK(object.at("include_base64").at("default") == o.include_base64);
   CHECK(object.at("api").at("default") == o.api);
+  CHECK(object.at("push").at("default") == o.push);
+  CHECK(object.at("at_least_once_inserts").at("default") == o.at_least_once_inserts);
+  CHECK(props.at("push_conflicts").at("default") == job.push_conflicts);
 }
 
 // Each case pins one kind of valijson 1.0 message to our phrasing: an upgrade that rewords
@@ -120,11 +123,12 @@ TEST_CASE("the schema's defaults are the model's defaults") {
 TEST_CASE("unknown keys list what is allowed and suggest a near miss") {
   CHECK(Validate(Edit("    fields:", "    feilds: [Email]\n    fields:")) ==
         "job.yaml:11:5: objects[0].feilds: unknown key 'feilds' (allowed: name, table, fields, exclude, where, "
-        "mode, deletes, batch_size, formula_fields, include_base64, api, cursor_field); did you mean 'fields'?");
+        "mode, deletes, batch_size, formula_fields, include_base64, api, cursor_field, push, external_id, "
+        "at_least_once_inserts); did you mean 'fields'?");
   // Every unknown key of a mapping is reported, not just the first.
   CHECK(Validate(Edit("store:\n", "colour: red\nstore:\n  zzz: 1\n")) ==
         "job.yaml:7:1: colour: unknown key 'colour' (allowed: version, name, schedule, connection, store, "
-        "settle_lag_seconds, max_clock_skew_seconds, state_dir, objects)\n"
+        "settle_lag_seconds, max_clock_skew_seconds, push_conflicts, state_dir, objects)\n"
         "job.yaml:9:3: store.zzz: unknown key 'zzz' (allowed: sqlite)");
 }
 
