@@ -19,6 +19,7 @@
 #include "engine/core/log.h"
 #include "engine/core/time_format.h"
 #include "engine/scheduler/scheduler.h"
+#include "engine/push/push_job.h"
 #include "engine/sync/run.h"
 
 namespace sfsync::cli {
@@ -106,11 +107,12 @@ class RunPool {
       std::unique_ptr<salesforce::HttpTransport> transport = TransportFor(t.job);
       sync::RunOptions options;
       options.stop = stop_;
-      sync::RunReport report = sync::RunJob(t.job, transport.get(), SystemClock(), options);
+      push::RunAndPushReport both = push::RunJobAndPush(t.job, transport.get(), SystemClock(), options);
+      const sync::RunReport& report = both.run;
       int64_t rows = 0;
       for (const store::ObjectRunStats& o : report.objects) rows += o.rows_read;
-      finished.error = report.error;
-      finished.exit_code = sync::ExitCodeForRun(report);
+      finished.error = !report.error.ok() || !both.push ? report.error : both.push->error;
+      finished.exit_code = push::ExitCodeForRunAndPush(both);
       PrintRunLine(fmt::format("finish job={} status={} rows={} seconds={:.2f} exit={}", t.job.name, report.status,
                                rows, report.seconds, finished.exit_code));
     } catch (const std::exception& e) {

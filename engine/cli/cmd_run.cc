@@ -4,6 +4,7 @@
 #include "engine/cli/commands.h"
 #include "engine/core/exit_codes.h"
 #include "engine/core/log.h"
+#include "engine/push/push_job.h"
 #include "engine/sync/run.h"
 
 namespace sfsync::cli {
@@ -17,12 +18,21 @@ int RunCommand(const CommonFlags& common, const RunFlags& flags) {
   sync::RunOptions options;
   options.take_over = flags.take_over;
   options.stop = InstallStopSignalHandlers("sfsync: stopping after the current page (signal again to abort)\n");
-  sync::RunReport report = sync::RunJob(job, transport.get(), SystemClock(), options);
-  if (!flags.quiet) std::fputs(Redact(sync::FormatRunSummary(report)).c_str(), stdout);
+  push::RunAndPushReport both = push::RunJobAndPush(job, transport.get(), SystemClock(), options);
+  const sync::RunReport& report = both.run;
+  if (!flags.quiet) {
+    std::fputs(Redact(sync::FormatRunSummary(report)).c_str(), stdout);
+    if (both.push) std::fputs(Redact(push::FormatPushSummary(*both.push)).c_str(), stdout);
+  }
   std::fflush(stdout);
-  if (report.error.ok()) return kExitOk;
-  PrintError(report.error.message());
-  return sync::ExitCodeForRun(report);
+  if (!report.error.ok()) {
+    PrintError(report.error.message());
+  } else if (both.push && !both.push->error.ok()) {
+    PrintError("push: " + both.push->error.message());
+  } else if (both.push && both.push->status != "SUCCESS") {
+    PrintError("push left changes failed, in conflict or waiting: see sfsync push --errors and sfsync conflicts list");
+  }
+  return push::ExitCodeForRunAndPush(both);
 }
 
 }  // namespace sfsync::cli

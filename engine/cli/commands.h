@@ -45,7 +45,31 @@ struct AuthFlags {
   int timeout_seconds = 300;  // login: how long to wait for the person
 };
 
+// `sfsync push JOB.yaml` (cmd_push.cc).
+struct PushFlags {
+  std::string job_path;
+  std::string object;   // --object: only this object (name or table)
+  bool dry_run = false;  // show what would be sent, send nothing
+  bool retry = false;    // send FAILED changes again
+  bool errors = false;   // list FAILED changes and exit (no connection)
+  bool quiet = false;
+};
+
+// `sfsync conflicts list|resolve JOB.yaml` (cmd_push.cc).
+struct ConflictsFlags {
+  std::string action;  // list | resolve
+  std::string job_path;
+  int64_t conflict_id = 0;
+  std::string take;         // local | remote | value
+  std::string value;        // --value, with take = value
+  bool value_null = false;  // --null: take value NULL
+};
+
 int RunCommand(const CommonFlags& common, const RunFlags& flags);
+int PushCommand(const CommonFlags& common, const PushFlags& flags);
+int ConflictsCommand(const CommonFlags& common, const ConflictsFlags& flags);
+// `sfsync status JOB.yaml` (cmd_status.cc): recent runs, the outbox, open conflicts. No connection.
+int StatusCommand(const CommonFlags& common, const std::string& job_path);
 int DaemonCommand(const CommonFlags& common, const DaemonFlags& flags);
 int AuditCommand(const CommonFlags& common, const AuditFlags& flags);
 int AuthCommand(const CommonFlags& common, const AuthFlags& flags);

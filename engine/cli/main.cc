@@ -74,6 +74,39 @@ int Main(int argc, char** argv) {
     add_common(cmd);
   }
 
+  PushFlags push;
+  CLI::App* push_cmd = app.add_subcommand("push", "send local edits of tables with push: true to Salesforce");
+  push_cmd->add_option("job", push.job_path, "job file (YAML)")->required();
+  push_cmd->add_option("--object", push.object, "push this object (name or table) only");
+  push_cmd->add_flag("--dry-run", push.dry_run,
+                     "show what would be sent and the conflicts found (reads Salesforce, writes nothing)");
+  push_cmd->add_flag("--retry", push.retry, "send failed changes again (after fixing the rows)");
+  push_cmd->add_flag("--errors", push.errors, "list failed changes with Salesforce's messages, then exit");
+  push_cmd->add_flag("-q,--quiet", push.quiet, "do not print the summary table");
+  add_common(push_cmd);
+
+  ConflictsFlags conflicts;
+  CLI::App* conflicts_cmd = app.add_subcommand("conflicts", "list or resolve push conflicts");
+  conflicts_cmd->require_subcommand(1);
+  CLI::App* conflicts_list = conflicts_cmd->add_subcommand("list", "open conflicts: base, local and remote values");
+  conflicts_list->add_option("job", conflicts.job_path, "job file (YAML)")->required();
+  add_common(conflicts_list);
+  CLI::App* conflicts_resolve = conflicts_cmd->add_subcommand("resolve", "settle one conflict");
+  conflicts_resolve->add_option("job", conflicts.job_path, "job file (YAML)")->required();
+  conflicts_resolve->add_option("id", conflicts.conflict_id, "conflict id (from conflicts list)")->required();
+  conflicts_resolve->add_option("--take", conflicts.take, "local (send ours), remote (keep Salesforce's) or value")
+      ->required()
+      ->check(CLI::IsMember({"local", "remote", "value"}));
+  conflicts_resolve->add_option("--value", conflicts.value, "with --take value: the value to keep and send");
+  conflicts_resolve->add_flag("--null", conflicts.value_null, "with --take value: clear the field");
+  add_common(conflicts_resolve);
+
+  std::string status_path;
+  CLI::App* status_cmd_top =
+      app.add_subcommand("status", "recent runs, changes waiting to be pushed, open conflicts (no connection)");
+  status_cmd_top->add_option("job", status_path, "job file (YAML)")->required();
+  add_common(status_cmd_top);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -84,6 +117,12 @@ int Main(int argc, char** argv) {
   if (validate_cmd->parsed()) return ValidateCommand(common, validate_paths);
   if (audit_cmd->parsed()) return AuditCommand(common, audit);
   if (daemon_cmd->parsed()) return DaemonCommand(common, daemon);
+  if (push_cmd->parsed()) return PushCommand(common, push);
+  if (conflicts_cmd->parsed()) {
+    conflicts.action = conflicts_list->parsed() ? "list" : "resolve";
+    return ConflictsCommand(common, conflicts);
+  }
+  if (status_cmd_top->parsed()) return StatusCommand(common, status_path);
   if (auth_cmd->parsed()) {
     auth.action = login_cmd->parsed() ? "login" : status_cmd->parsed() ? "status" : "logout";
     return AuthCommand(common, auth);

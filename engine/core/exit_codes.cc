@@ -23,6 +23,8 @@ int ExitCodeFor(const Status& status) {
       {"auth.clock_skew", kExitAuthClockSkew},
       {"auth.domain", kExitAuthDomain},
       {"job.invalid", kExitInvalidJob},
+      {"push.config", kExitInvalidJob},
+      {"usage", kExitUsage},
       {"run.partial", kExitPartial},
       {"run.locked", kExitLocked},
       {"store", kExitStore},

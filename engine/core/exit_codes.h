@@ -20,6 +20,7 @@ enum ExitCode : int {
   kExitLocked = 11,         // another run of this job holds the lock
   kExitDrift = 12,          // `audit --dry-run` found rows that differ from the server
   kExitTls = 13,            // TLS certificate verification failed (a private CA needs ca_file)
+  kExitPushIncomplete = 14, // push left changes FAILED, in CONFLICT, waiting or unknown (sfsync push --errors)
   // Authentication causes, each naming what to change (issue 4).
   kExitAuthInvalidClient = 20,       // unknown client id (consumer key)
   kExitAuthInvalidSecret = 21,       // wrong client secret

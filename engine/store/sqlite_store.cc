@@ -377,9 +377,10 @@ Status SqliteStore::WritePage(const TableSpec& spec, const std::vector<const Col
     SFSYNC_ASSIGN_OR_RETURN(Statement * del,
                             Cached(fmt::format("DELETE FROM {} WHERE \"Id\" = ?1", QuoteIdentifier(spec.table))));
     for (const std::string& id : delete_ids) {
+      // A local insert is no server row a sweep could remove; a local delete needs no second one.
       auto it = pending.find(id);
-      if (it != pending.end() && it->second.op == "update") {
-        kept.push_back(id);
+      if (it != pending.end()) {
+        if (it->second.op == "update") kept.push_back(id);
         continue;
       }
       del->BindText(1, id);
@@ -424,8 +425,8 @@ StatusOr<int64_t> SqliteStore::ApplyServerDeletes(const TableSpec& spec, const s
     SFSYNC_ASSIGN_OR_RETURN(auto pending, PendingRows(spec.table, ids));
     std::vector<std::string> kept;
     for (const ServerDelete& d : deletes) {
-      if (auto it = pending.find(d.id); it != pending.end() && it->second.op == "update") {
-        kept.push_back(d.id);  // edited locally: the push reports the conflict
+      if (auto it = pending.find(d.id); it != pending.end()) {
+        if (it->second.op == "update") kept.push_back(d.id);  // edited locally: the push reports the conflict
         continue;
       }
       stmt->BindText(1, d.id);

@@ -35,6 +35,7 @@ class JobRun {
     if (s.ok()) {
       SyncObjects();
       Finish();
+      if (options_.after_pull) options_.after_pull(&context_, report_);
     } else {
       report_.status = "FAILED";
       report_.error = s;

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -26,9 +27,15 @@
 
 namespace sfsync::sync {
 
+class JobContext;
+struct RunReport;
+
 struct RunOptions {
   const std::atomic<bool>* stop = nullptr;  // SIGINT/SIGTERM flag
   bool take_over = false;                   // claim the job's tables from another job (state_reconcile.h)
+  // Called after the pull is recorded, in the same session and under the same lock (the push,
+  // engine/push/push_job.h); not called when the run never reached the store.
+  std::function<void(JobContext* context, const RunReport& report)> after_pull;
 };
 
 struct RunReport {

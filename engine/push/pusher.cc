@@ -1,0 +1,645 @@
+#include "engine/push/pusher.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <random>
+#include <set>
+
+#include "connectors/salesforce/write/collections.h"
+#include "engine/core/log.h"
+#include "engine/push/values.h"
+
+namespace sfsync::push {
+namespace {
+
+using salesforce::RecordWrite;
+using salesforce::SaveResult;
+using store::Change;
+using store::ChangeOutcome;
+using store::Conflict;
+
+constexpr size_t kMaxPlanLines = 1000;
+
+bool LooksLikeId(const Cell& c) {
+  if (c.kind != Cell::Kind::kText || (c.s.size() != 15 && c.s.size() != 18)) return false;
+  return std::all_of(c.s.begin(), c.s.end(), [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)); });
+}
+
+std::string NewInsertKey() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  return fmt::format("sfsync-{:016x}{:08x}", rng(), static_cast<uint32_t>(rng()));
+}
+
+enum class Verdict { kDone, kTransient, kEntityDeleted, kFailed };
+
+Verdict Classify(const SaveResult& r) {
+  if (r.success) return Verdict::kDone;
+  for (const auto& e : r.errors) {
+    if (e.status_code == "UNABLE_TO_LOCK_ROW" || e.status_code == "ALL_OR_NONE_OPERATION_ROLLED_BACK") {
+      return Verdict::kTransient;
+    }
+  }
+  for (const auto& e : r.errors) {
+    if (e.status_code == "ENTITY_IS_DELETED") return Verdict::kEntityDeleted;
+  }
+  return Verdict::kFailed;
+}
+
+ChangeOutcome OutcomeOf(int64_t change_id, const std::string& state, const SaveResult& r) {
+  ChangeOutcome o;
+  o.change_id = change_id;
+  o.state = state;
+  std::set<std::string> fields;
+  for (const auto& e : r.errors) {
+    if (o.status_code.empty()) o.status_code = e.status_code;
+    o.message += (o.message.empty() ? "" : "; ") + e.message;
+    fields.insert(e.fields.begin(), e.fields.end());
+  }
+  o.error_fields = fmt::format("{}", fmt::join(fields, ","));
+  return o;
+}
+
+ChangeOutcome LocalOutcome(int64_t change_id, const std::string& state, std::string code, std::string message,
+                           std::string fields = {}) {
+  ChangeOutcome o;
+  o.change_id = change_id;
+  o.state = state;
+  o.status_code = std::move(code);
+  o.message = std::move(message);
+  o.error_fields = std::move(fields);
+  return o;
+}
+
+// Runs `fn` on consecutive slices of at most `n` elements; stops at the first error.
+template <typename T, typename Fn>
+Status ForChunks(const std::vector<T>& items, size_t n, Fn fn) {
+  for (size_t start = 0; start < items.size(); start += n) {
+    const size_t end = std::min(items.size(), start + n);
+    SFSYNC_RETURN_IF_ERROR(fn(std::vector<T>(items.begin() + start, items.begin() + end)));
+  }
+  return Status::Ok();
+}
+
+// A call-level failure that the next call would meet too: stop pushing this table.
+bool StopsPush(const Status& s) { return s.code() != StatusCode::kInvalidArgument; }
+
+}  // namespace
+
+ObjectPusher::ObjectPusher(salesforce::RestClient* client, store::Store* store, Clock* clock, const PushTable* table,
+                           std::vector<std::pair<std::string, std::string>> lookups, PushSettings settings)
+    : client_(client),
+      store_(store),
+      clock_(clock),
+      table_(table),
+      lookups_(std::move(lookups)),
+      settings_(std::move(settings)) {}
+
+Status ObjectPusher::PushUpserts(ObjectPushStats* stats) {
+  std::vector<int64_t> retry;
+  for (int round = 1; round <= std::max(1, settings_.max_rounds); ++round) {
+    std::vector<std::string> states = {"PENDING"};
+    if (round == 1) states.push_back("SENT");
+    SFSYNC_ASSIGN_OR_RETURN(std::vector<Change> all, store_->ListChanges(table_->table, states, table_->InsertColumns()));
+    std::vector<Change> changes;
+    for (Change& c : all) {
+      if (c.op == "delete") continue;
+      if (round > 1 && std::find(retry.begin(), retry.end(), c.change_id) == retry.end()) continue;
+      changes.push_back(std::move(c));
+    }
+    if (changes.empty() || Stopping()) break;
+    if (round > 1) {
+      SFSYNC_LOG(kInfo, "{}: {} changes failed for a passing reason; trying again (round {})", table_->object,
+                 changes.size(), round);
+      clock_->SleepFor(settings_.round_backoff * (round - 1));
+    }
+    retry.clear();
+    SFSYNC_RETURN_IF_ERROR(UpsertRound(changes, stats, &retry));
+    if (retry.empty() || settings_.dry_run) break;
+  }
+  stats->waiting += static_cast<int64_t>(retry.size());
+  return Status::Ok();
+}
+
+Status ObjectPusher::UpsertRound(const std::vector<Change>& changes, ObjectPushStats* stats,
+                                 std::vector<int64_t>* retry) {
+  std::vector<Change> own = changes;
+  std::vector<Change*> inserts, updates;
+  for (Change& c : own) (c.op == "insert" ? inserts : updates).push_back(&c);
+  std::vector<ChangeOutcome> outcomes;
+  Status s = SendInserts(inserts, stats, &outcomes, retry);
+  if (s.ok()) s = SendUpdates(updates, stats, &outcomes, retry);
+  if (!settings_.dry_run && !outcomes.empty()) {
+    SFSYNC_RETURN_IF_ERROR(store_->RecordOutcomes(table_->spec, outcomes, lookups_, RowBatch{}));
+  }
+  return s;
+}
+
+Status ObjectPusher::SendUpdates(std::vector<Change*> changes, ObjectPushStats* stats,
+                                 std::vector<ChangeOutcome>* outcomes, std::vector<int64_t>* retry) {
+  // Updates left with nothing to send (edited back to their base) are done without a call.
+  std::vector<Change*> live;
+  for (Change* c : changes) {
+    if (c->columns.empty()) {
+      ++stats->already_done;
+      if (!settings_.dry_run) outcomes->push_back(LocalOutcome(c->change_id, "DONE", "", "nothing left to send"));
+    } else {
+      live.push_back(c);
+    }
+  }
+  if (live.empty()) return Status::Ok();
+
+  // The conflict check: the server's current values of the changed fields.
+  std::vector<std::string> fields = {"Id"};
+  for (Change* c : live) {
+    for (const auto& col : c->columns) {
+      const PushColumn* pc = table_->Column(col.name);
+      if (pc != nullptr && std::find(fields.begin(), fields.end(), pc->field) == fields.end()) fields.push_back(pc->field);
+    }
+  }
+  std::vector<std::optional<salesforce::RetrievedRecord>> server;
+  SFSYNC_RETURN_IF_ERROR(ForChunks(live, salesforce::kRetrieveMaxIds, [&](const std::vector<Change*>& chunk) -> Status {
+    std::vector<std::string> ids;
+    for (Change* c : chunk) ids.push_back(c->id);
+    ++stats->read_calls;
+    SFSYNC_ASSIGN_OR_RETURN(auto records, salesforce::RetrieveRecords(client_, table_->object, ids, fields));
+    server.insert(server.end(), records.begin(), records.end());
+    return Status::Ok();
+  }));
+
+  struct Send {
+    Change* change;
+    RecordWrite write;
+    std::vector<std::pair<std::string, Cell>> take_remote;
+  };
+  std::vector<Send> sends;
+  for (size_t i = 0; i < live.size(); ++i) {
+    Change* c = live[i];
+    if (!server[i].has_value()) {
+      ++stats->conflicts;
+      ChangeOutcome o = LocalOutcome(c->change_id, "CONFLICT", "ENTITY_IS_DELETED",
+                                     "the record was deleted in Salesforce after this local edit");
+      o.conflicts.push_back(Conflict{0, 0, "", "", "deleted_remotely", "", Cell::Null(), Cell::Null(), Cell::Null(), ""});
+      if (settings_.dry_run) {
+        stats->plan.push_back(fmt::format("{} update {}: CONFLICT (deleted in Salesforce)", table_->table, c->id));
+      } else {
+        outcomes->push_back(std::move(o));
+      }
+      continue;
+    }
+    Send send{c, {c->id, {}}, {}};
+    std::vector<Conflict> conflicts;
+    std::string bad, waits;
+    for (const auto& col : c->columns) {
+      const PushColumn* pc = table_->Column(col.name);
+      if (pc == nullptr || !pc->updateable) {
+        bad = fmt::format("column {} cannot be pushed ({})", col.name, pc ? pc->why_not : "not synced any more");
+        break;
+      }
+      const Cell remote = ServerValueStored(server[i]->at(pc->field), pc->type);
+      if (SameValue(remote, col.local)) continue;  // the server holds ours already
+      const bool clean = SameValue(remote, col.base);
+      if (!clean && settings_.conflicts == "manual") {
+        conflicts.push_back(Conflict{0, 0, "", "", "field", col.name, col.base, col.local, remote, ""});
+        continue;
+      }
+      if (!clean && settings_.conflicts == "remote_wins") {
+        send.take_remote.emplace_back(col.name, remote);
+        continue;
+      }
+      StatusOr<Cell> value = ToApiValue(col.local, pc->type);
+      if (!value.ok()) {
+        bad = fmt::format("column {}: {}", col.name, value.status().message());
+        break;
+      }
+      if (!pc->reference_to.empty() && !value->is_null() && !LooksLikeId(*value)) {
+        waits = fmt::format("column {} points at {}, a record not pushed yet", col.name, value->DebugString());
+      }
+      send.write.fields.emplace_back(pc->field, std::move(*value));
+    }
+    if (!bad.empty()) {
+      ++stats->failed;
+      if (settings_.dry_run) {
+        stats->plan.push_back(fmt::format("{} update {}: FAILED ({})", table_->table, c->id, bad));
+      } else {
+        outcomes->push_back(LocalOutcome(c->change_id, "FAILED", "SFSYNC_BAD_VALUE", bad));
+      }
+      continue;
+    }
+    if (!conflicts.empty()) {
+      stats->conflicts += 1;
+      if (settings_.dry_run) {
+        std::vector<std::string> names;
+        for (const Conflict& k : conflicts) names.push_back(k.column);
+        stats->plan.push_back(fmt::format("{} update {}: CONFLICT on {}", table_->table, c->id, fmt::join(names, ", ")));
+      } else {
+        ChangeOutcome o = LocalOutcome(c->change_id, "CONFLICT", "SFSYNC_CONFLICT",
+                                       fmt::format("{} field(s) changed in Salesforce to other values", conflicts.size()));
+        o.conflicts = std::move(conflicts);
+        outcomes->push_back(std::move(o));
+      }
+      continue;
+    }
+    if (!waits.empty()) {
+      ++stats->waiting;
+      if (!settings_.dry_run) outcomes->push_back(LocalOutcome(c->change_id, "PENDING", "SFSYNC_WAITING", waits));
+      continue;
+    }
+    if (send.write.fields.empty()) {
+      ++stats->already_done;
+      if (settings_.dry_run) {
+        stats->plan.push_back(fmt::format("{} update {}: nothing to send (Salesforce holds it)", table_->table, c->id));
+      } else {
+        ChangeOutcome o = LocalOutcome(c->change_id, "DONE", "", "Salesforce held these values already");
+        o.take_remote = std::move(send.take_remote);
+        outcomes->push_back(std::move(o));
+      }
+      continue;
+    }
+    sends.push_back(std::move(send));
+  }
+  if (settings_.dry_run) {
+    for (const Send& s : sends) {
+      std::vector<std::string> names;
+      for (const auto& [field, value] : s.write.fields) names.push_back(field);
+      if (stats->plan.size() < kMaxPlanLines) {
+        stats->plan.push_back(fmt::format("{} update {}: {}", table_->table, s.change->id, fmt::join(names, ", ")));
+      }
+    }
+    stats->updated += static_cast<int64_t>(sends.size());
+    stats->write_calls += static_cast<int64_t>((sends.size() + salesforce::kCollectionsMaxRecords - 1) /
+                                               salesforce::kCollectionsMaxRecords);
+    return Status::Ok();
+  }
+  if (sends.empty()) return Status::Ok();
+  std::vector<store::SentChange> sent;
+  for (const Send& s : sends) sent.push_back({s.change->change_id, "", ""});
+  SFSYNC_RETURN_IF_ERROR(store_->MarkSent(table_->table, sent, settings_.run_id));
+
+  auto apply = [&](const Send& s, const SaveResult& r) {
+    switch (Classify(r)) {
+      case Verdict::kDone: {
+        ++stats->updated;
+        ChangeOutcome o = LocalOutcome(s.change->change_id, "DONE", "", "");
+        o.take_remote = s.take_remote;
+        outcomes->push_back(std::move(o));
+        break;
+      }
+      case Verdict::kTransient:
+        retry->push_back(s.change->change_id);
+        outcomes->push_back(OutcomeOf(s.change->change_id, "PENDING", r));
+        break;
+      case Verdict::kEntityDeleted: {
+        ++stats->conflicts;
+        ChangeOutcome o = OutcomeOf(s.change->change_id, "CONFLICT", r);
+        o.conflicts.push_back(
+            Conflict{0, 0, "", "", "deleted_remotely", "", Cell::Null(), Cell::Null(), Cell::Null(), ""});
+        outcomes->push_back(std::move(o));
+        break;
+      }
+      case Verdict::kFailed:
+        ++stats->failed;
+        outcomes->push_back(OutcomeOf(s.change->change_id, "FAILED", r));
+        break;
+    }
+  };
+  for (size_t start = 0; start < sends.size(); start += salesforce::kCollectionsMaxRecords) {
+    if (Stopping()) {
+      stats->unknown += static_cast<int64_t>(sends.size() - start);
+      return CancelledError("push stopped by a signal");
+    }
+    const size_t end = std::min(sends.size(), start + salesforce::kCollectionsMaxRecords);
+    std::vector<RecordWrite> writes;
+    for (size_t i = start; i < end; ++i) writes.push_back(sends[i].write);
+    ++stats->write_calls;
+    StatusOr<std::vector<SaveResult>> results = salesforce::UpdateRecords(client_, table_->object, writes);
+    if (!results.ok() && !StopsPush(results.status()) && writes.size() > 1) {
+      // The call was refused as a whole (one record Salesforce could not parse): send each alone,
+      // so the others go through and the bad one gets its own message.
+      for (size_t i = start; i < end; ++i) {
+        ++stats->write_calls;
+        StatusOr<std::vector<SaveResult>> one = salesforce::UpdateRecords(client_, table_->object, {sends[i].write});
+        if (one.ok()) {
+          apply(sends[i], (*one)[0]);
+        } else if (!StopsPush(one.status())) {
+          ++stats->failed;
+          outcomes->push_back(LocalOutcome(sends[i].change->change_id, "FAILED", one.status().reason(),
+                                           one.status().message()));
+        } else {
+          stats->unknown += static_cast<int64_t>(end - i);
+          return one.status();
+        }
+      }
+      continue;
+    }
+    if (!results.ok()) {
+      if (!StopsPush(results.status())) {
+        for (size_t i = start; i < end; ++i) {
+          ++stats->failed;
+          outcomes->push_back(LocalOutcome(sends[i].change->change_id, "FAILED", results.status().reason(),
+                                           results.status().message()));
+        }
+        continue;
+      }
+      stats->unknown += static_cast<int64_t>(sends.size() - start);
+      return results.status();
+    }
+    for (size_t i = start; i < end; ++i) apply(sends[i], (*results)[i - start]);
+  }
+  return Status::Ok();
+}
+
+Status ObjectPusher::SendInserts(std::vector<Change*> changes, ObjectPushStats* stats,
+                                 std::vector<ChangeOutcome>* outcomes, std::vector<int64_t>* retry) {
+  if (changes.empty()) return Status::Ok();
+  const bool keyed = !table_->key_field.empty();
+  if (!keyed && !table_->at_least_once_inserts) {
+    for (Change* c : changes) {
+      ++stats->failed;
+      const std::string why = fmt::format(
+          "{} has no external_id to upsert inserts on, so a retried insert could create a duplicate; set external_id "
+          "(exactly once) or at_least_once_inserts: true in the job",
+          table_->object);
+      if (settings_.dry_run) {
+        stats->plan.push_back(fmt::format("{} insert {}: REFUSED ({})", table_->table, c->id, why));
+      } else {
+        outcomes->push_back(LocalOutcome(c->change_id, "FAILED", "SFSYNC_NO_EXTERNAL_ID", why));
+      }
+    }
+    return Status::Ok();
+  }
+  struct Send {
+    Change* change;
+    RecordWrite write;
+    std::string key;
+  };
+  std::vector<Send> sends;
+  for (Change* c : changes) {
+    Send send{c, {"", {}}, c->insert_key.empty() ? NewInsertKey() : c->insert_key};
+    std::string bad, waits;
+    for (const auto& col : c->columns) {
+      if (col.local.is_null()) continue;
+      const PushColumn* pc = table_->Column(col.name);
+      if (pc == nullptr) continue;
+      StatusOr<Cell> value = ToApiValue(col.local, pc->type);
+      if (!value.ok()) {
+        bad = fmt::format("column {}: {}", col.name, value.status().message());
+        break;
+      }
+      if (!pc->reference_to.empty() && !LooksLikeId(*value)) {
+        waits = fmt::format("column {} points at {}, a record not pushed yet", col.name, value->DebugString());
+      }
+      send.write.fields.emplace_back(pc->field, std::move(*value));
+    }
+    if (!bad.empty()) {
+      ++stats->failed;
+      if (!settings_.dry_run) outcomes->push_back(LocalOutcome(c->change_id, "FAILED", "SFSYNC_BAD_VALUE", bad));
+      continue;
+    }
+    if (!waits.empty()) {
+      ++stats->waiting;
+      if (!settings_.dry_run) outcomes->push_back(LocalOutcome(c->change_id, "PENDING", "SFSYNC_WAITING", waits));
+      continue;
+    }
+    if (keyed) send.write.fields.emplace_back(table_->key_field, Cell::Text(send.key));
+    sends.push_back(std::move(send));
+  }
+  if (settings_.dry_run) {
+    for (const Send& s : sends) {
+      std::vector<std::string> names;
+      for (const auto& [field, value] : s.write.fields) names.push_back(field);
+      if (stats->plan.size() < kMaxPlanLines) {
+        stats->plan.push_back(fmt::format("{} insert {}: {}", table_->table, s.change->id, fmt::join(names, ", ")));
+      }
+    }
+    stats->inserted += static_cast<int64_t>(sends.size());
+    stats->write_calls += static_cast<int64_t>((sends.size() + salesforce::kCollectionsMaxRecords - 1) /
+                                               salesforce::kCollectionsMaxRecords);
+    return Status::Ok();
+  }
+  if (sends.empty()) return Status::Ok();
+  std::vector<store::SentChange> sent;
+  for (const Send& s : sends) sent.push_back({s.change->change_id, keyed ? s.key : "", keyed ? table_->key_column : ""});
+  // The key is in the row and the outbox before the call: a retry after a crash sends the same key.
+  SFSYNC_RETURN_IF_ERROR(store_->MarkSent(table_->table, sent, settings_.run_id));
+
+  for (size_t start = 0; start < sends.size(); start += salesforce::kCollectionsMaxRecords) {
+    if (Stopping()) {
+      stats->unknown += static_cast<int64_t>(sends.size() - start);
+      return CancelledError("push stopped by a signal");
+    }
+    const size_t end = std::min(sends.size(), start + salesforce::kCollectionsMaxRecords);
+    std::vector<RecordWrite> writes;
+    for (size_t i = start; i < end; ++i) writes.push_back(sends[i].write);
+    ++stats->write_calls;
+    StatusOr<std::vector<SaveResult>> results =
+        keyed ? salesforce::UpsertRecords(client_, table_->object, table_->key_field, writes)
+              : salesforce::CreateRecords(client_, table_->object, writes);
+    if (!results.ok()) {
+      if (!StopsPush(results.status())) {
+        for (size_t i = start; i < end; ++i) {
+          ++stats->failed;
+          outcomes->push_back(LocalOutcome(sends[i].change->change_id, "FAILED", results.status().reason(),
+                                           results.status().message()));
+        }
+        continue;
+      }
+      stats->unknown += static_cast<int64_t>(sends.size() - start);
+      return results.status();
+    }
+    for (size_t i = start; i < end; ++i) {
+      const SaveResult& r = (*results)[i - start];
+      const int64_t id = sends[i].change->change_id;
+      switch (Classify(r)) {
+        case Verdict::kDone: {
+          ++stats->inserted;
+          ChangeOutcome o = LocalOutcome(id, "DONE", "", r.created || !keyed ? "" : "the key found the record a lost "
+                                                                                   "answer had created");
+          o.server_id = r.id;
+          outcomes->push_back(std::move(o));
+          break;
+        }
+        case Verdict::kTransient:
+          retry->push_back(id);
+          outcomes->push_back(OutcomeOf(id, "PENDING", r));
+          break;
+        case Verdict::kEntityDeleted:
+        case Verdict::kFailed:
+          ++stats->failed;
+          outcomes->push_back(OutcomeOf(id, "FAILED", r));
+          break;
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Status ObjectPusher::PushDeletes(ObjectPushStats* stats) {
+  std::vector<int64_t> retry;
+  for (int round = 1; round <= std::max(1, settings_.max_rounds); ++round) {
+    std::vector<std::string> states = {"PENDING"};
+    if (round == 1) states.push_back("SENT");
+    SFSYNC_ASSIGN_OR_RETURN(std::vector<Change> all, store_->ListChanges(table_->table, states, {}));
+    std::vector<Change> changes;
+    for (Change& c : all) {
+      if (c.op != "delete") continue;
+      if (round > 1 && std::find(retry.begin(), retry.end(), c.change_id) == retry.end()) continue;
+      changes.push_back(std::move(c));
+    }
+    if (changes.empty() || Stopping()) break;
+    if (round > 1) clock_->SleepFor(settings_.round_backoff * (round - 1));
+    retry.clear();
+    SFSYNC_RETURN_IF_ERROR(DeleteRound(changes, stats, &retry));
+    if (retry.empty() || settings_.dry_run) break;
+  }
+  stats->waiting += static_cast<int64_t>(retry.size());
+  return Status::Ok();
+}
+
+Status ObjectPusher::DeleteRound(const std::vector<Change>& changes, ObjectPushStats* stats,
+                                 std::vector<int64_t>* retry) {
+  const PushColumn* stamp = table_->stamp_column.empty() ? nullptr : table_->Column(table_->stamp_column);
+  const std::string stamp_field = stamp != nullptr ? stamp->field : "Id";
+  std::vector<std::optional<salesforce::RetrievedRecord>> server;
+  SFSYNC_RETURN_IF_ERROR(ForChunks(changes, salesforce::kRetrieveMaxIds, [&](const std::vector<Change>& chunk) -> Status {
+    std::vector<std::string> ids;
+    for (const Change& c : chunk) ids.push_back(c.id);
+    ++stats->read_calls;
+    SFSYNC_ASSIGN_OR_RETURN(auto records, salesforce::RetrieveRecords(client_, table_->object, ids, {"Id", stamp_field}));
+    server.insert(server.end(), records.begin(), records.end());
+    return Status::Ok();
+  }));
+  std::vector<ChangeOutcome> outcomes;
+  std::vector<std::string> restore_ids;
+  std::vector<const Change*> sends;
+  for (size_t i = 0; i < changes.size(); ++i) {
+    const Change& c = changes[i];
+    if (!server[i].has_value()) {
+      ++stats->already_done;
+      if (settings_.dry_run) {
+        stats->plan.push_back(fmt::format("{} delete {}: nothing to send (deleted in Salesforce already)", table_->table, c.id));
+      }
+      outcomes.push_back(LocalOutcome(c.change_id, "DONE", "", "deleted in Salesforce already"));
+      continue;
+    }
+    const std::string remote_stamp =
+        stamp != nullptr ? ServerValueStored(server[i]->at(stamp_field), stamp->type).s : std::string();
+    bool edited = stamp != nullptr && !c.base_stamp.empty() && remote_stamp != c.base_stamp;
+    const bool keep = c.insert_key == "restore";  // a conflict resolved with --take remote
+    if (keep || (edited && settings_.conflicts == "remote_wins")) {
+      ++stats->already_done;
+      if (settings_.dry_run) {
+        stats->plan.push_back(fmt::format("{} delete {}: not sent, the row is restored from Salesforce", table_->table, c.id));
+      }
+      ChangeOutcome o = LocalOutcome(c.change_id, "DONE", "", "kept in Salesforce; the row was restored from it");
+      o.restore = true;
+      outcomes.push_back(std::move(o));
+      restore_ids.push_back(c.id);
+      continue;
+    }
+    if (edited && settings_.conflicts == "manual") {
+      ++stats->conflicts;
+      if (settings_.dry_run) {
+        stats->plan.push_back(fmt::format("{} delete {}: CONFLICT (edited in Salesforce at {})", table_->table, c.id,
+                                          remote_stamp));
+      }
+      ChangeOutcome o = LocalOutcome(c.change_id, "CONFLICT", "SFSYNC_CONFLICT",
+                                     "the record was edited in Salesforce after it was deleted locally");
+      o.conflicts.push_back(Conflict{0, 0, "", "", "edited_remotely", "", Cell::Text(c.base_stamp), Cell::Null(),
+                                     Cell::Text(remote_stamp), ""});
+      outcomes.push_back(std::move(o));
+      continue;
+    }
+    sends.push_back(&c);
+  }
+  if (settings_.dry_run) {
+    for (const Change* c : sends) {
+      if (stats->plan.size() < kMaxPlanLines) stats->plan.push_back(fmt::format("{} delete {}", table_->table, c->id));
+    }
+    stats->deleted += static_cast<int64_t>(sends.size());
+    stats->write_calls += static_cast<int64_t>((sends.size() + salesforce::kCollectionsMaxRecords - 1) /
+                                               salesforce::kCollectionsMaxRecords);
+    return Status::Ok();
+  }
+  Status call_status;
+  if (!sends.empty()) {
+    std::vector<store::SentChange> sent;
+    for (const Change* c : sends) sent.push_back({c->change_id, "", ""});
+    SFSYNC_RETURN_IF_ERROR(store_->MarkSent(table_->table, sent, settings_.run_id));
+    for (size_t start = 0; start < sends.size(); start += salesforce::kCollectionsMaxRecords) {
+      if (Stopping()) {
+        stats->unknown += static_cast<int64_t>(sends.size() - start);
+        call_status = CancelledError("push stopped by a signal");
+        break;
+      }
+      const size_t end = std::min(sends.size(), start + salesforce::kCollectionsMaxRecords);
+      std::vector<std::string> ids;
+      for (size_t i = start; i < end; ++i) ids.push_back(sends[i]->id);
+      ++stats->write_calls;
+      StatusOr<std::vector<SaveResult>> results = salesforce::DeleteRecords(client_, ids);
+      if (!results.ok()) {
+        stats->unknown += static_cast<int64_t>(sends.size() - start);
+        call_status = results.status();
+        break;
+      }
+      for (size_t i = start; i < end; ++i) {
+        const SaveResult& r = (*results)[i - start];
+        const int64_t id = sends[i]->change_id;
+        switch (Classify(r)) {
+          case Verdict::kDone:
+          case Verdict::kEntityDeleted:  // deleted already: a repeated delete is done
+            ++stats->deleted;
+            outcomes.push_back(LocalOutcome(id, "DONE", "", ""));
+            break;
+          case Verdict::kTransient:
+            retry->push_back(id);
+            outcomes.push_back(OutcomeOf(id, "PENDING", r));
+            break;
+          case Verdict::kFailed: {
+            // No incremental pull would bring the row back (the record did not change): restore it now.
+            ++stats->failed;
+            ChangeOutcome o = OutcomeOf(id, "FAILED", r);
+            o.restore = true;
+            outcomes.push_back(std::move(o));
+            restore_ids.push_back(sends[i]->id);
+            break;
+          }
+        }
+      }
+    }
+  }
+  RowBatch restore;
+  if (!restore_ids.empty()) {
+    StatusOr<RowBatch> rows = ServerRows(restore_ids, stats);
+    if (!rows.ok()) {
+      // The server's version could not be read: restore what the row was; the rest waits for a pull.
+      SFSYNC_LOG(kWarn, "{}: could not read the records of refused deletes back ({}); restored from the local copy",
+                 table_->object, rows.status().message());
+    } else {
+      restore = std::move(*rows);
+    }
+  }
+  SFSYNC_RETURN_IF_ERROR(store_->RecordOutcomes(table_->spec, outcomes, {}, restore));
+  return call_status;
+}
+
+StatusOr<RowBatch> ObjectPusher::ServerRows(const std::vector<std::string>& ids, ObjectPushStats* stats) {
+  RowBatch batch;
+  std::vector<std::string> fields;
+  for (const store::ColumnSpec& c : table_->spec.columns) {
+    if (c.source.find('.') == std::string::npos) fields.push_back(c.source);
+  }
+  batch.columns = fields;
+  SFSYNC_RETURN_IF_ERROR(ForChunks(ids, salesforce::kRetrieveMaxIds, [&](const std::vector<std::string>& chunk) -> Status {
+    ++stats->read_calls;
+    SFSYNC_ASSIGN_OR_RETURN(auto records, salesforce::RetrieveRecords(client_, table_->object, chunk, fields));
+    for (const auto& record : records) {
+      if (!record) continue;
+      for (const std::string& f : fields) batch.cells.push_back(record->at(f));
+    }
+    return Status::Ok();
+  }));
+  return batch;
+}
+
+}  // namespace sfsync::push
