@@ -140,6 +140,17 @@ std::vector<Scenario> Scenarios() {
                  RunProcess({"/usr/bin/sqlite3", dir.File("sync.db"), "DELETE FROM Account WHERE rowid = 1"});
                  return Sfsync({"audit", dir.File("job.yaml"), "--dry-run"}, TestAuthEnv());
                }});
+  s.push_back({kExitPushIncomplete, "a pushed edit Salesforce refuses (a value too long)", [](const TempDir& dir) {
+                 Emulator emu({"--size", "2"});
+                 ProcessResult first =
+                     Run(dir, Job(dir, emu, "  - name: Account\n    fields: [Id, Name, Phone, SystemModstamp]\n"
+                                             "    push: true\n"));
+                 REQUIRE(first.exit_code == 0);
+                 REQUIRE(RunProcess({"/usr/bin/env", "sqlite3", dir.File("sync.db"),
+                                     "UPDATE Account SET Phone = '" + std::string(60, '7') + "'"})
+                             .exit_code == 0);
+                 return Sfsync({"push", dir.File("job.yaml")}, TestAuthEnv());
+               }});
   s.push_back({kExitTls, "a server certificate nothing trusts", [](const TempDir& dir) {
                  const ServerCertificate cert = MakeServerCertificate(dir);
                  Emulator emu({"--size", "1", "--tls-cert", cert.cert_file, "--tls-key", cert.key_file});

@@ -136,4 +136,13 @@ ProcessResult RunSfsync(const std::string& job_path, const std::map<std::string,
   return RunProcess(RunArgv(job_path, extra_args), WithAuthEnv(job_path, env));
 }
 
+ProcessResult RunSfsyncCommand(const std::vector<std::string>& command, const std::string& job_path,
+                               const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
+  std::vector<std::string> argv = {SfsyncBinary()};
+  argv.insert(argv.end(), command.begin(), command.end());
+  argv.push_back(job_path);
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunProcess(argv, WithAuthEnv(job_path, env));
+}
+
 }  // namespace sfsync::testing

@@ -1,0 +1,353 @@
+// Push-back end to end: edits made in the database with the plain sqlite3 shell reach the emulator
+// through the real sfsync binary, exactly once and field by field; pulls never echo or overwrite a
+// pending edit; conflicts wait for a decision; failures are kept with Salesforce's message.
+#include <doctest/doctest.h>
+
+#include "tests/testing/compare.h"
+
+namespace sfsync::testing {
+namespace {
+
+using nlohmann::json;
+
+constexpr char kKey[] = "Sfsync_Key__c";
+
+// An external-id text field on `object` (the key inserts are upserted on), if the org lacks it.
+void AddKeyField(Emulator& emu, const std::string& object) {
+  try {
+    emu.Admin("POST", "/__emulator/schema/" + object + "/fields",
+              {{"name", kKey}, {"type", "string"}, {"length", 64}, {"externalId", true}, {"unique", true}});
+  } catch (const std::exception&) {
+    // Seeded already.
+  }
+}
+
+// Runs SQL through the sqlite3 command-line shell: another process, with no sfsync code loaded.
+void Shell(const std::string& db, const std::string& sql) {
+  ProcessResult r = RunProcess({"/usr/bin/env", "sqlite3", db, sql});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+}
+ProcessResult ShellResult(const std::string& db, const std::string& sql) { return RunProcess({"/usr/bin/env", "sqlite3", db, sql}); }
+
+json Record(Emulator& emu, const std::string& object, const std::string& id) {
+  for (const json& r : emu.Records(object, "include")) {
+    if (r.at("Id") == id) return r;
+  }
+  return nullptr;
+}
+
+struct PushOrg {
+  Emulator emu{{"--rows", "Account=30", "--rows", "Contact=40", "--rows", "Opportunity=0"}};
+  TempDir dir;
+  std::string db = dir.File("sync.db");
+  std::string job = dir.File("job.yaml");
+  std::string first_account;
+
+  explicit PushOrg(const std::string& extra = "settle_lag_seconds: 0\n") {
+    AddKeyField(emu, "Account");
+    AddKeyField(emu, "Contact");
+    WriteFile(job, JobYaml(emu, db,
+                           "  - name: Account\n"
+                           "    fields: [Id, Name, Phone, Industry, NumberOfEmployees, SystemModstamp, Sfsync_Key__c]\n"
+                           "    push: true\n"
+                           "    external_id: Sfsync_Key__c\n"
+                           "  - name: Contact\n"
+                           "    fields: [Id, LastName, Email, AccountId, Account.Name, SystemModstamp, Sfsync_Key__c]\n"
+                           "    push: true\n"
+                           "    external_id: Sfsync_Key__c\n",
+                           extra));
+    ProcessResult r = RunSfsync(job);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    first_account = SqliteDb(db).Scalar("SELECT Id FROM Account ORDER BY Id LIMIT 1");
+  }
+  ProcessResult Push(const std::vector<std::string>& args = {}) { return RunSfsyncCommand({"push"}, job, args); }
+  std::string Scalar(const std::string& sql) { return SqliteDb(db).Scalar(sql); }
+};
+
+TEST_CASE("an edit made with the sqlite3 shell reaches Salesforce, sending only the changed field") {
+  PushOrg org;
+  const std::string id = org.first_account;
+  const json before = Record(org.emu, "Account", id);
+  Shell(org.db, "UPDATE Account SET Phone = '+1 555 0100' WHERE Id = '" + id + "'");
+  CHECK(org.Scalar("SELECT count(*) FROM _sfsync_outbox WHERE state = 'PENDING'") == "1");
+  // Meanwhile someone renames the account in Salesforce: a field the local edit did not touch.
+  org.emu.AdvanceClock(2);
+  org.emu.Update("Account", id, {{"Name", "Renamed in Salesforce"}});
+  const int64_t calls_before = org.emu.Stats().at("api_calls");
+  ProcessResult r = org.Push();
+  INFO(r.out, r.err);
+  REQUIRE(r.exit_code == 0);
+  const json after = Record(org.emu, "Account", id);
+  CHECK(after.at("Phone") == "+1 555 0100");
+  CHECK(after.at("Name") == "Renamed in Salesforce");  // only Phone was sent: theirs is kept
+  CHECK(after.at("Industry") == before.at("Industry"));
+  CHECK(org.Scalar("SELECT state FROM _sfsync_outbox") == "DONE");
+  // One conflict read and one write, after authentication and the describes.
+  const int64_t calls = org.emu.Stats().at("api_calls").get<int64_t>() - calls_before;
+  CHECK(r.out.find("Account                         0        1") != std::string::npos);
+  CHECK(calls <= 2 + 4);  // retrieve + update, plus describes of Account and Contact (and parents)
+  // The next pull brings the rename and does not capture it.
+  REQUIRE(RunSfsync(org.job).exit_code == 0);
+  CHECK(org.Scalar("SELECT Name || '|' || Phone FROM Account WHERE Id = '" + id + "'") ==
+        "Renamed in Salesforce|+1 555 0100");
+  CHECK(org.Scalar("SELECT count(*) FROM _sfsync_outbox WHERE state <> 'DONE'") == "0");
+}
+
+TEST_CASE("several edits of one row before a push merge into one change and one update") {
+  PushOrg org;
+  const std::string id = org.first_account;
+  Shell(org.db, "UPDATE Account SET Phone = '1' WHERE Id = '" + id + "'");
+  Shell(org.db, "UPDATE Account SET Phone = '2', Industry = 'Energy' WHERE Id = '" + id + "'");
+  Shell(org.db, "UPDATE Account SET NumberOfEmployees = 42 WHERE Id = '" + id + "'");
+  CHECK(org.Scalar("SELECT count(*) FROM _sfsync_outbox") == "1");
+  CHECK(org.Scalar("SELECT group_concat(column_name) FROM (SELECT column_name FROM _sfsync_outbox_columns ORDER BY 1)") ==
+        "Industry,NumberOfEmployees,Phone");
+  REQUIRE(org.Push().exit_code == 0);
+  const json after = Record(org.emu, "Account", id);
+  CHECK(after.at("Phone") == "2");
+  CHECK(after.at("Industry") == "Energy");
+  CHECK(after.at("NumberOfEmployees") == 42);
+}
+
+TEST_CASE("a pull never echoes, and never overwrites a field with a pending local edit") {
+  PushOrg org;
+  const std::string id = org.first_account;
+  Shell(org.db, "UPDATE Account SET Phone = 'local phone' WHERE Id = '" + id + "'");
+  org.emu.AdvanceClock(2);
+  org.emu.Update("Account", id, {{"Industry", "Banking"}});
+  // Only the pull: a job without push would not send; here `run` pulls first, then pushes.
+  WriteFile(org.job + ".pull.yaml", ReadFile(org.job));
+  ProcessResult r = RunSfsync(org.job);
+  INFO(r.out, r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(org.Scalar("SELECT Phone || '|' || Industry FROM Account WHERE Id = '" + id + "'") == "local phone|Banking");
+  CHECK(Record(org.emu, "Account", id).at("Phone") == "local phone");
+  // The pulled rows (all 70 on the first run, the changed one now) were never captured.
+  CHECK(org.Scalar("SELECT count(*) FROM _sfsync_outbox") == "1");
+}
+
+TEST_CASE("the same field changed on both sides is a conflict that waits, then is resolved as asked") {
+  PushOrg org;
+  const std::string id = org.first_account;
+  Shell(org.db, "UPDATE Account SET Phone = 'mine', Industry = 'Retail' WHERE Id = '" + id + "'");
+  org.emu.AdvanceClock(2);
+  org.emu.Update("Account", id, {{"Phone", "theirs"}});
+  ProcessResult r = org.Push();
+  INFO(r.out, r.err);
+  CHECK(r.exit_code == 14);
+  CHECK(Record(org.emu, "Account", id).at("Phone") == "theirs");  // nothing was overwritten
+  CHECK(Record(org.emu, "Account", id).at("Industry") != "Retail");  // the record waits whole
+  ProcessResult list = RunSfsyncCommand({"conflicts", "list"}, org.job);
+  INFO(list.out);
+  CHECK(list.out.find("Phone") != std::string::npos);
+  CHECK(list.out.find("mine") != std::string::npos);
+  CHECK(list.out.find("theirs") != std::string::npos);
+  const std::string conflict = org.Scalar("SELECT conflict_id FROM _sfsync_conflicts");
+  ProcessResult status = RunSfsyncCommand({"status"}, org.job);
+  CHECK(status.out.find("Account CONFLICT 1") != std::string::npos);
+  CHECK(status.out.find("open conflicts: 1") != std::string::npos);
+
+  SUBCASE("--take local sends ours") {
+    REQUIRE(RunSfsyncCommand({"conflicts", "resolve"}, org.job, {conflict, "--take", "local"}).exit_code == 0);
+    REQUIRE(org.Push().exit_code == 0);
+    CHECK(Record(org.emu, "Account", id).at("Phone") == "mine");
+    CHECK(Record(org.emu, "Account", id).at("Industry") == "Retail");
+  }
+  SUBCASE("--take remote keeps theirs and sends the rest") {
+    REQUIRE(RunSfsyncCommand({"conflicts", "resolve"}, org.job, {conflict, "--take", "remote"}).exit_code == 0);
+    CHECK(org.Scalar("SELECT Phone FROM Account WHERE Id = '" + id + "'") == "theirs");
+    REQUIRE(org.Push().exit_code == 0);
+    CHECK(Record(org.emu, "Account", id).at("Phone") == "theirs");
+    CHECK(Record(org.emu, "Account", id).at("Industry") == "Retail");
+  }
+  SUBCASE("--take value sends a third value") {
+    REQUIRE(RunSfsyncCommand({"conflicts", "resolve"}, org.job, {conflict, "--take", "value", "--value", "agreed"})
+                .exit_code == 0);
+    REQUIRE(org.Push().exit_code == 0);
+    CHECK(Record(org.emu, "Account", id).at("Phone") == "agreed");
+  }
+  CHECK(RunSfsyncCommand({"conflicts", "list"}, org.job).out == "no open conflicts\n");
+}
+
+TEST_CASE("conflict policies remote_wins and local_wins settle same-field conflicts without waiting") {
+  for (const std::string policy : {"remote_wins", "local_wins"}) {
+    CAPTURE(policy);
+    PushOrg org("settle_lag_seconds: 0\npush_conflicts: " + policy + "\n");
+    const std::string id = org.first_account;
+    Shell(org.db, "UPDATE Account SET Phone = 'mine', Industry = 'Retail' WHERE Id = '" + id + "'");
+    org.emu.AdvanceClock(2);
+    org.emu.Update("Account", id, {{"Phone", "theirs"}});
+    ProcessResult r = org.Push();
+    INFO(r.out, r.err);
+    REQUIRE(r.exit_code == 0);
+    const json after = Record(org.emu, "Account", id);
+    CHECK(after.at("Industry") == "Retail");
+    CHECK(after.at("Phone") == (policy == "remote_wins" ? "theirs" : "mine"));
+    CHECK(org.Scalar("SELECT Phone FROM Account WHERE Id = '" + id + "'") ==
+          (policy == "remote_wins" ? "theirs" : "mine"));
+  }
+}
+
+TEST_CASE("a new contact under a new account: parent first, the lookup remapped, local Ids replaced") {
+  PushOrg org;
+  Shell(org.db,
+        "INSERT INTO Account (Id, Name, Industry) VALUES ('new-acme', 'Acme New', 'Energy');"
+        "INSERT INTO Contact (LastName, Email, AccountId) VALUES ('Newman', 'newman@example.com', 'new-acme');");
+  CHECK(org.Scalar("SELECT count(*) FROM _sfsync_outbox WHERE op = 'insert'") == "2");
+  ProcessResult r = org.Push();
+  INFO(r.out, r.err);
+  REQUIRE(r.exit_code == 0);
+  const std::string account = org.Scalar("SELECT Id FROM Account WHERE Name = 'Acme New'");
+  const std::string contact = org.Scalar("SELECT Id FROM Contact WHERE LastName = 'Newman'");
+  CHECK(account.rfind("001", 0) == 0);
+  CHECK(contact.rfind("003", 0) == 0);
+  CHECK(org.Scalar("SELECT AccountId FROM Contact WHERE Id = '" + contact + "'") == account);
+  const json created = Record(org.emu, "Contact", contact);
+  CHECK(created.at("AccountId") == account);
+  CHECK(created.at("Email") == "newman@example.com");
+  CHECK(Record(org.emu, "Account", account).at(kKey) == org.Scalar("SELECT Sfsync_Key__c FROM Account WHERE Id = '" +
+                                                                   account + "'"));
+  // Pushing again sends nothing; pulling brings them back as the same rows.
+  REQUIRE(org.Push().exit_code == 0);
+  REQUIRE(RunSfsync(org.job).exit_code == 0);
+  CHECK(org.Scalar("SELECT count(*) FROM Account WHERE Name = 'Acme New'") == "1");
+  int named = 0;
+  for (const json& a : org.emu.Records("Account")) named += a.at("Name") == "Acme New";
+  CHECK(named == 1);
+}
+
+TEST_CASE("an insert whose answer is lost is sent again with its key and creates one record") {
+  PushOrg org;
+  // The first upsert of Accounts is processed, then the connection is cut mid-answer.
+  org.emu.Admin("POST", "/__emulator/faults",
+                {{"spec", "reset_body:path=/services/data/*/composite/sobjects/Account/Sfsync_Key__c,nth=1"}});
+  Shell(org.db, "INSERT INTO Account (Name) VALUES ('Only Once Inc')");
+  ProcessResult r = org.Push();
+  INFO(r.out, r.err);
+  REQUIRE(r.exit_code == 0);
+  int named = 0;
+  for (const json& a : org.emu.Records("Account")) named += a.at("Name") == "Only Once Inc";
+  CHECK(named == 1);
+  CHECK(org.emu.Admin("GET", "/__emulator/faults").at("faults")[0].at("fired") == 1);
+  CHECK(org.Scalar("SELECT Id FROM Account WHERE Name = 'Only Once Inc'").rfind("001", 0) == 0);
+}
+
+TEST_CASE("inserts without an external id are refused unless the job accepts at-least-once") {
+  Emulator emu({"--rows", "Account=5", "--rows", "Contact=0", "--rows", "Opportunity=0"});
+  TempDir dir;
+  const std::string db = dir.File("sync.db");
+  const std::string objects = "  - name: Account\n    fields: [Id, Name, SystemModstamp]\n    push: true\n";
+  WriteFile(dir.File("job.yaml"), JobYaml(emu, db, objects));
+  REQUIRE(RunSfsync(dir.File("job.yaml")).exit_code == 0);
+  Shell(db, "INSERT INTO Account (Name) VALUES ('Maybe Twice')");
+  ProcessResult r = RunSfsyncCommand({"push"}, dir.File("job.yaml"));
+  CHECK(r.exit_code == 14);
+  ProcessResult errors = RunSfsyncCommand({"push"}, dir.File("job.yaml"), {"--errors"});
+  CHECK(errors.out.find("SFSYNC_NO_EXTERNAL_ID") != std::string::npos);
+  CHECK(emu.Records("Account").size() == 5);
+  WriteFile(dir.File("job.yaml"), JobYaml(emu, db, objects + "    at_least_once_inserts: true\n"));
+  r = RunSfsyncCommand({"push"}, dir.File("job.yaml"), {"--retry"});
+  INFO(r.out, r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(emu.Records("Account").size() == 6);
+}
+
+TEST_CASE("deletes: pushed by Id, not resurrected by a pull, and a conflict when edited in Salesforce") {
+  PushOrg org;
+  const std::string gone = org.first_account;
+  const std::string edited = org.Scalar("SELECT Id FROM Account ORDER BY Id LIMIT 1 OFFSET 1");
+  // Contacts first: deletes go children before parents, and an Account with Contacts would cascade.
+  Shell(org.db, "DELETE FROM Account WHERE Id IN ('" + gone + "', '" + edited + "')");
+  org.emu.AdvanceClock(2);
+  org.emu.Update("Account", edited, {{"Phone", "edited after the local delete"}});
+  // A pull before the push does not bring either back.
+  ProcessResult r = RunSfsync(org.job);
+  INFO(r.out, r.err);
+  CHECK(r.exit_code == 14);  // the pull succeeded; the push left a conflict
+  CHECK(org.Scalar("SELECT count(*) FROM Account WHERE Id IN ('" + gone + "', '" + edited + "')") == "0");
+  CHECK(Record(org.emu, "Account", gone).at("IsDeleted") == true);
+  CHECK(Record(org.emu, "Account", edited).at("IsDeleted") == false);
+  CHECK(org.Scalar("SELECT kind FROM _sfsync_conflicts") == "edited_remotely");
+  // Keep Salesforce's: the row comes back from the server.
+  const std::string conflict = org.Scalar("SELECT conflict_id FROM _sfsync_conflicts");
+  REQUIRE(RunSfsyncCommand({"conflicts", "resolve"}, org.job, {conflict, "--take", "remote"}).exit_code == 0);
+  REQUIRE(org.Push().exit_code == 0);
+  CHECK(org.Scalar("SELECT Phone FROM Account WHERE Id = '" + edited + "'") == "edited after the local delete");
+  CHECK(Record(org.emu, "Account", edited).at("IsDeleted") == false);
+}
+
+TEST_CASE("an edit of a record deleted in Salesforce is a conflict, not a resurrection") {
+  PushOrg org;
+  const std::string id = org.first_account;
+  Shell(org.db, "UPDATE Account SET Phone = 'too late' WHERE Id = '" + id + "'");
+  org.emu.Delete("Account", id);
+  ProcessResult r = org.Push();
+  CHECK(r.exit_code == 14);
+  CHECK(org.Scalar("SELECT kind FROM _sfsync_conflicts") == "deleted_remotely");
+  CHECK(Record(org.emu, "Account", id).at("IsDeleted") == true);
+  const std::string conflict = org.Scalar("SELECT conflict_id FROM _sfsync_conflicts");
+  ProcessResult keep = RunSfsyncCommand({"conflicts", "resolve"}, org.job, {conflict, "--take", "local"});
+  CHECK(keep.exit_code == 2);
+  CHECK(keep.err.find("undelete the record in Salesforce first") != std::string::npos);
+  REQUIRE(RunSfsyncCommand({"conflicts", "resolve"}, org.job, {conflict, "--take", "remote"}).exit_code == 0);
+  CHECK(org.Scalar("SELECT count(*) FROM Account WHERE Id = '" + id + "'") == "0");
+}
+
+TEST_CASE("a value Salesforce refuses is kept with its message, listed, and sent again once fixed") {
+  PushOrg org;
+  const std::string id = org.first_account;
+  // Phone holds at most 40 characters.
+  Shell(org.db, "UPDATE Account SET Phone = '" + std::string(50, '5') + "' WHERE Id = '" + id + "'");
+  ProcessResult r = org.Push();
+  CHECK(r.exit_code == 14);
+  CHECK(org.Scalar("SELECT state || ' ' || status_code || ' ' || error_fields FROM _sfsync_outbox") ==
+        "FAILED STRING_TOO_LONG Phone");
+  ProcessResult errors = org.Push({"--errors"});
+  CHECK(errors.out.find("STRING_TOO_LONG") != std::string::npos);
+  CHECK(errors.out.find("max length=40") != std::string::npos);
+  // A retry without a fix fails the same way; fixing the row queues it again.
+  CHECK(org.Push({"--retry"}).exit_code == 14);
+  Shell(org.db, "UPDATE Account SET Phone = '555' WHERE Id = '" + id + "'");
+  CHECK(org.Scalar("SELECT state FROM _sfsync_outbox") == "PENDING");
+  REQUIRE(org.Push().exit_code == 0);
+  CHECK(Record(org.emu, "Account", id).at("Phone") == "555");
+}
+
+TEST_CASE("columns Salesforce would not take refuse the edit in the shell, with the reason") {
+  PushOrg org;
+  const std::string contact = org.Scalar("SELECT Id FROM Contact WHERE AccountId IS NOT NULL LIMIT 1");
+  ProcessResult r = ShellResult(org.db, "UPDATE Contact SET Account_Name = 'x' WHERE Id = '" + contact + "'");
+  CHECK(r.exit_code != 0);
+  CHECK(r.err.find("column Account_Name of table Contact cannot be pushed to Salesforce (a field of a parent record") !=
+        std::string::npos);
+  r = ShellResult(org.db, "UPDATE Account SET SystemModstamp = '2020-01-01' WHERE Id = '" + org.first_account + "'");
+  CHECK(r.err.find("cannot be pushed to Salesforce") != std::string::npos);
+  CHECK(org.Scalar("SELECT count(*) FROM _sfsync_outbox") == "0");
+}
+
+TEST_CASE("push --dry-run shows what would be sent and the conflicts, and changes nothing") {
+  PushOrg org;
+  const std::string id = org.first_account;
+  const std::string other = org.Scalar("SELECT Id FROM Account ORDER BY Id LIMIT 1 OFFSET 1");
+  Shell(org.db, "UPDATE Account SET Phone = 'dry' WHERE Id = '" + id + "';"
+                "UPDATE Account SET Phone = 'mine' WHERE Id = '" + other + "';"
+                "INSERT INTO Account (Name) VALUES ('Dry Run Co')");
+  org.emu.AdvanceClock(2);
+  org.emu.Update("Account", other, {{"Phone", "theirs"}});
+  const std::string before = DumpDatabase(org.db);
+  const json accounts = org.emu.Records("Account");
+  ProcessResult r = org.Push({"--dry-run"});
+  INFO(r.out, r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("Account update " + id + ": Phone") != std::string::npos);
+  CHECK(r.out.find("Account update " + other + ": CONFLICT on Phone") != std::string::npos);
+  CHECK(r.out.find("Account insert local-") != std::string::npos);
+  CHECK(r.out.find("dry run: nothing sent") != std::string::npos);
+  CHECK(DumpDatabase(org.db) == before);
+  CHECK(org.emu.Records("Account") == accounts);
+}
+
+}  // namespace
+}  // namespace sfsync::testing
