@@ -193,8 +193,11 @@ Status ObjectPusher::SendUpdates(std::vector<Change*> changes, ObjectPushStats* 
     for (const auto& col : c->columns) {
       const PushColumn* pc = table_->Column(col.name);
       if (pc == nullptr || !pc->updateable) {
-        bad = fmt::format("column {} cannot be pushed ({})", col.name, pc ? pc->why_not : "not synced any more");
-        break;
+        // The triggers refuse such edits; these come from a row deleted and inserted again (every
+        // column of it compared with the deleted row) or a field Salesforce made read-only since.
+        SFSYNC_LOG(kDebug, "{} {}: column {} is not sent ({})", table_->object, c->id, col.name,
+                   pc ? pc->why_not : "not synced any more");
+        continue;
       }
       const Cell remote = ServerValueStored(server[i]->at(pc->field), pc->type);
       if (SameValue(remote, col.local)) continue;  // the server holds ours already
@@ -502,11 +505,20 @@ Status ObjectPusher::DeleteRound(const std::vector<Change>& changes, ObjectPushS
   const std::string stamp_field = stamp != nullptr ? stamp->field : "Id";
   std::vector<std::optional<salesforce::RetrievedRecord>> server;
   SFSYNC_RETURN_IF_ERROR(ForChunks(changes, salesforce::kRetrieveMaxIds, [&](const std::vector<Change>& chunk) -> Status {
+    // A delete of a row inserted locally whose insert never reached Salesforce has nothing to delete.
     std::vector<std::string> ids;
-    for (const Change& c : chunk) ids.push_back(c.id);
-    ++stats->read_calls;
-    SFSYNC_ASSIGN_OR_RETURN(auto records, salesforce::RetrieveRecords(client_, table_->object, ids, {"Id", stamp_field}));
-    server.insert(server.end(), records.begin(), records.end());
+    for (const Change& c : chunk) {
+      if (c.id.rfind("local-", 0) != 0) ids.push_back(c.id);
+    }
+    std::vector<std::optional<salesforce::RetrievedRecord>> records;
+    if (!ids.empty()) {
+      ++stats->read_calls;
+      SFSYNC_ASSIGN_OR_RETURN(records, salesforce::RetrieveRecords(client_, table_->object, ids, {"Id", stamp_field}));
+    }
+    size_t next = 0;
+    for (const Change& c : chunk) {
+      server.push_back(c.id.rfind("local-", 0) == 0 ? std::nullopt : records[next++]);
+    }
     return Status::Ok();
   }));
   std::vector<ChangeOutcome> outcomes;
@@ -514,7 +526,7 @@ Status ObjectPusher::DeleteRound(const std::vector<Change>& changes, ObjectPushS
   std::vector<const Change*> sends;
   for (size_t i = 0; i < changes.size(); ++i) {
     const Change& c = changes[i];
-    if (!server[i].has_value()) {
+    if (!server[i].has_value() || c.id.rfind("local-", 0) == 0) {
       ++stats->already_done;
       if (settings_.dry_run) {
         stats->plan.push_back(fmt::format("{} delete {}: nothing to send (deleted in Salesforce already)", table_->table, c.id));

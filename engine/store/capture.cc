@@ -8,8 +8,6 @@ namespace sfsync::store {
 namespace {
 
 constexpr const char* kNotApplying = "coalesce((SELECT applying FROM _sfsync_ctx WHERE k = 1), 0) = 0";
-constexpr const char* kOpenStates = "state IN ('PENDING', 'FAILED', 'CONFLICT')";
-constexpr const char* kNow = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
 std::string Lower(std::string s) {
   for (char& c : s) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
@@ -62,19 +60,14 @@ std::vector<std::string> CaptureTriggerSql(const CaptureSpec& spec, const std::v
     auto it = by_name.find(Lower(column));
     const CaptureSpec::Column* spec_column = it == by_name.end() ? nullptr : it->second;
     if (spec_column != nullptr && spec_column->updateable && Lower(column) != "id") {
+      // One append per changed column and row: the fold (outbox.cc) merges them into the change.
       sql.push_back(fmt::format(
           "CREATE TRIGGER {name} AFTER UPDATE OF {col} ON {table} "
           "WHEN OLD.{col} IS NOT NEW.{col} AND {guard} BEGIN "
-          "INSERT INTO _sfsync_outbox (table_name, \"Id\", op, state, base_stamp, created_at, updated_at) "
-          "VALUES ({table_lit}, NEW.\"Id\", 'update', 'PENDING', {stamp}, {now}, {now}) "
-          "ON CONFLICT (table_name, \"Id\") WHERE {open} DO UPDATE SET state = CASE WHEN state = 'FAILED' "
-          "THEN 'PENDING' ELSE state END, updated_at = excluded.updated_at; "
-          "INSERT INTO _sfsync_outbox_columns (change_id, column_name, base) "
-          "SELECT change_id, {col_lit}, OLD.{col} FROM _sfsync_outbox WHERE table_name = {table_lit} "
-          "AND \"Id\" = NEW.\"Id\" AND {open} ON CONFLICT DO NOTHING; END",
+          "INSERT INTO _sfsync_capture (table_name, \"Id\", op, column_name, base) "
+          "VALUES ({table_lit}, NEW.\"Id\", 'update', {col_lit}, OLD.{col}); END",
           fmt::arg("name", TriggerName(spec.table, "u", column)), fmt::arg("col", col), fmt::arg("table", table),
-          fmt::arg("guard", kNotApplying), fmt::arg("table_lit", table_lit), fmt::arg("stamp", stamp),
-          fmt::arg("now", kNow), fmt::arg("open", kOpenStates), fmt::arg("col_lit", QuoteLiteral(column))));
+          fmt::arg("guard", kNotApplying), fmt::arg("table_lit", table_lit), fmt::arg("col_lit", QuoteLiteral(column))));
       continue;
     }
     std::string why = Lower(column) == "id" ? "the Id is Salesforce's; insert a new row instead"
@@ -118,33 +111,17 @@ std::vector<std::string> CaptureTriggerSql(const CaptureSpec& spec, const std::v
       fmt::arg("names", names), fmt::arg("values", values)));
   sql.push_back(fmt::format(
       "CREATE TRIGGER {name} AFTER INSERT ON {table} WHEN {guard} BEGIN "
-      "SELECT RAISE(ABORT, {message}) WHERE EXISTS (SELECT 1 FROM _sfsync_outbox WHERE table_name = {table_lit} "
-      "AND \"Id\" = NEW.\"Id\" AND op = 'delete' AND state IN ('PENDING', 'SENT', 'FAILED', 'CONFLICT')); "
-      "INSERT INTO _sfsync_outbox (table_name, \"Id\", op, state, created_at, updated_at) "
-      "VALUES ({table_lit}, NEW.\"Id\", 'insert', 'PENDING', {now}, {now}); END",
+      "INSERT INTO _sfsync_capture (table_name, \"Id\", op) VALUES ({table_lit}, NEW.\"Id\", 'insert'); END",
       fmt::arg("name", TriggerName(spec.table, "i")), fmt::arg("table", table), fmt::arg("guard", kNotApplying),
-      fmt::arg("table_lit", table_lit), fmt::arg("now", kNow),
-      fmt::arg("message", QuoteLiteral(fmt::format(
-                              "sfsync: a row of table {} deleted locally cannot be inserted again with its Id before the "
-                              "delete is pushed (sfsync push), or use a new Id",
-                              spec.table)))));
+      fmt::arg("table_lit", table_lit)));
 
-  // Deletes: an insert never sent is forgotten; anything else becomes a delete.
+  // Deletes: the whole row is kept, to restore it if Salesforce refuses the delete.
   sql.push_back(fmt::format(
       "CREATE TRIGGER {name} AFTER DELETE ON {table} WHEN {guard} BEGIN "
-      "INSERT INTO _sfsync_outbox (table_name, \"Id\", op, state, base_stamp, row_before, created_at, updated_at) "
-      "SELECT {table_lit}, OLD.\"Id\", 'delete', 'PENDING', {stamp}, {row}, {now}, {now} "
-      "WHERE NOT EXISTS (SELECT 1 FROM _sfsync_outbox WHERE table_name = {table_lit} AND \"Id\" = OLD.\"Id\" "
-      "AND op = 'insert' AND state IN ('PENDING', 'FAILED', 'CONFLICT')) "
-      "ON CONFLICT (table_name, \"Id\") WHERE {open} DO UPDATE SET op = 'delete', state = 'PENDING', "
-      "row_before = excluded.row_before, updated_at = excluded.updated_at; "
-      "DELETE FROM _sfsync_outbox_columns WHERE change_id IN (SELECT change_id FROM _sfsync_outbox WHERE "
-      "table_name = {table_lit} AND \"Id\" = OLD.\"Id\" AND op = 'insert' AND {open}); "
-      "DELETE FROM _sfsync_outbox WHERE table_name = {table_lit} AND \"Id\" = OLD.\"Id\" AND op = 'insert' "
-      "AND {open}; END",
+      "INSERT INTO _sfsync_capture (table_name, \"Id\", op, base_stamp, row_before) "
+      "VALUES ({table_lit}, OLD.\"Id\", 'delete', {stamp}, {row}); END",
       fmt::arg("name", TriggerName(spec.table, "d")), fmt::arg("table", table), fmt::arg("guard", kNotApplying),
-      fmt::arg("table_lit", table_lit), fmt::arg("stamp", stamp), fmt::arg("row", RowJson(table_columns)),
-      fmt::arg("now", kNow), fmt::arg("open", kOpenStates)));
+      fmt::arg("table_lit", table_lit), fmt::arg("stamp", stamp), fmt::arg("row", RowJson(table_columns))));
   return sql;
 }
 

@@ -5,16 +5,19 @@
 // applying to 1 inside its own write transactions only (it is never committed as 1), so its pulls are
 // never captured, while every other connection (any client, no extension or function needed) is.
 //
-//   AFTER UPDATE OF c (one per updateable column, when the value changes): opens or merges the row's
-//     change (op update; an open insert or a FAILED change stays or becomes PENDING) and records c's
-//     base value (the value before the first edit: later edits never replace it).
+// The triggers only append to _sfsync_capture (one row per changed column of a row, per insert,
+// per delete), the cheapest thing a trigger can do; the engine folds the log into _sfsync_outbox
+// (SqliteStore::FoldCapture) inside its own transactions, where edits are merged per row:
+//   AFTER UPDATE OF c (one per updateable column, when the value changes): appends c's old value (the
+//     base, if it is the row's first edit of c since its last push). The row's base stamp is read at
+//     fold time: the engine folds before any write of its own, and edits cannot change the stamp.
 //   BEFORE UPDATE OF c (one per other column, Id included, when the value changes): RAISE(ABORT)
 //     naming the column and why it cannot be pushed.
 //   BEFORE INSERT with a NULL Id: inserts the same row with a local Id ("local-" and 24 hex digits)
-//     and drops the original (RAISE(IGNORE)); then AFTER INSERT opens an insert change. A non-null value
-//     in a column that cannot be set on create is refused (BEFORE INSERT, RAISE(ABORT)).
-//   AFTER DELETE: forgets an insert not yet sent; otherwise opens (or turns the open change into) a
-//     delete with the whole row kept as JSON (row_before), to restore it if Salesforce refuses.
+//     and drops the original (RAISE(IGNORE)). A non-null value in a column that cannot be set on
+//     create is refused (BEFORE INSERT, RAISE(ABORT)). AFTER INSERT appends the insert.
+//   AFTER DELETE: appends the delete with the whole row as JSON (row_before), to restore it if
+//     Salesforce refuses the delete.
 #pragma once
 
 #include <string>

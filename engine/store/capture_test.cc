@@ -64,11 +64,13 @@ struct Fixture {
     REQUIRE(store->EnsureCapture(ContactCapture()).ok());
   }
   std::string Outbox() {
+    REQUIRE(store->CountChanges().ok());  // folds the capture log into the outbox
     return QueryText(path,
                      "SELECT coalesce(group_concat(op || ':' || state || ':' || \"Id\" || ':' || coalesce(base_stamp, '-'), ' '), '') "
                      "FROM (SELECT * FROM _sfsync_outbox ORDER BY change_id)");
   }
   std::string Columns() {
+    REQUIRE(store->CountChanges().ok());
     return QueryText(path, "SELECT group_concat(column_name || '=' || coalesce(base, 'NULL'), ' ') FROM "
                            "(SELECT * FROM _sfsync_outbox_columns ORDER BY change_id, column_name)");
   }
@@ -155,8 +157,18 @@ TEST_CASE("a local delete is kept with the row, and a pull does not bring the ro
                              StateAt("2024-05-01T12:00:00.000Z", "003A"))
               .ok());
   CHECK(QueryText(f.path, "SELECT count(*) FROM Contact") == "0");
-  // Inserting it again before the delete is pushed is refused.
-  CHECK(!Shell(f.path, "INSERT INTO Contact (Id, LastName) VALUES ('003A', 'Again')").ok());
+  // Inserting it again before the delete is pushed makes the delete an update of what differs.
+  REQUIRE(Shell(f.path, "INSERT INTO Contact (Id, LastName, Phone, AccountId) VALUES ('003A', 'Again', '222', '001A')")
+              .ok());
+  CHECK(f.Outbox() == "update:PENDING:003A:2024-05-01T10:00:00.000Z");
+  auto changes = f.store->ListChanges("Contact", {"PENDING"}, {});
+  REQUIRE(changes->size() == 1);
+  std::string sent;
+  for (const auto& c : (*changes)[0].columns) sent += c.name + "=" + c.local.DebugString() + " ";
+  // LastName differs from the deleted row, Phone keeps the edit made before the delete (base 111),
+  // AccountId is as it was; the system and parent columns are left NULL by the insert (the pusher
+  // sends only updateable ones).
+  CHECK(sent == "Account_Name=null LastName=Again Phone=222 SystemModstamp=null ");
 }
 
 TEST_CASE("a server delete of a row edited locally keeps the row and flags the change") {

@@ -156,14 +156,30 @@ UPDATE _sfsync_meta SET value = '2' WHERE key = 'schema_version';
 // Version 3: change push-back (engine/store/README.md, "Push-back"). _sfsync_ctx.applying is 1
 // only inside the engine's own write transactions, so capture triggers (capture.h) skip the engine's
 // writes for every connection without any function registered on one of them; it is never committed
-// as 1. _sfsync_outbox holds one change per row and push: the open one (PENDING, FAILED, CONFLICT)
-// merges later edits; a SENT one is in flight, and an edit made meanwhile opens a new change.
+// as 1. The triggers append raw edits to _sfsync_capture (one cheap append per changed column); the
+// engine folds them, in order, into _sfsync_outbox at the start of each of its transactions that
+// reads the outbox. The outbox holds one change per row and push: the open one (PENDING, FAILED,
+// CONFLICT) merges later edits; a SENT one is in flight, and an edit made meanwhile opens a new change.
 constexpr const char* kPushTablesV3 = R"sql(
 CREATE TABLE _sfsync_ctx (
   k        INTEGER PRIMARY KEY CHECK (k = 1),
   applying INTEGER NOT NULL DEFAULT 0
 );
 INSERT INTO _sfsync_ctx (k, applying) VALUES (1, 0);
+CREATE TABLE _sfsync_capture (
+  seq         INTEGER PRIMARY KEY,
+  table_name  TEXT NOT NULL,
+  "Id"        TEXT NOT NULL,
+  op          TEXT NOT NULL,
+  column_name TEXT,
+  base,
+  base_stamp  TEXT,
+  row_before  TEXT
+);
+CREATE TABLE _sfsync_capture_tables (
+  table_name   TEXT PRIMARY KEY COLLATE NOCASE,
+  stamp_column TEXT NOT NULL
+);
 CREATE TABLE _sfsync_outbox (
   change_id      INTEGER PRIMARY KEY AUTOINCREMENT,
   table_name     TEXT NOT NULL COLLATE NOCASE,

@@ -304,6 +304,8 @@ Status SqliteStore::WritePage(const TableSpec& spec, const std::vector<const Col
   SFSYNC_RETURN_IF_ERROR(txn.status());
   // The check comes first so a refused page writes nothing; the state write comes last.
   SFSYNC_RETURN_IF_ERROR(CheckWatermarkForward(spec.table, state));
+  // Edits captured since the engine last looked are folded first, so the pull sees every one.
+  SFSYNC_RETURN_IF_ERROR(FoldCapture());
   if (rows.rows() > 0) {
     size_t id_index = 0;
     for (size_t c = 0; c < columns.size(); ++c) {
@@ -419,6 +421,7 @@ StatusOr<int64_t> SqliteStore::ApplyServerDeletes(const TableSpec& spec, const s
     EngineWrite txn(&db_);
     SFSYNC_RETURN_IF_ERROR(txn.status());
     SFSYNC_RETURN_IF_ERROR(CheckWatermarkForward(spec.table, state));
+    SFSYNC_RETURN_IF_ERROR(FoldCapture());
     SFSYNC_ASSIGN_OR_RETURN(Statement * stmt, Cached(sql));
     std::vector<std::string> ids;
     for (const ServerDelete& d : deletes) ids.push_back(d.id);

@@ -118,6 +118,13 @@ class SqliteStore final : public Store {
                          const std::vector<Cell>& local, const std::vector<Cell>& server);
   // Flags the open update changes of `ids` remote_deleted (outbox.cc).
   Status FlagRemoteDeleted(const std::string& table, const std::vector<std::string>& ids);
+  // Folds the capture log (_sfsync_capture) into the outbox, in order, inside the caller's write
+  // transaction (outbox.cc); nothing to do (one read) when the log is empty.
+  Status FoldCapture();
+  // Sets a new update change's base stamp from the row (the table's stamp column, if capture knows one).
+  Status SetBaseStamp(int64_t change_id, const std::string& table, const std::string& id);
+  // FoldCapture in a transaction of its own.
+  Status Fold();
   // Drops the table's capture triggers, inside the caller's transaction.
   Status DropCaptureTriggers(const std::string& table);
   // The table's columns, in order (PRAGMA table_info).

@@ -64,6 +64,12 @@ struct PushOrg {
   }
   ProcessResult Push(const std::vector<std::string>& args = {}) { return RunSfsyncCommand({"push"}, job, args); }
   std::string Scalar(const std::string& sql) { return SqliteDb(db).Scalar(sql); }
+  // `sfsync status`, which also folds the edits the triggers logged into _sfsync_outbox.
+  ProcessResult Status() {
+    ProcessResult r = RunSfsyncCommand({"status"}, job);
+    REQUIRE(r.exit_code == 0);
+    return r;
+  }
 };
 
 TEST_CASE("an edit made with the sqlite3 shell reaches Salesforce, sending only the changed field") {
@@ -71,6 +77,8 @@ TEST_CASE("an edit made with the sqlite3 shell reaches Salesforce, sending only 
   const std::string id = org.first_account;
   const json before = Record(org.emu, "Account", id);
   Shell(org.db, "UPDATE Account SET Phone = '+1 555 0100' WHERE Id = '" + id + "'");
+  CHECK(org.Scalar("SELECT count(*) FROM _sfsync_capture") == "1");  // logged by the trigger
+  CHECK(org.Status().out.find("Account PENDING 1") != std::string::npos);
   CHECK(org.Scalar("SELECT count(*) FROM _sfsync_outbox WHERE state = 'PENDING'") == "1");
   // Meanwhile someone renames the account in Salesforce: a field the local edit did not touch.
   org.emu.AdvanceClock(2);
@@ -101,6 +109,7 @@ TEST_CASE("several edits of one row before a push merge into one change and one 
   Shell(org.db, "UPDATE Account SET Phone = '1' WHERE Id = '" + id + "'");
   Shell(org.db, "UPDATE Account SET Phone = '2', Industry = 'Energy' WHERE Id = '" + id + "'");
   Shell(org.db, "UPDATE Account SET NumberOfEmployees = 42 WHERE Id = '" + id + "'");
+  org.Status();
   CHECK(org.Scalar("SELECT count(*) FROM _sfsync_outbox") == "1");
   CHECK(org.Scalar("SELECT group_concat(column_name) FROM (SELECT column_name FROM _sfsync_outbox_columns ORDER BY 1)") ==
         "Industry,NumberOfEmployees,Phone");
@@ -195,6 +204,7 @@ TEST_CASE("a new contact under a new account: parent first, the lookup remapped,
   Shell(org.db,
         "INSERT INTO Account (Id, Name, Industry) VALUES ('new-acme', 'Acme New', 'Energy');"
         "INSERT INTO Contact (LastName, Email, AccountId) VALUES ('Newman', 'newman@example.com', 'new-acme');");
+  org.Status();
   CHECK(org.Scalar("SELECT count(*) FROM _sfsync_outbox WHERE op = 'insert'") == "2");
   ProcessResult r = org.Push();
   INFO(r.out, r.err);
@@ -310,6 +320,7 @@ TEST_CASE("a value Salesforce refuses is kept with its message, listed, and sent
   // A retry without a fix fails the same way; fixing the row queues it again.
   CHECK(org.Push({"--retry"}).exit_code == 14);
   Shell(org.db, "UPDATE Account SET Phone = '555' WHERE Id = '" + id + "'");
+  org.Status();
   CHECK(org.Scalar("SELECT state FROM _sfsync_outbox") == "PENDING");
   REQUIRE(org.Push().exit_code == 0);
   CHECK(Record(org.emu, "Account", id).at("Phone") == "555");
@@ -336,6 +347,7 @@ TEST_CASE("push --dry-run shows what would be sent and the conflicts, and change
                 "INSERT INTO Account (Name) VALUES ('Dry Run Co')");
   org.emu.AdvanceClock(2);
   org.emu.Update("Account", other, {{"Phone", "theirs"}});
+  org.Status();  // folds the logged edits, so the dump compares rows and outbox as they are
   const std::string before = DumpDatabase(org.db);
   const json accounts = org.emu.Records("Account");
   ProcessResult r = org.Push({"--dry-run"});
