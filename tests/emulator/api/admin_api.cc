@@ -1,5 +1,6 @@
 #include "tests/emulator/api/admin_api.h"
 
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "tests/emulator/api/admin_schema_api.h"
@@ -110,6 +111,14 @@ AdminApi::AdminApi(Org* org, EmulatorClock* clock, OAuthService* oauth, const St
               [this](const HttpRequest&, const PathParams&) { return StatsJson(); });
   router_.Add("POST", "/__emulator/sessions/expire", [this](const HttpRequest&, const PathParams&) {
     oauth_->ExpireAllSessions();
+    return NoContent();
+  });
+  router_.Add("GET", "/__emulator/writes", [this](const HttpRequest& r, const PathParams&) {
+    std::string after = ParseForm(r.query)["after"];
+    return JsonResponse(200, org_->writes.Json(after.empty() ? 0 : std::atoll(after.c_str())));
+  });
+  router_.Add("DELETE", "/__emulator/writes", [this](const HttpRequest&, const PathParams&) {
+    org_->writes.Clear();
     return NoContent();
   });
   AddSchemaAdminRoutes(&router_, org_, clock_);
