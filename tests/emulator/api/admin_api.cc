@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "tests/emulator/api/admin_rules_api.h"
 #include "tests/emulator/api/admin_schema_api.h"
 #include "tests/emulator/api/field_input.h"
 #include "tests/emulator/api/rest_error.h"
@@ -122,6 +123,7 @@ AdminApi::AdminApi(Org* org, EmulatorClock* clock, OAuthService* oauth, const St
     return NoContent();
   });
   AddSchemaAdminRoutes(&router_, org_, clock_);
+  AddRulesAdminRoutes(&router_, org_, clock_);
 }
 
 void AdminApi::AddRoute(std::string method, std::string_view pattern, Router::Handler handler) {

@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "tests/emulator/api/query_service.h"
+#include "tests/emulator/api/validation_rules.h"
 #include "tests/emulator/api/write_log.h"
 #include "tests/emulator/org/org_store.h"
 #include "tests/emulator/org/schema.h"
@@ -25,6 +26,8 @@ struct Org {
   std::unique_ptr<QueryService> queries;
   // Describe's Last-Modified (and the If-Modified-Since reference).
   int64_t schema_modified_ms = 0;
+  // Custom validation rules added through the admin API.
+  ValidationRules rules;
   // Has its own lock: usable with or without `mu`.
   WriteLog writes;
 
