@@ -1,7 +1,9 @@
 #include "tests/emulator/api/admin_api.h"
 
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "tests/emulator/api/admin_rules_api.h"
 #include "tests/emulator/api/admin_schema_api.h"
 #include "tests/emulator/api/field_input.h"
 #include "tests/emulator/api/rest_error.h"
@@ -112,7 +114,16 @@ AdminApi::AdminApi(Org* org, EmulatorClock* clock, OAuthService* oauth, const St
     oauth_->ExpireAllSessions();
     return NoContent();
   });
+  router_.Add("GET", "/__emulator/writes", [this](const HttpRequest& r, const PathParams&) {
+    std::string after = ParseForm(r.query)["after"];
+    return JsonResponse(200, org_->writes.Json(after.empty() ? 0 : std::atoll(after.c_str())));
+  });
+  router_.Add("DELETE", "/__emulator/writes", [this](const HttpRequest&, const PathParams&) {
+    org_->writes.Clear();
+    return NoContent();
+  });
   AddSchemaAdminRoutes(&router_, org_, clock_);
+  AddRulesAdminRoutes(&router_, org_, clock_);
 }
 
 void AdminApi::AddRoute(std::string method, std::string_view pattern, Router::Handler handler) {

@@ -13,8 +13,11 @@
 //   POST   /__emulator/clock                             {"advance_seconds":N} -> 200 {"now":...}
 //   GET    /__emulator/stats                             200 {"api_calls":N, ...}
 //   POST   /__emulator/sessions/expire                   204
+//   GET    /__emulator/writes[?after=SEQ]                200 [write entries, oldest first] (write_log.h)
+//   DELETE /__emulator/writes                            204: the write log is emptied
 //
-// plus the schema, purge and delete-log endpoints of admin_schema_api.h.
+// plus the schema, purge and delete-log endpoints of admin_schema_api.h and the validation
+// rules and required fields of admin_rules_api.h.
 //
 // Errors are 400 (bad JSON, unknown field, bad value) or 404 (unknown object, id or path)
 // with {"message": "..."}. Thread-safe.

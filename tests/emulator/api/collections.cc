@@ -63,20 +63,29 @@ std::vector<std::string> CommaList(std::string_view text) {
   return items;
 }
 
+// The write log's Id of a record: the one it was given, else the one it named, else null.
+Json LoggedId(const Json& record, const SaveResult& result) {
+  if (result.success()) return result.id;
+  for (const char* key : {"id", "Id"}) {
+    if (record.is_object() && record.contains(key) && record[key].is_string()) return record[key];
+  }
+  return nullptr;
+}
+
 class Collections {
  public:
   Collections(Org* org, const EmulatorClock* clock) : org_(org), clock_(clock) {}
 
-  HttpResponse Create(const HttpRequest& request, const PathParams& params) {
+  HttpResponse Create(const HttpRequest& request, const PathParams& params, WriteEntry* log) {
     std::lock_guard<std::mutex> lock(org_->mu);
     return Write(
-        request, params, /*chunked=*/true, false,
+        request, params, log, /*chunked=*/true, false,
         [](RecordSaver& saver, const ObjectDef& object, const Json& record) { return saver.Create(object, record); });
   }
 
-  HttpResponse Update(const HttpRequest& request, const PathParams& params) {
+  HttpResponse Update(const HttpRequest& request, const PathParams& params, WriteEntry* log) {
     std::lock_guard<std::mutex> lock(org_->mu);
-    return Write(request, params, /*chunked=*/true, false,
+    return Write(request, params, log, /*chunked=*/true, false,
                  [](RecordSaver& saver, const ObjectDef& object, const Json& record) {
                    std::string id;
                    for (const char* key : {"id", "Id"}) {
@@ -87,7 +96,8 @@ class Collections {
                  });
   }
 
-  HttpResponse Upsert(const HttpRequest& request, const PathParams& params) {
+  HttpResponse Upsert(const HttpRequest& request, const PathParams& params, WriteEntry* log) {
+    log->object = params.at("object");
     if (ApiMajorVersion(params.at("version")) < kUpsertCollectionsVersion) return RestErrorResponse(NotFoundError());
     std::lock_guard<std::mutex> lock(org_->mu);
     const ObjectDef* target = org_->schema->Find(params.at("object"));
@@ -98,7 +108,7 @@ class Collections {
     }
     const std::string& key_name = key->name;
     return Write(
-        request, params, /*chunked=*/false, true, [&](RecordSaver& saver, const ObjectDef& type, const Json& record) {
+        request, params, log, /*chunked=*/false, true, [&](RecordSaver& saver, const ObjectDef& type, const Json& record) {
           if (&type != target) return UnknownType(type.name);
           Json body = Json::object();
           Json key_value;
@@ -122,10 +132,12 @@ class Collections {
         });
   }
 
-  HttpResponse Delete(const HttpRequest& request, const PathParams& params) {
+  HttpResponse Delete(const HttpRequest& request, const PathParams& params, WriteEntry* log) {
     if (ApiMajorVersion(params.at("version")) < kCollectionsVersion) return RestErrorResponse(NotFoundError());
     std::map<std::string, std::string> query = ParseForm(request.query);
     std::vector<std::string> ids = CommaList(query["ids"]);
+    for (const std::string& id : ids) log->ids.push_back(id);
+    if (!ids.empty()) log->object = ObjectOfId(ids[0]);
     if (ids.empty()) return Error("MISSING_ARGUMENT", "ids parameter is required");
     if (ids.size() > kMaxRecords) return TooMany();
     bool all_or_none = query["allOrNone"] == "true";
@@ -169,14 +181,23 @@ class Collections {
  private:
   using RecordOp = std::function<SaveResult(RecordSaver&, const ObjectDef&, const Json&)>;
 
+  // The object whose key prefix `id` has ("" when none).
+  std::string ObjectOfId(std::string_view id) {
+    std::lock_guard<std::mutex> lock(org_->mu);
+    for (const auto& object : org_->schema->objects()) {
+      if (id.substr(0, 3) == object->key_prefix) return object->name;
+    }
+    return "";
+  }
+
   static HttpResponse TooMany() {
     return Error("EXCEEDED_ID_LIMIT", "record limit reached. cannot submit more than 200 records into this call");
   }
 
   // The shared path of create, update and upsert: request checks, then one transaction.
   // REQUIRES: the org lock.
-  HttpResponse Write(const HttpRequest& request, const PathParams& params, bool chunked, bool with_created,
-                     const RecordOp& op) {
+  HttpResponse Write(const HttpRequest& request, const PathParams& params, WriteEntry* log, bool chunked,
+                     bool with_created, const RecordOp& op) {
     if (ApiMajorVersion(params.at("version")) < kCollectionsVersion) return RestErrorResponse(NotFoundError());
     Json body = Json::parse(request.body, nullptr, /*allow_exceptions=*/false);
     if (body.is_discarded() || !body.is_object()) {
@@ -186,6 +207,8 @@ class Collections {
       return Error("REQUIRED_FIELD_MISSING", "At least 1 record is required");
     }
     const Json& records = body["records"];
+    log->records = records;
+    if (log->object.empty()) log->object = RecordType(records[0]).value_or("");
     if (records.size() > kMaxRecords) return TooMany();
     if (body.contains("allOrNone") && !body["allOrNone"].is_boolean()) {
       return Error("JSON_PARSER_ERROR", "allOrNone must be true or false");
@@ -215,6 +238,7 @@ class Collections {
       if (object == nullptr) return UnknownType(*type);
       return op(saver, *object, records[i]);
     });
+    for (size_t i = 0; i < results.size(); ++i) log->ids.push_back(LoggedId(records[i], results[i]));
     return Results(results, with_created);
   }
 
@@ -264,19 +288,24 @@ class Collections {
 
 void AddCollectionRoutes(Router* router, Org* org, const EmulatorClock* clock) {
   auto collections = std::make_shared<Collections>(org, clock);
+  WriteLog* writes = &org->writes;
   const std::string base = "/services/data/{version}/composite/sobjects";
-  router->Add("POST", base,
-              [collections](const HttpRequest& r, const PathParams& p) { return collections->Create(r, p); });
-  router->Add("PATCH", base,
-              [collections](const HttpRequest& r, const PathParams& p) { return collections->Update(r, p); });
-  router->Add("DELETE", base,
-              [collections](const HttpRequest& r, const PathParams& p) { return collections->Delete(r, p); });
+  router->Add("POST", base, [collections, writes](const HttpRequest& r, const PathParams& p) {
+    return LogWrite(writes, r, [&](WriteEntry* log) { return collections->Create(r, p, log); });
+  });
+  router->Add("PATCH", base, [collections, writes](const HttpRequest& r, const PathParams& p) {
+    return LogWrite(writes, r, [&](WriteEntry* log) { return collections->Update(r, p, log); });
+  });
+  router->Add("DELETE", base, [collections, writes](const HttpRequest& r, const PathParams& p) {
+    return LogWrite(writes, r, [&](WriteEntry* log) { return collections->Delete(r, p, log); });
+  });
   router->Add("GET", base + "/{object}",
               [collections](const HttpRequest& r, const PathParams& p) { return collections->Retrieve(r, p); });
   router->Add("POST", base + "/{object}",
               [collections](const HttpRequest& r, const PathParams& p) { return collections->Retrieve(r, p); });
-  router->Add("PATCH", base + "/{object}/{field}",
-              [collections](const HttpRequest& r, const PathParams& p) { return collections->Upsert(r, p); });
+  router->Add("PATCH", base + "/{object}/{field}", [collections, writes](const HttpRequest& r, const PathParams& p) {
+    return LogWrite(writes, r, [&](WriteEntry* log) { return collections->Upsert(r, p, log); });
+  });
 }
 
 }  // namespace sfsync::emulator

@@ -2,6 +2,7 @@
 // are built here; faults on the wire (reset, truncation, stall) and latency ride on the
 // handler's real answer and are acted out by the HTTP server while it writes.
 #include "tests/emulator/api/emulator.h"
+#include "tests/emulator/api/lock_fault.h"
 #include "tests/emulator/api/rest_error.h"
 #include "tests/emulator/api/router.h"
 
@@ -115,6 +116,31 @@ HttpResponse Emulator::InjectFault(const FaultInjector::Decision& fault, Host ho
       response = Rest(host, request, &stuck);
       break;
     }
+    case FaultKind::kUnableToLockRow: {
+      // Authenticated, counted and logged like the write it replaces; a request this fault has
+      // no lock answer for gets its usual answer.
+      WriteEntry entry;
+      entry.method = request.method;
+      entry.path = request.path;
+      entry.fault = std::string(FaultKindName(FaultKind::kUnableToLockRow));
+      std::optional<HttpResponse> lock_failure = LockedRowsResponse(request, &entry);
+      if (!lock_failure) {
+        response = Route(host, request);
+        break;
+      }
+      Router::Handler locked = [this, &entry, &lock_failure](const HttpRequest&, const PathParams&) {
+        entry.status = lock_failure->status;
+        org_.writes.Add(std::move(entry));
+        return *lock_failure;
+      };
+      response = Rest(host, request, &locked);
+      break;
+    }
+    case FaultKind::kLostAnswer:
+      // The write is done and committed; only its answer never reaches the client.
+      response = Route(host, request);
+      response.wire_fault.kind = WireFault::Kind::kResetBeforeStatus;
+      break;
     case FaultKind::kLatency:
     case FaultKind::kDateSkew:
     case FaultKind::kNoDate:

@@ -10,6 +10,8 @@
 #include <mutex>
 
 #include "tests/emulator/api/query_service.h"
+#include "tests/emulator/api/validation_rules.h"
+#include "tests/emulator/api/write_log.h"
 #include "tests/emulator/org/org_store.h"
 #include "tests/emulator/org/schema.h"
 #include "tests/emulator/org/seeder.h"
@@ -24,6 +26,10 @@ struct Org {
   std::unique_ptr<QueryService> queries;
   // Describe's Last-Modified (and the If-Modified-Since reference).
   int64_t schema_modified_ms = 0;
+  // Custom validation rules added through the admin API.
+  ValidationRules rules;
+  // Has its own lock: usable with or without `mu`.
+  WriteLog writes;
 
   // Records a schema change at `now_ms`: Last-Modified moves forward by at least a second,
   // even on a frozen clock, so a client that described in the same second still sees it.

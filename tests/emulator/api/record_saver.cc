@@ -1,5 +1,6 @@
 #include "tests/emulator/api/record_saver.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "tests/emulator/api/field_input.h"
@@ -222,6 +223,35 @@ std::vector<std::string> LiveRecordsWithKey(OrgStore* store, const ObjectDef& ob
   return ids;
 }
 
+std::vector<SaveError> RecordSaver::CheckRules(const ObjectDef& object,
+                                               const std::function<Value(const FieldDef&)>& value_of) const {
+  std::vector<SaveError> errors;
+  for (const ValidationRule& rule : org_->rules.For(object.name)) {
+    const FieldDef* field = object.FindField(rule.field);
+    if (field == nullptr || !RuleFires(rule, value_of(*field))) continue;
+    errors.push_back(Error(400, "FIELD_CUSTOM_VALIDATION_EXCEPTION", rule.message,
+                           rule.on_field ? std::vector<std::string>{field->name} : std::vector<std::string>{}));
+  }
+  return errors;
+}
+
+Value RecordSaver::StoredValue(const ObjectDef& object, const std::string& id, const FieldDef& field) const {
+  Statement select(org_->store->db(), "SELECT " + QuoteIdentifier(field.name) + " FROM " +
+                                          QuoteIdentifier(object.name) + " WHERE \"Id\" = ?");
+  select.Bind(1, id);
+  if (select.Step() != SQLITE_ROW) return Value{};
+  switch (sqlite3_column_type(select.get(), 0)) {
+    case SQLITE_INTEGER:
+      return sqlite3_column_int64(select.get(), 0);
+    case SQLITE_FLOAT:
+      return sqlite3_column_double(select.get(), 0);
+    case SQLITE_TEXT:
+      return std::string(reinterpret_cast<const char*>(sqlite3_column_text(select.get(), 0)));
+    default:
+      return Value{};
+  }
+}
+
 std::optional<SaveError> RecordSaver::CheckUnique(const ObjectDef& object, const Changes& changes,
                                                   const std::string* existing_id) const {
   for (const auto& [field, value] : changes) {
@@ -261,6 +291,15 @@ SaveResult RecordSaver::Create(const ObjectDef& object, const Json& body) {
     return Failed(Error(400, "REQUIRED_FIELD_MISSING", "Required fields are missing: [" + list + "]", missing));
   }
   if (std::optional<SaveError> error = CheckReferences(changes)) return Failed(*error);
+  std::vector<SaveError> broken = CheckRules(object, [&](const FieldDef& field) {
+    int column = object.ColumnIndex(field.name);
+    return column < 0 ? Value{} : row[static_cast<size_t>(column)];
+  });
+  if (!broken.empty()) {
+    SaveResult failed;
+    failed.errors = std::move(broken);
+    return failed;
+  }
   if (std::optional<SaveError> error = CheckUnique(object, changes, nullptr)) return Failed(*error);
   if (int body_column = object.ColumnIndex("Body"); body_column >= 0 && object.ColumnIndex("BodyLength") >= 0) {
     if (const auto* data = std::get_if<std::string>(&row[static_cast<size_t>(body_column)])) {
@@ -295,9 +334,21 @@ SaveResult RecordSaver::Update(const ObjectDef& object, std::string_view raw_id,
   }
   Changes changes;
   if (std::optional<SaveError> error = Prepare(object, body, &*id, &changes)) return Failed(*error);
+  auto value_after = [&](const FieldDef& field) {
+    for (const auto& [changed, value] : changes) {
+      if (changed == &field || changed->name == field.name) return value;
+    }
+    return StoredValue(object, *id, field);
+  };
   std::vector<std::string> missing;
   for (const auto& [field, value] : changes) {
     if (!field->nillable && std::holds_alternative<std::monostate>(value)) missing.push_back(field->name);
+  }
+  // A required field the stored record leaves empty (it was made required after the record was
+  // saved) fails every later save of the record, whatever the body sets.
+  for (const FieldDef* column : object.columns()) {
+    if (!Required(*column) || std::find(missing.begin(), missing.end(), column->name) != missing.end()) continue;
+    if (std::holds_alternative<std::monostate>(value_after(*column))) missing.push_back(column->name);
   }
   if (!missing.empty()) {
     std::string list;
@@ -305,6 +356,12 @@ SaveResult RecordSaver::Update(const ObjectDef& object, std::string_view raw_id,
     return Failed(Error(400, "REQUIRED_FIELD_MISSING", "Required fields are missing: [" + list + "]", missing));
   }
   if (std::optional<SaveError> error = CheckReferences(changes)) return Failed(*error);
+  std::vector<SaveError> broken = CheckRules(object, value_after);
+  if (!broken.empty()) {
+    SaveResult failed;
+    failed.errors = std::move(broken);
+    return failed;
+  }
   if (std::optional<SaveError> error = CheckUnique(object, changes, &*id)) return Failed(*error);
   const FieldDef* body_length = object.FindField("BodyLength");
   for (size_t i = 0, n = changes.size(); i < n && body_length != nullptr; ++i) {

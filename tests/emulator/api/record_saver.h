@@ -9,9 +9,12 @@
 //   hold (JSON_PARSER_ERROR), malformed lookups (MALFORMED_ID), text over the field's length
 //   (STRING_TOO_LONG), bad e-mail addresses (INVALID_EMAIL_ADDRESS), numbers past their
 //   precision (NUMBER_OUTSIDE_VALID_RANGE), required fields left empty
-//   (REQUIRED_FIELD_MISSING), lookups to another object's Id (FIELD_INTEGRITY_EXCEPTION) or to
-//   a record that does not exist (INVALID_CROSS_REFERENCE_KEY), and unique fields
-//   (DUPLICATE_VALUE; case-insensitively unless the field is case-sensitive).
+//   (REQUIRED_FIELD_MISSING; on an update also a required field the stored record leaves
+//   empty, as after an admin made it required), lookups to another object's Id
+//   (FIELD_INTEGRITY_EXCEPTION) or to a record that does not exist
+//   (INVALID_CROSS_REFERENCE_KEY), the admin's validation rules (FIELD_CUSTOM_VALIDATION_EXCEPTION,
+//   every failing rule reported, validation_rules.h), and unique fields (DUPLICATE_VALUE;
+//   case-insensitively unless the field is case-sensitive).
 // Numbers are rounded to the field's scale. Every save stamps SystemModstamp and
 // LastModifiedDate with the saver's instant (one instant per call: a Collections call gives all
 // its records the same stamp) and LastModifiedById with the integration user; a create also
@@ -23,6 +26,7 @@
 #define SFSYNC_TESTS_EMULATOR_API_RECORD_SAVER_H_
 
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -87,6 +91,12 @@ class RecordSaver {
                                    const std::string* existing_id, Changes* changes);
   std::optional<SaveError> CheckValue(const FieldDef& field, Value* value) const;
   std::optional<SaveError> CheckReferences(const Changes& changes) const;
+  // The errors of `object`'s validation rules that fail for the record as it would be saved;
+  // `value_of` gives a field's value after the save.
+  std::vector<SaveError> CheckRules(const ObjectDef& object,
+                                    const std::function<Value(const FieldDef&)>& value_of) const;
+  // A stored field of the live record `id`.
+  Value StoredValue(const ObjectDef& object, const std::string& id, const FieldDef& field) const;
   std::optional<SaveError> CheckUnique(const ObjectDef& object, const Changes& changes,
                                        const std::string* existing_id) const;
   SaveResult Failed(SaveError error) const;

@@ -57,14 +57,17 @@ class SObjectRows {
  public:
   SObjectRows(Org* org, const EmulatorClock* clock) : org_(org), clock_(clock) {}
 
-  HttpResponse Create(const HttpRequest& request, const PathParams& params) {
+  HttpResponse Create(const HttpRequest& request, const PathParams& params, WriteEntry* log) {
     std::lock_guard<std::mutex> lock(org_->mu);
+    log->object = params.at("object");
     const ObjectDef* object = org_->schema->Find(params.at("object"));
     if (object == nullptr || !object->createable) return NotFound();
     std::optional<Json> body = ParseBody(request);
     if (!body) return BadBody();
+    log->records.push_back(*body);
     if (std::optional<RestError> error = RecordSaver::CheckTypes(*object, *body)) return RestErrorResponse(*error);
     SaveResult result = RecordSaver(org_, clock_, SaveSurface::kRow).Create(*object, *body);
+    log->ids.push_back(result.success() ? Json(result.id) : Json());
     if (!result.success()) return SaveErrorResponse(result.errors);
     return Saved(201, params.at("version"), *object, result, /*with_created=*/false);
   }
@@ -78,12 +81,15 @@ class SObjectRows {
     return Record(request, params.at("version"), *object, *id);
   }
 
-  HttpResponse Update(const HttpRequest& request, const PathParams& params) {
+  HttpResponse Update(const HttpRequest& request, const PathParams& params, WriteEntry* log) {
     std::lock_guard<std::mutex> lock(org_->mu);
+    log->object = params.at("object");
+    log->ids.push_back(params.at("id"));
     const ObjectDef* object = org_->schema->Find(params.at("object"));
     if (object == nullptr) return NotFound();
     std::optional<Json> body = ParseBody(request);
     if (!body) return BadBody();
+    log->records.push_back(*body);
     if (std::optional<std::string_view> since = request.headers.Get("If-Unmodified-Since")) {
       int64_t since_ms;
       if (!ParseHttpDate(*since, &since_ms)) {
@@ -102,8 +108,10 @@ class SObjectRows {
     return NoContentResponse();
   }
 
-  HttpResponse Delete(const PathParams& params) {
+  HttpResponse Delete(const PathParams& params, WriteEntry* log) {
     std::lock_guard<std::mutex> lock(org_->mu);
+    log->object = params.at("object");
+    log->ids.push_back(params.at("id"));
     const ObjectDef* object = org_->schema->Find(params.at("object"));
     if (object == nullptr) return NotFound();
     SaveResult result = RecordSaver(org_, clock_, SaveSurface::kRow).Delete(object, params.at("id"));
@@ -111,14 +119,16 @@ class SObjectRows {
     return NoContentResponse();
   }
 
-  HttpResponse Upsert(const HttpRequest& request, const PathParams& params) {
+  HttpResponse Upsert(const HttpRequest& request, const PathParams& params, WriteEntry* log) {
     std::lock_guard<std::mutex> lock(org_->mu);
+    log->object = params.at("object");
     const ObjectDef* object = org_->schema->Find(params.at("object"));
     if (object == nullptr) return NotFound();
     const FieldDef* key = KeyField(*object, params.at("field"));
     if (key == nullptr) return ExternalIdNotFound(params.at("field"));
     std::optional<Json> body = ParseBody(request);
     if (!body) return BadBody();
+    log->records.push_back(*body);
     for (const auto& [name, value] : body->items()) {
       if (ToLower(name) == "id" || ToLower(name) == ToLower(key->name)) {
         return Error(
@@ -132,6 +142,7 @@ class SObjectRows {
     const std::string& version = params.at("version");
     SaveResult result = RecordSaver(org_, clock_, SaveSurface::kRow)
                             .Upsert(*object, *key, Json(params.at("value")), *body, update_only);
+    log->ids.push_back(result.success() ? Json(result.id) : Json());
     if (!result.matches.empty()) return MultipleChoices(version, *object, result.matches);
     if (!result.success()) return SaveErrorResponse(result.errors);
     bool with_body = ApiMajorVersion(version) >= kUpsertBodyVersion;
@@ -264,14 +275,21 @@ int ApiMajorVersion(std::string_view version) {
 void AddSObjectRowRoutes(Router* router, Org* org, const EmulatorClock* clock) {
   auto rows = std::make_shared<SObjectRows>(org, clock);
   const std::string base = "/services/data/{version}/sobjects/{object}";
-  router->Add("POST", base, [rows](const HttpRequest& r, const PathParams& p) { return rows->Create(r, p); });
+  WriteLog* writes = &org->writes;
+  router->Add("POST", base, [rows, writes](const HttpRequest& r, const PathParams& p) {
+    return LogWrite(writes, r, [&](WriteEntry* log) { return rows->Create(r, p, log); });
+  });
   router->Add("GET", base + "/{id}",
               [rows](const HttpRequest& r, const PathParams& p) { return rows->Retrieve(r, p); });
-  router->Add("PATCH", base + "/{id}",
-              [rows](const HttpRequest& r, const PathParams& p) { return rows->Update(r, p); });
-  router->Add("DELETE", base + "/{id}", [rows](const HttpRequest&, const PathParams& p) { return rows->Delete(p); });
-  router->Add("PATCH", base + "/{field}/{value}",
-              [rows](const HttpRequest& r, const PathParams& p) { return rows->Upsert(r, p); });
+  router->Add("PATCH", base + "/{id}", [rows, writes](const HttpRequest& r, const PathParams& p) {
+    return LogWrite(writes, r, [&](WriteEntry* log) { return rows->Update(r, p, log); });
+  });
+  router->Add("DELETE", base + "/{id}", [rows, writes](const HttpRequest& r, const PathParams& p) {
+    return LogWrite(writes, r, [&](WriteEntry* log) { return rows->Delete(p, log); });
+  });
+  router->Add("PATCH", base + "/{field}/{value}", [rows, writes](const HttpRequest& r, const PathParams& p) {
+    return LogWrite(writes, r, [&](WriteEntry* log) { return rows->Upsert(r, p, log); });
+  });
   router->Add("GET", base + "/{first}/{second}",
               [rows](const HttpRequest& r, const PathParams& p) { return rows->BlobOrByKey(r, p); });
 }

@@ -23,6 +23,7 @@ FaultInjector::Decision FaultInjector::Decide(std::string_view method, std::stri
   for (Rule& rule : rules_) {
     const FaultSpec& spec = rule.spec;
     if ((!spec.method.empty() && spec.method != method) || !GlobMatch(spec.path, path)) continue;
+    if (WritesOnly(spec.kind) && (method == "GET" || method == "HEAD")) continue;
     int64_t n = ++rule.matched;
     bool candidate =
         n > spec.after && (n - spec.after) % spec.every == 0 && (spec.times < 0 || rule.fired < spec.times);

@@ -27,6 +27,16 @@ TEST_CASE("nth fires once, on the Nth matching request") {
   CHECK(Pattern(faults, 8) == "..X.....");
 }
 
+TEST_CASE("a write fault neither counts nor fires on GET and HEAD") {
+  FaultInjector faults(1);
+  faults.Add(Spec("unable_to_lock_row:nth=2"));
+  CHECK(Pattern(faults, 3, "/services/data/v60.0/sobjects/Account/001") == "...");
+  CHECK_FALSE(faults.Decide("HEAD", "/services/data/v60.0/sobjects").fault);
+  CHECK_FALSE(faults.Decide("PATCH", "/services/data/v60.0/sobjects/Account/001").fault);
+  CHECK(faults.Decide("POST", "/services/data/v60.0/composite/sobjects").fault);
+  CHECK_FALSE(faults.Decide("POST", "/services/data/v60.0/composite/sobjects").fault);
+}
+
 TEST_CASE("after, every and times combine") {
   FaultInjector faults(1);
   faults.Add(Spec("http500:after=2,every=3,times=2"));

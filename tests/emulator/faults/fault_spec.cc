@@ -24,6 +24,8 @@ constexpr std::pair<FaultKind, std::string_view> kKinds[] = {
     {FaultKind::kStuckLocator, "stuck_locator"},
     {FaultKind::kDateSkew, "date_skew"},
     {FaultKind::kNoDate, "no_date"},
+    {FaultKind::kUnableToLockRow, "unable_to_lock_row"},
+    {FaultKind::kLostAnswer, "lost_answer"},
 };
 
 constexpr int64_t kDefaultStallMs = 300'000;
@@ -31,6 +33,8 @@ constexpr int64_t kDefaultStallMs = 300'000;
 constexpr int64_t kDefaultPaddingBytes = 300LL << 20;
 // Query, queryAll and their continuation pages: the only answers a stuck cursor can replace.
 constexpr std::string_view kQueryPaths = "/services/data/*/query*";
+// The REST API: where the write faults act by default.
+constexpr std::string_view kRestPaths = "/services/data/*";
 
 bool ParseCount(std::string_view text, int64_t min, int64_t* out) {
   int64_t value = 0;
@@ -61,6 +65,8 @@ bool ParseProbability(std::string_view text, double* out) {
 bool RidesOnAnswer(FaultKind kind) {
   return kind == FaultKind::kLatency || kind == FaultKind::kDateSkew || kind == FaultKind::kNoDate;
 }
+
+bool WritesOnly(FaultKind kind) { return kind == FaultKind::kUnableToLockRow || kind == FaultKind::kLostAnswer; }
 
 std::string_view FaultKindName(FaultKind kind) {
   for (const auto& [k, name] : kKinds) {
@@ -185,6 +191,7 @@ std::optional<FaultSpec> ParseFaultSpec(std::string_view text, std::string* erro
   if (spec.kind == FaultKind::kStall && !has_ms) spec.ms = kDefaultStallMs;
   if (pads && !has_bytes) spec.bytes = kDefaultPaddingBytes;
   if (spec.kind == FaultKind::kStuckLocator && !has_path) spec.path = std::string(kQueryPaths);
+  if (WritesOnly(spec.kind) && !has_path) spec.path = std::string(kRestPaths);
   return spec;
 }
 

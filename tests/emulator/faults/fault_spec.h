@@ -15,6 +15,11 @@
 //   stuck_locator    a query cursor that never advances (path default /services/data/*/query*)
 //   date_skew        the Date header `seconds` off (required, may be negative)
 //   no_date          no Date header
+//   unable_to_lock_row  a REST write's records all fail UNABLE_TO_LOCK_ROW, nothing saved
+//   lost_answer      a REST write is committed, then the connection is reset before the status line
+//
+// unable_to_lock_row and lost_answer only see write requests (never GET or HEAD), and their
+// `path` defaults to /services/data/* (the REST API, not OAuth).
 //
 // latency, date_skew and no_date ride on an answer: they add up and let a later rule fire on
 // the same request too.
@@ -53,10 +58,14 @@ enum class FaultKind {
   kStuckLocator,
   kDateSkew,
   kNoDate,
+  kUnableToLockRow,
+  kLostAnswer,
 };
 
 // Kinds that change an answer on its way out without deciding it (README "Faults").
 bool RidesOnAnswer(FaultKind kind);
+// Kinds whose rules ignore GET and HEAD requests (they do not count or fire on them).
+bool WritesOnly(FaultKind kind);
 
 struct FaultSpec {
   std::string text;  // as written

@@ -51,7 +51,7 @@ TEST_CASE("each kind has its name, and a stall lasts five minutes unless told") 
   for (std::string_view name :
        {"latency:ms=1", "http500", "http503", "expire_session", "reset_headers", "reset_body", "truncate_body", "stall",
         "query_timeout", "invalid_locator", "malformed_json", "limit_exceeded", "oversize_body", "gzip_bomb",
-        "stuck_locator", "date_skew:seconds=1", "no_date"}) {
+        "stuck_locator", "date_skew:seconds=1", "no_date", "unable_to_lock_row", "lost_answer"}) {
     FaultSpec spec = Parsed(name);
     CHECK(name.starts_with(FaultKindName(spec.kind)));
   }
@@ -85,6 +85,17 @@ TEST_CASE("stuck_locator watches the query paths unless given a path") {
   CHECK(GlobMatch(spec.path, "/services/data/v60.0/query/0r8xx-2000"));
   CHECK_FALSE(GlobMatch(spec.path, "/services/data/v60.0/sobjects"));
   CHECK(Parsed("stuck_locator:path=/services/data/*/query/*").path == "/services/data/*/query/*");
+}
+
+TEST_CASE("unable_to_lock_row and lost_answer watch the REST API's writes unless given a path") {
+  for (const char* name : {"unable_to_lock_row", "lost_answer"}) {
+    FaultSpec spec = Parsed(name);
+    CHECK(spec.path == "/services/data/*");
+    CHECK(WritesOnly(spec.kind));
+    CHECK_FALSE(GlobMatch(spec.path, "/services/oauth2/token"));
+  }
+  CHECK(Parsed("lost_answer:path=/services/data/*/composite/*").path == "/services/data/*/composite/*");
+  CHECK_FALSE(WritesOnly(FaultKind::kHttp503));
 }
 
 TEST_CASE("the rules that ride on an answer are latency, date_skew and no_date") {

@@ -42,6 +42,7 @@ struct WireFault {
     kResetInBody,     // headers and half the body, then a TCP reset
     kTruncateBody,    // headers (full Content-Length) and half the body, then an orderly close
     kStall,           // nothing for `stall_ms` (or until the client gives up), then the response
+    kResetBeforeStatus,  // nothing at all, then a TCP reset (the request was served: a lost answer)
   };
   Kind kind = Kind::kNone;
   int64_t stall_ms = 0;

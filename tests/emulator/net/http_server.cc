@@ -212,6 +212,9 @@ bool HttpServer::WriteResponse(Connection* connection, HttpResponse response, bo
       connection->WriteAll(std::string_view(head).substr(0, head.size() / 2));
       connection->Reset();
       return false;
+    case WireFault::Kind::kResetBeforeStatus:
+      connection->Reset();
+      return false;
     case WireFault::Kind::kResetInBody:
     case WireFault::Kind::kTruncateBody:
       connection->WriteAll(head);

@@ -57,6 +57,7 @@ ObjectDef InvoiceObject() {
       Picklist("Category__c", "Category", {"Hardware", "Software", "Services", "Training"}, FieldType::kCombobox));
   o.fields.push_back(category);
   o.fields.push_back(Custom(Text("Notes__c", "Notes", 32768, FieldType::kTextArea)));
+  o.fields.push_back(SfsyncKey());
   return o;
 }
 

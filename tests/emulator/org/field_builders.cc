@@ -95,6 +95,14 @@ FieldDef ExternalId(std::string label) {
   return f;
 }
 
+FieldDef SfsyncKey() {
+  FieldDef f = Custom(Text("Sfsync_Key__c", "Sfsync Key", 64));
+  f.external_id = true;
+  f.unique = true;
+  f.id_lookup = true;
+  return f;
+}
+
 void AddIdAndIsDeleted(ObjectDef* o, bool is_deleted_visible) {
   FieldDef id = ReadOnly(Required(Field("Id", o->label + " ID", FieldType::kId)));
   id.length = 18;

@@ -30,6 +30,9 @@ FieldDef PolymorphicReference(std::string name, std::string label, std::vector<s
                               std::string relationship, std::string child_relationship = "");
 // `ExternalId__c`: a unique, case-insensitive external id of 40 characters.
 FieldDef ExternalId(std::string label);
+// `Sfsync_Key__c`: the external id sfsync's push-back upserts on (unique, case-insensitive, 64
+// characters, nillable). The seeder leaves it null.
+FieldDef SfsyncKey();
 
 // Id and IsDeleted (hidden on User and Profile, which have no IsDeleted field).
 void AddIdAndIsDeleted(ObjectDef* o, bool is_deleted_visible = true);

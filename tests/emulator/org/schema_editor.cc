@@ -237,4 +237,21 @@ std::string SchemaEditor::DropField(const ObjectDef& object, const std::string& 
   return "";
 }
 
+std::string SchemaEditor::SetRequired(const ObjectDef& object, const std::string& name, bool required) {
+  const FieldDef* field = object.FindField(name);
+  if (field == nullptr) return "no field " + name + " on " + object.name;
+  if (field->type == FieldType::kBoolean || field->calculated() || IsCompound(field->type) ||
+      field->type == FieldType::kId || field->derived_full_name || !field->createable || !field->updateable) {
+    return "field " + field->name + " cannot be made required or optional (checkbox, formula, compound or read-only)";
+  }
+  ObjectDef edited = object;
+  for (FieldDef& f : edited.fields) {
+    if (f.name != field->name) continue;
+    f.nillable = !required;
+  }
+  store_->ForgetObject(object.name);
+  schema_->Replace(std::move(edited));
+  return "";
+}
+
 }  // namespace sfsync::emulator

@@ -32,6 +32,11 @@ class SchemaEditor {
   // `changed` is the field's new definition (same name).
   std::string ChangeField(const ObjectDef& object, FieldDef changed);
   std::string DropField(const ObjectDef& object, const std::string& name);
+  // Makes a createable field required (describe `nillable` false: a save that leaves it empty
+  // fails REQUIRED_FIELD_MISSING) or optional again. No stored value changes; records already
+  // empty there fail their next save. Refused for checkboxes, formulas, compound and read-only
+  // fields.
+  std::string SetRequired(const ObjectDef& object, const std::string& name, bool required);
 
  private:
   Schema* schema_;

@@ -152,6 +152,7 @@ ObjectDef Account() {
   o.fields.push_back(Custom(Number("Discount__c", "Discount", FieldType::kPercent, 5, 2)));
   o.fields.push_back(Custom(Number("CreditBalance__c", "Credit Balance", FieldType::kCurrency,
                                    16, 2)));
+  o.fields.push_back(SfsyncKey());
   return o;
 }
 
@@ -179,6 +180,7 @@ ObjectDef Contact() {
   AddAudit(&o);
   o.fields.push_back(ReadOnly(Field("LastActivityDate", "Last Activity", FieldType::kDate)));
   o.fields.push_back(ExternalId("External ID"));
+  o.fields.push_back(SfsyncKey());
   return o;
 }
 
@@ -213,6 +215,7 @@ ObjectDef Opportunity() {
   o.fields.push_back(Number("TotalOpportunityQuantity", "Quantity", FieldType::kDouble, 18, 2));
   AddOwner(&o);
   AddAudit(&o);
+  o.fields.push_back(SfsyncKey());
   return o;
 }
 
