@@ -92,6 +92,18 @@ TEST_CASE("an edit made with the sqlite3 shell reaches Salesforce, sending only 
   CHECK(after.at("Name") == "Renamed in Salesforce");  // only Phone was sent: theirs is kept
   CHECK(after.at("Industry") == before.at("Industry"));
   CHECK(org.Scalar("SELECT state FROM _sfsync_outbox") == "DONE");
+  // On the server's side: one Collections update whose one record carries only the edited field.
+  json updates = json::array();
+  for (const json& w : org.emu.Admin("GET", "/__emulator/writes")) {
+    if (w.at("method") == "PATCH" && w.at("object") == "Account") updates.push_back(w);
+  }
+  REQUIRE(updates.size() == 1);  // the push (the admin API's rename is not a REST write)
+  const json& pushed = updates[0];
+  CHECK(pushed.at("path").get<std::string>().find("/composite/sobjects") != std::string::npos);
+  REQUIRE(pushed.at("records").size() == 1);
+  json sent = pushed.at("records")[0];
+  sent.erase("attributes");
+  CHECK(sent == json{{"id", id}, {"Phone", "+1 555 0100"}});
   // One conflict read and one write, after authentication and the describes.
   const int64_t calls = org.emu.Stats().at("api_calls").get<int64_t>() - calls_before;
   CHECK(r.out.find("Account                         0        1") != std::string::npos);
@@ -242,6 +254,53 @@ TEST_CASE("an insert whose answer is lost is sent again with its key and creates
   CHECK(named == 1);
   CHECK(org.emu.Admin("GET", "/__emulator/faults").at("faults")[0].at("fired") == 1);
   CHECK(org.Scalar("SELECT Id FROM Account WHERE Name = 'Only Once Inc'").rfind("001", 0) == 0);
+}
+
+TEST_CASE("an insert committed whose answer never came is sent again with its key: one record") {
+  PushOrg org;
+  org.emu.Admin("POST", "/__emulator/faults",
+                {{"spec", "lost_answer:path=/services/data/*/composite/sobjects/Account/Sfsync_Key__c,nth=1"}});
+  Shell(org.db, "INSERT INTO Account (Name) VALUES ('Lost Answer Ltd')");
+  ProcessResult r = org.Push();
+  INFO(r.out, r.err);
+  REQUIRE(r.exit_code == 0);
+  int named = 0;
+  for (const json& a : org.emu.Records("Account")) named += a.at("Name") == "Lost Answer Ltd";
+  CHECK(named == 1);
+  // Both upserts reached the server with the same key: the second found the record the first made.
+  std::vector<std::string> keys;
+  for (const json& w : org.emu.Admin("GET", "/__emulator/writes")) {
+    if (w.at("path").get<std::string>().find("/composite/sobjects/Account/Sfsync_Key__c") != std::string::npos) {
+      keys.push_back(w.at("records")[0].at(kKey));
+    }
+  }
+  REQUIRE(keys.size() == 2);
+  CHECK(keys[0] == keys[1]);
+}
+
+TEST_CASE("UNABLE_TO_LOCK_ROW is retried within the push; a validation rule's refusal waits for a fix") {
+  PushOrg org;
+  const std::string locked = org.first_account;
+  const std::string invalid = org.Scalar("SELECT Id FROM Account ORDER BY Id LIMIT 1 OFFSET 1");
+  org.emu.Admin("POST", "/__emulator/faults", {{"spec", "unable_to_lock_row:method=PATCH,nth=1"}});
+  org.emu.Admin("POST", "/__emulator/rules/Account",
+                {{"name", "Employees_Positive"}, {"field", "NumberOfEmployees"}, {"condition", "<"}, {"value", 0},
+                 {"message", "Employees must not be negative"}});
+  Shell(org.db, "UPDATE Account SET Phone = 'locked once' WHERE Id = '" + locked + "';"
+                "UPDATE Account SET NumberOfEmployees = -5 WHERE Id = '" + invalid + "'");
+  ProcessResult r = org.Push();
+  INFO(r.out, r.err);
+  CHECK(r.exit_code == 14);
+  CHECK(Record(org.emu, "Account", locked).at("Phone") == "locked once");  // second round
+  CHECK(org.Scalar("SELECT state || ' ' || attempts FROM _sfsync_outbox WHERE \"Id\" = '" + locked + "'") == "DONE 2");
+  CHECK(org.Scalar("SELECT state || ' ' || status_code || ' ' || message || ' ' || error_fields FROM _sfsync_outbox "
+                   "WHERE \"Id\" = '" + invalid + "'") ==
+        "FAILED FIELD_CUSTOM_VALIDATION_EXCEPTION Employees must not be negative NumberOfEmployees");
+  ProcessResult status = org.Status();
+  CHECK(status.out.find("Account FAILED 1") != std::string::npos);
+  Shell(org.db, "UPDATE Account SET NumberOfEmployees = 5 WHERE Id = '" + invalid + "'");
+  REQUIRE(org.Push().exit_code == 0);
+  CHECK(Record(org.emu, "Account", invalid).at("NumberOfEmployees") == 5);
 }
 
 TEST_CASE("inserts without an external id are refused unless the job accepts at-least-once") {
