@@ -278,7 +278,7 @@ TEST_CASE("an insert committed whose answer never came is sent again with its ke
   CHECK(keys[0] == keys[1]);
 }
 
-TEST_CASE("UNABLE_TO_LOCK_ROW is retried within the push; a validation rule's refusal waits for a fix") {
+TEST_CASE("UNABLE_TO_LOCK_ROW is retried within the push, and a validation rule's refusal waits for a fix") {
   PushOrg org;
   const std::string locked = org.first_account;
   const std::string invalid = org.Scalar("SELECT Id FROM Account ORDER BY Id LIMIT 1 OFFSET 1");
