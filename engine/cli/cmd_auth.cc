@@ -8,10 +8,10 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "connectors/salesforce/auth.h"
-#include "connectors/salesforce/oauth_login.h"
-#include "connectors/salesforce/oauth_token.h"
-#include "connectors/salesforce/token_store.h"
+#include "connectors/salesforce/auth/auth.h"
+#include "connectors/salesforce/auth/oauth_login.h"
+#include "connectors/salesforce/auth/oauth_token.h"
+#include "connectors/salesforce/auth/token_store.h"
 #include "engine/cli/commands.h"
 #include "engine/core/exit_codes.h"
 #include "engine/core/log.h"

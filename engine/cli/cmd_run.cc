@@ -1,6 +1,6 @@
 #include <cstdio>
 
-#include "connectors/salesforce/http_transport.h"
+#include "connectors/salesforce/http/http_transport.h"
 #include "engine/cli/commands.h"
 #include "engine/core/exit_codes.h"
 #include "engine/core/log.h"

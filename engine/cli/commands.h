@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "connectors/salesforce/http_transport.h"
+#include "connectors/salesforce/http/http_transport.h"
 #include "engine/config/job.h"
 
 namespace sfsync::cli {

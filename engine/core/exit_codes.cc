@@ -6,7 +6,7 @@ namespace sfsync {
 
 int ExitCodeFor(const Status& status) {
   const std::string& reason = status.reason();
-  // Reasons set by the auth layer (connectors/salesforce/oauth_errors.h) take precedence.
+  // Reasons set by the auth layer (connectors/salesforce/auth/oauth_errors.h) take precedence.
   struct ReasonCode {
     std::string_view reason;
     int code;

@@ -30,7 +30,7 @@
 #include <utility>
 #include <vector>
 
-#include "connectors/salesforce/rest_client.h"
+#include "connectors/salesforce/http/rest_client.h"
 #include "engine/core/clock.h"
 #include "engine/push/push_plan.h"
 #include "engine/store/store.h"

@@ -6,7 +6,7 @@
 #include <optional>
 #include <unordered_set>
 
-#include "connectors/salesforce/rest_client.h"
+#include "connectors/salesforce/http/rest_client.h"
 #include "engine/core/log.h"
 #include "engine/sync/audit_months.h"
 #include "engine/sync/job_context.h"

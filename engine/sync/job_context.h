@@ -9,9 +9,9 @@
 #include <string>
 #include <utility>
 
-#include "connectors/salesforce/auth.h"
-#include "connectors/salesforce/http_transport.h"
-#include "connectors/salesforce/rest_client.h"
+#include "connectors/salesforce/auth/auth.h"
+#include "connectors/salesforce/http/http_transport.h"
+#include "connectors/salesforce/http/rest_client.h"
 #include "engine/config/job.h"
 #include "engine/core/clock.h"
 #include "engine/store/store.h"

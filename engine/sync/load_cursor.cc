@@ -1,6 +1,6 @@
 #include "engine/sync/load_cursor.h"
 
-#include "connectors/salesforce/bulk_query.h"
+#include "connectors/salesforce/read/bulk_query.h"
 #include "engine/core/log.h"
 #include "engine/sync/query_builder.h"
 

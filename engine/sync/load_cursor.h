@@ -20,7 +20,7 @@
 #include <memory>
 #include <string>
 
-#include "connectors/salesforce/rest_client.h"
+#include "connectors/salesforce/http/rest_client.h"
 #include "engine/core/clock.h"
 #include "engine/core/statusor.h"
 #include "engine/sync/planner.h"

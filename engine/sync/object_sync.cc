@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 
-#include "connectors/salesforce/replication.h"
+#include "connectors/salesforce/read/replication.h"
 #include "engine/core/log.h"
 #include "engine/core/time_format.h"
 #include "engine/sync/load_cursor.h"

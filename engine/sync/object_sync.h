@@ -56,7 +56,7 @@
 #include <string>
 #include <vector>
 
-#include "connectors/salesforce/rest_client.h"
+#include "connectors/salesforce/http/rest_client.h"
 #include "engine/core/clock.h"
 #include "engine/store/store.h"
 #include "engine/sync/planner.h"

@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "connectors/salesforce/describe.h"
+#include "connectors/salesforce/read/describe.h"
 #include "engine/config/job.h"
 #include "engine/core/statusor.h"
 #include "engine/store/store.h"

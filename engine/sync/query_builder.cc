@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "connectors/salesforce/rest_client.h"
+#include "connectors/salesforce/http/rest_client.h"
 
 namespace sfsync::sync {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "connectors/salesforce/rest_client.h"
+#include "connectors/salesforce/http/rest_client.h"
 #include "engine/core/exit_codes.h"
 #include "engine/core/log.h"
 #include "engine/sync/job_context.h"

@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "connectors/salesforce/http_transport.h"
+#include "connectors/salesforce/http/http_transport.h"
 #include "engine/config/job.h"
 #include "engine/core/clock.h"
 #include "engine/core/status.h"

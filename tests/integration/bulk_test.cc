@@ -6,7 +6,7 @@
 #include <chrono>
 #include <thread>
 
-#include "connectors/salesforce/http_transport.h"
+#include "connectors/salesforce/http/http_transport.h"
 #include "tests/testing/compare.h"
 
 namespace sfsync::testing {

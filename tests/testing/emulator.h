@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "connectors/salesforce/http_transport.h"
+#include "connectors/salesforce/http/http_transport.h"
 #include "tests/testing/process.h"
 
 namespace sfsync::testing {

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "connectors/salesforce/rest_client.h"
+#include "connectors/salesforce/http/rest_client.h"
 
 namespace sfsync::salesforce::testing {
 

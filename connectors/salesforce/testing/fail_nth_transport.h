@@ -5,7 +5,7 @@
 
 #include <atomic>
 
-#include "connectors/salesforce/http_transport.h"
+#include "connectors/salesforce/http/http_transport.h"
 #include "connectors/salesforce/testing/fake_transport.h"
 
 namespace sfsync::salesforce::testing {

@@ -4,8 +4,8 @@
 
 #include <memory>
 
-#include "connectors/salesforce/auth.h"
-#include "connectors/salesforce/rest_client.h"
+#include "connectors/salesforce/auth/auth.h"
+#include "connectors/salesforce/http/rest_client.h"
 #include "connectors/salesforce/testing/fake_org.h"
 #include "connectors/salesforce/testing/fake_transport.h"
 

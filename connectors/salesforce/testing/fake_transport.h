@@ -17,7 +17,7 @@
 #include <utility>
 #include <vector>
 
-#include "connectors/salesforce/http_transport.h"
+#include "connectors/salesforce/http/http_transport.h"
 
 namespace sfsync::salesforce::testing {
 

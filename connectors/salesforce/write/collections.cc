@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "connectors/salesforce/soql.h"
+#include "connectors/salesforce/read/soql.h"
 
 namespace sfsync::salesforce {
 namespace {

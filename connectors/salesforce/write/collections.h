@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include "connectors/salesforce/rest_client.h"
+#include "connectors/salesforce/http/rest_client.h"
 #include "engine/core/row.h"
 #include "engine/core/statusor.h"
 
