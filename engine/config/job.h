@@ -75,7 +75,8 @@ struct Job {
   std::vector<ObjectConfig> objects;
   int64_t settle_lag_seconds = 60;  // the watermark never passes server time minus this
   int64_t max_clock_skew_seconds = 300;
-  std::string push_conflicts = "manual";  // manual | remote_wins | local_wins  // a server Date further off than this: the earlier clock is used
+  std::string push_conflicts = "manual";  // manual | remote_wins | local_wins
+  int64_t push_bulk_threshold = 10000;  // more records of one object and operation: a Bulk ingest job; 0: never  // a server Date further off than this: the earlier clock is used
   std::string state_dir;            // token cache, locks; default $XDG_STATE_HOME/sfsync, else
                                     // $HOME/.local/state/sfsync
 };

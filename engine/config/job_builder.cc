@@ -92,6 +92,7 @@ std::optional<Job> BuildJob(const JobDocument& doc, std::string_view base_dir, c
   Set(root, "settle_lag_seconds", &job.settle_lag_seconds);
   Set(root, "max_clock_skew_seconds", &job.max_clock_skew_seconds);
   Set(root, "push_conflicts", &job.push_conflicts);
+  Set(root, "push_bulk_threshold", &job.push_bulk_threshold);
 
   const json& c = root.at("connection");
   Set(c, "login_url", &job.connection.login_url);

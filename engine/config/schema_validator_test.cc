@@ -116,6 +116,7 @@ TEST_CASE("the schema's defaults are the model's defaults") {
   CHECK(object.at("push").at("default") == o.push);
   CHECK(object.at("at_least_once_inserts").at("default") == o.at_least_once_inserts);
   CHECK(props.at("push_conflicts").at("default") == job.push_conflicts);
+  CHECK(props.at("push_bulk_threshold").at("default") == job.push_bulk_threshold);
 }
 
 // Each case pins one kind of valijson 1.0 message to our phrasing: an upgrade that rewords
@@ -128,7 +129,7 @@ TEST_CASE("unknown keys list what is allowed and suggest a near miss") {
   // Every unknown key of a mapping is reported, not just the first.
   CHECK(Validate(Edit("store:\n", "colour: red\nstore:\n  zzz: 1\n")) ==
         "job.yaml:7:1: colour: unknown key 'colour' (allowed: version, name, schedule, connection, store, "
-        "settle_lag_seconds, max_clock_skew_seconds, push_conflicts, state_dir, objects)\n"
+        "settle_lag_seconds, max_clock_skew_seconds, push_conflicts, push_bulk_threshold, state_dir, objects)\n"
         "job.yaml:9:3: store.zzz: unknown key 'zzz' (allowed: sqlite)");
 }
 

@@ -128,6 +128,7 @@ PushReport PushWithContext(const config::Job& job, sync::JobContext* context, Cl
   settings.dry_run = options.dry_run;
   settings.stop = options.stop;
   settings.run_id = options.run_id;
+  settings.bulk_threshold = job.push_bulk_threshold;
   const std::vector<size_t> order = InsertOrder(tables);
   report.objects.resize(tables.size());
   for (size_t i = 0; i < tables.size(); ++i) {
@@ -199,12 +200,12 @@ std::string FormatPushSummary(const PushReport& r) {
   std::string out = fmt::format("push {}{}: {}, {} API calls\n", r.job, r.dry_run ? " (dry run: nothing sent)" : "",
                                 r.status, r.api_calls);
   if (r.objects.empty()) return out;
-  out += fmt::format("{:<24} {:>8} {:>8} {:>8} {:>8} {:>9} {:>7} {:>8} {:>7} {:>6}\n", "object", "inserted",
-                     "updated", "deleted", "no-op", "conflicts", "failed", "waiting", "writes", "reads");
+  out += fmt::format("{:<24} {:>8} {:>8} {:>8} {:>8} {:>9} {:>7} {:>8} {:>7} {:>6} {:>5}\n", "object", "inserted",
+                     "updated", "deleted", "no-op", "conflicts", "failed", "waiting", "writes", "reads", "bulk");
   for (const auto& o : r.objects) {
-    out += fmt::format("{:<24} {:>8} {:>8} {:>8} {:>8} {:>9} {:>7} {:>8} {:>7} {:>6}\n", o.object, o.inserted,
+    out += fmt::format("{:<24} {:>8} {:>8} {:>8} {:>8} {:>9} {:>7} {:>8} {:>7} {:>6} {:>5}\n", o.object, o.inserted,
                        o.updated, o.deleted, o.already_done, o.conflicts, o.failed, o.waiting + o.unknown,
-                       o.write_calls, o.read_calls);
+                       o.write_calls, o.read_calls, o.bulk_jobs);
   }
   if (r.dry_run) {
     for (const auto& o : r.objects) {

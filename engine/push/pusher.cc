@@ -6,6 +6,7 @@
 #include <random>
 #include <set>
 
+#include "connectors/salesforce/write/bulk_ingest.h"
 #include "connectors/salesforce/write/collections.h"
 #include "engine/core/log.h"
 #include "engine/push/values.h"
@@ -36,7 +37,8 @@ enum class Verdict { kDone, kTransient, kEntityDeleted, kFailed };
 Verdict Classify(const SaveResult& r) {
   if (r.success) return Verdict::kDone;
   for (const auto& e : r.errors) {
-    if (e.status_code == "UNABLE_TO_LOCK_ROW" || e.status_code == "ALL_OR_NONE_OPERATION_ROLLED_BACK") {
+    if (e.status_code == "UNABLE_TO_LOCK_ROW" || e.status_code == "ALL_OR_NONE_OPERATION_ROLLED_BACK" ||
+        e.status_code == "UNPROCESSED") {
       return Verdict::kTransient;
     }
   }
@@ -270,8 +272,12 @@ Status ObjectPusher::SendUpdates(std::vector<Change*> changes, ObjectPushStats* 
       }
     }
     stats->updated += static_cast<int64_t>(sends.size());
-    stats->write_calls += static_cast<int64_t>((sends.size() + salesforce::kCollectionsMaxRecords - 1) /
-                                               salesforce::kCollectionsMaxRecords);
+    if (UseBulk(sends.size())) {
+      ++stats->bulk_jobs;
+    } else {
+      stats->write_calls += static_cast<int64_t>((sends.size() + salesforce::kCollectionsMaxRecords - 1) /
+                                                 salesforce::kCollectionsMaxRecords);
+    }
     return Status::Ok();
   }
   if (sends.empty()) return Status::Ok();
@@ -306,6 +312,21 @@ Status ObjectPusher::SendUpdates(std::vector<Change*> changes, ObjectPushStats* 
         break;
     }
   };
+  if (UseBulk(sends.size())) {
+    std::vector<RecordWrite> writes;
+    std::vector<std::string> keys;
+    for (const Send& s : sends) {
+      writes.push_back(s.write);
+      keys.push_back(s.change->id);
+    }
+    StatusOr<std::vector<SaveResult>> results = SendBulk("update", writes, keys, stats);
+    if (!results.ok()) {
+      stats->unknown += static_cast<int64_t>(sends.size());
+      return results.status();
+    }
+    for (size_t i = 0; i < sends.size(); ++i) apply(sends[i], (*results)[i]);
+    return Status::Ok();
+  }
   for (size_t start = 0; start < sends.size(); start += salesforce::kCollectionsMaxRecords) {
     if (Stopping()) {
       stats->unknown += static_cast<int64_t>(sends.size() - start);
@@ -416,8 +437,12 @@ Status ObjectPusher::SendInserts(std::vector<Change*> changes, ObjectPushStats* 
       }
     }
     stats->inserted += static_cast<int64_t>(sends.size());
-    stats->write_calls += static_cast<int64_t>((sends.size() + salesforce::kCollectionsMaxRecords - 1) /
-                                               salesforce::kCollectionsMaxRecords);
+    if (UseBulk(sends.size()) && keyed) {
+      ++stats->bulk_jobs;
+    } else {
+      stats->write_calls += static_cast<int64_t>((sends.size() + salesforce::kCollectionsMaxRecords - 1) /
+                                                 salesforce::kCollectionsMaxRecords);
+    }
     return Status::Ok();
   }
   if (sends.empty()) return Status::Ok();
@@ -426,18 +451,25 @@ Status ObjectPusher::SendInserts(std::vector<Change*> changes, ObjectPushStats* 
   // The key is in the row and the outbox before the call: a retry after a crash sends the same key.
   SFSYNC_RETURN_IF_ERROR(store_->MarkSent(table_->table, sent, settings_.run_id));
 
-  for (size_t start = 0; start < sends.size(); start += salesforce::kCollectionsMaxRecords) {
+  const bool bulk = keyed && UseBulk(sends.size());  // an unkeyed create could not be matched to its result
+  for (size_t start = 0; start < sends.size();
+       start += bulk ? sends.size() : salesforce::kCollectionsMaxRecords) {
     if (Stopping()) {
       stats->unknown += static_cast<int64_t>(sends.size() - start);
       return CancelledError("push stopped by a signal");
     }
-    const size_t end = std::min(sends.size(), start + salesforce::kCollectionsMaxRecords);
+    const size_t end = bulk ? sends.size() : std::min(sends.size(), start + salesforce::kCollectionsMaxRecords);
     std::vector<RecordWrite> writes;
-    for (size_t i = start; i < end; ++i) writes.push_back(sends[i].write);
-    ++stats->write_calls;
+    std::vector<std::string> keys;
+    for (size_t i = start; i < end; ++i) {
+      writes.push_back(sends[i].write);
+      keys.push_back(sends[i].key);
+    }
+    if (!bulk) ++stats->write_calls;
     StatusOr<std::vector<SaveResult>> results =
-        keyed ? salesforce::UpsertRecords(client_, table_->object, table_->key_field, writes)
-              : salesforce::CreateRecords(client_, table_->object, writes);
+        bulk    ? SendBulk("upsert", writes, keys, stats)
+        : keyed ? salesforce::UpsertRecords(client_, table_->object, table_->key_field, writes)
+                : salesforce::CreateRecords(client_, table_->object, writes);
     if (!results.ok()) {
       if (!StopsPush(results.status())) {
         for (size_t i = start; i < end; ++i) {
@@ -569,8 +601,12 @@ Status ObjectPusher::DeleteRound(const std::vector<Change>& changes, ObjectPushS
       if (stats->plan.size() < kMaxPlanLines) stats->plan.push_back(fmt::format("{} delete {}", table_->table, c->id));
     }
     stats->deleted += static_cast<int64_t>(sends.size());
-    stats->write_calls += static_cast<int64_t>((sends.size() + salesforce::kCollectionsMaxRecords - 1) /
-                                               salesforce::kCollectionsMaxRecords);
+    if (UseBulk(sends.size())) {
+      ++stats->bulk_jobs;
+    } else {
+      stats->write_calls += static_cast<int64_t>((sends.size() + salesforce::kCollectionsMaxRecords - 1) /
+                                                 salesforce::kCollectionsMaxRecords);
+    }
     return Status::Ok();
   }
   Status call_status;
@@ -578,17 +614,25 @@ Status ObjectPusher::DeleteRound(const std::vector<Change>& changes, ObjectPushS
     std::vector<store::SentChange> sent;
     for (const Change* c : sends) sent.push_back({c->change_id, "", ""});
     SFSYNC_RETURN_IF_ERROR(store_->MarkSent(table_->table, sent, settings_.run_id));
-    for (size_t start = 0; start < sends.size(); start += salesforce::kCollectionsMaxRecords) {
+    const bool bulk = UseBulk(sends.size());
+    for (size_t start = 0; start < sends.size(); start += bulk ? sends.size() : salesforce::kCollectionsMaxRecords) {
       if (Stopping()) {
         stats->unknown += static_cast<int64_t>(sends.size() - start);
         call_status = CancelledError("push stopped by a signal");
         break;
       }
-      const size_t end = std::min(sends.size(), start + salesforce::kCollectionsMaxRecords);
+      const size_t end = bulk ? sends.size() : std::min(sends.size(), start + salesforce::kCollectionsMaxRecords);
       std::vector<std::string> ids;
       for (size_t i = start; i < end; ++i) ids.push_back(sends[i]->id);
-      ++stats->write_calls;
-      StatusOr<std::vector<SaveResult>> results = salesforce::DeleteRecords(client_, ids);
+      StatusOr<std::vector<SaveResult>> results = [&]() -> StatusOr<std::vector<SaveResult>> {
+        if (!bulk) {
+          ++stats->write_calls;
+          return salesforce::DeleteRecords(client_, ids);
+        }
+        std::vector<RecordWrite> writes;
+        for (const std::string& id : ids) writes.push_back({id, {}});
+        return SendBulk("delete", writes, ids, stats);
+      }();
       if (!results.ok()) {
         stats->unknown += static_cast<int64_t>(sends.size() - start);
         call_status = results.status();
@@ -633,6 +677,23 @@ Status ObjectPusher::DeleteRound(const std::vector<Change>& changes, ObjectPushS
   }
   SFSYNC_RETURN_IF_ERROR(store_->RecordOutcomes(table_->spec, outcomes, {}, restore));
   return call_status;
+}
+
+StatusOr<std::vector<SaveResult>> ObjectPusher::SendBulk(const std::string& operation,
+                                                         const std::vector<RecordWrite>& writes,
+                                                         const std::vector<std::string>& keys, ObjectPushStats* stats) {
+  salesforce::IngestRequest request;
+  request.object = table_->object;
+  request.operation = operation;
+  request.external_id_field = operation == "upsert" ? table_->key_field : "";
+  request.records = writes;
+  request.keys = keys;
+  salesforce::IngestOptions options;
+  options.stop = settings_.stop;
+  options.poll_initial = settings_.bulk_poll_initial;
+  ++stats->bulk_jobs;
+  SFSYNC_LOG(kInfo, "{}: {} {} records through a Bulk API 2.0 ingest job", table_->object, writes.size(), operation);
+  return salesforce::RunIngestJob(client_, clock_, request, options);
 }
 
 StatusOr<RowBatch> ObjectPusher::ServerRows(const std::vector<std::string>& ids, ObjectPushStats* stats) {

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "connectors/salesforce/http/rest_client.h"
+#include "connectors/salesforce/write/collections.h"
 #include "engine/core/clock.h"
 #include "engine/push/push_plan.h"
 #include "engine/store/store.h"
@@ -44,6 +45,10 @@ struct PushSettings {
   std::chrono::milliseconds round_backoff{1000};  // before round n: n * this
   int64_t run_id = 0;
   const std::atomic<bool>* stop = nullptr;
+  // More records than this for one object and operation go as one Bulk API 2.0 ingest job instead of
+  // Collections calls; 0: never (job key push_bulk_threshold).
+  int64_t bulk_threshold = 10000;
+  std::chrono::milliseconds bulk_poll_initial{500};
 };
 
 struct ObjectPushStats {
@@ -59,6 +64,7 @@ struct ObjectPushStats {
   int64_t unknown = 0;       // sent, but the call's answer was lost: the next push sends them again
   int64_t write_calls = 0;   // Collections create/update/upsert/delete calls
   int64_t read_calls = 0;    // conflict reads (Collections retrieve)
+  int64_t bulk_jobs = 0;     // Bulk API 2.0 ingest jobs (each several calls: create, upload, close, polls, results)
   std::vector<std::string> plan;  // dry run: what would be sent
 };
 
@@ -84,6 +90,14 @@ class ObjectPusher {
   Status SendInserts(std::vector<store::Change*> changes, ObjectPushStats* stats,
                      std::vector<store::ChangeOutcome>* outcomes, std::vector<int64_t>* retry);
   Status DeleteRound(const std::vector<store::Change>& changes, ObjectPushStats* stats, std::vector<int64_t>* retry);
+  // Sends `writes` (keys parallel: Id, or the external-id key for upsert) as one ingest job when
+  // there are more than bulk_threshold, else in Collections calls of 200 through `collections`.
+  bool UseBulk(size_t records) const {
+    return settings_.bulk_threshold > 0 && static_cast<int64_t>(records) > settings_.bulk_threshold;
+  }
+  StatusOr<std::vector<salesforce::SaveResult>> SendBulk(const std::string& operation,
+                                                         const std::vector<salesforce::RecordWrite>& writes,
+                                                         const std::vector<std::string>& keys, ObjectPushStats* stats);
   // The server rows of `ids` with every own field of the table, for restoring refused deletes.
   StatusOr<RowBatch> ServerRows(const std::vector<std::string>& ids, ObjectPushStats* stats);
   bool Stopping() const { return settings_.stop != nullptr && settings_.stop->load(); }
