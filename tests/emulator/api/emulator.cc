@@ -5,6 +5,7 @@
 
 #include "tests/emulator/api/bulk_jobs.h"
 #include "tests/emulator/api/collections.h"
+#include "tests/emulator/api/composite_graph.h"
 #include "tests/emulator/api/describe_writer.h"
 #include "tests/emulator/api/limits.h"
 #include "tests/emulator/api/oauth_admin.h"
@@ -130,6 +131,7 @@ std::unique_ptr<Emulator> Emulator::Create(const EmulatorConfig& config, std::st
                        {.id_limit = config.replication_id_limit, .delete_horizon = config.delete_horizon});
   AddSObjectRowRoutes(&e.rest_, &e.org_, &e.clock_);
   AddCollectionRoutes(&e.rest_, &e.org_, &e.clock_);
+  AddCompositeGraphRoutes(&e.rest_, &e.org_, &e.clock_);
   AddBulkJobRoutes(
       &e.rest_, &e.org_, &e.clock_,
       BulkOptions{config.bulk_job_polls, config.bulk_job_seconds * 1000, config.bulk_quote_nulls, config.number_style});

@@ -57,6 +57,47 @@ HttpResponse PerRecord(const std::vector<std::string>& ids, bool with_created) {
   return JsonResponse(200, results.dump());
 }
 
+// Every graph fails at its first node; the others are halted as in a rolled-back graph.
+std::optional<HttpResponse> LockedGraphs(const Json& body, WriteEntry* log) {
+  if (!body.is_object() || !body.contains("graphs") || !body["graphs"].is_array()) return std::nullopt;
+  Json graphs = Json::array();
+  for (const Json& graph : body["graphs"]) {
+    if (!graph.is_object() || !graph.contains("compositeRequest") || !graph["compositeRequest"].is_array()) {
+      return std::nullopt;
+    }
+    Json nodes = Json::array();
+    for (const Json& node : graph["compositeRequest"]) {
+      if (!node.is_object()) return std::nullopt;
+      Json error;
+      if (nodes.empty()) {
+        std::string id = node.contains("body") ? LockedId(node["body"]) : "";
+        error["message"] = LockedRowMessage(id);
+        error["errorCode"] = kCode;
+        error["fields"] = Json::array();
+      } else {
+        error["errorCode"] = "PROCESSING_HALTED";
+        error["message"] = "The transaction was rolled back since another operation in the same transaction failed.";
+      }
+      Json entry;
+      entry["body"] = Json::array({error});
+      entry["httpHeaders"] = Json::object();
+      entry["httpStatusCode"] = 400;
+      entry["referenceId"] = node.value("referenceId", "");
+      nodes.push_back(std::move(entry));
+      log->records.push_back(node.contains("body") ? node["body"] : Json::object());
+      log->ids.push_back(nullptr);
+    }
+    Json out;
+    out["graphId"] = graph.value("graphId", "");
+    out["graphResponse"]["compositeResponse"] = std::move(nodes);
+    out["isSuccessful"] = false;
+    graphs.push_back(std::move(out));
+  }
+  Json answer;
+  answer["graphs"] = std::move(graphs);
+  return JsonResponse(200, answer.dump());
+}
+
 }  // namespace
 
 std::string LockedRowMessage(const std::string& id) {
@@ -85,6 +126,7 @@ std::optional<HttpResponse> LockedRowsResponse(const HttpRequest& request, Write
     return SingleRecord(own.empty() ? LockedId(body) : own);
   }
 
+  if (s.size() == 5 && s[3] == "composite" && s[4] == "graph" && method == "POST") return LockedGraphs(body, log);
   if (s[3] != "composite" || s[4] != "sobjects") return std::nullopt;
   bool upsert = s.size() == 7 && method == "PATCH";
   if (s.size() != 5 && !upsert) return std::nullopt;

@@ -8,6 +8,9 @@
 //   Collections (POST/PATCH/DELETE composite/sobjects, PATCH composite/sobjects/{Object}/{Field}):
 //     200 with one {"success":false,"errors":[{"statusCode":"UNABLE_TO_LOCK_ROW","message",
 //     "fields":[]}]} per record (plus "created":false for upsert), in request order.
+//   Composite graph (POST composite/graph): 200, every graph isSuccessful false, its first node
+//     400 with the single-record error above, the others 400 PROCESSING_HALTED (logged as one
+//     entry with every node's body).
 // ID is the record's Id (update, delete), else the first lookup value in its body (the parent a
 // create or upsert would lock: AccountId, WhoId, Account__c, ...); without either the message
 // ends at "this record".

@@ -93,6 +93,27 @@ TEST_CASE("fault unable_to_lock_row: Collections answer 200 with every record fa
   CHECK(ParseJson(served.body)[0]["success"] == true);
 }
 
+TEST_CASE("fault unable_to_lock_row: a composite graph fails at its first node and saves nothing") {
+  RunningEmulator e;
+  AddFault(e, "unable_to_lock_row:path=/services/data/*/composite/graph,nth=1");
+  const std::string graph = R"({"graphs":[{"graphId":"g","compositeRequest":[
+      {"method":"POST","url":"/services/data/v60.0/sobjects/Account","referenceId":"a","body":{"Name":"Locked graph"}},
+      {"method":"POST","url":"/services/data/v60.0/sobjects/Contact","referenceId":"c",
+       "body":{"LastName":"Locked","AccountId":"@{a.id}"}}]}]})";
+  ClientResponse locked = FreshSend(e, "POST", "/services/data/v60.0/composite/graph", graph);
+  REQUIRE(locked.status == 200);
+  ordered_json answer = ParseJson(locked.body)["graphs"][0];
+  CHECK(answer["isSuccessful"] == false);
+  ordered_json nodes = answer["graphResponse"]["compositeResponse"];
+  CHECK(nodes[0]["body"][0]["errorCode"] == "UNABLE_TO_LOCK_ROW");
+  CHECK(nodes[0]["httpStatusCode"] == 400);
+  CHECK(nodes[1]["body"][0]["errorCode"] == "PROCESSING_HALTED");
+  CHECK(ParseJson(e.Query("SELECT COUNT() FROM Account WHERE Name = 'Locked graph'").body)["totalSize"] == 0);
+  CHECK(LastWrite(e)["fault"] == "unable_to_lock_row");
+  ordered_json retried = ParseJson(FreshSend(e, "POST", "/services/data/v60.0/composite/graph", graph).body);
+  CHECK(retried["graphs"][0]["isSuccessful"] == true);
+}
+
 TEST_CASE("fault lost_answer: the write is committed, the connection is reset before any answer") {
   EmulatorConfig config = SmallOrgConfig();
   config.faults = {"lost_answer:method=POST,path=/services/data/*/sobjects/*,nth=1"};

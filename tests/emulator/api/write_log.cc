@@ -28,6 +28,7 @@ std::string WriteLog::Json(int64_t after_seq) const {
     item["ids"] = e.ids;
     item["records"] = e.records;
     if (!e.fault.empty()) item["fault"] = e.fault;
+    if (!e.via.empty()) item["via"] = e.via;
     writes.push_back(std::move(item));
   }
   return writes.dump();

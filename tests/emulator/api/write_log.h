@@ -12,6 +12,8 @@
 // from the request (key order kept; numbers re-rendered by the JSON parser, so 1.50 reads 1.5).
 // `ids` holds, per record, the Id it addressed or was given (null when none: a failed create);
 // for a delete, the Ids asked for, and `records` is empty. `status` is the HTTP status answered.
+// A Composite graph logs one entry per node: the node's method, url (without its query) and
+// final httpStatusCode (400 when its graph was rolled back), with "via" the graph's path.
 //
 // At most `capacity` entries are kept; older ones are dropped first. Thread-safe.
 #ifndef SFSYNC_TESTS_EMULATOR_API_WRITE_LOG_H_
@@ -35,8 +37,11 @@ struct WriteEntry {
   int status = 0;
   nlohmann::ordered_json ids = nlohmann::ordered_json::array();
   nlohmann::ordered_json records = nlohmann::ordered_json::array();
-  // Set by the log: which fault, if any, answered in place of the write ("unable_to_lock_row").
+  // Which fault, if any, answered in place of the write ("unable_to_lock_row").
   std::string fault;
+  // The request that carried this one (a Composite graph node: the graph's path); empty when
+  // the entry is a request of its own.
+  std::string via;
 };
 
 class WriteLog {
