@@ -267,3 +267,29 @@ TEST_CASE("a refused delete is restored from the row it was, then the server's v
 
 }  // namespace
 }  // namespace sfsync::store
+
+namespace sfsync::store {
+namespace {
+
+TEST_CASE("a pushed table still evolves: a retyped column keeps its data and the capture is reinstalled") {
+  Fixture f;
+  TableSpec retyped = ContactSpec();
+  retyped.columns[2].type = ColumnType::kInteger;  // Phone: TEXT -> INTEGER, old values in Phone__v1
+  retyped.columns[2].sf_type = "int";
+  auto changes = f.store->EnsureTable(retyped);
+  REQUIRE(changes.ok());
+  CHECK(QueryText(f.path, "SELECT Phone__v1 FROM Contact WHERE Id = '003A'") == "111");
+  // The old triggers were rewritten by SQLite to follow the rename; installing them again is clean.
+  CaptureSpec capture = ContactCapture();
+  REQUIRE(f.store->EnsureCapture(capture).ok());
+  REQUIRE(Shell(f.path, "UPDATE Contact SET Phone = 42 WHERE Id = '003A'").ok());
+  CHECK(f.Columns() == "Phone=NULL");
+  // The kept old column refuses edits: it is no synced field any more.
+  CHECK(Shell(f.path, "UPDATE Contact SET Phone__v1 = 'x' WHERE Id = '003A'").message().find(
+            "column Phone__v1 of table Contact cannot be pushed") != std::string::npos);
+  REQUIRE(Shell(f.path, "DELETE FROM Contact WHERE Id = '003A'").ok());
+  CHECK(f.Outbox() == "delete:PENDING:003A:2024-05-01T10:00:00.000Z");
+}
+
+}  // namespace
+}  // namespace sfsync::store
