@@ -86,6 +86,36 @@ Status ForChunks(const std::vector<T>& items, size_t n, Fn fn) {
 // A call-level failure that the next call would meet too: stop pushing this table.
 bool StopsPush(const Status& s) { return s.code() != StatusCode::kInvalidArgument; }
 
+// Dry run: a plan line per record (the first kMaxPlanLines), the count, and the calls it would take.
+void PlanSends(const std::string& table, const char* op, const std::vector<std::string>& ids,
+               const std::vector<std::vector<std::string>>& fields, bool bulk, int64_t* count,
+               ObjectPushStats* stats) {
+  for (size_t i = 0; i < ids.size() && stats->plan.size() < kMaxPlanLines; ++i) {
+    stats->plan.push_back(fields[i].empty() ? fmt::format("{} {} {}", table, op, ids[i])
+                                            : fmt::format("{} {} {}: {}", table, op, ids[i], fmt::join(fields[i], ", ")));
+  }
+  *count += static_cast<int64_t>(ids.size());
+  if (bulk) {
+    ++stats->bulk_jobs;
+  } else {
+    stats->write_calls += static_cast<int64_t>((ids.size() + salesforce::kCollectionsMaxRecords - 1) /
+                                               salesforce::kCollectionsMaxRecords);
+  }
+}
+
+template <typename SendT>
+void PlanWrites(const std::string& table, const char* op, const std::vector<SendT>& sends, bool bulk, int64_t* count,
+                ObjectPushStats* stats) {
+  std::vector<std::string> ids;
+  std::vector<std::vector<std::string>> fields;
+  for (const SendT& s : sends) {
+    ids.push_back(s.change->id);
+    fields.emplace_back();
+    for (const auto& [field, value] : s.write.fields) fields.back().push_back(field);
+  }
+  PlanSends(table, op, ids, fields, bulk, count, stats);
+}
+
 }  // namespace
 
 ObjectPusher::ObjectPusher(salesforce::RestClient* client, store::Store* store, Clock* clock, const PushTable* table,
@@ -264,20 +294,7 @@ Status ObjectPusher::SendUpdates(std::vector<Change*> changes, ObjectPushStats* 
     sends.push_back(std::move(send));
   }
   if (settings_.dry_run) {
-    for (const Send& s : sends) {
-      std::vector<std::string> names;
-      for (const auto& [field, value] : s.write.fields) names.push_back(field);
-      if (stats->plan.size() < kMaxPlanLines) {
-        stats->plan.push_back(fmt::format("{} update {}: {}", table_->table, s.change->id, fmt::join(names, ", ")));
-      }
-    }
-    stats->updated += static_cast<int64_t>(sends.size());
-    if (UseBulk(sends.size())) {
-      ++stats->bulk_jobs;
-    } else {
-      stats->write_calls += static_cast<int64_t>((sends.size() + salesforce::kCollectionsMaxRecords - 1) /
-                                                 salesforce::kCollectionsMaxRecords);
-    }
+    PlanWrites(table_->table, "update", sends, UseBulk(sends.size()), &stats->updated, stats);
     return Status::Ok();
   }
   if (sends.empty()) return Status::Ok();
@@ -429,20 +446,7 @@ Status ObjectPusher::SendInserts(std::vector<Change*> changes, ObjectPushStats* 
     sends.push_back(std::move(send));
   }
   if (settings_.dry_run) {
-    for (const Send& s : sends) {
-      std::vector<std::string> names;
-      for (const auto& [field, value] : s.write.fields) names.push_back(field);
-      if (stats->plan.size() < kMaxPlanLines) {
-        stats->plan.push_back(fmt::format("{} insert {}: {}", table_->table, s.change->id, fmt::join(names, ", ")));
-      }
-    }
-    stats->inserted += static_cast<int64_t>(sends.size());
-    if (UseBulk(sends.size()) && keyed) {
-      ++stats->bulk_jobs;
-    } else {
-      stats->write_calls += static_cast<int64_t>((sends.size() + salesforce::kCollectionsMaxRecords - 1) /
-                                                 salesforce::kCollectionsMaxRecords);
-    }
+    PlanWrites(table_->table, "insert", sends, keyed && UseBulk(sends.size()), &stats->inserted, stats);
     return Status::Ok();
   }
   if (sends.empty()) return Status::Ok();
@@ -597,16 +601,10 @@ Status ObjectPusher::DeleteRound(const std::vector<Change>& changes, ObjectPushS
     sends.push_back(&c);
   }
   if (settings_.dry_run) {
-    for (const Change* c : sends) {
-      if (stats->plan.size() < kMaxPlanLines) stats->plan.push_back(fmt::format("{} delete {}", table_->table, c->id));
-    }
-    stats->deleted += static_cast<int64_t>(sends.size());
-    if (UseBulk(sends.size())) {
-      ++stats->bulk_jobs;
-    } else {
-      stats->write_calls += static_cast<int64_t>((sends.size() + salesforce::kCollectionsMaxRecords - 1) /
-                                                 salesforce::kCollectionsMaxRecords);
-    }
+    std::vector<std::string> ids;
+    for (const Change* c : sends) ids.push_back(c->id);
+    PlanSends(table_->table, "delete", ids, std::vector<std::vector<std::string>>(ids.size()), UseBulk(sends.size()),
+              &stats->deleted, stats);
     return Status::Ok();
   }
   Status call_status;

@@ -33,6 +33,13 @@ inline void Shell(const std::string& db, const std::string& sql) {
 }
 inline ProcessResult ShellResult(const std::string& db, const std::string& sql) { return RunProcess({"/usr/bin/env", "sqlite3", db, sql}); }
 
+// How many live records of `object` are named `name`.
+inline int CountNamed(Emulator& emu, const std::string& object, const std::string& name) {
+  int n = 0;
+  for (const json& r : emu.Records(object)) n += r.at("Name") == name;
+  return n;
+}
+
 inline json Record(Emulator& emu, const std::string& object, const std::string& id) {
   for (const json& r : emu.Records(object, "include")) {
     if (r.at("Id") == id) return r;

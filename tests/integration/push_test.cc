@@ -173,9 +173,7 @@ TEST_CASE("a new contact under a new account: parent first, the lookup remapped,
   REQUIRE(org.Push().exit_code == 0);
   REQUIRE(RunSfsync(org.job).exit_code == 0);
   CHECK(org.Scalar("SELECT count(*) FROM Account WHERE Name = 'Acme New'") == "1");
-  int named = 0;
-  for (const json& a : org.emu.Records("Account")) named += a.at("Name") == "Acme New";
-  CHECK(named == 1);
+  CHECK(CountNamed(org.emu, "Account", "Acme New") == 1);
 }
 
 TEST_CASE("an insert whose answer is lost is sent again with its key and creates one record") {
@@ -187,9 +185,7 @@ TEST_CASE("an insert whose answer is lost is sent again with its key and creates
   ProcessResult r = org.Push();
   INFO(r.out, r.err);
   REQUIRE(r.exit_code == 0);
-  int named = 0;
-  for (const json& a : org.emu.Records("Account")) named += a.at("Name") == "Only Once Inc";
-  CHECK(named == 1);
+  CHECK(CountNamed(org.emu, "Account", "Only Once Inc") == 1);
   CHECK(org.emu.Admin("GET", "/__emulator/faults").at("faults")[0].at("fired") == 1);
   CHECK(org.Scalar("SELECT Id FROM Account WHERE Name = 'Only Once Inc'").rfind("001", 0) == 0);
 }
@@ -202,9 +198,7 @@ TEST_CASE("an insert committed whose answer never came is sent again with its ke
   ProcessResult r = org.Push();
   INFO(r.out, r.err);
   REQUIRE(r.exit_code == 0);
-  int named = 0;
-  for (const json& a : org.emu.Records("Account")) named += a.at("Name") == "Lost Answer Ltd";
-  CHECK(named == 1);
+  CHECK(CountNamed(org.emu, "Account", "Lost Answer Ltd") == 1);
   // Both upserts reached the server with the same key: the second found the record the first made.
   std::vector<std::string> keys;
   for (const json& w : org.emu.Admin("GET", "/__emulator/writes")) {
