@@ -6,7 +6,9 @@
 //   schema_evolution.cc  EnsureTable and the column catalog
 //   run_history.cc       _sfsync_runs and _sfsync_run_objects
 //   audit_reads.cc       the audit's reads: ListIdsWithoutMonth, CompareRows
-//   outbox.cc            push-back: capture triggers, the outbox, conflicts
+//   outbox.cc            push-back: capture triggers, pending rows for the pull, the outbox for pushes
+//   capture_fold.cc      push-back: the capture log folded into the outbox
+//   conflicts.cc         push-back: open conflicts and their resolutions
 #pragma once
 
 #include <memory>
