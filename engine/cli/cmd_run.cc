@@ -22,7 +22,11 @@ int RunCommand(const CommonFlags& common, const RunFlags& flags) {
   const sync::RunReport& report = both.run;
   if (!flags.quiet) {
     std::fputs(Redact(sync::FormatRunSummary(report)).c_str(), stdout);
-    if (both.push) std::fputs(Redact(push::FormatPushSummary(*both.push)).c_str(), stdout);
+    // The push's table only when it had something to do (or did not finish): a pull with no local
+    // edits stays a pull's summary.
+    if (both.push && (both.push->status != "SUCCESS" || push::PushedAnything(*both.push))) {
+      std::fputs(Redact(push::FormatPushSummary(*both.push)).c_str(), stdout);
+    }
   }
   std::fflush(stdout);
   if (!report.error.ok()) {

@@ -196,6 +196,15 @@ int ExitCodeForRunAndPush(const RunAndPushReport& report) {
   return ExitCodeForPush(*report.push);
 }
 
+bool PushedAnything(const PushReport& report) {
+  for (const auto& o : report.objects) {
+    if (o.inserted + o.updated + o.deleted + o.already_done + o.conflicts + o.failed + o.waiting + o.unknown > 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
 std::string FormatPushSummary(const PushReport& r) {
   std::string out = fmt::format("push {}{}: {}, {} API calls\n", r.job, r.dry_run ? " (dry run: nothing sent)" : "",
                                 r.status, r.api_calls);

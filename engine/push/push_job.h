@@ -62,6 +62,9 @@ RunAndPushReport RunJobAndPush(const config::Job& job, salesforce::HttpTransport
 int ExitCodeForPush(const PushReport& report);
 int ExitCodeForRunAndPush(const RunAndPushReport& report);
 
+// True when the push sent, settled or left any change (its table is worth printing after a pull).
+bool PushedAnything(const PushReport& report);
+
 // The per-object table printed after a push (and the dry run's plan).
 std::string FormatPushSummary(const PushReport& report);
 
