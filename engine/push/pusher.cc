@@ -269,16 +269,10 @@ Status ObjectPusher::SendUpdates(std::vector<Change*> changes, ObjectPushStats* 
       continue;
     }
     if (!results.ok()) {
-      if (!StopsPush(results.status())) {
-        for (size_t i = start; i < end; ++i) {
-          ++stats->failed;
-          outcomes->push_back(LocalOutcome(sends[i].change->change_id, "FAILED", results.status().reason(),
-                                           results.status().message()));
-        }
-        continue;
-      }
-      stats->unknown += static_cast<int64_t>(sends.size() - start);
-      return results.status();
+      std::vector<int64_t> call_ids;
+      for (size_t i = start; i < end; ++i) call_ids.push_back(sends[i].change->change_id);
+      SFSYNC_RETURN_IF_ERROR(CallFailed(results.status(), call_ids, sends.size() - start, stats, outcomes));
+      continue;
     }
     for (size_t i = start; i < end; ++i) apply(sends[i], (*results)[i - start]);
   }
@@ -370,16 +364,10 @@ Status ObjectPusher::SendInserts(std::vector<Change*> changes, ObjectPushStats* 
         : keyed ? salesforce::UpsertRecords(client_, table_->object, table_->key_field, writes)
                 : salesforce::CreateRecords(client_, table_->object, writes);
     if (!results.ok()) {
-      if (!StopsPush(results.status())) {
-        for (size_t i = start; i < end; ++i) {
-          ++stats->failed;
-          outcomes->push_back(LocalOutcome(sends[i].change->change_id, "FAILED", results.status().reason(),
-                                           results.status().message()));
-        }
-        continue;
-      }
-      stats->unknown += static_cast<int64_t>(sends.size() - start);
-      return results.status();
+      std::vector<int64_t> call_ids;
+      for (size_t i = start; i < end; ++i) call_ids.push_back(sends[i].change->change_id);
+      SFSYNC_RETURN_IF_ERROR(CallFailed(results.status(), call_ids, sends.size() - start, stats, outcomes));
+      continue;
     }
     for (size_t i = start; i < end; ++i) {
       const SaveResult& r = (*results)[i - start];

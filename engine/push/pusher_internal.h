@@ -120,4 +120,22 @@ void PlanWrites(const std::string& table, const char* op, const std::vector<Send
   PlanSends(table, op, ids, fields, bulk, count, stats);
 }
 
+// A call that failed as a whole, for the changes `ids` (the call's records, then every later one of
+// this table's sends). Refused as malformed (kInvalidArgument: nothing was written): the call's
+// records fail with the error, and the push goes on (OK). Anything else: the outcome of every record
+// not answered yet is unknown (they stay SENT and are sent again later), and the push of this table
+// stops with that error.
+inline Status CallFailed(const Status& failure, const std::vector<int64_t>& call_ids, size_t not_answered,
+                         ObjectPushStats* stats, std::vector<ChangeOutcome>* outcomes) {
+  if (StopsPush(failure)) {
+    stats->unknown += static_cast<int64_t>(not_answered);
+    return failure;
+  }
+  for (int64_t id : call_ids) {
+    ++stats->failed;
+    outcomes->push_back(LocalOutcome(id, "FAILED", failure.reason(), failure.message()));
+  }
+  return Status::Ok();
+}
+
 }  // namespace sfsync::push::internal

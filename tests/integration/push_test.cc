@@ -177,37 +177,29 @@ TEST_CASE("a new contact under a new account: parent first, the lookup remapped,
 }
 
 TEST_CASE("an insert whose answer is lost is sent again with its key and creates one record") {
-  PushOrg org;
-  // The first upsert of Accounts is processed, then the connection is cut mid-answer.
-  org.emu.Admin("POST", "/__emulator/faults",
-                {{"spec", "reset_body:path=/services/data/*/composite/sobjects/Account/Sfsync_Key__c,nth=1"}});
-  Shell(org.db, "INSERT INTO Account (Name) VALUES ('Only Once Inc')");
-  ProcessResult r = org.Push();
-  INFO(r.out, r.err);
-  REQUIRE(r.exit_code == 0);
-  CHECK(CountNamed(org.emu, "Account", "Only Once Inc") == 1);
-  CHECK(org.emu.Admin("GET", "/__emulator/faults").at("faults")[0].at("fired") == 1);
-  CHECK(org.Scalar("SELECT Id FROM Account WHERE Name = 'Only Once Inc'").rfind("001", 0) == 0);
-}
-
-TEST_CASE("an insert committed whose answer never came is sent again with its key: one record") {
-  PushOrg org;
-  org.emu.Admin("POST", "/__emulator/faults",
-                {{"spec", "lost_answer:path=/services/data/*/composite/sobjects/Account/Sfsync_Key__c,nth=1"}});
-  Shell(org.db, "INSERT INTO Account (Name) VALUES ('Lost Answer Ltd')");
-  ProcessResult r = org.Push();
-  INFO(r.out, r.err);
-  REQUIRE(r.exit_code == 0);
-  CHECK(CountNamed(org.emu, "Account", "Lost Answer Ltd") == 1);
-  // Both upserts reached the server with the same key: the second found the record the first made.
-  std::vector<std::string> keys;
-  for (const json& w : org.emu.Admin("GET", "/__emulator/writes")) {
-    if (w.at("path").get<std::string>().find("/composite/sobjects/Account/Sfsync_Key__c") != std::string::npos) {
-      keys.push_back(w.at("records")[0].at(kKey));
+  // reset_body: the answer is cut half way; lost_answer: the write commits and no byte comes back.
+  for (const std::string fault : {"reset_body", "lost_answer"}) {
+    CAPTURE(fault);
+    PushOrg org;
+    org.emu.Admin("POST", "/__emulator/faults",
+                  {{"spec", fault + ":path=/services/data/*/composite/sobjects/Account/Sfsync_Key__c,nth=1"}});
+    Shell(org.db, "INSERT INTO Account (Name) VALUES ('Only Once Inc')");
+    ProcessResult r = org.Push();
+    INFO(r.out, r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(org.emu.Admin("GET", "/__emulator/faults").at("faults")[0].at("fired") == 1);
+    CHECK(CountNamed(org.emu, "Account", "Only Once Inc") == 1);
+    CHECK(org.Scalar("SELECT Id FROM Account WHERE Name = 'Only Once Inc'").rfind("001", 0) == 0);
+    // Both upserts reached the server with the same key: the second found the record the first made.
+    std::vector<std::string> keys;
+    for (const json& w : org.emu.Admin("GET", "/__emulator/writes")) {
+      if (w.at("path").get<std::string>().find("/composite/sobjects/Account/Sfsync_Key__c") != std::string::npos) {
+        keys.push_back(w.at("records")[0].at(kKey));
+      }
     }
+    REQUIRE(keys.size() == 2);
+    CHECK(keys[0] == keys[1]);
   }
-  REQUIRE(keys.size() == 2);
-  CHECK(keys[0] == keys[1]);
 }
 
 TEST_CASE("UNABLE_TO_LOCK_ROW is retried within the push, and a validation rule's refusal waits for a fix") {
