@@ -23,7 +23,8 @@ ObjectPusher::ObjectPusher(salesforce::RestClient* client, store::Store* store, 
       settings_(std::move(settings)) {}
 
 Status ObjectPusher::PushUpserts(ObjectPushStats* stats) {
-  std::vector<int64_t> retry;
+  std::vector<int64_t> next;       // the changes the next round sends
+  std::vector<int64_t> transient;  // this round's passing failures
   for (int round = 1; round <= std::max(1, settings_.max_rounds); ++round) {
     std::vector<std::string> states = {"PENDING"};
     if (round == 1) states.push_back("SENT");
@@ -31,20 +32,28 @@ Status ObjectPusher::PushUpserts(ObjectPushStats* stats) {
     std::vector<Change> changes;
     for (Change& c : all) {
       if (c.op == "delete") continue;
-      if (round > 1 && std::find(retry.begin(), retry.end(), c.change_id) == retry.end()) continue;
+      if (round > 1 && std::find(next.begin(), next.end(), c.change_id) == next.end()) continue;
       changes.push_back(std::move(c));
     }
-    if (changes.empty() || Stopping()) break;
+    if (changes.empty() || Stopping()) {
+      if (changes.empty()) transient.clear(), waiting_.clear();
+      break;
+    }
     if (round > 1) {
-      SFSYNC_LOG(kInfo, "{}: {} changes failed for a passing reason; trying again (round {})", table_->object,
-                 changes.size(), round);
+      SFSYNC_LOG(kInfo, "{}: {} changes to send again (passing failures, or records waiting for a new parent); round {}",
+                 table_->object, changes.size(), round);
       clock_->SleepFor(settings_.round_backoff * (round - 1));
     }
-    retry.clear();
-    SFSYNC_RETURN_IF_ERROR(UpsertRound(changes, stats, &retry));
-    if (retry.empty() || settings_.dry_run) break;
+    transient.clear();
+    waiting_.clear();
+    const int64_t inserted_before = stats->inserted;
+    SFSYNC_RETURN_IF_ERROR(UpsertRound(changes, stats, &transient));
+    next = transient;
+    // Records waiting for a parent inserted in this round (a lookup within the table) can go now.
+    if (stats->inserted > inserted_before) next.insert(next.end(), waiting_.begin(), waiting_.end());
+    if (next.empty() || settings_.dry_run) break;
   }
-  stats->waiting += static_cast<int64_t>(retry.size());
+  stats->waiting += static_cast<int64_t>(transient.size() + waiting_.size());
   return Status::Ok();
 }
 
@@ -171,7 +180,7 @@ Status ObjectPusher::SendUpdates(std::vector<Change*> changes, ObjectPushStats* 
       continue;
     }
     if (!waits.empty()) {
-      ++stats->waiting;
+      waiting_.push_back(c->change_id);
       if (!settings_.dry_run) outcomes->push_back(LocalOutcome(c->change_id, "PENDING", "SFSYNC_WAITING", waits));
       continue;
     }
@@ -327,7 +336,7 @@ Status ObjectPusher::SendInserts(std::vector<Change*> changes, ObjectPushStats* 
       continue;
     }
     if (!waits.empty()) {
-      ++stats->waiting;
+      waiting_.push_back(c->change_id);
       if (!settings_.dry_run) outcomes->push_back(LocalOutcome(c->change_id, "PENDING", "SFSYNC_WAITING", waits));
       continue;
     }

@@ -108,6 +108,7 @@ class ObjectPusher {
   const PushTable* table_;
   std::vector<std::pair<std::string, std::string>> lookups_;
   PushSettings settings_;
+  std::vector<int64_t> waiting_;  // this round's changes whose lookups point at records not pushed yet
 };
 
 }  // namespace sfsync::push

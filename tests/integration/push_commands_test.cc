@@ -132,3 +132,31 @@ TEST_CASE("an audit repair keeps a pending local edit") {
 
 }  // namespace
 }  // namespace sfsync::testing
+
+namespace sfsync::testing {
+namespace {
+
+TEST_CASE("a new account under a new parent account goes in the same push, the parent first") {
+  Emulator emu({"--rows", "Account=5", "--rows", "Contact=0", "--rows", "Opportunity=0"});
+  AddKeyField(emu, "Account");
+  TempDir dir;
+  const std::string db = dir.File("sync.db");
+  WriteFile(dir.File("job.yaml"),
+            JobYaml(emu, db, "  - name: Account\n    fields: [Id, Name, ParentId, SystemModstamp, Sfsync_Key__c]\n"
+                             "    push: true\n    external_id: Sfsync_Key__c\n"));
+  REQUIRE(RunSfsync(dir.File("job.yaml")).exit_code == 0);
+  // The child is inserted first, so it is older in the outbox than its parent.
+  Shell(db, "INSERT INTO Account (Id, Name, ParentId) VALUES ('new-child', 'Child Co', 'new-parent');"
+            "INSERT INTO Account (Id, Name) VALUES ('new-parent', 'Parent Co');");
+  ProcessResult r = RunSfsyncCommand({"push"}, dir.File("job.yaml"));
+  INFO(r.out, r.err);
+  REQUIRE(r.exit_code == 0);
+  const std::string parent = SqliteDb(db).Scalar("SELECT Id FROM Account WHERE Name = 'Parent Co'");
+  const std::string child = SqliteDb(db).Scalar("SELECT Id FROM Account WHERE Name = 'Child Co'");
+  CHECK(parent.rfind("001", 0) == 0);
+  CHECK(SqliteDb(db).Scalar("SELECT ParentId FROM Account WHERE Id = '" + child + "'") == parent);
+  CHECK(Record(emu, "Account", child).at("ParentId") == parent);
+}
+
+}  // namespace
+}  // namespace sfsync::testing
