@@ -80,6 +80,9 @@ struct EmulatorConfig {
   int bulk_job_polls = 2;
   int64_t bulk_job_seconds = 0;
   bool bulk_quote_nulls = false;
+  // The order of Bulk 2.0 ingest result records: "shuffled" (seeded by --seed and the job),
+  // "reversed" or "input". Salesforce does not promise the input order (push-back NOTES F7).
+  std::string bulk_result_order = "shuffled";
   // getUpdated/getDeleted: more results than this is EXCEEDED_ID_LIMIT.
   size_t replication_id_limit = 600'000;
   // What getDeleted's earliestDateAvailable reports (api/replication.h).

@@ -72,6 +72,7 @@ Bulk API 2.0 query jobs:
   --bulk-job-polls N       a job completes at its Nth status poll (default 2)
   --bulk-job-seconds S     ... or S seconds of emulator time after creation (default 0: off)
   --bulk-csv-null STYLE    nulls in result CSV: empty (an empty field; default) or quoted ("")
+  --bulk-result-order O    ingest result records: shuffled (seeded; default), reversed or input
 
 OAuth app (connected app settings; README "OAuth app configuration"):
   --callback-url URL       a registered callback URL; repeatable, the first use replaces
@@ -240,6 +241,12 @@ ParseOutcome ParseOptions(const std::vector<std::string>& args, EmulatorConfig* 
        [&](const std::string& v) {
          if (v != "empty" && v != "quoted") return false;
          config->bulk_quote_nulls = v == "quoted";
+         return true;
+       }},
+      {"--bulk-result-order",
+       [&](const std::string& v) {
+         if (v != "shuffled" && v != "reversed" && v != "input") return false;
+         config->bulk_result_order = v;
          return true;
        }},
       {"--number-style",

@@ -73,11 +73,12 @@ TEST_CASE("stage 2 flags: page shrinking, replication cap, Bulk jobs, the custom
   CHECK(config.wide_row_bytes == 0);
   CHECK(config.bulk_job_polls == 2);
   CHECK_FALSE(config.bulk_quote_nulls);
+  CHECK(config.bulk_result_order == "shuffled");
   CHECK(config.delete_horizon == DeleteHorizon::kPurge);
   REQUIRE(Parse({"--long-text-batch", "0,150", "--wide-row-bytes=65536", "--replication-id-limit", "100",
                  "--deleted-earliest", "oldest-entry",
                  "--bulk-job-polls", "4", "--bulk-job-seconds=30", "--bulk-csv-null", "quoted",
-                 "--rows", "Invoice__c=7", "--rows", "Attachment=0"},
+                 "--bulk-result-order", "reversed", "--rows", "Invoice__c=7", "--rows", "Attachment=0"},
                 &config, &error) == ParseOutcome::kRun);
   CHECK(config.one_long_text_page == 0);
   CHECK(config.many_long_text_page == 150);
@@ -87,10 +88,12 @@ TEST_CASE("stage 2 flags: page shrinking, replication cap, Bulk jobs, the custom
   CHECK(config.bulk_job_polls == 4);
   CHECK(config.bulk_job_seconds == 30);
   CHECK(config.bulk_quote_nulls);
+  CHECK(config.bulk_result_order == "reversed");
   CHECK(config.rows["Invoice__c"] == 7);
   CHECK(config.rows["Attachment"] == 0);
   CHECK(Parse({"--long-text-batch", "1000"}, &config, &error) == ParseOutcome::kError);
   CHECK(Parse({"--bulk-csv-null", "none"}, &config, &error) == ParseOutcome::kError);
+  CHECK(Parse({"--bulk-result-order", "sorted"}, &config, &error) == ParseOutcome::kError);
   CHECK(Parse({"--deleted-earliest", "newest"}, &config, &error) == ParseOutcome::kError);
   CHECK(Parse({"--bulk-job-polls", "0"}, &config, &error) == ParseOutcome::kError);
 }

@@ -54,7 +54,8 @@ bool Terminal(JobState state) {
   return state == JobState::kJobComplete || state == JobState::kFailed || state == JobState::kAborted;
 }
 
-// Bulk errors put errorCode before message (error_bulk2_invalidentity.json).
+}  // namespace
+
 HttpResponse BulkError(int status, std::string_view code, std::string_view message) {
   std::string body;
   JsonWriter json(&body);
@@ -69,10 +70,18 @@ HttpResponse BulkError(int status, std::string_view code, std::string_view messa
   return JsonResponse(status, std::move(body));
 }
 
-HttpResponse NotFound() { return BulkError(404, "NOT_FOUND", "The requested resource does not exist"); }
-
 const std::map<std::string, char, std::less<>> kDelimiters = {{"COMMA", ','},     {"TAB", '\t'},  {"PIPE", '|'},
                                                               {"SEMICOLON", ';'}, {"CARET", '^'}, {"BACKQUOTE", '`'}};
+
+std::optional<char> BulkDelimiter(std::string_view name) {
+  auto it = kDelimiters.find(name);
+  if (it == kDelimiters.end()) return std::nullopt;
+  return it->second;
+}
+
+namespace {
+
+HttpResponse NotFound() { return BulkError(404, "NOT_FOUND", "The requested resource does not exist"); }
 
 // The first node kind Bulk cannot select, if any.
 std::optional<std::string_view> Unsupported(const std::vector<OutputNode>& nodes) {

@@ -32,6 +32,8 @@
 #define SFSYNC_TESTS_EMULATOR_API_BULK_JOBS_H_
 
 #include <cstdint>
+#include <optional>
+#include <string_view>
 
 #include "tests/emulator/api/org.h"
 #include "tests/emulator/api/router.h"
@@ -46,6 +48,12 @@ struct BulkOptions {
   bool quote_nulls = false;       // CSV nulls as "" rather than an empty field
   NumberStyle number_style = NumberStyle::kDecimal;
 };
+
+// A Bulk API error: `status` with [{"errorCode","message"}] (errorCode first, as
+// error_bulk2_invalidentity.json).
+HttpResponse BulkError(int status, std::string_view code, std::string_view message);
+// The character of a columnDelimiter name (COMMA, TAB, PIPE, SEMICOLON, CARET, BACKQUOTE).
+std::optional<char> BulkDelimiter(std::string_view name);
 
 // `org` and `clock` must outlive the router.
 void AddBulkJobRoutes(Router* router, Org* org, const EmulatorClock* clock, BulkOptions options);

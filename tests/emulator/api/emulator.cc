@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "tests/emulator/api/bulk_ingest.h"
 #include "tests/emulator/api/bulk_jobs.h"
 #include "tests/emulator/api/collections.h"
 #include "tests/emulator/api/composite_graph.h"
@@ -135,6 +136,13 @@ std::unique_ptr<Emulator> Emulator::Create(const EmulatorConfig& config, std::st
   AddBulkJobRoutes(
       &e.rest_, &e.org_, &e.clock_,
       BulkOptions{config.bulk_job_polls, config.bulk_job_seconds * 1000, config.bulk_quote_nulls, config.number_style});
+  AddBulkIngestRoutes(&e.rest_, &e.org_, &e.clock_,
+                      IngestOptions{BulkOptions{config.bulk_job_polls, config.bulk_job_seconds * 1000,
+                                                config.bulk_quote_nulls, config.number_style},
+                                    config.bulk_result_order == "input"      ? ResultOrder::kInput
+                                    : config.bulk_result_order == "reversed" ? ResultOrder::kReversed
+                                                                             : ResultOrder::kShuffled,
+                                    config.seed});
   e.rest_.Add("GET", "/services/data/{version}/query",
               [&e](const HttpRequest& r, const PathParams& p) { return e.Query(r, p, false); });
   e.rest_.Add("GET", "/services/data/{version}/queryAll",
