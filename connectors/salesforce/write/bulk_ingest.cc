@@ -60,6 +60,34 @@ Status ReadResults(const std::string& csv, const std::string& key_column,
 
 }  // namespace
 
+RecordError ParseIngestError(std::string text) {
+  RecordError error;
+  if (text.size() >= 3 && text.compare(text.size() - 3, 3, " --") == 0) text.resize(text.size() - 3);
+  const size_t colon = text.find(':');
+  error.status_code = text.substr(0, colon);
+  error.message = colon == std::string::npos ? text : text.substr(colon + 1);
+  // A trailing ":A,B" of field names (no spaces) names the fields.
+  const size_t last = error.message.rfind(':');
+  if (last != std::string::npos) {
+    const std::string tail = error.message.substr(last + 1);
+    const bool names = !tail.empty() && std::all_of(tail.begin(), tail.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == ',';
+    });
+    if (names) {
+      error.message.resize(last);
+      size_t start = 0;
+      while (start <= tail.size()) {
+        const size_t comma = tail.find(',', start);
+        const std::string field = tail.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        if (!field.empty()) error.fields.push_back(field);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+    }
+  }
+  return error;
+}
+
 std::string IngestCsv(const IngestRequest& request) {
   std::vector<std::string> fields;
   for (const RecordWrite& r : request.records) {
@@ -155,10 +183,7 @@ StatusOr<std::vector<SaveResult>> RunIngestJob(RestClient* client, Clock* clock,
   SFSYNC_RETURN_IF_ERROR(ReadResults(failed.body, key_column, [&](const auto& row) {
     if (SaveResult* r = find(row)) {
       r->success = false;
-      const std::string error = row.count("sf__Error") ? row.at("sf__Error") : "";
-      const size_t colon = error.find(':');
-      r->errors.push_back({colon == std::string::npos ? error : error.substr(0, colon),
-                           colon == std::string::npos ? error : error.substr(colon + 1), {}});
+      r->errors.push_back(ParseIngestError(row.count("sf__Error") ? row.at("sf__Error") : ""));
     }
   }));
   SFSYNC_ASSIGN_OR_RETURN(HttpResponse unprocessed,

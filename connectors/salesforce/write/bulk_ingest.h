@@ -47,6 +47,9 @@ struct IngestOptions {
 StatusOr<std::vector<SaveResult>> RunIngestJob(RestClient* client, Clock* clock, const IngestRequest& request,
                                                const IngestOptions& options = {});
 
+// An sf__Error cell, "STATUS_CODE:message:Field1,Field2 --" (the fields part may be missing).
+RecordError ParseIngestError(std::string text);
+
 // The CSV of the request's records (exposed for tests): a header of Id or the key field, then the
 // union of the fields in first-seen order; null -> #N/A, a field a record does not set -> empty.
 std::string IngestCsv(const IngestRequest& request);

@@ -41,6 +41,19 @@ TEST_CASE("the ingest CSV quotes text, sends #N/A for null and leaves fields a r
         "\"001A00000000003AAA\",,#N/A\n");
 }
 
+TEST_CASE("an sf__Error cell gives the status code, the message and the fields") {
+  RecordError e = ParseIngestError("FIELD_CUSTOM_VALIDATION_EXCEPTION:Employees must not be negative:NumberOfEmployees --");
+  CHECK(e.status_code == "FIELD_CUSTOM_VALIDATION_EXCEPTION");
+  CHECK(e.message == "Employees must not be negative");
+  CHECK(e.fields == std::vector<std::string>{"NumberOfEmployees"});
+  e = ParseIngestError("REQUIRED_FIELD_MISSING:Required fields are missing: [Name]:Name,Phone --");
+  CHECK(e.message == "Required fields are missing: [Name]");
+  CHECK(e.fields == std::vector<std::string>{"Name", "Phone"});
+  e = ParseIngestError("INVALID_CROSS_REFERENCE_KEY:invalid cross reference id");
+  CHECK(e.message == "invalid cross reference id");
+  CHECK(e.fields.empty());
+}
+
 TEST_CASE("an ingest job's results are matched by key, not by position, and the job is deleted") {
   FakeTransport fake;
   testing::RecordingClock clock(1714557600000);
