@@ -5,18 +5,13 @@
 #include <algorithm>
 #include <map>
 
+#include "engine/core/ascii.h"
 #include "engine/core/exit_codes.h"
 #include "engine/core/log.h"
 #include "engine/push/push_plan.h"
 
 namespace sfsync::push {
 namespace {
-
-bool SameName(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 // Parents before children: a table comes after every other pushed table it has a lookup to. A cycle
 // keeps the job's order for the tables in it.
@@ -31,7 +26,7 @@ std::vector<size_t> InsertOrder(const std::vector<PushTable>& tables) {
       for (const PushColumn& c : tables[i].columns) {
         for (size_t j = 0; j < tables.size(); ++j) {
           if (j == i || placed[j]) continue;
-          for (const std::string& target : c.reference_to) ready = ready && !SameName(target, tables[j].object);
+          for (const std::string& target : c.reference_to) ready = ready && !EqualsIgnoringAsciiCase(target, tables[j].object);
         }
       }
       if (ready) {
@@ -79,8 +74,8 @@ PushReport PushWithContext(const config::Job& job, sync::JobContext* context, Cl
   std::vector<PushTable> tables;
   for (const config::ObjectConfig& config : job.objects) {
     if (!config.push) continue;
-    if (!options.only_object.empty() && !SameName(options.only_object, config.name) &&
-        !SameName(options.only_object, sync::TableFor(config))) {
+    if (!options.only_object.empty() && !EqualsIgnoringAsciiCase(options.only_object, config.name) &&
+        !EqualsIgnoringAsciiCase(options.only_object, sync::TableFor(config))) {
       continue;
     }
     StatusOr<sync::ObjectPlan> plan = context->Plan(config);
@@ -89,15 +84,17 @@ PushReport PushWithContext(const config::Job& job, sync::JobContext* context, Cl
     if (!info.ok()) return finish(info.status().Annotate(config.name));
     StatusOr<PushTable> table = PlanPushTable(config, *plan, *info);
     if (!table.ok()) return finish(table.status());
-    StatusOr<int64_t> rows = store->CountRows(table->table);
-    if (!rows.ok()) {
+    // Installing the capture finds a missing table too (a dry run only looks).
+    const Status installed =
+        options.dry_run ? store->CountRows(table->table).status() : store->EnsureCapture(table->Capture());
+    if (installed.code() == StatusCode::kNotFound) {
       return finish(Status(StatusCode::kFailedPrecondition,
                            fmt::format("{}: table {} does not exist yet; run the job once (sfsync run) before pushing",
                                        config.name, table->table),
                            std::string(store::kRefusedReason)));
     }
+    if (!installed.ok()) return finish(installed.Annotate(config.name));
     if (!options.dry_run) {
-      if (Status s = store->EnsureCapture(table->Capture()); !s.ok()) return finish(s.Annotate(config.name));
       if (options.retry_failed) {
         StatusOr<int64_t> requeued = store->RequeueFailed(table->table);
         if (!requeued.ok()) return finish(requeued.status());
@@ -117,7 +114,7 @@ PushReport PushWithContext(const config::Job& job, sync::JobContext* context, Cl
     for (const PushTable& t : tables) {
       for (const PushColumn& c : t.columns) {
         for (const std::string& ref : c.reference_to) {
-          if (SameName(ref, target.object)) out.emplace_back(t.table, c.name);
+          if (EqualsIgnoringAsciiCase(ref, target.object)) out.emplace_back(t.table, c.name);
         }
       }
     }

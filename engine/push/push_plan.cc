@@ -1,18 +1,10 @@
 #include "engine/push/push_plan.h"
 
+#include "engine/core/ascii.h"
 #include <fmt/format.h>
 
 namespace sfsync::push {
 namespace {
-
-bool SameName(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
 
 Status ConfigError(std::string message) {
   return Status(StatusCode::kInvalidArgument, std::move(message), "push.config");
@@ -22,7 +14,7 @@ Status ConfigError(std::string message) {
 
 const PushColumn* PushTable::Column(const std::string& name) const {
   for (const PushColumn& c : columns) {
-    if (SameName(c.name, name)) return &c;
+    if (EqualsIgnoringAsciiCase(c.name, name)) return &c;
   }
   return nullptr;
 }
@@ -38,7 +30,7 @@ store::CaptureSpec PushTable::Capture() const {
 std::vector<std::string> PushTable::InsertColumns() const {
   std::vector<std::string> out;
   for (const PushColumn& c : columns) {
-    if (c.createable && !SameName(c.name, key_column)) out.push_back(c.name);
+    if (c.createable && !EqualsIgnoringAsciiCase(c.name, key_column)) out.push_back(c.name);
   }
   return out;
 }
@@ -77,7 +69,7 @@ StatusOr<PushTable> PlanPushTable(const config::ObjectConfig& config, const sync
         }
       }
     }
-    if (SameName(spec.source, "SystemModstamp")) t.stamp_column = spec.name;
+    if (EqualsIgnoringAsciiCase(spec.source, "SystemModstamp")) t.stamp_column = spec.name;
     t.columns.push_back(std::move(c));
   }
   if (!config.external_id.empty()) {
@@ -95,7 +87,7 @@ StatusOr<PushTable> PlanPushTable(const config::ObjectConfig& config, const sync
                                      t.object, key->name, key->type));
     }
     for (const PushColumn& c : t.columns) {
-      if (SameName(c.field, key->name)) {
+      if (EqualsIgnoringAsciiCase(c.field, key->name)) {
         t.key_field = key->name;
         t.key_column = c.name;
       }

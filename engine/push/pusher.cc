@@ -146,15 +146,7 @@ Status ObjectPusher::SendUpdates(std::vector<Change*> changes, ObjectPushStats* 
         send.take_remote.emplace_back(col.name, remote);
         continue;
       }
-      StatusOr<Cell> value = ToApiValue(col.local, pc->type);
-      if (!value.ok()) {
-        bad = fmt::format("column {}: {}", col.name, value.status().message());
-        break;
-      }
-      if (!pc->reference_to.empty() && !value->is_null() && !LooksLikeId(*value)) {
-        waits = fmt::format("column {} points at {}, a record not pushed yet", col.name, value->DebugString());
-      }
-      send.write.fields.emplace_back(pc->field, std::move(*value));
+      if (!AddField(*pc, col.name, col.local, &send.write, &bad, &waits)) break;
     }
     if (!bad.empty()) {
       ++stats->failed;
@@ -320,15 +312,7 @@ Status ObjectPusher::SendInserts(std::vector<Change*> changes, ObjectPushStats* 
       if (col.local.is_null()) continue;
       const PushColumn* pc = table_->Column(col.name);
       if (pc == nullptr) continue;
-      StatusOr<Cell> value = ToApiValue(col.local, pc->type);
-      if (!value.ok()) {
-        bad = fmt::format("column {}: {}", col.name, value.status().message());
-        break;
-      }
-      if (!pc->reference_to.empty() && !LooksLikeId(*value)) {
-        waits = fmt::format("column {} points at {}, a record not pushed yet", col.name, value->DebugString());
-      }
-      send.write.fields.emplace_back(pc->field, std::move(*value));
+      if (!AddField(*pc, col.name, col.local, &send.write, &bad, &waits)) break;
     }
     if (!bad.empty()) {
       ++stats->failed;

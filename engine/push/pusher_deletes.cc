@@ -44,7 +44,7 @@ Status ObjectPusher::DeleteRound(const std::vector<Change>& changes, ObjectPushS
     // A delete of a row inserted locally whose insert never reached Salesforce has nothing to delete.
     std::vector<std::string> ids;
     for (const Change& c : chunk) {
-      if (c.id.rfind("local-", 0) != 0) ids.push_back(c.id);
+      if (salesforce::IsRecordId(c.id)) ids.push_back(c.id);
     }
     std::vector<std::optional<salesforce::RetrievedRecord>> records;
     if (!ids.empty()) {
@@ -53,7 +53,7 @@ Status ObjectPusher::DeleteRound(const std::vector<Change>& changes, ObjectPushS
     }
     size_t next = 0;
     for (const Change& c : chunk) {
-      server.push_back(c.id.rfind("local-", 0) == 0 ? std::nullopt : records[next++]);
+      server.push_back(!salesforce::IsRecordId(c.id) ? std::nullopt : records[next++]);
     }
     return Status::Ok();
   }));
@@ -62,7 +62,7 @@ Status ObjectPusher::DeleteRound(const std::vector<Change>& changes, ObjectPushS
   std::vector<const Change*> sends;
   for (size_t i = 0; i < changes.size(); ++i) {
     const Change& c = changes[i];
-    if (!server[i].has_value() || c.id.rfind("local-", 0) == 0) {
+    if (!server[i].has_value() || !salesforce::IsRecordId(c.id)) {
       ++stats->already_done;
       if (settings_.dry_run) {
         stats->plan.push_back(fmt::format("{} delete {}: nothing to send (deleted in Salesforce already)", table_->table, c.id));

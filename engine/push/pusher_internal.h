@@ -14,6 +14,7 @@
 
 #include "connectors/salesforce/write/collections.h"
 #include "engine/push/pusher.h"
+#include "engine/push/values.h"
 #include "engine/store/store.h"
 
 namespace sfsync::push::internal {
@@ -26,10 +27,7 @@ using store::Conflict;
 
 inline constexpr size_t kMaxPlanLines = 1000;
 
-inline bool LooksLikeId(const Cell& c) {
-  if (c.kind != Cell::Kind::kText || (c.s.size() != 15 && c.s.size() != 18)) return false;
-  return std::all_of(c.s.begin(), c.s.end(), [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)); });
-}
+inline bool LooksLikeId(const Cell& c) { return c.kind == Cell::Kind::kText && salesforce::IsRecordId(c.s); }
 
 inline std::string NewInsertKey() {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
@@ -136,6 +134,23 @@ inline Status CallFailed(const Status& failure, const std::vector<int64_t>& call
     outcomes->push_back(LocalOutcome(id, "FAILED", failure.reason(), failure.message()));
   }
   return Status::Ok();
+}
+
+// Appends `column`'s local value, as the API takes it, to `write`. False (with *bad saying why) when
+// the column's type cannot hold it; *waits set when a lookup holds an Id Salesforce did not give (a
+// record not pushed yet).
+inline bool AddField(const PushColumn& pc, const std::string& column, const Cell& local, RecordWrite* write,
+                     std::string* bad, std::string* waits) {
+  StatusOr<Cell> value = ToApiValue(local, pc.type);
+  if (!value.ok()) {
+    *bad = fmt::format("column {}: {}", column, value.status().message());
+    return false;
+  }
+  if (!pc.reference_to.empty() && !value->is_null() && !LooksLikeId(*value)) {
+    *waits = fmt::format("column {} points at {}, a record not pushed yet", column, value->DebugString());
+  }
+  write->fields.emplace_back(pc.field, std::move(*value));
+  return true;
 }
 
 }  // namespace sfsync::push::internal

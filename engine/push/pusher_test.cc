@@ -109,3 +109,25 @@ TEST_CASE("a Collections answer that does not match the request leaves the chang
 
 }  // namespace
 }  // namespace sfsync::push
+
+namespace sfsync::push {
+namespace {
+
+TEST_CASE("a delete of a row whose insert never got an Id sends nothing, whatever its local Id looks like") {
+  Org org;
+  org.table.columns[0].createable = true;
+  org.Edit("INSERT INTO Account (Id, Phone) VALUES ('new-1', '9')");
+  auto changes = org.store->ListChanges("Account", {"PENDING"}, {"Phone"});
+  REQUIRE(changes->size() == 1);
+  // The insert went out and its answer was lost: the row is deleted meanwhile.
+  REQUIRE(org.store->MarkSent("Account", {{(*changes)[0].change_id, "key-1", ""}}, 1).ok());
+  org.Edit("DELETE FROM Account WHERE Id = 'new-1'");
+  ObjectPushStats stats;
+  REQUIRE(org.Pusher().PushDeletes(&stats).ok());
+  CHECK(org.fake.requests().empty());  // no retrieve, no delete
+  CHECK(stats.already_done == 1);
+  CHECK(QueryText(org.path, "SELECT state FROM _sfsync_outbox WHERE op = 'delete'") == "DONE");
+}
+
+}  // namespace
+}  // namespace sfsync::push

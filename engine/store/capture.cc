@@ -1,3 +1,4 @@
+#include "engine/core/ascii.h"
 #include "engine/store/capture.h"
 
 #include <fmt/format.h>
@@ -8,11 +9,6 @@ namespace sfsync::store {
 namespace {
 
 constexpr const char* kNotApplying = "coalesce((SELECT applying FROM _sfsync_ctx WHERE k = 1), 0) = 0";
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  return s;
-}
 
 std::string TriggerName(const std::string& table, const std::string& kind, const std::string& column = {}) {
   return QuoteIdentifier(CaptureTriggerPrefix(table) + kind + (column.empty() ? "" : "_" + column));
@@ -52,14 +48,14 @@ std::vector<std::string> CaptureTriggerSql(const CaptureSpec& spec, const std::v
   const std::string table_lit = QuoteLiteral(spec.table);
   const std::string stamp = spec.stamp_column.empty() ? "NULL" : "OLD." + QuoteIdentifier(spec.stamp_column);
   std::unordered_map<std::string, const CaptureSpec::Column*> by_name;
-  for (const CaptureSpec::Column& c : spec.columns) by_name[Lower(c.name)] = &c;
+  for (const CaptureSpec::Column& c : spec.columns) by_name[AsciiLower(c.name)] = &c;
 
   // Updates: capture pushable columns, refuse the others.
   for (const std::string& column : table_columns) {
     const std::string col = QuoteIdentifier(column);
-    auto it = by_name.find(Lower(column));
+    auto it = by_name.find(AsciiLower(column));
     const CaptureSpec::Column* spec_column = it == by_name.end() ? nullptr : it->second;
-    if (spec_column != nullptr && spec_column->updateable && Lower(column) != "id") {
+    if (spec_column != nullptr && spec_column->updateable && AsciiLower(column) != "id") {
       // One append per changed column and row: the fold (outbox.cc) merges them into the change.
       sql.push_back(fmt::format(
           "CREATE TRIGGER {name} AFTER UPDATE OF {col} ON {table} "
@@ -70,7 +66,7 @@ std::vector<std::string> CaptureTriggerSql(const CaptureSpec& spec, const std::v
           fmt::arg("guard", kNotApplying), fmt::arg("table_lit", table_lit), fmt::arg("col_lit", QuoteLiteral(column))));
       continue;
     }
-    std::string why = Lower(column) == "id" ? "the Id is Salesforce's; insert a new row instead"
+    std::string why = AsciiLower(column) == "id" ? "the Id is Salesforce's; insert a new row instead"
                       : spec_column == nullptr ? "it is not a synced field of the object any more"
                                                : spec_column->why_not;
     sql.push_back(fmt::format(
@@ -84,8 +80,8 @@ std::vector<std::string> CaptureTriggerSql(const CaptureSpec& spec, const std::v
 
   // Inserts: refuse values Salesforce would not take, give a NULL Id a local one, capture.
   for (const std::string& column : table_columns) {
-    if (Lower(column) == "id") continue;
-    auto it = by_name.find(Lower(column));
+    if (AsciiLower(column) == "id") continue;
+    auto it = by_name.find(AsciiLower(column));
     if (it != by_name.end() && it->second->createable) continue;
     const std::string why = it == by_name.end() ? "it is not a synced field of the object any more" : it->second->why_not;
     sql.push_back(fmt::format(
@@ -101,7 +97,7 @@ std::vector<std::string> CaptureTriggerSql(const CaptureSpec& spec, const std::v
   for (const std::string& column : table_columns) {
     names += (names.empty() ? "" : ", ") + QuoteIdentifier(column);
     values += std::string(values.empty() ? "" : ", ") +
-              (Lower(column) == "id" ? std::string("'local-' || lower(hex(randomblob(12)))")
+              (AsciiLower(column) == "id" ? std::string("'local-' || lower(hex(randomblob(12)))")
                                      : "NEW." + QuoteIdentifier(column));
   }
   sql.push_back(fmt::format(

@@ -4,9 +4,9 @@
 // does to a pushed table is captured as a local edit.
 #include <fmt/format.h>
 
-#include <set>
 
 #include "engine/core/time_format.h"
+#include "engine/core/ascii.h"
 #include "engine/store/capture.h"
 #include "engine/store/cell_conversion.h"
 #include "engine/store/sqlite_store.h"
@@ -21,9 +21,25 @@ bool IsState(const std::string& s) {
   return s == "PENDING" || s == "SENT" || s == "DONE" || s == "FAILED" || s == "CONFLICT";
 }
 
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  return s;
+// `values` as a JSON array of strings, for `IN (SELECT value FROM json_each(?))`.
+std::string JsonStringArray(const std::vector<std::string>& values) {
+  std::string out = "[";
+  for (const std::string& v : values) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (char c : v) {
+      if (c == '"' || c == '\\') {
+        out += '\\';
+        out += c;
+      } else if (static_cast<unsigned char>(c) < 0x20) {
+        out += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
+      } else {
+        out += c;
+      }
+    }
+    out += '"';
+  }
+  return out + "]";
 }
 
 std::string ColumnList(const std::vector<std::string>& columns) {
@@ -108,26 +124,25 @@ StatusOr<std::unordered_map<std::string, PendingRow>> SqliteStore::PendingRows(c
   const bool has_any = row && any->ColumnInt(0) != 0;
   any->Reset();
   if (!has_any) return out;
+  // Only the changes of these rows: a table with many pending changes costs each page its own rows.
   SFSYNC_ASSIGN_OR_RETURN(Statement * list, Cached(fmt::format(
       "SELECT o.change_id, o.\"Id\", o.op, o.state, c.column_name FROM _sfsync_outbox o LEFT JOIN "
       "_sfsync_outbox_columns c ON c.change_id = o.change_id WHERE o.table_name = ?1 AND o.state IN {} "
-      "ORDER BY o.change_id",
+      "AND o.\"Id\" IN (SELECT value FROM json_each(?2)) ORDER BY o.change_id",
       kOpenOrSent)));
   list->BindText(1, table);
-  const std::set<std::string> wanted(ids.begin(), ids.end());
+  const std::string wanted = JsonStringArray(ids);
+  list->BindText(2, wanted);
   while (true) {
     SFSYNC_ASSIGN_OR_RETURN(bool more, list->Step());
     if (!more) break;
-    std::string id = list->ColumnText(1);
-    if (!wanted.count(id)) continue;
-    PendingRow& p = out[id];
-    const std::string op = list->ColumnText(2);
-    if (p.op != op) p.op = op;
+    PendingRow& p = out[list->ColumnText(1)];
+    p.op = list->ColumnText(2);
     if (list->ColumnText(3) != "SENT") p.change_id = list->ColumnInt(0);
     if (!list->ColumnIsNull(4)) {
       std::string column = list->ColumnText(4);
       bool seen = false;
-      for (const std::string& c : p.columns) seen = seen || Lower(c) == Lower(column);
+      for (const std::string& c : p.columns) seen = seen || EqualsIgnoringAsciiCase(c, column);
       if (!seen) p.columns.push_back(std::move(column));
     }
   }

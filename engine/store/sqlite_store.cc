@@ -9,6 +9,7 @@
 //     refuses a page behind it before writing anything.
 //  3. After the first storage error nothing more is written (sticky_), so a caller that ignores an
 //     error cannot commit a later watermark over a page that was lost.
+#include "engine/core/ascii.h"
 #include "engine/store/sqlite_store.h"
 
 #include <fmt/format.h>
@@ -63,15 +64,6 @@ std::map<std::string, Watermark> DecodeParentWatermarks(const std::string& text)
     start = end + 1;
   }
   return out;
-}
-
-bool EqualsIgnoringAsciiCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
 }
 
 void BindStorage(Statement* stmt, int index, const Cell& value) {

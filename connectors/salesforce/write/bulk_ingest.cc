@@ -126,8 +126,9 @@ StatusOr<std::vector<SaveResult>> RunIngestJob(RestClient* client, Clock* clock,
   SFSYNC_ASSIGN_OR_RETURN(json job, JsonBody(created, "creating an ingest job"));
   if (!job.contains("id") || !job["id"].is_string()) return DataLossError("an ingest job was created without an id");
   const std::string id = job["id"];
-  for (char c : id) {
-    if (!std::isalnum(static_cast<unsigned char>(c))) return DataLossError("an ingest job id is not an Id");
+  // Only letters and digits: the id goes into URL paths.
+  if (id.empty() || !std::all_of(id.begin(), id.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); })) {
+    return DataLossError("an ingest job id is not an Id");
   }
   const std::string path = jobs + "/" + id;
   // From here on the job is deleted whatever happens (a failed job's results stay readable until then).

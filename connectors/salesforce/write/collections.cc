@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "connectors/salesforce/read/soql.h"
+#include "engine/core/ascii.h"
 
 namespace sfsync::salesforce {
 namespace {
@@ -40,11 +41,8 @@ Status CheckName(const std::string& name) {
   return Status::Ok();
 }
 
-// A record Id as sent in a URL or body: 15 or 18 letters and digits.
 Status CheckId(const std::string& id) {
-  bool ok = id.size() == 15 || id.size() == 18;
-  for (char c : id) ok = ok && std::isalnum(static_cast<unsigned char>(c));
-  if (!ok) return InvalidArgumentError(fmt::format("not a record Id: '{}'", id.substr(0, 40)));
+  if (!IsRecordId(id)) return InvalidArgumentError(fmt::format("not a record Id: '{}'", id.substr(0, 40)));
   return Status::Ok();
 }
 
@@ -64,6 +62,11 @@ StatusOr<std::vector<SaveResult>> Send(RestClient* client, const std::string& me
 }
 
 }  // namespace
+
+bool IsRecordId(std::string_view id) {
+  return (id.size() == 15 || id.size() == 18) &&
+         std::all_of(id.begin(), id.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
+}
 
 std::string RecordsBody(const std::string& object, const std::vector<RecordWrite>& records, bool with_ids) {
   json list = json::array();
@@ -177,9 +180,7 @@ StatusOr<std::vector<std::optional<RetrievedRecord>>> RetrieveRecords(RestClient
     for (const std::string& f : fields) {
       Cell value = Cell::Null();
       for (auto it = item.begin(); it != item.end(); ++it) {
-        if (it.key().size() == f.size() && std::equal(f.begin(), f.end(), it.key().begin(), [](char a, char b) {
-              return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-            })) {
+        if (EqualsIgnoringAsciiCase(it.key(), f)) {
           value = FromJson(it.value());
         }
       }

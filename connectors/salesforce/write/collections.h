@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -63,6 +64,10 @@ using RetrievedRecord = std::map<std::string, Cell>;  // by field name as asked
 StatusOr<std::vector<std::optional<RetrievedRecord>>> RetrieveRecords(RestClient* client, const std::string& object,
                                                                      const std::vector<std::string>& ids,
                                                                      const std::vector<std::string>& fields);
+
+// A record Id as Salesforce gives them: 15 or 18 letters and digits (a local Id of a row not pushed
+// yet is anything else).
+bool IsRecordId(std::string_view id);
 
 // The request body of a create, update or upsert (exposed for tests).
 std::string RecordsBody(const std::string& object, const std::vector<RecordWrite>& records, bool with_ids);
