@@ -387,7 +387,37 @@ TEST_CASE("sync state round-trips, and SaveState may move the watermark back for
   CHECK(got.load_in_progress);
   CHECK(got.load_after_id == "001000000000123AAA");
   CHECK(got.load_since == "2024-05-01T09:55:00.000Z");
+  CHECK(got.load_slices.empty());
+  CHECK(got.bulk_resume.job_id.empty());
   CHECK(store->LoadState("Account")->watermark.empty());
+}
+
+TEST_CASE("slice and Bulk resume points round-trip with the state, and an unreadable one is data loss") {
+  TempDir dir;
+  const std::string path = dir.File("sync.db");
+  SyncState loading;
+  loading.cursor_field = "SystemModstamp";
+  loading.load_in_progress = true;
+  loading.load_slices = {{"", "2024-02-01T00:00:00.000Z", "001A", true},
+                         {"2024-02-01T00:00:00.000Z", "", "", false}};
+  loading.bulk_resume = {"750R0000000zlh9IAA", "MTAwMDA"};
+  {
+    auto store = MustOpen(path);
+    REQUIRE(store->SaveState("Account", loading).ok());
+  }
+  {
+    auto store = MustOpen(path);
+    CHECK(*store->LoadState("Account") == loading);
+  }
+  {
+    StatusOr<Db> raw = Db::Open(path, "", 1000);
+    REQUIRE(raw.ok());
+    REQUIRE(raw->Exec("UPDATE _sfsync_state SET load_slices = 'a' || char(31) || 'b'").ok());
+  }
+  auto store = MustOpen(path);
+  StatusOr<SyncState> bad = store->LoadState("Account");
+  CHECK(bad.status().code() == StatusCode::kDataLoss);
+  CHECK(bad.status().message().find("load_slices") != std::string::npos);
 }
 
 TEST_CASE("ListIds filters on a column range, open on an empty side") {
@@ -459,7 +489,7 @@ TEST_CASE("metadata is created once and survives reopening, and a newer schema v
     REQUIRE(store->SaveState("Account", StateAt("2024-05-01T10:00:00.000Z", "001A")).ok());
   }
   CHECK(QueryText(path, "PRAGMA journal_mode") == "wal");
-  CHECK(QueryText(path, "SELECT value FROM _sfsync_meta WHERE key = 'schema_version'") == "3");
+  CHECK(QueryText(path, "SELECT value FROM _sfsync_meta WHERE key = 'schema_version'") == "4");
   {
     auto store = MustOpen(path);
     CHECK(store->LoadState("Account")->watermark.id == "001A");
@@ -467,7 +497,7 @@ TEST_CASE("metadata is created once and survives reopening, and a newer schema v
   {
     StatusOr<Db> raw = Db::Open(path, "", 1000);
     REQUIRE(raw.ok());
-    REQUIRE(raw->Exec("UPDATE _sfsync_meta SET value = '4' WHERE key = 'schema_version'").ok());
+    REQUIRE(raw->Exec("UPDATE _sfsync_meta SET value = '5' WHERE key = 'schema_version'").ok());
   }
   StatusOr<std::unique_ptr<Store>> newer = OpenSqliteStore(path);
   CHECK(newer.status().code() == StatusCode::kFailedPrecondition);

@@ -230,6 +230,13 @@ CREATE INDEX _sfsync_conflicts_open ON _sfsync_conflicts (table_name, "Id") WHER
 
 constexpr const char* kMigrateToV3 = "UPDATE _sfsync_meta SET value = '3' WHERE key = 'schema_version';";
 
+// Version 4: resume points of sliced REST loads and of Bulk downloads (store.h LoadSlice, BulkResume).
+constexpr const char* kStateColumnsV4 = R"sql(
+ALTER TABLE _sfsync_state ADD COLUMN load_slices TEXT NOT NULL DEFAULT '';
+ALTER TABLE _sfsync_state ADD COLUMN bulk_resume TEXT NOT NULL DEFAULT '';
+)sql";
+constexpr const char* kMigrateToV4 = "UPDATE _sfsync_meta SET value = '4' WHERE key = 'schema_version';";
+
 }  // namespace
 
 Status InitMetadata(Db* db) {
@@ -239,7 +246,8 @@ Status InitMetadata(Db* db) {
       std::string has_meta,
       db->QueryText("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_sfsync_meta'"));
   if (has_meta == "0") {
-    for (const char* ddl : {kOtherTables, kStateTableV2, kDescribesTableV2, kRunObjectsTableV2, kPushTablesV3}) {
+    for (const char* ddl :
+         {kOtherTables, kStateTableV2, kDescribesTableV2, kRunObjectsTableV2, kPushTablesV3, kStateColumnsV4}) {
       SFSYNC_RETURN_IF_ERROR(db->Exec(ddl));
     }
     SFSYNC_RETURN_IF_ERROR(db->Exec(
@@ -268,6 +276,9 @@ Status InitMetadata(Db* db) {
   }
   if (version < 3) {
     for (const char* sql : {kPushTablesV3, kMigrateToV3}) SFSYNC_RETURN_IF_ERROR(db->Exec(sql));
+  }
+  if (version < 4) {
+    for (const char* sql : {kStateColumnsV4, kMigrateToV4}) SFSYNC_RETURN_IF_ERROR(db->Exec(sql));
   }
   return txn.Commit();
 }

@@ -27,16 +27,16 @@ namespace {
 
 constexpr const char* kReadState =
     "SELECT object, job, org_id, fields, where_clause, deletes, mode, cursor_field, watermark_ts, watermark_id, "
-    "load_in_progress, load_after_id, load_since, deletes_checked_until, parent_watermarks, full_pass_reason "
-    "FROM _sfsync_state WHERE table_name = ?1";
+    "load_in_progress, load_after_id, load_since, deletes_checked_until, parent_watermarks, full_pass_reason, "
+    "load_slices, bulk_resume FROM _sfsync_state WHERE table_name = ?1";
 
 // INSERT OR REPLACE keeps the stored spelling of the table name only if it is the same; a table
 // named in another case is the same table (COLLATE NOCASE), and its row is replaced whole.
 constexpr const char* kWriteState =
     "INSERT OR REPLACE INTO _sfsync_state (table_name, object, job, org_id, fields, where_clause, deletes, mode, "
     "cursor_field, watermark_ts, watermark_id, load_in_progress, load_after_id, load_since, deletes_checked_until, "
-    "parent_watermarks, full_pass_reason, updated_at) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
+    "parent_watermarks, full_pass_reason, updated_at, load_slices, bulk_resume) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)";
 
 std::string FormatWatermark(const Watermark& w) { return w.empty() ? "(none)" : w.ts + "|" + w.id; }
 
@@ -64,6 +64,51 @@ std::map<std::string, Watermark> DecodeParentWatermarks(const std::string& text)
     start = end + 1;
   }
   return out;
+}
+
+// load_slices as text: "from\x1fto\x1fafter_id\x1f0|1" records separated by "\x1e".
+std::string EncodeLoadSlices(const std::vector<LoadSlice>& slices) {
+  std::string out;
+  for (const LoadSlice& s : slices) {
+    if (!out.empty()) out += '\x1e';
+    out += s.from + '\x1f' + s.to + '\x1f' + s.after_id + '\x1f' + (s.done ? '1' : '0');
+  }
+  return out;
+}
+
+std::vector<std::string> SplitOn(const std::string& text, char separator) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (;;) {
+    const size_t end = text.find(separator, start);
+    out.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
+    if (end == std::string::npos) return out;
+    start = end + 1;
+  }
+}
+
+StatusOr<std::vector<LoadSlice>> DecodeLoadSlices(const std::string& text) {
+  std::vector<LoadSlice> out;
+  if (text.empty()) return out;
+  for (const std::string& record : SplitOn(text, '\x1e')) {
+    std::vector<std::string> parts = SplitOn(record, '\x1f');
+    if (parts.size() != 4 || (parts[3] != "0" && parts[3] != "1")) {
+      return DataLossError("_sfsync_state.load_slices holds an unreadable slice: '" + record + "'");
+    }
+    out.push_back({parts[0], parts[1], parts[2], parts[3] == "1"});
+  }
+  return out;
+}
+
+std::string EncodeBulkResume(const BulkResume& b) { return b.job_id.empty() ? "" : b.job_id + '\x1f' + b.locator; }
+
+StatusOr<BulkResume> DecodeBulkResume(const std::string& text) {
+  if (text.empty()) return BulkResume{};
+  std::vector<std::string> parts = SplitOn(text, '\x1f');
+  if (parts.size() != 2 || parts[0].empty()) {
+    return DataLossError("_sfsync_state.bulk_resume is unreadable: '" + text + "'");
+  }
+  return BulkResume{parts[0], parts[1]};
 }
 
 void BindStorage(Statement* stmt, int index, const Cell& value) {
@@ -235,7 +280,13 @@ StatusOr<SyncState> SqliteStore::ReadState(const std::string& table) {
     state.deletes_checked_until = stmt->ColumnText(13);
     state.parent_watermarks = DecodeParentWatermarks(stmt->ColumnText(14));
     state.full_pass_reason = stmt->ColumnText(15);
+    StatusOr<std::vector<LoadSlice>> slices = DecodeLoadSlices(stmt->ColumnText(16));
+    StatusOr<BulkResume> bulk = DecodeBulkResume(stmt->ColumnText(17));
     stmt->Reset();
+    if (!slices.ok()) return slices.status();
+    if (!bulk.ok()) return bulk.status();
+    state.load_slices = std::move(*slices);
+    state.bulk_resume = std::move(*bulk);
   }
   return state;
 }
@@ -263,6 +314,8 @@ Status SqliteStore::WriteState(const std::string& table, const SyncState& state)
   stmt->BindText(16, parents);
   stmt->BindText(17, state.full_pass_reason);
   stmt->BindText(18, now);
+  stmt->BindText(19, EncodeLoadSlices(state.load_slices));
+  stmt->BindText(20, EncodeBulkResume(state.bulk_resume));
   return stmt->Run();
 }
 

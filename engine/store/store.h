@@ -97,6 +97,22 @@ struct TableClaim {
   bool operator==(const TableClaim&) const = default;
 };
 
+// One slice of a sliced load: the rows with CreatedDate in [from, to) (storage datetime text; an
+// empty bound is open, and the first slice also holds rows without a CreatedDate), read in Id order.
+struct LoadSlice {
+  std::string from;
+  std::string to;
+  std::string after_id;  // last Id committed in this slice; empty before its first page
+  bool done = false;
+  bool operator==(const LoadSlice&) const = default;
+};
+
+struct BulkResume {
+  std::string job_id;
+  std::string locator;  // Sforce-Locator of the next page to read; empty = from the first page
+  bool operator==(const BulkResume&) const = default;
+};
+
 // The sync state of one synced table (keyed by the table, not the object: two tables may hold the
 // same object with different conditions, each with its own watermark).
 struct SyncState {
@@ -121,6 +137,14 @@ struct SyncState {
   // or flagged) is owed, saying why: the job's `where` or delete mode changed, the org changed. It
   // stays set until a pass completes, so a crash mid-pass means a new pass.
   std::string full_pass_reason;
+  // A REST load split into slices read by parallel cursors (engine/sync/load_slices.h); empty when
+  // the load reads in one Id-ordered pass (load_after_id). Committed with the rows each page covers,
+  // so a crash resumes every unfinished slice after its own last Id.
+  std::vector<LoadSlice> load_slices;
+  // The Bulk API 2.0 query job a load or full pass is downloading, and the locator of the next
+  // results page not yet committed, so a killed Bulk read resumes the download instead of starting
+  // a new job (while the job's results live). Empty job_id: none.
+  BulkResume bulk_resume;
   bool operator==(const SyncState&) const = default;
 };
 
