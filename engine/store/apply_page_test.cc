@@ -407,7 +407,12 @@ TEST_CASE("slice and Bulk resume points round-trip with the state, and an unread
   }
   {
     auto store = MustOpen(path);
-    CHECK(*store->LoadState("Account") == loading);
+    StatusOr<SyncState> read = store->LoadState("Account");
+    REQUIRE_MESSAGE(read.ok(), read.status().message());
+    const SyncState& got = *read;
+    CHECK(got.load_slices == loading.load_slices);
+    CHECK(got.bulk_resume == loading.bulk_resume);
+    CHECK(got == loading);
   }
   {
     StatusOr<Db> raw = Db::Open(path, "", 1000);

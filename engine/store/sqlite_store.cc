@@ -294,7 +294,10 @@ StatusOr<SyncState> SqliteStore::ReadState(const std::string& table) {
 Status SqliteStore::WriteState(const std::string& table, const SyncState& state) {
   SFSYNC_ASSIGN_OR_RETURN(Statement * stmt, Cached(kWriteState));
   const std::string now = Now();
+  // BindText keeps a pointer to the text until the statement runs: every bound text must outlive it.
   const std::string parents = EncodeParentWatermarks(state.parent_watermarks);
+  const std::string slices = EncodeLoadSlices(state.load_slices);
+  const std::string bulk = EncodeBulkResume(state.bulk_resume);
   const TableClaim& claim = state.claim;
   stmt->BindText(1, table);
   stmt->BindText(2, claim.object);
@@ -314,8 +317,8 @@ Status SqliteStore::WriteState(const std::string& table, const SyncState& state)
   stmt->BindText(16, parents);
   stmt->BindText(17, state.full_pass_reason);
   stmt->BindText(18, now);
-  stmt->BindText(19, EncodeLoadSlices(state.load_slices));
-  stmt->BindText(20, EncodeBulkResume(state.bulk_resume));
+  stmt->BindText(19, slices);
+  stmt->BindText(20, bulk);
   return stmt->Run();
 }
 
