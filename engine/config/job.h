@@ -34,6 +34,7 @@ struct ConnectionConfig {
   std::string ca_file;         // absolute path; empty = system trust store
   int64_t timeout_seconds = 120;
   int max_attempts = 5;
+  int max_concurrent_requests = 8;  // HTTP requests in flight at once, all objects and slices together
   int64_t max_response_mb = 256;    // cap on one response body, received or decoded (MiB)
   int64_t max_inflate_ratio = 500;  // cap on a gzip body's decoded:compressed ratio past 16 MiB decoded
   AuthConfig auth;
@@ -55,6 +56,7 @@ struct ObjectConfig {
   std::string mode = "incremental"; // incremental | full
   std::string deletes = "soft";     // soft | hard | ignore
   int batch_size = 2000;            // 200..2000
+  int64_t min_rows_per_slice = 20000;  // REST loads of at least twice this are read in parallel slices; 0: never
   std::string formula_fields = "include";  // include | exclude
   bool include_base64 = false;
   std::string api = "rest";         // rest | bulk | auto

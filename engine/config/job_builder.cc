@@ -59,6 +59,7 @@ ObjectConfig BuildObject(const json& o) {
   Set(o, "mode", &object.mode);
   Set(o, "deletes", &object.deletes);
   Set(o, "batch_size", &object.batch_size);
+  Set(o, "min_rows_per_slice", &object.min_rows_per_slice);
   Set(o, "formula_fields", &object.formula_fields);
   Set(o, "include_base64", &object.include_base64);
   Set(o, "api", &object.api);
@@ -103,6 +104,7 @@ std::optional<Job> BuildJob(const JobDocument& doc, std::string_view base_dir, c
   SetPath(c, "ca_file", base_dir, &job.connection.ca_file);
   Set(c, "timeout_seconds", &job.connection.timeout_seconds);
   Set(c, "max_attempts", &job.connection.max_attempts);
+  Set(c, "max_concurrent_requests", &job.connection.max_concurrent_requests);
   Set(c, "max_response_mb", &job.connection.max_response_mb);
   Set(c, "max_inflate_ratio", &job.connection.max_inflate_ratio);
   job.connection.auth = BuildAuth(c.at("auth"), base_dir);

@@ -240,6 +240,8 @@ void CaptureLogForTesting(std::string* sink) {
 LogContext::LogContext(std::string label) : previous_(std::exchange(t_context, std::move(label))) {}
 LogContext::~LogContext() { t_context = std::move(previous_); }
 
+std::string CurrentLogContext() { return t_context; }
+
 void LogLine(LogLevel level, std::string_view message) {
   static constexpr std::string_view kNames[] = {"ERROR", "WARN", "INFO", "DEBUG", "TRACE"};
   std::string line = FormatIsoUtc(SystemClock()->NowMillis());

@@ -56,6 +56,10 @@ class LogContext {
   std::string previous_;
 };
 
+// The label of this thread's innermost LogContext ("" when none): threads a run starts take it on,
+// so their lines name the job too.
+std::string CurrentLogContext();
+
 // Writes one line: "2024-05-01T10:00:00.000Z INFO message" after redaction.
 void LogLine(LogLevel level, std::string_view message);
 

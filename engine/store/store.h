@@ -439,7 +439,7 @@ bool IsMonthKey(std::string_view key);
 struct SqliteStoreOptions {
   Clock* clock = nullptr;          // stamps catalog and schema-history times; SystemClock() when null
   int busy_timeout_millis = 5000;  // how long a write waits for another writer before kUnavailable
-  int cache_size_mib = 64;         // page cache per connection (random-order upserts want more)
+  int cache_size_mib = 16;         // page cache per connection (README "Performance": memory)
   std::string vfs = {};            // SQLite VFS name; empty = the default (tests inject faults here)
 };
 

@@ -42,11 +42,17 @@ Status JobContext::Authenticate() {
   SFSYNC_ASSIGN_OR_RETURN(salesforce::Session session, tokens_->Current());
   SFSYNC_LOG(kInfo, "authenticated ({} flow); instance {}", job_.connection.auth.flow, session.instance_url);
   org_id_ = OrgIdFromIdentityUrl(session.id_url);
-  salesforce::RestOptions rest;
-  rest.api_version = job_.connection.api_version;
-  rest.max_attempts = job_.connection.max_attempts;
-  client_ = std::make_unique<salesforce::RestClient>(transport_, tokens_.get(), clock_, rest);
+  rest_options_.api_version = job_.connection.api_version;
+  rest_options_.max_attempts = job_.connection.max_attempts;
+  rest_options_.gate = std::make_shared<salesforce::RequestGate>(std::max(1, job_.connection.max_concurrent_requests));
+  client_ = NewClient();
   return Status::Ok();
+}
+
+std::unique_ptr<salesforce::RestClient> JobContext::NewClient() const {
+  auto client = std::make_unique<salesforce::RestClient>(transport_, tokens_.get(), clock_, rest_options_);
+  if (client_ != nullptr) client->SeedServerDate(client_->server_info().server_date_millis);
+  return client;
 }
 
 Status JobContext::OpenStore() {

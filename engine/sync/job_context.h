@@ -35,6 +35,10 @@ class JobContext {
   // run holds it) and opens the SQLite store.
   Status OpenStore();
 
+  // A client of the same session, options and request cap (RequestGate) as client(), counting its
+  // own API calls: one per object synced in parallel. REQUIRES: Authenticate() succeeded.
+  std::unique_ptr<salesforce::RestClient> NewClient() const;
+
   // nullptr before Authenticate() / OpenStore() succeeded.
   salesforce::RestClient* client() const { return client_.get(); }
   store::Store* store() const { return store_.get(); }
@@ -54,6 +58,7 @@ class JobContext {
   salesforce::HttpTransport* transport_;
   Clock* clock_;
   std::unique_ptr<salesforce::TokenProvider> tokens_;
+  salesforce::RestOptions rest_options_;
   std::unique_ptr<salesforce::RestClient> client_;
   std::unique_ptr<RunLock> lock_;
   std::unique_ptr<store::Store> store_;

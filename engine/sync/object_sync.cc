@@ -3,12 +3,16 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 
 #include "connectors/salesforce/read/replication.h"
 #include "engine/core/log.h"
 #include "engine/core/time_format.h"
+#include "engine/sync/audit_months.h"
 #include "engine/sync/load_cursor.h"
+#include "engine/sync/load_slices.h"
+#include "engine/sync/pace_meter.h"
 #include "engine/sync/query_builder.h"
 #include "engine/sync/state_reconcile.h"
 
@@ -193,27 +197,19 @@ Status ObjectSyncer::RunLoad(store::SyncState* state) {
   } else if (!state->watermark.empty()) {
     SFSYNC_LOG(kInfo, "{}: reading every row again (schema change or interrupted reload)", plan_->object);
   }
-  QueryOptions options;
-  options.include_deleted = plan_->deletes == "soft";
-  options.batch_size = plan_->batch_size;
-  options.columns = plan_->select;
-  SFSYNC_RETURN_IF_ERROR(WithRestarts(plan_->object, settings_.max_query_restarts, [&]() -> Status {
-    SFSYNC_ASSIGN_OR_RETURN(LoadCursor load, OpenLoadCursor(client_, clock_, *plan_, state->load_after_id, options,
-                                                             settings_.stop));
-    QueryPage page;
-    while (load.cursor->Next(&page)) {
-      store::SyncState next = *state;
-      // Bulk rows come in no order: the resume point stays put, and a crash reads them all again.
-      if (!load.bulk && page.rows.rows() > 0) next.load_after_id = RowId(page.rows, page.rows.rows() - 1);
-      SFSYNC_RETURN_IF_ERROR(Apply(page, next));
-      *state = std::move(next);
-      if (StopRequested()) return CancelledError("interrupted");
-      SFSYNC_RETURN_IF_ERROR(CheckBudget());
+  if (state->load_slices.empty()) {
+    bool latency_bound = false;
+    SFSYNC_RETURN_IF_ERROR(RunOnePassLoad(state, /*may_slice=*/true, &latency_bound));
+    if (latency_bound) {
+      SFSYNC_RETURN_IF_ERROR(PlanLoadSlices(state));
+      // No slices after all (too few rows left, all in one month, no CreatedDate): on in one pass.
+      if (state->load_slices.empty()) SFSYNC_RETURN_IF_ERROR(RunOnePassLoad(state, false, &latency_bound));
     }
-    return load.cursor->status();
-  }));
+  }
+  if (!state->load_slices.empty()) SFSYNC_RETURN_IF_ERROR(RunSlicedLoad(state));
   state->load_in_progress = false;
   state->load_after_id.clear();
+  state->load_slices.clear();
   // Every row was just read with its parents' values as of load_since or later.
   state->parent_watermarks.clear();
   for (const auto& parent : plan_->parent_cursors) state->parent_watermarks[parent.path] = {state->load_since, ""};
@@ -223,6 +219,139 @@ Status ObjectSyncer::RunLoad(store::SyncState* state) {
     if (state->deletes_checked_until.empty()) state->deletes_checked_until = state->load_since;
   }
   return store_->SaveState(table(), *state);
+}
+
+Status ObjectSyncer::RunOnePassLoad(store::SyncState* state, bool may_slice, bool* latency_bound) {
+  *latency_bound = false;
+  QueryOptions options;
+  options.include_deleted = plan_->deletes == "soft";
+  options.batch_size = plan_->batch_size;
+  options.columns = plan_->select;
+  may_slice = may_slice && plan_->api == "rest" && settings_.max_slices >= 2 && plan_->min_rows_per_slice > 0;
+  return WithRestarts(plan_->object, settings_.max_query_restarts, [&]() -> Status {
+    SFSYNC_ASSIGN_OR_RETURN(LoadCursor load, OpenLoadCursor(client_, clock_, *plan_, state->load_after_id, options,
+                                                             settings_.stop));
+    PaceMeter pace;
+    int64_t pages = 0, rows = 0;
+    QueryPage page;
+    auto asked = clock_->Monotonic();
+    while (load.cursor->Next(&page)) {
+      const auto received = clock_->Monotonic();
+      store::SyncState next = *state;
+      // Bulk rows come in no order: the resume point stays put, and a crash reads them all again.
+      if (!load.bulk && page.rows.rows() > 0) next.load_after_id = RowId(page.rows, page.rows.rows() - 1);
+      SFSYNC_RETURN_IF_ERROR(Apply(page, next));
+      *state = std::move(next);
+      if (StopRequested()) return CancelledError("interrupted");
+      SFSYNC_RETURN_IF_ERROR(CheckBudget());
+      rows += static_cast<int64_t>(page.rows.rows());
+      const auto applied = clock_->Monotonic();
+      if (pages++ > 0) pace.Page(received - asked, applied - received);
+      asked = applied;
+      // Held back by the network with enough rows left: read the rest in parallel slices.
+      if (may_slice && !load.bulk && !page.done && pace.LatencyBound() &&
+          page.total_size - rows >= 2 * plan_->min_rows_per_slice) {
+        SFSYNC_LOG(kInfo, "{}: pages arrive slower than they are stored; reading the other {} rows in parallel",
+                   plan_->object, page.total_size - rows);
+        *latency_bound = true;
+        return Status::Ok();
+      }
+    }
+    return load.cursor->status();
+  });
+}
+
+Status ObjectSyncer::PlanLoadSlices(store::SyncState* state) {
+  QueryOptions options;
+  options.include_deleted = plan_->deletes == "soft";
+  options.columns = {"expr0", "expr1", "expr2"};
+  options.prefetch = false;
+  std::map<std::string, int64_t> months;
+  std::unique_ptr<QueryCursor> cursor = client_->Query(BuildMonthCountQuery(*plan_), options);
+  QueryPage page;
+  Status counted;
+  while (counted.ok() && cursor->Next(&page)) {
+    StatusOr<std::map<std::string, int64_t>> parsed = ParseMonthCounts(page.rows);
+    if (!parsed.ok()) counted = parsed.status();
+    else for (const auto& [month, rows] : *parsed) months[month] += rows;
+  }
+  if (counted.ok()) counted = cursor->status();
+  if (!counted.ok()) {
+    if (StopsRun(counted)) return counted;
+    SFSYNC_LOG(kInfo, "{}: rows per CreatedDate month unavailable ({}); loading in one pass", plan_->object,
+               counted.message());
+    return Status::Ok();
+  }
+  std::vector<store::LoadSlice> slices = PlanSlices(months, settings_.max_slices, plan_->min_rows_per_slice);
+  if (slices.empty()) return Status::Ok();
+  // Rows up to load_after_id are stored already: every slice goes on after it.
+  for (store::LoadSlice& slice : slices) slice.after_id = state->load_after_id;
+  int64_t total = 0;
+  for (const auto& [month, rows] : months) total += rows;
+  SFSYNC_LOG(kInfo, "{}: {} slices of CreatedDate (about {} rows in all)", plan_->object, slices.size(), total);
+  state->load_slices = std::move(slices);
+  return store_->SaveState(table(), *state);
+}
+
+Status ObjectSyncer::RunSlicedLoad(store::SyncState* state) {
+  QueryOptions options;
+  options.include_deleted = plan_->deletes == "soft";
+  options.batch_size = plan_->batch_size;
+  options.columns = plan_->select;
+  options.start_now = true;  // every slice's query runs at once, not one after another
+  struct Reader {
+    size_t slice;
+    std::unique_ptr<QueryCursor> cursor;
+    int restarts = 0;
+  };
+  auto open = [&](size_t i) {
+    const store::LoadSlice& slice = state->load_slices[i];
+    return client_->Query(BuildLoadQuery(*plan_, slice.after_id, SliceCondition(slice)), options);
+  };
+  std::vector<Reader> readers;
+  for (size_t i = 0; i < state->load_slices.size(); ++i) {
+    if (!state->load_slices[i].done) readers.push_back({i, open(i)});
+  }
+  Status first;
+  // Round robin: while one slice's page is applied, every other cursor is fetching its next page.
+  while (!readers.empty()) {
+    for (auto it = readers.begin(); it != readers.end();) {
+      QueryPage page;
+      if (it->cursor->Next(&page)) {
+        store::SyncState next = *state;
+        store::LoadSlice& slice = next.load_slices[it->slice];
+        if (page.rows.rows() > 0) slice.after_id = RowId(page.rows, page.rows.rows() - 1);
+        slice.done = page.done;
+        SFSYNC_RETURN_IF_ERROR(Apply(page, next));
+        *state = std::move(next);
+        if (StopRequested()) return CancelledError("interrupted");
+        SFSYNC_RETURN_IF_ERROR(CheckBudget());
+        ++it;
+        continue;
+      }
+      Status s = it->cursor->status();
+      if (s.ok()) {
+        if (!state->load_slices[it->slice].done) {
+          state->load_slices[it->slice].done = true;
+          SFSYNC_RETURN_IF_ERROR(store_->SaveState(table(), *state));
+        }
+      } else if (s.code() == StatusCode::kAborted && it->restarts < settings_.max_query_restarts) {
+        SFSYNC_LOG(kWarn, "{}: {}: query cursor lost ({}); restarting after its last Id", plan_->object,
+                   DescribeSlice(state->load_slices, it->slice), s.message());
+        it->cursor.reset();
+        it->cursor = open(it->slice);
+        ++it->restarts;
+        continue;
+      } else {
+        const Status failed = s.Annotate(DescribeSlice(state->load_slices, it->slice));
+        if (EndsObject(s)) return failed;
+        SFSYNC_LOG(kWarn, "{}: {}; the other slices go on", plan_->object, failed.message());
+        if (first.ok()) first = failed;
+      }
+      it = readers.erase(it);
+    }
+  }
+  return first;
 }
 
 Status ObjectSyncer::RunIncrementalPhases(store::SyncState* state) {

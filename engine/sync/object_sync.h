@@ -13,6 +13,10 @@
 //        FULL PASS owed (full_pass_reason, committed first)
 //
 //   LOADING      rows read in Id order (fast inserts), resumable from load_after_id after a crash.
+//                A large REST load that is held back by network latency (pace_meter.h) reads the
+//                rest in CreatedDate slices by parallel cursors, each in Id order and resumable from
+//                its own last Id (load_slices.h, store::LoadSlice); the load ends, and the watermark
+//                is set, only when every slice is done.
 //                load_since = server time minus settle lag, taken before the first query. A first
 //                load ends with watermark (load_since, ""); a reload keeps the watermark it had.
 //   INCREMENTAL  three phases, each with its own watermark; a phase that fails for its own reasons
@@ -77,6 +81,8 @@ struct SyncSettings {
   std::string job;
   std::string org_id;      // 00D..., from the session's identity URL; empty when unknown
   bool take_over = false;  // claim tables another job filled (sfsync run --take-over)
+  // Parallel cursors a REST load may use (load_slices.h): its share of max_concurrent_requests.
+  int max_slices = 1;
 };
 
 // True for failures that would fail every later phase and object too (authentication, the API
@@ -101,6 +107,18 @@ class ObjectSyncer {
   Status Prepare(const store::SyncState& stored, store::SyncState* state);
   Status Sync(const store::SyncState& stored);
   Status RunLoad(store::SyncState* state);
+  // Reads the load in one cursor from load_after_id (REST in Id order, or Bulk). With `may_slice`, a
+  // REST read that turns out held back by the network (pace_meter.h) with at least two slices of
+  // rows left stops after a committed page and sets *latency_bound: the rest is read in slices.
+  Status RunOnePassLoad(store::SyncState* state, bool may_slice, bool* latency_bound);
+  // Asks for rows per CreatedDate month and, when worth it, commits the slices the rest of the load
+  // will read (state->load_slices), each starting after load_after_id. A failure of that query
+  // means one pass, not an error (unless it would stop the run).
+  Status PlanLoadSlices(store::SyncState* state);
+  // Reads the unfinished slices of state->load_slices side by side, one cursor each (each fetching
+  // its next page while the others are applied), committing every page with its slice's resume
+  // point. A slice that fails does not stop the others; the first failure is returned once they end.
+  Status RunSlicedLoad(store::SyncState* state);
   // The incremental phases (see above), each run unless an earlier one stopped the run.
   Status RunIncrementalPhases(store::SyncState* state);
   Status RunIncremental(store::SyncState* state);

@@ -56,6 +56,7 @@ class Planner {
     plan_.deletes = config_.deletes;
     plan_.where = config_.where;
     plan_.batch_size = config_.batch_size;
+    plan_.min_rows_per_slice = config_.min_rows_per_slice;
     plan_.api = config_.api;
 
     SFSYNC_RETURN_IF_ERROR(ChooseCursor());

@@ -36,8 +36,10 @@ std::string AfterId(const std::string& after_id) {
 
 }  // namespace
 
-std::string BuildLoadQuery(const ObjectPlan& plan, const std::string& after_id) {
-  return Select(plan) + Where(plan, AfterId(after_id)) + " ORDER BY Id ASC";
+std::string BuildLoadQuery(const ObjectPlan& plan, const std::string& after_id, const std::string& slice) {
+  std::string ours = slice;
+  if (!after_id.empty()) ours += (ours.empty() ? "" : " AND ") + AfterId(after_id);
+  return Select(plan) + Where(plan, ours) + " ORDER BY Id ASC";
 }
 
 std::string BuildBulkLoadQuery(const ObjectPlan& plan, const std::string& after_id) {

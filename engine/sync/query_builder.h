@@ -24,8 +24,9 @@
 
 namespace sfsync::sync {
 
-// `after_id` empty = from the start.
-std::string BuildLoadQuery(const ObjectPlan& plan, const std::string& after_id);
+// Every row in Id order; `after_id` empty = from the start; `slice` (load_slices.h SliceCondition)
+// empty = every slice.
+std::string BuildLoadQuery(const ObjectPlan& plan, const std::string& after_id, const std::string& slice = "");
 
 // The load query without ORDER BY, for Bulk API 2.0. `after_id` empty = from the start.
 std::string BuildBulkLoadQuery(const ObjectPlan& plan, const std::string& after_id);

@@ -2,9 +2,16 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <thread>
+
 #include "connectors/salesforce/http/rest_client.h"
 #include "engine/core/exit_codes.h"
 #include "engine/core/log.h"
+#include "engine/store/serialized_store.h"
 #include "engine/sync/job_context.h"
 #include "engine/sync/object_sync.h"
 
@@ -42,21 +49,18 @@ class JobRun {
     }
     report_.seconds = std::chrono::duration<double>(clock_->Monotonic() - start).count();
     if (context_.client() != nullptr) {
-      report_.api_calls = context_.client()->server_info().api_calls;
-      report_.limit_info = context_.client()->server_info().limit_info;
+      report_.api_calls = context_.client()->server_info().api_calls + object_calls_.load();
+      // The latest usage seen: the push's (on the context's client) when one ran, else the objects'.
+      report_.limit_info = options_.after_pull || limit_info_.empty() ? context_.client()->server_info().limit_info
+                                                                      : limit_info_;
     }
     return std::move(report_);
   }
 
  private:
-  Status SyncObject(const config::ObjectConfig& config, store::ObjectRunStats* stats) {
-    const int64_t calls_before = client_->server_info().api_calls;
-    auto planned = context_.Plan(config);
-    if (!planned.ok()) {
-      stats->api_calls = client_->server_info().api_calls - calls_before;
-      return planned.status();
-    }
-    const ObjectPlan& plan = *planned;
+  // One object, planned already, synced through its own client (its API calls are its own) and the
+  // shared, serialized store.
+  Status SyncPlanned(const ObjectPlan& plan, store::Store* store, int slices, store::ObjectRunStats* stats) {
     for (const std::string& path : plan.unrefreshed_parents) {
       SFSYNC_LOG(kInfo,
                  "{}: fields through {} come from a polymorphic lookup, which has no change stamp: they are "
@@ -70,43 +74,98 @@ class JobRun {
     settings.job = job_.name;
     settings.org_id = context_.org_id();
     settings.take_over = options_.take_over;
-    ObjectSyncer syncer(client_, store_, clock_, &plan, settings);
+    settings.max_slices = slices;
+    std::unique_ptr<RestClient> client = context_.NewClient();
+    ObjectSyncer syncer(client.get(), store, clock_, &plan, settings);
     Status s = syncer.Run(stats);
-    stats->api_calls = client_->server_info().api_calls - calls_before;
+    const salesforce::ServerInfo info = client->server_info();
+    stats->api_calls += info.api_calls;
+    object_calls_ += info.api_calls;
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!info.limit_info.empty()) limit_info_ = info.limit_info;
     return s;
   }
 
+  // Records how an object ended (log, report, run history); a cause that would fail every later
+  // object too stops the objects not started yet.
+  void Conclude(const Status& s, store::Store* store, store::ObjectRunStats* stats) {
+    stats->finished_millis = clock_->NowMillis();
+    if (stats->status.empty()) {
+      stats->status = s.ok() ? "SUCCESS" : s.code() == StatusCode::kCancelled ? "PARTIAL" : "FAILED";
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!s.ok()) {
+      stats->error = Redact(s.message());
+      SFSYNC_LOG(kError, "{}: {}", stats->object, s.message());
+      if (report_.error.ok()) report_.error = s.Annotate(stats->object);
+      if (StopsRun(s) && report_.stopped_by.ok()) report_.stopped_by = s.Annotate(stats->object);
+    } else if (stats->status == "SUCCESS") {
+      SFSYNC_LOG(kInfo, "{}: {} rows read, {} written, {} deleted, {} API calls", stats->object, stats->rows_read,
+                 stats->rows_written, stats->rows_deleted, stats->api_calls);
+    }
+    if (Status r = store->RecordObjectRun(report_.run_id, *stats); !r.ok() && report_.error.ok()) report_.error = r;
+  }
+
+  bool Stopping() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return !report_.stopped_by.ok();
+  }
+
+  // Plans every object in the job's order (describes, one thread), then syncs the planned ones side
+  // by side: up to max_concurrent_requests objects at once, each large load split into slices that
+  // share the same cap (RequestGate), every write through one serialized store.
   void SyncObjects() {
-    bool stopping = false;
-    for (const config::ObjectConfig& config : job_.objects) {
-      store::ObjectRunStats stats;
+    const size_t n = job_.objects.size();
+    report_.objects.resize(n);
+    std::vector<std::optional<ObjectPlan>> plans(n);
+    for (size_t i = 0; i < n; ++i) {
+      const config::ObjectConfig& config = job_.objects[i];
+      store::ObjectRunStats& stats = report_.objects[i];
       stats.object = config.name;
       stats.table = TableFor(config);
       stats.started_millis = clock_->NowMillis();
-      Status s;
-      if (stopping) {
+      if (Stopping()) {
         stats.status = "SKIPPED";
+        Conclude(Status::Ok(), store_, &stats);
+        continue;
+      }
+      const int64_t calls_before = client_->server_info().api_calls;
+      StatusOr<ObjectPlan> planned = context_.Plan(config);
+      stats.api_calls = client_->server_info().api_calls - calls_before;
+      if (planned.ok()) {
+        plans[i] = std::move(*planned);
       } else {
-        SFSYNC_LOG(kInfo, "{}: syncing", config.name);
-        s = SyncObject(config, &stats);
-        stats.status = s.ok() ? "SUCCESS" : s.code() == StatusCode::kCancelled ? "PARTIAL" : "FAILED";
+        Conclude(planned.status(), store_, &stats);
       }
-      stats.finished_millis = clock_->NowMillis();
-      if (!s.ok()) {
-        stats.error = Redact(s.message());
-        SFSYNC_LOG(kError, "{}: {}", config.name, s.message());
-        if (report_.error.ok()) report_.error = s.Annotate(config.name);
-        if (StopsRun(s)) {
-          stopping = true;
-          report_.stopped_by = s.Annotate(config.name);
-        }
-      } else if (!stopping) {
-        SFSYNC_LOG(kInfo, "{}: {} rows read, {} written, {} deleted, {} API calls", config.name, stats.rows_read,
-                   stats.rows_written, stats.rows_deleted, stats.api_calls);
-      }
-      if (Status r = store_->RecordObjectRun(report_.run_id, stats); !r.ok() && report_.error.ok()) report_.error = r;
-      report_.objects.push_back(std::move(stats));
     }
+    store::SerializedStore serialized(store_);
+    const int cap = std::max(1, job_.connection.max_concurrent_requests);
+    const size_t workers = std::min<size_t>(n, static_cast<size_t>(cap));
+    // A load's share of the request cap: all of it when one object runs, less when several do.
+    const int slices = static_cast<int>((cap + workers - 1) / std::max<size_t>(workers, 1));
+    std::atomic<size_t> next{0};
+    const std::string log_label = CurrentLogContext();
+    auto work = [&] {
+      std::optional<LogContext> label;
+      if (!log_label.empty()) label.emplace(log_label);
+      for (size_t i = next++; i < n; i = next++) {
+        if (!plans[i]) continue;
+        store::ObjectRunStats& stats = report_.objects[i];
+        if (Stopping()) {
+          stats.status = "SKIPPED";
+          Conclude(Status::Ok(), &serialized, &stats);
+          continue;
+        }
+        SFSYNC_LOG(kInfo, "{}: syncing", stats.object);
+        stats.started_millis = clock_->NowMillis();
+        const Status s = SyncPlanned(*plans[i], &serialized, slices, &stats);
+        Conclude(s, &serialized, &stats);
+      }
+    };
+    std::vector<std::thread> threads;
+    for (size_t w = 1; w < workers; ++w) threads.emplace_back(work);
+    work();
+    for (std::thread& t : threads) t.join();
   }
 
   void Finish() {
@@ -125,7 +184,7 @@ class JobRun {
     run.job = job_.name;
     run.status = report_.status;
     run.finished_millis = clock_->NowMillis();
-    run.api_calls = client_->server_info().api_calls;
+    run.api_calls = client_->server_info().api_calls + object_calls_.load();
     run.error = report_.error.ok() ? "" : Redact(report_.error.message());
     if (Status s = store_->FinishRun(run); !s.ok() && report_.error.ok()) report_.error = s;
   }
@@ -137,6 +196,9 @@ class JobRun {
   JobContext context_;
   RestClient* client_ = nullptr;
   store::Store* store_ = nullptr;
+  std::atomic<int64_t> object_calls_{0};  // API calls of the objects' own clients
+  std::mutex mu_;                         // guards report_ and limit_info_ while objects run
+  std::string limit_info_;
 };
 
 }  // namespace

@@ -95,10 +95,12 @@ TEST_CASE("SIGTERM mid-run finishes the current page, records the run PARTIAL an
   Emulator emu({"--rows", "Account=30000", "--rows", "Contact=0", "--rows", "Opportunity=0"});
   TempDir dir;
   const std::string db = dir.File("term.db");
-  WriteFile(dir.File("job.yaml"), JobYaml(emu, db,
-                                          "  - name: Account\n    fields: [Id, Name, SystemModstamp]\n"
-                                          "    batch_size: 200\n"
-                                          "  - name: Opportunity\n    fields: [Id, Name]\n"));
+  // One request at a time: objects run one after another, so Opportunity has not started.
+  WriteFile(dir.File("job.yaml"), WithConnection(JobYaml(emu, db,
+                                                         "  - name: Account\n    fields: [Id, Name, SystemModstamp]\n"
+                                                         "    batch_size: 200\n"
+                                                         "  - name: Opportunity\n    fields: [Id, Name]\n"),
+                                                 "max_concurrent_requests: 1"));
   auto run = StartSfsync(dir.File("job.yaml"), dir.path());
   REQUIRE(WaitForRows(db, "Account", 400, run.get()));
   run->Signal(SIGTERM);

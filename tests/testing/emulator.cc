@@ -106,6 +106,13 @@ std::string JobYaml(const Emulator& emu, const std::string& db_path, const std::
          "objects:\n" + objects_yaml;
 }
 
+std::string WithConnection(const std::string& job_yaml, const std::string& line) {
+  std::string out = job_yaml;
+  const size_t at = out.find("connection:\n");
+  if (at != std::string::npos) out.insert(at + 12, "  " + line + "\n");
+  return out;
+}
+
 namespace {
 
 std::map<std::string, std::string> WithAuthEnv(const std::string& job_path,

@@ -65,6 +65,9 @@ std::map<std::string, std::string> TestAuthEnv();
 std::string JobYaml(const Emulator& emu, const std::string& db_path, const std::string& objects_yaml,
                     const std::string& extra = "settle_lag_seconds: 0\n");
 
+// `job_yaml` (from JobYaml) with `line` ("max_concurrent_requests: 1") added under `connection:`.
+std::string WithConnection(const std::string& job_yaml, const std::string& line);
+
 // Starts `sfsync run JOB` in the background (TestAuthEnv(), XDG_STATE_HOME={job's directory}/state,
 // plus `env`); output goes to `log_dir`.
 std::unique_ptr<BackgroundProcess> StartSfsync(const std::string& job_path, const std::string& log_dir,

@@ -58,6 +58,11 @@ std::chrono::milliseconds JitteredBackoff(const RestOptions& options, int retry)
 RestClient::RestClient(HttpTransport* transport, TokenProvider* tokens, Clock* clock, RestOptions options)
     : transport_(transport), tokens_(tokens), clock_(clock), options_(std::move(options)) {}
 
+void RestClient::SeedServerDate(int64_t millis) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (info_.server_date_millis == 0) info_.server_date_millis = millis;
+}
+
 std::string RestClient::DataPath() const { return "/services/data/v" + options_.api_version; }
 
 ServerInfo RestClient::server_info() const {
@@ -126,8 +131,12 @@ StatusOr<HttpResponse> RestClient::SendOnce(const Session& session, const std::s
   request.headers.insert(request.headers.end(), extra_headers.begin(), extra_headers.end());
   request.body = body;
 
-  const auto started = clock_->Monotonic();
-  StatusOr<HttpResponse> response = transport_->Send(request);
+  std::chrono::steady_clock::time_point started;
+  StatusOr<HttpResponse> response = [&] {
+    RequestGate::Permit permit(options_.gate.get());  // the wait for a permit is not the request's time
+    started = clock_->Monotonic();
+    return transport_->Send(request);
+  }();
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock_->Monotonic() - started).count();
   const std::string_view path = std::string_view(request.url).substr(session.instance_url.size());
   if (!response.ok()) {

@@ -21,6 +21,7 @@
 #include "connectors/salesforce/auth/auth.h"
 #include "connectors/salesforce/read/describe.h"
 #include "connectors/salesforce/http/http_transport.h"
+#include "connectors/salesforce/http/request_gate.h"
 #include "connectors/salesforce/read/soql.h"
 #include "engine/core/clock.h"
 #include "engine/core/row.h"
@@ -37,6 +38,9 @@ struct RestOptions {
   // in [d/2, d] where d = min(backoff_max, backoff_initial * 2^(n-1)) ("equal jitter").
   std::chrono::milliseconds backoff_initial{500};
   std::chrono::milliseconds backoff_max{20000};
+  // Shared by every client of one connection (the job's objects and slices): caps the requests in
+  // flight at once (request_gate.h). Null: no cap.
+  std::shared_ptr<RequestGate> gate;
 };
 
 // What the server said about usage and time on its most recent response.
@@ -61,6 +65,9 @@ struct QueryOptions {
   // canonical casing whatever the query said.
   std::vector<std::string> columns;
   bool prefetch = true;  // fetch page N+1 while the caller processes page N
+  // Send the first request when the cursor is made, on the prefetch thread, instead of on the first
+  // Next(): cursors opened side by side run their queries at the same time.
+  bool start_now = false;
 };
 
 struct QueryPage {
@@ -107,11 +114,16 @@ class RestClient {
   StatusOr<DescribeResult> Describe(const std::string& object,
                                     std::optional<int64_t> if_modified_since_millis = std::nullopt);
 
-  // Starts query (or queryAll) of `soql`; the first request is sent on the first Next(). The cursor
+  // Starts query (or queryAll) of `soql`; the first request is sent on the first Next() (at once with
+  // QueryOptions::start_now). The cursor
   // must be destroyed before the client (it may be fetching ahead on its own thread). An unusable
   // column list (invalid path, duplicate, a column that is also a parent of another) shows up as
   // kInvalidArgument from the cursor's status() after the first Next().
   std::unique_ptr<QueryCursor> Query(const std::string& soql, const QueryOptions& options);
+
+  // Starts this client's server_date_millis from another client of the same session, so a client
+  // made for one object knows the server's clock before its first response.
+  void SeedServerDate(int64_t millis);
 
   // "/services/data/v60.0"
   std::string DataPath() const;

@@ -1,6 +1,7 @@
 // RestQueryCursor: query/queryAll paging (protocol §2.1) with one page of prefetch.
 //
-// States: [unstarted] --Next--> fetch first page (query?q= or queryAll?q=)
+// States: [unstarted] --Next--> fetch first page (query?q= or queryAll?q=); with start_now the
+//                                fetch began on the worker thread when the cursor was made
 //         [paging]    --Next--> take the prefetched page (or fetch it now) --> done? [finished]
 //                      : prefetch nextRecordsUrl on a worker thread (at most one in flight)
 //         [finished]  Next returns false; status() says why (OK, or the first error).
@@ -43,6 +44,7 @@ class RestQueryCursor : public QueryCursor {
     // §2.2: Salesforce takes 200..2000; it may still send smaller pages.
     const int batch_size = std::clamp(options.batch_size, 200, 2000);
     headers_ = {{"Sforce-Query-Options", "batchSize=" + std::to_string(batch_size)}};
+    if (options.start_now && !finished_) StartPrefetch();
   }
 
   ~RestQueryCursor() override {

@@ -2,7 +2,11 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
+#include <condition_variable>
 #include <map>
+#include <mutex>
+#include <thread>
 
 #include "connectors/salesforce/read/soql.h"
 
@@ -152,13 +156,72 @@ error_code ToCell(ondemand::value value, Cell* cell) {
   return simdjson::INCORRECT_TYPE;
 }
 
+// What parsing a page needs besides the column plan: simdjson's parser, whose index takes several
+// bytes per byte of the largest page it has parsed (~6 MB for a 2,000-record page), and the padded
+// copy of the body (BUILD-NOTES gotcha 3). Kept in one process-wide pool instead of one per cursor:
+// parsing is CPU-bound, so more workspaces than cores would not parse faster, while a load read by
+// eight parallel cursors would otherwise hold eight of them (README "Performance": flat memory).
+struct Workspace {
+  ondemand::parser parser;
+  std::string buffer;
+};
+
+class WorkspacePool {
+ public:
+  static WorkspacePool& Instance() {
+    static WorkspacePool* pool = new WorkspacePool();  // never destroyed: parses may run during exit
+    return *pool;
+  }
+
+  // Waits for a free workspace when every one is in use.
+  std::unique_ptr<Workspace> Take() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return !free_.empty() || created_ < limit_; });
+    if (free_.empty()) {
+      ++created_;
+      return std::make_unique<Workspace>();
+    }
+    std::unique_ptr<Workspace> w = std::move(free_.back());
+    free_.pop_back();
+    return w;
+  }
+
+  void Give(std::unique_ptr<Workspace> w) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      free_.push_back(std::move(w));
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  WorkspacePool() : limit_(std::clamp<int>(static_cast<int>(std::thread::hardware_concurrency()), 2, 8)) {}
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<Workspace>> free_;
+  int created_ = 0;
+  const int limit_;
+};
+
+// Holds a pooled workspace for one Parse.
+class BorrowedWorkspace {
+ public:
+  BorrowedWorkspace() : w_(WorkspacePool::Instance().Take()) {}
+  ~BorrowedWorkspace() { WorkspacePool::Instance().Give(std::move(w_)); }
+  BorrowedWorkspace(const BorrowedWorkspace&) = delete;
+  BorrowedWorkspace& operator=(const BorrowedWorkspace&) = delete;
+  Workspace* operator->() { return w_.get(); }
+
+ private:
+  std::unique_ptr<Workspace> w_;
+};
+
 }  // namespace
 
 struct QueryPageParser::Impl {
   std::vector<std::string> columns;
   std::vector<Node> nodes;  // nodes[0] is the record itself
-  ondemand::parser parser;
-  std::string buffer;  // the body plus simdjson's padding (BUILD-NOTES gotcha 3)
 
   // Walks one JSON object's fields once; `row` has one cell per column.
   error_code ParseObject(ondemand::object object, const Node& node, Cell* row) {
@@ -235,8 +298,10 @@ StatusOr<std::unique_ptr<QueryPageParser>> QueryPageParser::Create(const std::ve
 
 Status QueryPageParser::Parse(std::string_view body, ParsedPage* page) {
   Impl& impl = *impl_;
-  impl.buffer.reserve(body.size() + simdjson::SIMDJSON_PADDING);
-  impl.buffer.assign(body.data(), body.size());
+  BorrowedWorkspace work;
+  std::string& buffer = work->buffer;
+  buffer.reserve(body.size() + simdjson::SIMDJSON_PADDING);
+  buffer.assign(body.data(), body.size());
   page->rows.columns = impl.columns;
   page->rows.cells.clear();
   page->total_size = 0;
@@ -245,7 +310,7 @@ Status QueryPageParser::Parse(std::string_view body, ParsedPage* page) {
 
   ondemand::document doc;
   ondemand::object top;
-  if (error_code e = impl.parser.iterate(impl.buffer.data(), impl.buffer.size(), impl.buffer.capacity()).get(doc)) {
+  if (error_code e = work->parser.iterate(buffer.data(), buffer.size(), buffer.capacity()).get(doc)) {
     return Malformed(e);
   }
   if (error_code e = doc.get_object().get(top)) return Malformed(e);
