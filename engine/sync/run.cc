@@ -11,6 +11,7 @@
 #include "connectors/salesforce/http/rest_client.h"
 #include "engine/core/exit_codes.h"
 #include "engine/core/log.h"
+#include "engine/core/memory.h"
 #include "engine/store/serialized_store.h"
 #include "engine/sync/job_context.h"
 #include "engine/sync/object_sync.h"
@@ -48,6 +49,8 @@ class JobRun {
       report_.error = s;
     }
     report_.seconds = std::chrono::duration<double>(clock_->Monotonic() - start).count();
+    report_.peak_rss_kib = PeakRssKib();
+    SFSYNC_LOG(kInfo, "peak memory {} KiB", report_.peak_rss_kib);
     if (context_.client() != nullptr) {
       report_.api_calls = context_.client()->server_info().api_calls + object_calls_.load();
       // The latest usage seen: the push's (on the context's client) when one ran, else the objects'.
@@ -219,8 +222,10 @@ int ExitCodeForRun(const RunReport& report) {
 }
 
 std::string FormatRunSummary(const RunReport& r) {
-  std::string out = fmt::format("job {}: {} in {:.2f} s, {} API calls{}\n", r.job, r.status, r.seconds, r.api_calls,
-                                r.limit_info.empty() ? "" : " (" + r.limit_info + ")");
+  std::string out = fmt::format("job {}: {} in {:.2f} s, {} API calls{}{}\n", r.job, r.status, r.seconds, r.api_calls,
+                                r.limit_info.empty() ? "" : " (" + r.limit_info + ")",
+                                r.peak_rss_kib > 0 ? fmt::format(", peak memory {} MiB", (r.peak_rss_kib + 1023) / 1024)
+                                                   : "");
   out += fmt::format("database: {}\n", r.database);
   if (r.objects.empty()) return out;
   out += fmt::format("{:<24} {:<8} {:>10} {:>10} {:>8} {:>9} {:>8}  {}\n", "object", "status", "rows read", "written",

@@ -49,6 +49,7 @@ struct RunReport {
   double seconds = 0;
   int64_t api_calls = 0;
   std::string limit_info;  // last Sforce-Limit-Info
+  int64_t peak_rss_kib = 0;  // this process's peak resident memory when the run ended (0: unknown)
 };
 
 // Runs `job` once through `transport`. Never throws; every failure is in the report.

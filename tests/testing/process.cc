@@ -103,6 +103,18 @@ void WriteFile(const std::string& path, const std::string& text) {
 
 bool FileExists(const std::string& path) { return std::filesystem::exists(path); }
 
+int64_t LoggedPeakRssKib(const std::string& err) {
+  const std::string marker = "peak memory ";
+  const size_t at = err.rfind(marker);
+  if (at == std::string::npos) return -1;
+  const size_t start = at + marker.size();
+  const size_t end = err.find(" KiB", start);
+  if (end == std::string::npos || end == start) return -1;
+  const std::string digits = err.substr(start, end - start);
+  if (digits.find_first_not_of("0123456789") != std::string::npos) return -1;
+  return std::stoll(digits);
+}
+
 TempDir::TempDir() {
   std::string tmpl = (std::filesystem::temp_directory_path() / "sfsync-test-XXXXXX").string();
   if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");

@@ -65,4 +65,9 @@ std::string ReadFile(const std::string& path);
 void WriteFile(const std::string& path, const std::string& text);
 bool FileExists(const std::string& path);
 
+// The peak resident memory a `sfsync run` logged on stderr ("peak memory N KiB", its own VmHWM), in
+// KiB; -1 when it logged none. Prefer it to max_rss_kib, which counts what the forking test process
+// held before the exec.
+int64_t LoggedPeakRssKib(const std::string& err);
+
 }  // namespace sfsync::testing
