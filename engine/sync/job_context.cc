@@ -101,6 +101,32 @@ StatusOr<ObjectPlan> JobContext::Plan(const config::ObjectConfig& config) {
   return PlanObject(config, info, [this, &table](const std::string& o) { return Describe(table, o); });
 }
 
+StatusOr<JobContext::CachedPlan> JobContext::PlanFromCache(const config::ObjectConfig& config) {
+  const std::string table = TableFor(config);
+  CachedPlan out;
+  auto cached = [&](const std::string& object) -> StatusOr<salesforce::SObjectInfo> {
+    SFSYNC_ASSIGN_OR_RETURN(store::CachedDescribe c, store_->LoadDescribe(table, object));
+    if (c.last_modified_millis == 0) return NotFoundError("no Last-Modified for the cached describe of " + object);
+    for (const auto& [o, at] : out.describes) {
+      if (o == object) return salesforce::ParseDescribe(c.body);
+    }
+    out.describes.emplace_back(object, c.last_modified_millis);
+    return salesforce::ParseDescribe(c.body);
+  };
+  SFSYNC_ASSIGN_OR_RETURN(salesforce::SObjectInfo info, cached(config.name));
+  SFSYNC_ASSIGN_OR_RETURN(out.plan, PlanObject(config, info, cached));
+  return out;
+}
+
+Status JobContext::AcceptCachedDescribe(const std::string& table, const std::string& object) {
+  if (describes_.contains(object)) return Status::Ok();
+  SFSYNC_ASSIGN_OR_RETURN(store::CachedDescribe cached, store_->LoadDescribe(table, object));
+  SFSYNC_ASSIGN_OR_RETURN(salesforce::SObjectInfo info, salesforce::ParseDescribe(cached.body));
+  describes_.emplace(object, Described{std::move(info), std::move(cached)});
+  current_.insert({Lower(table), object});
+  return Status::Ok();
+}
+
 std::string TableFor(const config::ObjectConfig& config) { return config.table.empty() ? config.name : config.table; }
 
 std::string OrgIdFromIdentityUrl(const std::string& id_url) {

@@ -50,6 +50,18 @@ class JobContext {
   // Describes and plans one of the job's objects.
   StatusOr<ObjectPlan> Plan(const config::ObjectConfig& config);
 
+  // A plan from the describes cached for the object's table, without a call, and the cached
+  // describes it used: {object, Last-Modified}. kNotFound when one is not cached (or has no
+  // Last-Modified to ask If-Modified-Since with).
+  struct CachedPlan {
+    ObjectPlan plan;
+    std::vector<std::pair<std::string, int64_t>> describes;
+  };
+  StatusOr<CachedPlan> PlanFromCache(const config::ObjectConfig& config);
+  // The server said `object`'s describe has not changed since the one cached for `table` (304):
+  // later Describe/Plan calls use the cached one without asking again.
+  Status AcceptCachedDescribe(const std::string& table, const std::string& object);
+
   // The org the session belongs to (00D..., from its identity URL); empty when it cannot be told.
   const std::string& org_id() const { return org_id_; }
 

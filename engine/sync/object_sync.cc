@@ -13,6 +13,7 @@
 #include "engine/sync/load_cursor.h"
 #include "engine/sync/load_slices.h"
 #include "engine/sync/pace_meter.h"
+#include "engine/sync/quiet_probe.h"
 #include "engine/sync/query_builder.h"
 #include "engine/sync/state_reconcile.h"
 
@@ -388,7 +389,13 @@ Status ObjectSyncer::RunIncrementalPhases(store::SyncState* state) {
   return Status(first.code(), message, first.reason());
 }
 
+bool ObjectSyncer::QuietFor(const store::SyncState& state) const {
+  const QuietCheck* q = settings_.quiet;
+  return q != nullptr && q->quiet && q->watermark == state.watermark && q->parent_watermarks == state.parent_watermarks;
+}
+
 Status ObjectSyncer::RunIncremental(store::SyncState* state) {
+  if (QuietFor(*state)) return Status::Ok();
   SFSYNC_ASSIGN_OR_RETURN(std::string normalized, NormalizeDateTime(state->watermark.ts));
   state->watermark.ts = normalized;
   QueryOptions options;
@@ -421,6 +428,7 @@ Status ObjectSyncer::RunIncremental(store::SyncState* state) {
 }
 
 Status ObjectSyncer::RunParentRefresh(store::SyncState* state) {
+  if (QuietFor(*state)) return Status::Ok();
   for (const ObjectPlan::ParentCursor& parent : plan_->parent_cursors) {
     store::Watermark start = state->parent_watermarks[parent.path];
     if (start.empty()) start = {state->watermark.ts, ""};  // state from before this parent was synced
@@ -470,19 +478,24 @@ Status ObjectSyncer::RunParentRefresh(store::SyncState* state) {
 
 Status ObjectSyncer::RunDeletes(store::SyncState* state) {
   if (!plan_->replicateable || plan_->deletes == "ignore") return Status::Ok();
-  const int64_t now = ServerNow();
+  int64_t now = ServerNow();
   int64_t start = 0;
   if (!state->deletes_checked_until.empty()) {
     SFSYNC_ASSIGN_OR_RETURN(start, ParseDateTime(state->deletes_checked_until));
   } else {
     SFSYNC_ASSIGN_OR_RETURN(start, ParseDateTime(state->watermark.ts));
   }
+  // The quiet check asked getDeleted for this very window already.
+  const QuietCheck* q = settings_.quiet;
+  const bool answered = q != nullptr && q->has_deletes && q->deletes_start == start;
+  if (answered) now = q->deletes_end;
   // getDeleted works in whole minutes and needs start < end (§5.2): a shorter window waits.
   if (now - start < 2 * 60000) return Status::Ok();
   bool reaches = now - start <= settings_.delete_log_reach_millis;
   salesforce::DeletedResult deleted;
   if (reaches) {
-    auto result = salesforce::GetDeleted(client_, plan_->object, start, now);
+    auto result = answered ? StatusOr<salesforce::DeletedResult>(q->deleted)
+                           : salesforce::GetDeleted(client_, plan_->object, start, now);
     if (result.status().code() == StatusCode::kNotFound) {
       // A server without the replication resource (some proxies and look-alikes): soft deletes still
       // arrive through queryAll; hard deletes wait for `sfsync audit`.

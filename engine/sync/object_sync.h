@@ -67,6 +67,8 @@
 
 namespace sfsync::sync {
 
+struct QuietCheck;
+
 struct SyncSettings {
   int64_t settle_lag_millis = 60000;
   const std::atomic<bool>* stop = nullptr;  // set by SIGINT/SIGTERM; checked after each committed page
@@ -83,6 +85,8 @@ struct SyncSettings {
   bool take_over = false;  // claim tables another job filled (sfsync run --take-over)
   // Parallel cursors a REST load may use (load_slices.h): its share of max_concurrent_requests.
   int max_slices = 1;
+  // What the run's composite quiet check found for this object (quiet_probe.h); may be null.
+  const QuietCheck* quiet = nullptr;
 };
 
 // True for failures that would fail every later phase and object too (authentication, the API
@@ -132,6 +136,8 @@ class ObjectSyncer {
   // state, and counts them.
   Status Apply(const salesforce::QueryPage& page, const store::SyncState& state);
   Status CheckBudget() const;
+  // True when the quiet check found nothing to read after exactly this state (quiet_probe.h).
+  bool QuietFor(const store::SyncState& state) const;
   int64_t ServerNow();
   int64_t Cap() { return ServerNow() - settings_.settle_lag_millis; }
   bool StopRequested() const;

@@ -61,17 +61,17 @@ std::string BuildAuditQuery(const ObjectPlan& plan, bool ids_only, const std::st
 
 namespace {
 
+// Rows after `watermark` in (c, Id) order. watermark.ts is stored as ISO-8601 UTC with Z, which is
+// also a valid SOQL datetime literal.
+std::string KeysetCondition(const std::string& c, const store::Watermark& watermark) {
+  if (watermark.id.empty()) return fmt::format("{} >= {}", c, watermark.ts);
+  return fmt::format("({0} > {1} OR ({0} = {1} AND Id > {2}))", c, watermark.ts, salesforce::SoqlString(watermark.id));
+}
+
 std::string KeysetQuery(const ObjectPlan& plan, const std::string& c, const store::Watermark& watermark,
                         const std::string& extra_select = "") {
-  // watermark.ts is stored as ISO-8601 UTC with Z, which is also a valid SOQL datetime literal.
-  std::string ours;
-  if (watermark.id.empty()) {
-    ours = fmt::format("{} >= {}", c, watermark.ts);
-  } else {
-    ours = fmt::format("({0} > {1} OR ({0} = {1} AND Id > {2}))", c, watermark.ts,
-                       salesforce::SoqlString(watermark.id));
-  }
-  return Select(plan, extra_select) + Where(plan, ours) + fmt::format(" ORDER BY {} ASC, Id ASC", c);
+  return Select(plan, extra_select) + Where(plan, KeysetCondition(c, watermark)) +
+         fmt::format(" ORDER BY {} ASC, Id ASC", c);
 }
 
 }  // namespace
@@ -84,6 +84,18 @@ std::string BuildParentRefreshQuery(const ObjectPlan& plan, const ObjectPlan::Pa
                                     const store::Watermark& watermark) {
   const std::string stamp = parent.path + "." + parent.field;
   return KeysetQuery(plan, stamp, watermark, ParentStampColumn(plan, parent) < 0 ? stamp : "");
+}
+
+std::string BuildQuietProbeQuery(const ObjectPlan& plan, const store::SyncState& state) {
+  std::string any = KeysetCondition(plan.cursor_field, state.watermark);
+  for (const ObjectPlan::ParentCursor& parent : plan.parent_cursors) {
+    auto it = state.parent_watermarks.find(parent.path);
+    const store::Watermark start = it == state.parent_watermarks.end() || it->second.empty()
+                                       ? store::Watermark{state.watermark.ts, ""}
+                                       : it->second;
+    any += " OR " + KeysetCondition(parent.path + "." + parent.field, start);
+  }
+  return "SELECT Id FROM " + plan.object + Where(plan, "(" + any + ")") + " LIMIT 1";
 }
 
 int ParentStampColumn(const ObjectPlan& plan, const ObjectPlan::ParentCursor& parent) {

@@ -42,6 +42,11 @@ std::string BuildMonthCountQuery(const ObjectPlan& plan);
 std::string BuildAuditQuery(const ObjectPlan& plan, bool ids_only, const std::string& condition);
 
 // REQUIRES: plan.incremental and !watermark.empty()
+// One row (Id only) that the incremental read or a parent refresh of `state` would read, if any:
+// the check that lets a run with no changes skip both (quiet_probe.h). Parent watermarks not yet
+// set start at the row watermark's instant, as RunParentRefresh does.
+std::string BuildQuietProbeQuery(const ObjectPlan& plan, const store::SyncState& state);
+
 std::string BuildIncrementalQuery(const ObjectPlan& plan, const store::Watermark& watermark);
 
 // Rows whose parent changed after `watermark` (parent stamp, row Id), keyset-ordered the same way,

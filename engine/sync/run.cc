@@ -15,6 +15,7 @@
 #include "engine/store/serialized_store.h"
 #include "engine/sync/job_context.h"
 #include "engine/sync/object_sync.h"
+#include "engine/sync/quiet_probe.h"
 
 namespace sfsync::sync {
 namespace {
@@ -50,7 +51,8 @@ class JobRun {
     }
     report_.seconds = std::chrono::duration<double>(clock_->Monotonic() - start).count();
     report_.peak_rss_kib = PeakRssKib();
-    SFSYNC_LOG(kInfo, "peak memory {} KiB", report_.peak_rss_kib);
+    // A run refused before the store says only why (one line); the others say what they used.
+    if (report_.run_id != 0) SFSYNC_LOG(kInfo, "peak memory {} KiB", report_.peak_rss_kib);
     if (context_.client() != nullptr) {
       report_.api_calls = context_.client()->server_info().api_calls + object_calls_.load();
       // The latest usage seen: the push's (on the context's client) when one ran, else the objects'.
@@ -63,7 +65,8 @@ class JobRun {
  private:
   // One object, planned already, synced through its own client (its API calls are its own) and the
   // shared, serialized store.
-  Status SyncPlanned(const ObjectPlan& plan, store::Store* store, int slices, store::ObjectRunStats* stats) {
+  Status SyncPlanned(const ObjectPlan& plan, store::Store* store, int slices, const QuietCheck* quiet,
+                     store::ObjectRunStats* stats) {
     for (const std::string& path : plan.unrefreshed_parents) {
       SFSYNC_LOG(kInfo,
                  "{}: fields through {} come from a polymorphic lookup, which has no change stamp: they are "
@@ -78,6 +81,7 @@ class JobRun {
     settings.org_id = context_.org_id();
     settings.take_over = options_.take_over;
     settings.max_slices = slices;
+    settings.quiet = quiet;
     std::unique_ptr<RestClient> client = context_.NewClient();
     ObjectSyncer syncer(client.get(), store, clock_, &plan, settings);
     Status s = syncer.Run(stats);
@@ -114,6 +118,48 @@ class JobRun {
     return !report_.stopped_by.ok();
   }
 
+  // The composite quiet check (quiet_probe.h) of the objects that are loaded, incremental and have
+  // their describes cached; the others get no check.
+  std::vector<std::optional<QuietCheck>> ProbeObjects() {
+    std::vector<std::optional<QuietCheck>> out(job_.objects.size());
+    std::vector<ProbeCandidate> candidates;
+    std::vector<size_t> index;
+    for (size_t i = 0; i < job_.objects.size(); ++i) {
+      const config::ObjectConfig& config = job_.objects[i];
+      if (config.mode != "incremental") continue;
+      StatusOr<store::SyncState> state = store_->LoadState(TableFor(config));
+      if (!state.ok() || state->watermark.empty() || state->load_in_progress || !state->full_pass_reason.empty()) {
+        continue;
+      }
+      StatusOr<JobContext::CachedPlan> cached = context_.PlanFromCache(config);
+      if (!cached.ok() || !cached->plan.incremental) continue;
+      candidates.push_back({std::move(cached->plan), std::move(cached->describes), std::move(*state)});
+      index.push_back(i);
+    }
+    if (candidates.empty()) return out;
+    const int64_t server = client_->server_info().server_date_millis;
+    const int64_t now = server != 0 ? server : clock_->NowMillis() / 1000 * 1000;
+    StatusOr<std::vector<QuietCheck>> checks = ProbeQuiet(client_, now, candidates);
+    if (!checks.ok()) {
+      SFSYNC_LOG(kWarn, "the quiet check failed ({}); the objects read as usual", checks.status().message());
+      return out;
+    }
+    int quiet = 0;
+    for (size_t k = 0; k < candidates.size(); ++k) {
+      QuietCheck& check = (*checks)[k];
+      const std::string table = TableFor(job_.objects[index[k]]);
+      if (check.describes_unchanged) {
+        for (const auto& [object, modified] : candidates[k].describes) {
+          if (!context_.AcceptCachedDescribe(table, object).ok()) check.quiet = check.describes_unchanged = false;
+        }
+      }
+      quiet += check.quiet;
+      out[index[k]] = std::move(check);
+    }
+    SFSYNC_LOG(kInfo, "quiet check: {} of {} objects have nothing new to read", quiet, candidates.size());
+    return out;
+  }
+
   // Plans every object in the job's order (describes, one thread), then syncs the planned ones side
   // by side: up to max_concurrent_requests objects at once, each large load split into slices that
   // share the same cap (RequestGate), every write through one serialized store.
@@ -121,6 +167,7 @@ class JobRun {
     const size_t n = job_.objects.size();
     report_.objects.resize(n);
     std::vector<std::optional<ObjectPlan>> plans(n);
+    const std::vector<std::optional<QuietCheck>> quiet = ProbeObjects();
     for (size_t i = 0; i < n; ++i) {
       const config::ObjectConfig& config = job_.objects[i];
       store::ObjectRunStats& stats = report_.objects[i];
@@ -161,7 +208,7 @@ class JobRun {
         }
         SFSYNC_LOG(kInfo, "{}: syncing", stats.object);
         stats.started_millis = clock_->NowMillis();
-        const Status s = SyncPlanned(*plans[i], &serialized, slices, &stats);
+        const Status s = SyncPlanned(*plans[i], &serialized, slices, quiet[i] ? &*quiet[i] : nullptr, &stats);
         Conclude(s, &serialized, &stats);
       }
     };

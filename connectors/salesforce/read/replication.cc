@@ -20,15 +20,24 @@ StatusOr<int64_t> DateField(const nlohmann::json& body, const char* key) {
 
 }  // namespace
 
-StatusOr<DeletedResult> GetDeleted(RestClient* client, const std::string& object, int64_t start_millis,
-                                   int64_t end_millis) {
+StatusOr<std::string> GetDeletedPath(const RestClient& client, const std::string& object, int64_t start_millis,
+                                     int64_t end_millis) {
   if (!IsValidFieldPath(object) || object.find('.') != std::string::npos) {
     return InvalidArgumentError("not an sObject API name: '" + object.substr(0, 100) + "'");
   }
-  const std::string path = client->DataPath() + "/sobjects/" + object + "/deleted/?start=" +
-                           WindowParam(start_millis) + "&end=" + WindowParam(end_millis);
+  return client.DataPath() + "/sobjects/" + object + "/deleted/?start=" + WindowParam(start_millis) +
+         "&end=" + WindowParam(end_millis);
+}
+
+StatusOr<DeletedResult> GetDeleted(RestClient* client, const std::string& object, int64_t start_millis,
+                                   int64_t end_millis) {
+  SFSYNC_ASSIGN_OR_RETURN(std::string path, GetDeletedPath(*client, object, start_millis, end_millis));
   SFSYNC_ASSIGN_OR_RETURN(HttpResponse response, client->Call("GET", path));
-  nlohmann::json body = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+  return ParseDeleted(object, response.body);
+}
+
+StatusOr<DeletedResult> ParseDeleted(const std::string& object, const std::string& text) {
+  nlohmann::json body = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded() || !body.is_object()) return DataLossError("getDeleted of " + object + ": not a JSON object");
   DeletedResult result;
   SFSYNC_ASSIGN_OR_RETURN(result.earliest_date_available_millis, DateField(body, "earliestDateAvailable"));

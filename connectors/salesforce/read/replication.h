@@ -26,4 +26,10 @@ struct DeletedResult {
 StatusOr<DeletedResult> GetDeleted(RestClient* client, const std::string& object, int64_t start_millis,
                                    int64_t end_millis);
 
+// The pieces of GetDeleted, for sending it inside a composite call (composite.h): the request path
+// (kInvalidArgument for a name that is not an sObject's), and reading a 200 answer's body.
+StatusOr<std::string> GetDeletedPath(const RestClient& client, const std::string& object, int64_t start_millis,
+                                     int64_t end_millis);
+StatusOr<DeletedResult> ParseDeleted(const std::string& object, const std::string& body);
+
 }  // namespace sfsync::salesforce
