@@ -9,6 +9,8 @@
 #include <random>
 #include <thread>
 
+#include "engine/core/clock.h"
+#include "engine/core/time_format.h"
 #include "tests/testing/compare.h"
 
 namespace sfsync::testing {
@@ -141,6 +143,73 @@ TEST_CASE("memory stays bounded: 200,000 rows through REST in under 100 MB of pe
   MESSAGE("peak RSS " << peak / 1024 << " MiB");
   CHECK(peak > 0);
   CHECK(peak < 100 * 1024);  // about 55 MiB on the development machine; 170 MiB before
+}
+
+}  // namespace
+}  // namespace sfsync::testing
+
+namespace sfsync::testing {
+namespace {
+
+// Seven objects; Contact flattens its Account's name (a parent cursor in the probe).
+std::string SevenObjectJob(const Emulator& emu, const std::string& db) {
+  std::string objects;
+  for (const char* o : {"Account", "Opportunity", "Lead", "Case", "Task", "Event"}) {
+    objects += std::string("  - name: ") + o + "\n    fields: [Id, CreatedDate, SystemModstamp]\n";
+  }
+  objects += "  - name: Contact\n    fields: [Id, LastName, Account.Name, SystemModstamp]\n    deletes: hard\n";
+  return JobYaml(emu, db, objects);
+}
+
+int64_t LastRunCalls(const std::string& db) {
+  return std::stoll(SqliteDb(db).Scalar("SELECT api_calls FROM _sfsync_runs ORDER BY run_id DESC LIMIT 1"));
+}
+
+TEST_CASE("a run with nothing new costs one composite call per five objects") {
+  Emulator emu({"--rows", "Account=300", "--rows", "Contact=300", "--rows", "Opportunity=200", "--rows", "Lead=200",
+                "--rows", "Case=200", "--rows", "Task=200", "--rows", "Event=200"});
+  TempDir dir;
+  const std::string db = dir.File("q.db");
+  WriteFile(dir.File("job.yaml"), SevenObjectJob(emu, db));
+  REQUIRE(RunSfsync(dir.File("job.yaml")).exit_code == 0);
+  for (int run = 0; run < 2; ++run) {
+    ProcessResult quiet = RunSfsync(dir.File("job.yaml"));
+    INFO(quiet.err);
+    REQUIRE(quiet.exit_code == 0);
+    CHECK(quiet.err.find("quiet check: 7 of 7 objects have nothing new to read") != std::string::npos);
+    CHECK(LastRunCalls(db) == 2);  // ceil(7 / 5)
+  }
+}
+
+TEST_CASE("the composite check sees every kind of change and its getDeleted answer is applied as a separate one") {
+  // The org's clock starts 10 minutes behind this machine's, so this machine sees a delete window of
+  // over two minutes at once and the check asks getDeleted (the org clamps the window to its now).
+  const std::string start = FormatIsoUtc(SystemClock()->NowMillis() - 600000);
+  Emulator emu({"--clock-start", start, "--rows", "Account=300", "--rows", "Contact=300", "--rows", "Opportunity=200",
+                "--rows", "Lead=200", "--rows", "Case=200", "--rows", "Task=200", "--rows", "Event=200"});
+  TempDir dir;
+  const std::string db = dir.File("q.db");
+  WriteFile(dir.File("job.yaml"), SevenObjectJob(emu, db));
+  REQUIRE(RunSfsync(dir.File("job.yaml")).exit_code == 0);
+
+  // A changed row (Lead), a renamed parent (Account, and Contact.Account_Name), a hard delete (Contact).
+  const json contacts = emu.Records("Contact");
+  const std::string account_id = contacts.at(0).at("AccountId");
+  emu.Update("Lead", emu.Records("Lead").at(0).at("Id"), {{"LastName", "changed"}});
+  emu.Update("Account", account_id, {{"Name", "renamed parent"}});
+  emu.Delete("Contact", contacts.at(1).at("Id"), /*hard=*/true);
+  emu.AdvanceClock(70);  // past the settle lag
+  ProcessResult changed = RunSfsync(dir.File("job.yaml"));
+  INFO(changed.err);
+  REQUIRE(changed.exit_code == 0);
+  CHECK(changed.err.find("quiet check: 4 of 7 objects") != std::string::npos);  // Lead, Account, Contact read
+  // 2 composite calls; the incremental reads of Lead, Account and Contact and Contact's parent
+  // refresh; no getDeleted of its own: the check's answers were used.
+  CHECK(LastRunCalls(db) == 6);
+  CheckTableEqualsEmulator(emu, db, "Lead");
+  CheckTableEqualsEmulator(emu, db, "Account");
+  CheckTableEqualsEmulator(emu, db, "Contact", {{"Account", ById(emu.Records("Account"))}});
+  CHECK(SqliteDb(db).Scalar("SELECT count(*) FROM Contact WHERE Account_Name = 'renamed parent'") != "0");
 }
 
 }  // namespace

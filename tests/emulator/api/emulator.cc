@@ -6,6 +6,7 @@
 #include "tests/emulator/api/bulk_ingest.h"
 #include "tests/emulator/api/bulk_jobs.h"
 #include "tests/emulator/api/collections.h"
+#include "tests/emulator/api/composite.h"
 #include "tests/emulator/api/composite_graph.h"
 #include "tests/emulator/api/describe_writer.h"
 #include "tests/emulator/api/limits.h"
@@ -133,6 +134,10 @@ std::unique_ptr<Emulator> Emulator::Create(const EmulatorConfig& config, std::st
   AddSObjectRowRoutes(&e.rest_, &e.org_, &e.clock_);
   AddCollectionRoutes(&e.rest_, &e.org_, &e.clock_);
   AddCompositeGraphRoutes(&e.rest_, &e.org_, &e.clock_);
+  // Subrequests go to the same handlers, on the composite's session, counted once (composite.h).
+  e.rest_.Add("POST", "/services/data/{version}/composite", [&e](const HttpRequest& r, const PathParams&) {
+    return RunComposite(r, [&e](const HttpRequest& sub) { return e.Dispatch(sub, nullptr); });
+  });
   AddBulkJobRoutes(
       &e.rest_, &e.org_, &e.clock_,
       BulkOptions{config.bulk_job_polls, config.bulk_job_seconds * 1000, config.bulk_quote_nulls, config.number_style});
@@ -214,7 +219,13 @@ HttpResponse Emulator::Rest(Host host, const HttpRequest& request, const Router:
     used = ++api_used_;
   }
   ++stats_.api_calls;
+  HttpResponse response = Dispatch(request, instead);
+  response.headers.Set("Sforce-Limit-Info",
+                       "api-usage=" + std::to_string(used) + "/" + std::to_string(config_.api_quota));
+  return response;
+}
 
+HttpResponse Emulator::Dispatch(const HttpRequest& request, const Router::Handler* instead) {
   HttpResponse response;
   std::vector<std::string> segments = PathSegments(request.path);
   std::string method = request.method == "HEAD" ? "GET" : request.method;
@@ -239,8 +250,6 @@ HttpResponse Emulator::Rest(Host host, const HttpRequest& request, const Router:
   } else {
     response = RestErrorResponse(NotFoundError());
   }
-  response.headers.Set("Sforce-Limit-Info",
-                       "api-usage=" + std::to_string(used) + "/" + std::to_string(config_.api_quota));
   return response;
 }
 

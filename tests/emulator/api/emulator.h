@@ -71,6 +71,9 @@ class Emulator : public HttpHandler {
   // `instead`, when given, answers in place of the route (a fault that still goes through
   // authentication and metering).
   HttpResponse Rest(Host host, const HttpRequest& request, const Router::Handler* instead = nullptr);
+  // The REST handler for `request` (or `instead`), once authorized and counted; composite
+  // subrequests come here directly.
+  HttpResponse Dispatch(const HttpRequest& request, const Router::Handler* instead);
   HttpResponse Versions() const;
   HttpResponse GlobalDescribe(const HttpRequest& request, const PathParams& params);
   HttpResponse Describe(const HttpRequest& request, const PathParams& params);
