@@ -56,6 +56,7 @@ struct ObjectConfig {
   std::string mode = "incremental"; // incremental | full
   std::string deletes = "soft";     // soft | hard | ignore
   int batch_size = 2000;            // 200..2000
+  int64_t bulk_max_records = 50000;  // rows per Bulk API 2.0 results page (maxRecords)
   int64_t min_rows_per_slice = 20000;  // REST loads of at least twice this are read in parallel slices; 0: never
   std::string formula_fields = "include";  // include | exclude
   bool include_base64 = false;

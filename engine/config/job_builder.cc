@@ -60,6 +60,7 @@ ObjectConfig BuildObject(const json& o) {
   Set(o, "deletes", &object.deletes);
   Set(o, "batch_size", &object.batch_size);
   Set(o, "min_rows_per_slice", &object.min_rows_per_slice);
+  Set(o, "bulk_max_records", &object.bulk_max_records);
   Set(o, "formula_fields", &object.formula_fields);
   Set(o, "include_base64", &object.include_base64);
   Set(o, "api", &object.api);

@@ -112,6 +112,7 @@ TEST_CASE("the schema's defaults are the model's defaults") {
   CHECK(object.at("deletes").at("default") == o.deletes);
   CHECK(object.at("batch_size").at("default") == o.batch_size);
   CHECK(object.at("min_rows_per_slice").at("default") == o.min_rows_per_slice);
+  CHECK(object.at("bulk_max_records").at("default") == o.bulk_max_records);
   CHECK(object.at("formula_fields").at("default") == o.formula_fields);
   CHECK(object.at("include_base64").at("default") == o.include_base64);
   CHECK(object.at("api").at("default") == o.api);
@@ -126,7 +127,7 @@ TEST_CASE("the schema's defaults are the model's defaults") {
 TEST_CASE("unknown keys list what is allowed and suggest a near miss") {
   CHECK(Validate(Edit("    fields:", "    feilds: [Email]\n    fields:")) ==
         "job.yaml:11:5: objects[0].feilds: unknown key 'feilds' (allowed: name, table, fields, exclude, where, "
-        "mode, deletes, batch_size, min_rows_per_slice, formula_fields, include_base64, api, cursor_field, push, external_id, "
+        "mode, deletes, batch_size, min_rows_per_slice, bulk_max_records, formula_fields, include_base64, api, cursor_field, push, external_id, "
         "at_least_once_inserts); did you mean 'fields'?");
   // Every unknown key of a mapping is reported, not just the first.
   CHECK(Validate(Edit("store:\n", "colour: red\nstore:\n  zzz: 1\n")) ==

@@ -35,7 +35,21 @@ StatusOr<bool> WorthBulk(salesforce::RestClient* client, const ObjectPlan& plan,
 
 StatusOr<LoadCursor> OpenLoadCursor(salesforce::RestClient* client, Clock* clock, const ObjectPlan& plan,
                                     const std::string& after_id, const QueryOptions& options,
-                                    const std::atomic<bool>* stop) {
+                                    const std::atomic<bool>* stop, const store::BulkResume& resume) {
+  if (!resume.job_id.empty()) {
+    salesforce::BulkQueryOptions bulk_options;
+    bulk_options.stop = stop;
+    bulk_options.max_records = plan.bulk_max_records;
+    bulk_options.resume_job_id = resume.job_id;
+    bulk_options.resume_locator = resume.locator;
+    auto cursor = salesforce::StartBulkQuery(client, clock, BuildBulkLoadQuery(plan, after_id), options, bulk_options);
+    if (cursor.ok()) {
+      SFSYNC_LOG(kInfo, "{}: resuming the download of Bulk job {}", plan.object, resume.job_id);
+      return LoadCursor{std::move(*cursor), /*bulk=*/true};
+    }
+    if (cursor.status().reason() != "bulk.gone") return cursor.status();
+    SFSYNC_LOG(kWarn, "{}: {}; starting a new Bulk job", plan.object, cursor.status().message());
+  }
   bool bulk = plan.api == "bulk";
   if (plan.api == "auto") {
     SFSYNC_ASSIGN_OR_RETURN(bulk, WorthBulk(client, plan, after_id, options));
@@ -43,6 +57,7 @@ StatusOr<LoadCursor> OpenLoadCursor(salesforce::RestClient* client, Clock* clock
   if (bulk) {
     salesforce::BulkQueryOptions bulk_options;
     bulk_options.stop = stop;
+    bulk_options.max_records = plan.bulk_max_records;
     auto cursor = salesforce::StartBulkQuery(client, clock, BuildBulkLoadQuery(plan, after_id), options, bulk_options);
     if (cursor.ok()) {
       SFSYNC_LOG(kInfo, "{}: loading through Bulk API 2.0", plan.object);

@@ -23,6 +23,7 @@
 #include "connectors/salesforce/http/rest_client.h"
 #include "engine/core/clock.h"
 #include "engine/core/statusor.h"
+#include "engine/store/store.h"
 #include "engine/sync/planner.h"
 
 namespace sfsync::sync {
@@ -34,16 +35,21 @@ inline constexpr int64_t kAutoBulkThreshold = 50000;
 struct LoadCursor {
   std::unique_ptr<salesforce::QueryCursor> cursor;
   // Rows arrive in no particular order: the caller must not record the last Id read as a
-  // resume point.
+  // resume point; each page's bulk_job_id and bulk_next_locator are the resume point instead.
   bool bulk = false;
 };
 
+// The locator a load commits with its last Bulk page: every page of the job is stored.
+inline constexpr char kBulkAllRead[] = "null";
+
 // Opens the cursor over the rows of `plan` with Id > after_id (every row when empty), with
-// `options` (columns, queryAll). `stop` (may be null) interrupts the wait for a Bulk job.
+// `options` (columns, queryAll). `stop` (may be null) interrupts the wait for a Bulk job. With a
+// `resume` job id, the download of that Bulk job goes on from its locator instead; when the job is
+// gone (deleted, expired, failed) a warning says so and a new job starts.
 // Errors: those of counting (auto) and of creating the Bulk job, other than bulk.unsupported.
 // `client` and `clock` must outlive the cursor.
 StatusOr<LoadCursor> OpenLoadCursor(salesforce::RestClient* client, Clock* clock, const ObjectPlan& plan,
                                     const std::string& after_id, const salesforce::QueryOptions& options,
-                                    const std::atomic<bool>* stop);
+                                    const std::atomic<bool>* stop, const store::BulkResume& resume = {});
 
 }  // namespace sfsync::sync

@@ -211,6 +211,7 @@ Status ObjectSyncer::RunLoad(store::SyncState* state) {
   state->load_in_progress = false;
   state->load_after_id.clear();
   state->load_slices.clear();
+  state->bulk_resume = {};
   // Every row was just read with its parents' values as of load_since or later.
   state->parent_watermarks.clear();
   for (const auto& parent : plan_->parent_cursors) state->parent_watermarks[parent.path] = {state->load_since, ""};
@@ -229,9 +230,11 @@ Status ObjectSyncer::RunOnePassLoad(store::SyncState* state, bool may_slice, boo
   options.batch_size = plan_->batch_size;
   options.columns = plan_->select;
   may_slice = may_slice && plan_->api == "rest" && settings_.max_slices >= 2 && plan_->min_rows_per_slice > 0;
+  // Every page of a Bulk job was stored before a crash: nothing is left to read.
+  if (state->bulk_resume.locator == kBulkAllRead) return Status::Ok();
   return WithRestarts(plan_->object, settings_.max_query_restarts, [&]() -> Status {
     SFSYNC_ASSIGN_OR_RETURN(LoadCursor load, OpenLoadCursor(client_, clock_, *plan_, state->load_after_id, options,
-                                                             settings_.stop));
+                                                             settings_.stop, state->bulk_resume));
     PaceMeter pace;
     int64_t pages = 0, rows = 0;
     QueryPage page;
@@ -239,8 +242,12 @@ Status ObjectSyncer::RunOnePassLoad(store::SyncState* state, bool may_slice, boo
     while (load.cursor->Next(&page)) {
       const auto received = clock_->Monotonic();
       store::SyncState next = *state;
-      // Bulk rows come in no order: the resume point stays put, and a crash reads them all again.
-      if (!load.bulk && page.rows.rows() > 0) next.load_after_id = RowId(page.rows, page.rows.rows() - 1);
+      if (load.bulk) {
+        // Bulk rows come in no order: the resume point is the job and its next page.
+        next.bulk_resume = {page.bulk_job_id, page.bulk_next_locator.empty() ? kBulkAllRead : page.bulk_next_locator};
+      } else if (page.rows.rows() > 0) {
+        next.load_after_id = RowId(page.rows, page.rows.rows() - 1);
+      }
       SFSYNC_RETURN_IF_ERROR(Apply(page, next));
       *state = std::move(next);
       if (StopRequested()) return CancelledError("interrupted");
@@ -538,6 +545,8 @@ Status ObjectSyncer::RunFullPass(store::SyncState* state) {
   options.columns = plan_->select;
   seen_ids_.clear();
   track_seen_ = true;
+  // A full pass reads every row again, through its own job: a download left by a load is moot.
+  state->bulk_resume = {};
   std::string after_id;  // a REST read restarted after an expired cursor goes on after the last Id read
   Status read = WithRestarts(plan_->object, settings_.max_query_restarts, [&]() -> Status {
     SFSYNC_ASSIGN_OR_RETURN(LoadCursor load, OpenLoadCursor(client_, clock_, *plan_, after_id, options, settings_.stop));

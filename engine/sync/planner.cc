@@ -57,6 +57,7 @@ class Planner {
     plan_.where = config_.where;
     plan_.batch_size = config_.batch_size;
     plan_.min_rows_per_slice = config_.min_rows_per_slice;
+    plan_.bulk_max_records = config_.bulk_max_records;
     plan_.api = config_.api;
 
     SFSYNC_RETURN_IF_ERROR(ChooseCursor());

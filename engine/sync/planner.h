@@ -40,7 +40,8 @@ struct ObjectPlan {
   std::string deletes = "soft";    // soft | hard | ignore
   std::string where;               // the job's condition, verbatim; may be empty
   int batch_size = 2000;
-  int64_t min_rows_per_slice = 20000;  // REST loads of twice this are sliced (load_slices.h); 0: never
+  int64_t min_rows_per_slice = 20000;
+  int64_t bulk_max_records = 50000;  // rows per Bulk results page (maxRecords)  // REST loads of twice this are sliced (load_slices.h); 0: never
   std::string api = "rest";        // rest | bulk | auto: how loads read (load_cursor.h)
   // Parents whose fields are flattened into the table, with the field that tells when a parent
   // changed: a rename of an Account must reach the Account_Name of its Contacts, whose own stamps

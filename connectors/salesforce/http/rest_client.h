@@ -75,6 +75,10 @@ struct QueryPage {
   int64_t total_size = 0;
   bool done = false;
   int64_t server_date_millis = 0;  // Date header of the response that carried this page
+  // Bulk API 2.0 pages only (bulk_query.h): the job, and the locator of the page after this one
+  // (empty after the last page): the resume point to commit with this page's rows.
+  std::string bulk_job_id;
+  std::string bulk_next_locator;
 };
 
 // Paged query results (leveldb Iterator shape: a trailing status, so a failed page cannot vanish).

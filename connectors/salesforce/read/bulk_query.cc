@@ -123,12 +123,18 @@ class BulkQueryCursor : public QueryCursor {
         prefetch_(options.prefetch),
         bulk_(bulk),
         created_(clock->Monotonic()),
-        progress_("Bulk job " + job_id_ + " results", "Sforce-Locator", "") {}
+        progress_("Bulk job " + job_id_ + " results", "Sforce-Locator", ""),
+        locator_(bulk.resume_locator),
+        resumed_(!bulk.resume_job_id.empty()) {}
 
   ~BulkQueryCursor() override {
     cancelled_.store(true);
     if (pending_.valid()) pending_.wait();
-    DeleteJob();
+    // Read to the end: done with. Interrupted after a page was handed out (and so could be committed
+    // with its resume point): kept, so the next run resumes the download. Interrupted before: no
+    // one knows its id, so it goes.
+    if ((finished_ && status_.ok()) || (pages_fetched_ == 0 && !resumed_)) DeleteJob();
+    if (!deleted_) SFSYNC_LOG(kDebug, "Bulk job {} kept for a resume", job_id_);
   }
 
   bool Next(QueryPage* page) override {
@@ -152,6 +158,8 @@ class BulkQueryCursor : public QueryCursor {
     page->total_size = promised_rows_.value_or(0);
     page->server_date_millis = fetched->server_date_millis;
     page->done = fetched->next_locator.empty();
+    page->bulk_job_id = job_id_;
+    page->bulk_next_locator = fetched->next_locator;
     locator_ = std::move(fetched->next_locator);
     if (page->done) {
       finished_ = true;
@@ -169,7 +177,11 @@ class BulkQueryCursor : public QueryCursor {
   bool Finish(const Status& s) {
     status_ = s;
     finished_ = true;
-    DeleteJob();
+    // A job that cannot give its results is deleted; after any other failure it is kept to resume.
+    if (s.reason() == "bulk.failed" || s.reason() == "bulk.aborted" || s.reason() == "bulk.timeout" ||
+        (pages_fetched_ == 0 && !resumed_)) {
+      DeleteJob();
+    }
     return false;
   }
 
@@ -330,6 +342,7 @@ class BulkQueryCursor : public QueryCursor {
   CursorProgress progress_;
   std::atomic<int64_t> requests_{0};  // results requests sent, refetches included
   std::string locator_;               // of the next page; empty for the first
+  bool resumed_ = false;              // opened on an existing job (BulkQueryOptions::resume_job_id)
   bool finished_ = false;
   bool deleted_ = false;
   Status status_;
@@ -342,6 +355,23 @@ StatusOr<std::unique_ptr<QueryCursor>> StartBulkQuery(RestClient* client, Clock*
                                                       const QueryOptions& options, const BulkQueryOptions& bulk) {
   SFSYNC_RETURN_IF_ERROR(CheckColumns(options.columns));
   const std::string data_path = client->DataPath();
+  if (!bulk.resume_job_id.empty()) {
+    const std::string& id = bulk.resume_job_id;
+    if (!std::all_of(id.begin(), id.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; })) {
+      return InvalidArgumentError("not a Bulk job id: '" + id.substr(0, 40) + "'");
+    }
+    StatusOr<HttpResponse> status = client->Call("GET", data_path + "/jobs/query/" + id);
+    if (!status.ok() && status.status().code() != StatusCode::kNotFound) return status.status();
+    StatusOr<JobInfo> info = status.ok() ? ParseJobInfo(status->body) : StatusOr<JobInfo>(status.status());
+    if (!info.ok() || info->state == "Failed" || info->state == "Aborted") {
+      return Status(StatusCode::kNotFound,
+                    "Bulk job " + id + " cannot be resumed (" +
+                        (info.ok() ? "its state is " + info->state : info.status().message()) + ")",
+                    "bulk.gone");
+    }
+    SFSYNC_LOG(kDebug, "Bulk job {} resumed from locator '{}'", id, bulk.resume_locator);
+    return std::unique_ptr<QueryCursor>(std::make_unique<BulkQueryCursor>(client, clock, id, options, bulk));
+  }
   if (ApiMajorVersion(data_path) < kFirstBulkQueryVersion) {
     return Unsupported("query jobs need API version 47.0 or later (" + data_path + ")");
   }

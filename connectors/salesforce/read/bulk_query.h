@@ -26,6 +26,10 @@ struct BulkQueryOptions {
   std::chrono::milliseconds job_timeout{std::chrono::hours(2)};
   // When set, waiting for the job stops soon after it becomes true (kCancelled).
   const std::atomic<bool>* stop = nullptr;
+  // Resume the download of this existing job (a load killed mid-way) from `resume_locator` (empty:
+  // its first page) instead of creating a job; see StartBulkQuery.
+  std::string resume_job_id;
+  std::string resume_locator;
 };
 
 // Creates a query job for `soql` (operation queryAll when options.include_deleted) and returns a
@@ -55,8 +59,18 @@ struct BulkQueryOptions {
 //    numberRecordsProcessed (when the job info gave it);
 //    (for these three, the offending page is not returned)
 //  - any error of RestClient::Call.
-// The job is deleted when the results are read, on error, and at the latest when the cursor is
-// destroyed (aborted first if still running); best effort: a job left behind expires after 7 days.
+// Every QueryPage carries bulk_job_id and bulk_next_locator (the Sforce-Locator of the page after
+// it, empty after the last): committed with the page's rows, they let a killed load resume the
+// download (BulkQueryOptions::resume_job_id) while the job's results live (7 days).
+//
+// The job is deleted when its results are all read, when it failed, was aborted or timed out, and
+// when the cursor ends before handing out its first page (aborted first if still running: nothing
+// could have recorded its id). A cursor destroyed or failing after a page (a signal, a malformed
+// page, the network) leaves the job for a resume; best effort: a job left behind expires after 7
+// days.
+//
+// With resume_job_id: one GET of the job, no creation. kNotFound, reason "bulk.gone", when the job
+// no longer exists (404), failed or was aborted: the caller starts a new job.
 //
 // `client` and `clock` must outlive the cursor. The cursor is used by one thread.
 StatusOr<std::unique_ptr<QueryCursor>> StartBulkQuery(RestClient* client, Clock* clock, const std::string& soql,

@@ -520,3 +520,69 @@ TEST_CASE("a job whose delete fails still ends cleanly: cleanup is best effort, 
 
 }  // namespace
 }  // namespace sfsync::salesforce
+
+namespace sfsync::salesforce {
+namespace {
+
+TEST_CASE("a resumed job is not created again: its status is read once and the download goes on from the locator") {
+  Org org;
+  org.ScriptTwoPageJob();
+  QueryOptions options = Org::Options();
+  options.prefetch = false;
+  BulkQueryOptions bulk;
+  bulk.resume_job_id = kJobId;
+  bulk.resume_locator = "MTAwMDA";
+  auto cursor = org.Start(options, bulk);
+  QueryPage page;
+  // The GET status at start says InProgress; the cursor polls again before reading.
+  REQUIRE(cursor->Next(&page));
+  CHECK(page.rows.rows() == 1);
+  CHECK(page.rows.at(0, 0).s == "003C");
+  CHECK(page.done);
+  CHECK(page.bulk_job_id == kJobId);
+  CHECK(page.bulk_next_locator.empty());
+  CHECK_FALSE(cursor->Next(&page));
+  CHECK(cursor->status().ok());
+  const std::vector<std::string> calls = org.Calls();
+  CHECK(std::count(calls.begin(), calls.end(), "POST " + kJobsUrl) == 0);
+  CHECK(std::count(calls.begin(), calls.end(), "GET " + kFirstPageUrl) == 0);
+  CHECK(std::count(calls.begin(), calls.end(), "GET " + kSecondPageUrl) == 1);
+  CHECK(calls.back() == "DELETE " + kJobUrl);  // read to the end: deleted
+}
+
+TEST_CASE("pages carry the job and the next locator, and a cursor dropped after a page keeps its job") {
+  Org org;
+  org.ScriptTwoPageJob();
+  QueryOptions options = Org::Options();
+  options.prefetch = false;
+  {
+    auto cursor = org.Start(options);
+    QueryPage page;
+    REQUIRE(cursor->Next(&page));
+    CHECK(page.bulk_job_id == kJobId);
+    CHECK(page.bulk_next_locator == "MTAwMDA");
+  }
+  const std::vector<std::string> calls = org.Calls();
+  CHECK(std::count(calls.begin(), calls.end(), "DELETE " + kJobUrl) == 0);
+}
+
+TEST_CASE("a job that is gone, failed or aborted cannot be resumed: bulk.gone") {
+  for (const char* answer : {"404", "Failed", "Aborted"}) {
+    CAPTURE(answer);
+    Org org;
+    if (std::string(answer) == "404") {
+      org.fake.On("GET", kJobUrl)
+          .Then(JsonResponse(404, R"([{"errorCode":"NOT_FOUND","message":"The requested resource does not exist"}])"));
+    } else {
+      org.fake.On("GET", kJobUrl).Then(JsonResponse(200, JobInfo(answer)));
+    }
+    BulkQueryOptions bulk;
+    bulk.resume_job_id = kJobId;
+    auto cursor = StartBulkQuery(org.client.get(), &org.clock, kSoql, Org::Options(), bulk);
+    CHECK(cursor.status().code() == StatusCode::kNotFound);
+    CHECK(cursor.status().reason() == "bulk.gone");
+  }
+}
+
+}  // namespace
+}  // namespace sfsync::salesforce
