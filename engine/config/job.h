@@ -34,7 +34,7 @@ struct ConnectionConfig {
   std::string ca_file;         // absolute path; empty = system trust store
   int64_t timeout_seconds = 120;
   int max_attempts = 5;
-  int max_concurrent_requests = 8;  // HTTP requests in flight at once, all objects and slices together
+  int max_concurrent_requests = 10; // HTTP requests in flight at once, all objects and slices together
   int64_t max_response_mb = 256;    // cap on one response body, received or decoded (MiB)
   int64_t max_inflate_ratio = 500;  // cap on a gzip body's decoded:compressed ratio past 16 MiB decoded
   AuthConfig auth;

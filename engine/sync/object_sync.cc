@@ -244,7 +244,7 @@ Status ObjectSyncer::RunOnePassLoad(store::SyncState* state, bool may_slice, boo
       store::SyncState next = *state;
       if (load.bulk) {
         // Bulk rows come in no order: the resume point is the job and its next page.
-        next.bulk_resume = {page.bulk_job_id, page.bulk_next_locator.empty() ? kBulkAllRead : page.bulk_next_locator};
+        next.bulk_resume = {page.bulk_job_id, page.done ? kBulkAllRead : page.bulk_next_locator};
       } else if (page.rows.rows() > 0) {
         next.load_after_id = RowId(page.rows, page.rows.rows() - 1);
       }

@@ -192,7 +192,7 @@ void Latency(const Options& o) {
   if (!run.ok) return;
   const int64_t pages = 4 * ((each + 1999) / 2000);
   const double sequential = static_cast<double>(pages) * o.latency_ms / 1000.0;
-  const int concurrency = o.concurrency > 0 ? o.concurrency : 8;
+  const int concurrency = o.concurrency > 0 ? o.concurrency : 10;  // the job's default
   Add({"4 objects x " + std::to_string(each) + " rows, " + std::to_string(o.latency_ms) + " ms per page (seconds)",
        Fmt("%.2f s", run.seconds), "sequential paging " + Fmt("%.1f s", sequential), Fmt("%.1fx", sequential / run.seconds),
        std::to_string(run.calls), Fmt("%.0f MiB", run.rss_mib),

@@ -75,8 +75,9 @@ struct QueryPage {
   int64_t total_size = 0;
   bool done = false;
   int64_t server_date_millis = 0;  // Date header of the response that carried this page
-  // Bulk API 2.0 pages only (bulk_query.h): the job, and the locator of the page after this one
-  // (empty after the last page): the resume point to commit with this page's rows.
+  // Bulk API 2.0 pages only (bulk_query.h): the job, and the locator to resume from once these rows
+  // are committed: the next results page's, or, while a results page is still being handed out in
+  // chunks, that page's own (empty: the first page). Meaningless when done.
   std::string bulk_job_id;
   std::string bulk_next_locator;
 };

@@ -10,10 +10,13 @@
 //                               "true", numbers and datetimes to each column's type
 #pragma once
 
+#include <memory>
+
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "connectors/salesforce/read/csv_reader.h"
 #include "engine/core/row.h"
 #include "engine/core/status.h"
 
@@ -23,5 +26,28 @@ namespace sfsync::salesforce {
 // without rows. kDataLoss when the CSV is malformed (csv_reader.h), a requested column is not in
 // the header, or a record has more or fewer fields than the header; *rows is then unspecified.
 Status ParseBulkPage(std::string_view body, const std::vector<std::string>& columns, RowBatch* rows);
+
+// The same, a few rows at a time, so a 50,000-row page is never all cells at once: Check() reads
+// the whole page once without keeping anything (so a malformed page is refused before any of it
+// is handed out), then Next() parses up to `max_rows` rows per call. `body` must outlive the reader.
+class BulkPageReader {
+ public:
+  BulkPageReader(std::string_view body, std::vector<std::string> columns);
+  // The errors of ParseBulkPage; on success *records is the number of rows the page holds.
+  Status Check(size_t* records);
+  // REQUIRES: Check() succeeded. Replaces *rows with the next up to `max_rows` rows; false at the
+  // end of the page.
+  bool Next(size_t max_rows, RowBatch* rows);
+
+ private:
+  Status Header(CsvReader* reader);
+
+  std::string_view body_;
+  std::vector<std::string> columns_;
+  std::vector<size_t> source_;  // source_[c] = the field of each record that holds columns_[c]
+  size_t width_ = 0;            // fields per record
+  std::unique_ptr<CsvReader> reader_;
+  std::vector<std::string> fields_;
+};
 
 }  // namespace sfsync::salesforce

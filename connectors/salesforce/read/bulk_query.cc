@@ -106,11 +106,17 @@ StatusOr<JobInfo> ParseJobInfo(const std::string& body) {
 }  // namespace
 
 class BulkQueryCursor : public QueryCursor {
+  // A results page, checked whole, handed out kChunkRows rows at a time.
   struct FetchedPage {
-    RowBatch rows;
+    std::unique_ptr<std::string> body;        // the CSV text (the reader points into it)
+    std::unique_ptr<BulkPageReader> reader;
+    size_t records = 0;
+    std::string locator;       // the locator that fetched it (empty: the first page)
     std::string next_locator;  // empty after the last page
     int64_t server_date_millis = 0;
   };
+  // Rows handed out per Next(): a page's cells never all exist at once (flat memory).
+  static constexpr size_t kChunkRows = 5000;
 
  public:
   BulkQueryCursor(RestClient* client, Clock* clock, std::string job_id, const QueryOptions& options,
@@ -142,30 +148,42 @@ class BulkQueryCursor : public QueryCursor {
     if (!complete_) {
       if (Status s = WaitForCompletion(); !s.ok()) return Finish(s);
     }
-    StatusOr<FetchedPage> fetched = pending_.valid() ? pending_.get() : Fetch(locator_);
-    while (!fetched.ok() && fetched.status().reason() == "JOB_NOT_COMPLETE" && not_complete_ < kMaxNotComplete) {
-      ++not_complete_;
-      SFSYNC_LOG(kDebug, "Bulk job {}: results not ready yet; polling again", job_id_);
-      complete_ = false;
-      if (Status s = WaitForCompletion(); !s.ok()) return Finish(s);
-      fetched = Fetch(locator_);
+    if (!current_) {
+      StatusOr<FetchedPage> fetched = pending_.valid() ? pending_.get() : Fetch(locator_);
+      while (!fetched.ok() && fetched.status().reason() == "JOB_NOT_COMPLETE" && not_complete_ < kMaxNotComplete) {
+        ++not_complete_;
+        SFSYNC_LOG(kDebug, "Bulk job {}: results not ready yet; polling again", job_id_);
+        complete_ = false;
+        if (Status s = WaitForCompletion(); !s.ok()) return Finish(s);
+        fetched = Fetch(locator_);
+      }
+      if (!fetched.ok()) return Finish(fetched.status());
+      if (Status s = CheckProgress(*fetched); !s.ok()) return Finish(s);
+      ++pages_fetched_;
+      rows_read_ += static_cast<int64_t>(fetched->records);
+      current_ = std::move(*fetched);
+      handed_ = 0;
+      locator_ = current_->next_locator;
+      // One page ahead at most: fetched while this one is handed out.
+      if (!locator_.empty() && prefetch_) StartPrefetch();
     }
-    if (!fetched.ok()) return Finish(fetched.status());
-    if (Status s = CheckProgress(*fetched); !s.ok()) return Finish(s);
-    ++pages_fetched_;
-    rows_read_ += static_cast<int64_t>(fetched->rows.rows());
-    page->rows = std::move(fetched->rows);
+    current_->reader->Next(kChunkRows, &page->rows);
+    handed_ += page->rows.rows();
     page->total_size = promised_rows_.value_or(0);
-    page->server_date_millis = fetched->server_date_millis;
-    page->done = fetched->next_locator.empty();
+    page->server_date_millis = current_->server_date_millis;
     page->bulk_job_id = job_id_;
-    page->bulk_next_locator = fetched->next_locator;
-    locator_ = std::move(fetched->next_locator);
+    if (handed_ < current_->records) {
+      // More of this page to come: a resume reads this page again (its rows are upserted twice).
+      page->done = false;
+      page->bulk_next_locator = current_->locator;
+      return true;
+    }
+    page->done = current_->next_locator.empty();
+    page->bulk_next_locator = current_->next_locator;
+    current_.reset();
     if (page->done) {
       finished_ = true;
       DeleteJob();
-    } else if (prefetch_) {
-      StartPrefetch();
     }
     return true;
   }
@@ -177,9 +195,10 @@ class BulkQueryCursor : public QueryCursor {
   bool Finish(const Status& s) {
     status_ = s;
     finished_ = true;
-    // A job that cannot give its results is deleted; after any other failure it is kept to resume.
+    // A job that cannot give its results, or whose results are bad (malformed twice, stuck, overrun:
+    // a resume would meet them again), is deleted; after a signal or the network it is kept to resume.
     if (s.reason() == "bulk.failed" || s.reason() == "bulk.aborted" || s.reason() == "bulk.timeout" ||
-        (pages_fetched_ == 0 && !resumed_)) {
+        s.code() == StatusCode::kDataLoss || (pages_fetched_ == 0 && !resumed_)) {
       DeleteJob();
     }
     return false;
@@ -247,9 +266,9 @@ class BulkQueryCursor : public QueryCursor {
     const int64_t pages = pages_fetched_ + 1;
     if (!fetched.next_locator.empty()) {
       SFSYNC_RETURN_IF_ERROR(
-          progress_.CheckNotLast(fetched.next_locator, fetched.rows.rows(), pages, requests_.load()));
+          progress_.CheckNotLast(fetched.next_locator, fetched.records, pages, requests_.load()));
     }
-    const int64_t rows = rows_read_ + static_cast<int64_t>(fetched.rows.rows());
+    const int64_t rows = rows_read_ + static_cast<int64_t>(fetched.records);
     if (promised_rows_ && rows > *promised_rows_) {
       return Status(StatusCode::kDataLoss,
                     "Bulk job " + job_id_ + " results overran: " + std::to_string(rows) + " rows in " +
@@ -270,11 +289,11 @@ class BulkQueryCursor : public QueryCursor {
       StatusOr<HttpResponse> response = client_->CallImpl("GET", path, {}, {{"Accept", "text/csv"}}, &cancelled_);
       if (!response.ok()) return response.status();
       FetchedPage fetched;
-      // The cells of a 50,000-row page are tens of MB: allocated once, not grown by doubling.
-      fetched.rows.cells.reserve(
-          std::min(AnnouncedRows(*response).value_or(0), static_cast<size_t>(bulk_.max_records)) * columns_.size());
-      Status parsed = ParseBulkPage(response->body, columns_, &fetched.rows);
-      if (parsed.ok()) parsed = CheckRowCount(*response, fetched.rows);
+      fetched.locator = locator;
+      fetched.body = std::make_unique<std::string>(std::move(response->body));
+      fetched.reader = std::make_unique<BulkPageReader>(*fetched.body, columns_);
+      Status parsed = fetched.reader->Check(&fetched.records);
+      if (parsed.ok()) parsed = CheckRowCount(*response, fetched.records);
       if (parsed.ok()) {
         const std::string* next = response->Header("Sforce-Locator");
         if (next != nullptr && !next->empty() && *next != "null") fetched.next_locator = *next;
@@ -302,10 +321,10 @@ class BulkQueryCursor : public QueryCursor {
   }
 
   // A page cut off at a record boundary still parses: Sforce-NumberOfRecords catches it.
-  Status CheckRowCount(const HttpResponse& response, const RowBatch& rows) const {
+  Status CheckRowCount(const HttpResponse& response, size_t records) const {
     std::optional<size_t> announced = AnnouncedRows(response);
-    if (!announced || *announced == rows.rows()) return Status::Ok();
-    return DataLossError("the page holds " + std::to_string(rows.rows()) + " rows; Sforce-NumberOfRecords says " +
+    if (!announced || *announced == records) return Status::Ok();
+    return DataLossError("the page holds " + std::to_string(records) + " rows; Sforce-NumberOfRecords says " +
                          std::to_string(*announced));
   }
 
@@ -349,6 +368,8 @@ class BulkQueryCursor : public QueryCursor {
   int64_t pages_fetched_ = 0;
   std::atomic<bool> cancelled_{false};
   std::future<StatusOr<FetchedPage>> pending_;
+  std::optional<FetchedPage> current_;  // the page being handed out
+  size_t handed_ = 0;                   // its rows handed out so far
 };
 
 StatusOr<std::unique_ptr<QueryCursor>> StartBulkQuery(RestClient* client, Clock* clock, const std::string& soql,

@@ -63,11 +63,11 @@ struct BulkQueryOptions {
 // it, empty after the last): committed with the page's rows, they let a killed load resume the
 // download (BulkQueryOptions::resume_job_id) while the job's results live (7 days).
 //
-// The job is deleted when its results are all read, when it failed, was aborted or timed out, and
-// when the cursor ends before handing out its first page (aborted first if still running: nothing
-// could have recorded its id). A cursor destroyed or failing after a page (a signal, a malformed
-// page, the network) leaves the job for a resume; best effort: a job left behind expires after 7
-// days.
+// The job is deleted when its results are all read, when it failed, was aborted or timed out, when
+// its results turn out bad (kDataLoss: malformed twice, stuck, overrun), and when the cursor ends
+// before handing out its first page (aborted first if still running: nothing could have recorded
+// its id). A cursor destroyed or failing otherwise after a page (a signal, a kill, the network)
+// leaves the job for a resume; best effort: a job left behind expires after 7 days.
 //
 // With resume_job_id: one GET of the job, no creation. kNotFound, reason "bulk.gone", when the job
 // no longer exists (404), failed or was aborted: the caller starts a new job.
