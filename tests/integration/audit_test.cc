@@ -143,14 +143,14 @@ TEST_CASE("audit --deep finds a renamed parent's formula on its children, which 
   CHECK(Has(dry.out, "differing in values (AccountName__c "));
   CHECK(DumpDatabase(s.db()) == before);
   // (e) --deep repairs exactly those rows, leaving the sync state as it was.
-  const std::string state = s.Scalar("SELECT group_concat(object || watermark_ts || watermark_id) FROM _sfsync_state");
+  const std::string state = s.Scalar("SELECT group_concat(w) FROM (SELECT object || watermark_ts || watermark_id AS w FROM _sfsync_state ORDER BY object)");
   ProcessResult fix = s.Audit({"--deep"});
   CHECK(fix.exit_code == 0);
   CHECK(s.Scalar("SELECT count(*) FROM Invoice__c WHERE AccountName__c = 'Renamed Holdings'") ==
         std::to_string(children));
   CheckTableEqualsEmulator(s.emu(), s.db(), "Invoice__c");
   CheckTableEqualsEmulator(s.emu(), s.db(), "Account");
-  CHECK(s.Scalar("SELECT group_concat(object || watermark_ts || watermark_id) FROM _sfsync_state") == state);
+  CHECK(s.Scalar("SELECT group_concat(w) FROM (SELECT object || watermark_ts || watermark_id AS w FROM _sfsync_state ORDER BY object)") == state);
   // (f) A second --deep finds nothing, and the next run reads nothing.
   CHECK(s.Audit({"--deep", "--dry-run"}).exit_code == 0);
   REQUIRE(RunSfsync(s.job()).exit_code == 0);
