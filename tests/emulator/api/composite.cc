@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 
+#include "tests/emulator/api/composite_references.h"
 #include "tests/emulator/api/rest_error.h"
 
 namespace sfsync::emulator {
@@ -20,68 +21,6 @@ Json Halted(const std::string& message) {
 bool IsQueryOrCollections(const std::string& url) {
   return url.find("/query?") != std::string::npos || url.find("/queryAll?") != std::string::npos ||
          url.find("/query/") != std::string::npos || url.find("/composite/sobjects") != std::string::npos;
-}
-
-// The value at `path` (".key", "[n]" steps) inside `value`, or null.
-Json Follow(const Json& value, std::string_view path) {
-  const Json* at = &value;
-  while (!path.empty()) {
-    if (path[0] == '.') {
-      path.remove_prefix(1);
-      const size_t end = path.find_first_of(".[");
-      const std::string key(path.substr(0, end));
-      path = end == std::string_view::npos ? "" : path.substr(end);
-      if (!at->is_object() || !at->contains(key)) return Json();
-      at = &(*at)[key];
-    } else if (path[0] == '[') {
-      const size_t close = path.find(']');
-      if (close == std::string_view::npos) return Json();
-      const size_t index = std::strtoul(std::string(path.substr(1, close - 1)).c_str(), nullptr, 10);
-      path.remove_prefix(close + 1);
-      if (!at->is_array() || index >= at->size()) return Json();
-      at = &(*at)[index];
-    } else {
-      return Json();
-    }
-  }
-  return *at;
-}
-
-// Replaces each @{ref.path} in `text`; false (with `why`) for a reference to nothing.
-bool Resolve(std::string* text, const std::map<std::string, Json>& answers, std::string* why) {
-  size_t at = 0;
-  while ((at = text->find("@{", at)) != std::string::npos) {
-    const size_t close = text->find('}', at);
-    if (close == std::string::npos) return true;
-    const std::string inner = text->substr(at + 2, close - at - 2);
-    const size_t split = inner.find_first_of(".[");
-    const std::string ref = inner.substr(0, split);
-    auto answer = answers.find(ref);
-    const Json value = answer == answers.end() || split == std::string::npos
-                           ? Json()
-                           : Follow(answer->second, std::string_view(inner).substr(split));
-    if (value.is_null() || value.is_object() || value.is_array()) {
-      *why = "Invalid reference specified. No value for " + inner + " found in " + ref + ".";
-      return false;
-    }
-    const std::string replacement = value.is_string() ? value.get<std::string>() : value.dump();
-    text->replace(at, close - at + 1, replacement);
-    at += replacement.size();
-  }
-  return true;
-}
-
-bool ResolveJson(Json* value, const std::map<std::string, Json>& answers, std::string* why) {
-  if (value->is_string()) {
-    std::string text = value->get<std::string>();
-    if (!Resolve(&text, answers, why)) return false;
-    *value = text;
-  } else if (value->is_object() || value->is_array()) {
-    for (auto& item : *value) {
-      if (!ResolveJson(&item, answers, why)) return false;
-    }
-  }
-  return true;
 }
 
 HttpResponse BadRequest(const std::string& code, const std::string& message) {
@@ -148,7 +87,7 @@ HttpResponse RunComposite(const HttpRequest& request, const SubrequestDispatch& 
     std::string url = sub["url"];
     Json sub_body = sub.contains("body") ? sub["body"] : Json();
     std::string why;
-    if (!Resolve(&url, answers, &why) || !ResolveJson(&sub_body, answers, &why)) {
+    if (!ResolveReferences(&url, answers, &why) || !ResolveReferences(&sub_body, answers, &why)) {
       out.push_back(Entry(Halted(why), Json::object(), 400, reference));
       halted = all_or_none;
       continue;
