@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -21,6 +22,13 @@ namespace sfsync::sync {
 namespace {
 
 using salesforce::RestClient;
+
+// N of "api-usage=N/M" (Sforce-Limit-Info); -1 when absent.
+int64_t ApiUsage(const std::string& limit_info) {
+  const size_t at = limit_info.find("api-usage=");
+  if (at == std::string::npos) return -1;
+  return std::strtoll(limit_info.c_str() + at + 10, nullptr, 10);
+}
 
 class JobRun {
  public:
@@ -55,9 +63,9 @@ class JobRun {
     if (report_.run_id != 0) SFSYNC_LOG(kInfo, "peak memory {} KiB", report_.peak_rss_kib);
     if (context_.client() != nullptr) {
       report_.api_calls = context_.client()->server_info().api_calls + object_calls_.load();
-      // The latest usage seen: the push's (on the context's client) when one ran, else the objects'.
-      report_.limit_info = options_.after_pull || limit_info_.empty() ? context_.client()->server_info().limit_info
-                                                                      : limit_info_;
+      // The latest usage seen, from whichever client saw it: the org's counter only grows.
+      const std::string& mine = context_.client()->server_info().limit_info;
+      report_.limit_info = ApiUsage(limit_info_) > ApiUsage(mine) ? limit_info_ : mine;
     }
     return std::move(report_);
   }
