@@ -78,12 +78,8 @@ class ObjectAuditor {
       counts[""] = {server, static_cast<int64_t>(local.size())};
       return counts;
     }
-    SFSYNC_RETURN_IF_ERROR(
-        ForEachPage(BuildMonthCountQuery(plan_), {"expr0", "expr1", "expr2"}, [&](const QueryPage& page) -> Status {
-          SFSYNC_ASSIGN_OR_RETURN(auto months, ParseMonthCounts(page.rows));
-          for (const auto& [month, n] : months) counts[month].server += n;
-          return Status::Ok();
-        }));
+    SFSYNC_ASSIGN_OR_RETURN(auto months, CountRowsByMonth(client_, plan_, /*include_deleted=*/false));
+    for (const auto& [month, n] : months) counts[month].server += n;
     SFSYNC_ASSIGN_OR_RETURN(auto local, store_->CountByMonth(plan_.table.table, created_, deleted_flag_));
     for (const auto& [key, n] : local) counts[store::IsMonthKey(key) ? key : kNoMonth].local += n;
     return counts;

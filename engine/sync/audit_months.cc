@@ -5,6 +5,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "engine/sync/query_builder.h"
+
 namespace sfsync::sync {
 namespace {
 
@@ -68,6 +70,23 @@ StatusOr<std::map<std::string, int64_t>> ParseMonthCounts(const RowBatch& rows) 
     counts[fmt::format("{:04}-{:02}", year, month)] += count;
   }
   return counts;
+}
+
+StatusOr<std::map<std::string, int64_t>> CountRowsByMonth(salesforce::RestClient* client, const ObjectPlan& plan,
+                                                          bool include_deleted) {
+  salesforce::QueryOptions options;
+  options.include_deleted = include_deleted;
+  options.columns = {kColumns[0], kColumns[1], kColumns[2]};
+  options.prefetch = false;
+  std::unique_ptr<salesforce::QueryCursor> cursor = client->Query(BuildMonthCountQuery(plan), options);
+  std::map<std::string, int64_t> months;
+  salesforce::QueryPage page;
+  while (cursor->Next(&page)) {
+    SFSYNC_ASSIGN_OR_RETURN(auto parsed, ParseMonthCounts(page.rows));
+    for (const auto& [month, rows] : parsed) months[month] += rows;
+  }
+  SFSYNC_RETURN_IF_ERROR(cursor->status());
+  return months;
 }
 
 std::string NextMonth(std::string_view month) {

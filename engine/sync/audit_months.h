@@ -8,6 +8,8 @@
 
 #include "engine/core/row.h"
 #include "engine/core/statusor.h"
+#include "engine/sync/planner.h"
+#include "connectors/salesforce/http/rest_client.h"
 
 namespace sfsync::sync {
 
@@ -16,6 +18,11 @@ namespace sfsync::sync {
 // kDataLoss (a malformed response) naming the row, the column and the value when one is missing,
 // null, not a whole number, or out of range (year 1-9999, month 1-12, count >= 0).
 StatusOr<std::map<std::string, int64_t>> ParseMonthCounts(const RowBatch& rows);
+
+// Runs BuildMonthCountQuery for `plan` (queryAll when include_deleted) and adds up its pages with
+// ParseMonthCounts: rows per CreatedDate month on the server. The query's and parsing's errors.
+StatusOr<std::map<std::string, int64_t>> CountRowsByMonth(salesforce::RestClient* client, const ObjectPlan& plan,
+                                                          bool include_deleted);
 
 // The month after `month` ("2024-12" -> "2025-01"). REQUIRES: store::IsMonthKey(month).
 std::string NextMonth(std::string_view month);

@@ -223,12 +223,17 @@ Status ObjectSyncer::RunLoad(store::SyncState* state) {
   return store_->SaveState(table(), *state);
 }
 
-Status ObjectSyncer::RunOnePassLoad(store::SyncState* state, bool may_slice, bool* latency_bound) {
-  *latency_bound = false;
+QueryOptions ObjectSyncer::LoadQueryOptions() const {
   QueryOptions options;
   options.include_deleted = plan_->deletes == "soft";
   options.batch_size = plan_->batch_size;
   options.columns = plan_->select;
+  return options;
+}
+
+Status ObjectSyncer::RunOnePassLoad(store::SyncState* state, bool may_slice, bool* latency_bound) {
+  *latency_bound = false;
+  const QueryOptions options = LoadQueryOptions();
   may_slice = may_slice && plan_->api == "rest" && settings_.max_slices >= 2 && plan_->min_rows_per_slice > 0;
   // Every page of a Bulk job was stored before a crash: nothing is left to read.
   if (state->bulk_resume.locator == kBulkAllRead) return Status::Ok();
@@ -270,26 +275,14 @@ Status ObjectSyncer::RunOnePassLoad(store::SyncState* state, bool may_slice, boo
 }
 
 Status ObjectSyncer::PlanLoadSlices(store::SyncState* state) {
-  QueryOptions options;
-  options.include_deleted = plan_->deletes == "soft";
-  options.columns = {"expr0", "expr1", "expr2"};
-  options.prefetch = false;
-  std::map<std::string, int64_t> months;
-  std::unique_ptr<QueryCursor> cursor = client_->Query(BuildMonthCountQuery(*plan_), options);
-  QueryPage page;
-  Status counted;
-  while (counted.ok() && cursor->Next(&page)) {
-    StatusOr<std::map<std::string, int64_t>> parsed = ParseMonthCounts(page.rows);
-    if (!parsed.ok()) counted = parsed.status();
-    else for (const auto& [month, rows] : *parsed) months[month] += rows;
-  }
-  if (counted.ok()) counted = cursor->status();
+  StatusOr<std::map<std::string, int64_t>> counted = CountRowsByMonth(client_, *plan_, plan_->deletes == "soft");
   if (!counted.ok()) {
-    if (StopsRun(counted)) return counted;
+    if (StopsRun(counted.status())) return counted.status();
     SFSYNC_LOG(kInfo, "{}: rows per CreatedDate month unavailable ({}); loading in one pass", plan_->object,
-               counted.message());
+               counted.status().message());
     return Status::Ok();
   }
+  const std::map<std::string, int64_t>& months = *counted;
   std::vector<store::LoadSlice> slices = PlanSlices(months, settings_.max_slices, plan_->min_rows_per_slice);
   if (slices.empty()) return Status::Ok();
   // Rows up to load_after_id are stored already: every slice goes on after it.
@@ -302,10 +295,7 @@ Status ObjectSyncer::PlanLoadSlices(store::SyncState* state) {
 }
 
 Status ObjectSyncer::RunSlicedLoad(store::SyncState* state) {
-  QueryOptions options;
-  options.include_deleted = plan_->deletes == "soft";
-  options.batch_size = plan_->batch_size;
-  options.columns = plan_->select;
+  QueryOptions options = LoadQueryOptions();
   options.start_now = true;  // every slice's query runs at once, not one after another
   struct Reader {
     size_t slice;
@@ -486,18 +476,12 @@ Status ObjectSyncer::RunParentRefresh(store::SyncState* state) {
 Status ObjectSyncer::RunDeletes(store::SyncState* state) {
   if (!plan_->replicateable || plan_->deletes == "ignore") return Status::Ok();
   int64_t now = ServerNow();
-  int64_t start = 0;
-  if (!state->deletes_checked_until.empty()) {
-    SFSYNC_ASSIGN_OR_RETURN(start, ParseDateTime(state->deletes_checked_until));
-  } else {
-    SFSYNC_ASSIGN_OR_RETURN(start, ParseDateTime(state->watermark.ts));
-  }
+  SFSYNC_ASSIGN_OR_RETURN(const int64_t start, DeletesWindowStart(*state));
   // The quiet check asked getDeleted for this very window already.
   const QuietCheck* q = settings_.quiet;
   const bool answered = q != nullptr && q->has_deletes && q->deletes_start == start;
   if (answered) now = q->deletes_end;
-  // getDeleted works in whole minutes and needs start < end (§5.2): a shorter window waits.
-  if (now - start < 2 * 60000) return Status::Ok();
+  if (now - start < kMinDeletesWindowMillis) return Status::Ok();
   bool reaches = now - start <= settings_.delete_log_reach_millis;
   salesforce::DeletedResult deleted;
   if (reaches) {
@@ -539,10 +523,7 @@ Status ObjectSyncer::RunDeletes(store::SyncState* state) {
 
 Status ObjectSyncer::RunFullPass(store::SyncState* state) {
   const std::string since = FormatIsoUtc(Cap());  // before the first query: the pass covers up to here
-  QueryOptions options;
-  options.include_deleted = plan_->deletes == "soft";
-  options.batch_size = plan_->batch_size;
-  options.columns = plan_->select;
+  const QueryOptions options = LoadQueryOptions();
   seen_ids_.clear();
   track_seen_ = true;
   // A full pass reads every row again, through its own job: a download left by a load is moot.

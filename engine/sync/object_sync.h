@@ -136,6 +136,8 @@ class ObjectSyncer {
   // state, and counts them.
   Status Apply(const salesforce::QueryPage& page, const store::SyncState& state);
   Status CheckBudget() const;
+  // Columns, queryAll and page size of every read of all rows (loads, slices, full passes).
+  salesforce::QueryOptions LoadQueryOptions() const;
   // True when the quiet check found nothing to read after exactly this state (quiet_probe.h).
   bool QuietFor(const store::SyncState& state) const;
   int64_t ServerNow();

@@ -15,9 +15,6 @@ namespace {
 using salesforce::SubRequest;
 using salesforce::SubResponse;
 
-// getDeleted works in whole minutes and needs start < end (§5.2): RunDeletes waits below this.
-constexpr int64_t kMinDeletesWindowMillis = 2 * 60000;
-
 struct Planned {
   size_t candidate;
   size_t first;  // index of its first subrequest
@@ -54,10 +51,8 @@ void Read(const ProbeCandidate& c, const Planned& p, const std::vector<SubRespon
 
 }  // namespace
 
-int64_t DeletesWindowStart(const store::SyncState& state) {
-  StatusOr<int64_t> start = ParseDateTime(state.deletes_checked_until.empty() ? state.watermark.ts
-                                                                               : state.deletes_checked_until);
-  return start.ok() ? *start : 0;
+StatusOr<int64_t> DeletesWindowStart(const store::SyncState& state) {
+  return ParseDateTime(state.deletes_checked_until.empty() ? state.watermark.ts : state.deletes_checked_until);
 }
 
 StatusOr<std::vector<QuietCheck>> ProbeQuiet(salesforce::RestClient* client, int64_t now_millis,
@@ -86,16 +81,17 @@ StatusOr<std::vector<QuietCheck>> ProbeQuiet(salesforce::RestClient* client, int
     QuietCheck& check = checks[i];
     check.watermark = c.state.watermark;
     check.parent_watermarks = c.state.parent_watermarks;
-    const int64_t start = DeletesWindowStart(c.state);
-    const bool deletes = c.plan.replicateable && c.plan.deletes != "ignore" && start > 0 &&
-                         now_millis - start >= kMinDeletesWindowMillis;
+    const StatusOr<int64_t> window_start = DeletesWindowStart(c.state);
+    const int64_t start = window_start.ok() ? *window_start : 0;
     StatusOr<std::string> deleted_path = salesforce::GetDeletedPath(*client, c.plan.object, start, now_millis);
+    const bool deletes = c.plan.replicateable && c.plan.deletes != "ignore" && start > 0 &&
+                         now_millis - start >= kMinDeletesWindowMillis && deleted_path.ok();
     const size_t needed = c.describes.size() + 1 + (deletes ? 1 : 0);
     if (needed > salesforce::kCompositeMaxSubrequests) continue;  // too many parents to check in one call
     if (batch.size() + needed > salesforce::kCompositeMaxSubrequests || queries + 1 > salesforce::kCompositeMaxQueries) {
       SFSYNC_RETURN_IF_ERROR(flush());
     }
-    Planned p{i, batch.size(), c.describes.size(), deletes && deleted_path.ok()};
+    Planned p{i, batch.size(), c.describes.size(), deletes};
     for (const auto& [object, modified] : c.describes) {
       batch.push_back({"GET", client->DataPath() + "/sobjects/" + object + "/describe",
                        fmt::format("d{}_{}", i, batch.size()), {{"If-Modified-Since", FormatHttpDate(modified)}}});

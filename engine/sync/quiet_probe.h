@@ -52,8 +52,11 @@ inline constexpr size_t kObjectsPerProbe = 5;
 StatusOr<std::vector<QuietCheck>> ProbeQuiet(salesforce::RestClient* client, int64_t now_millis,
                                              const std::vector<ProbeCandidate>& candidates);
 
-// The window getDeleted checks for `state` (RunDeletes does the same): from deletes_checked_until,
-// else the watermark's instant. 0 when it cannot be read.
-int64_t DeletesWindowStart(const store::SyncState& state);
+// getDeleted works in whole minutes and needs start < end (§5.2): a shorter window waits.
+inline constexpr int64_t kMinDeletesWindowMillis = 2 * 60000;
+
+// Where the getDeleted window for `state` starts (the deletes phase and the quiet check alike):
+// deletes_checked_until, else the watermark's instant. ParseDateTime's error for an unreadable one.
+StatusOr<int64_t> DeletesWindowStart(const store::SyncState& state);
 
 }  // namespace sfsync::sync

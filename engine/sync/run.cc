@@ -97,7 +97,7 @@ class JobRun {
     stats->api_calls += info.api_calls;
     object_calls_ += info.api_calls;
     std::lock_guard<std::mutex> lock(mu_);
-    if (!info.limit_info.empty()) limit_info_ = info.limit_info;
+    if (ApiUsage(info.limit_info) > ApiUsage(limit_info_)) limit_info_ = info.limit_info;
     return s;
   }
 
