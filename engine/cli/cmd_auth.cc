@@ -166,23 +166,62 @@ int ShowStatus(const OAuthSettings& settings) {
   return kExitOk;
 }
 
-int Logout(const OAuthSettings& settings, salesforce::HttpTransport* transport) {
+// Asks on the terminal; false unless the answer starts with y.
+bool Confirm(const std::string& question) {
+  std::fputs(question.c_str(), stderr);
+  std::fflush(stderr);
+  char answer[16] = {};
+  if (std::fgets(answer, sizeof answer, stdin) == nullptr) return false;
+  return answer[0] == 'y' || answer[0] == 'Y';
+}
+
+// A refresh token that came from the job file (flow refresh_token) may be shared by other jobs and
+// by whoever issued it: logout forgets the local session only, unless --revoke (asked on a
+// terminal, or --yes). A token sfsync obtained itself (auth login, JWT and client credentials
+// sessions) is revoked at Salesforce and forgotten.
+int Logout(const AuthFlags& flags, const OAuthSettings& settings, salesforce::HttpTransport* transport) {
   const salesforce::TokenStore store(settings);
   StatusOr<std::optional<salesforce::StoredTokens>> stored = store.Load();
   if (!stored.ok() && stored.status().code() != StatusCode::kDataLoss) return Fail(stored.status());
+  const bool from_job_file = settings.flow == "refresh_token" && !settings.refresh_token.empty();
+  if (from_job_file && !flags.revoke) {
+    if (stored.ok() && !stored->has_value()) {
+      Say("sfsync: nothing stored for " + Describe(settings) + "\n");
+      return kExitOk;
+    }
+    if (Status deleted = store.Delete(); !deleted.ok()) return Fail(deleted);
+    Say("sfsync: forgot the local session (" + store.path() +
+        "); the refresh token comes from the job file and may be shared with other jobs, so it was not revoked "
+        "(sfsync auth logout --revoke revokes it at Salesforce)\n");
+    return kExitOk;
+  }
+  std::string token;
   if (stored.ok() && stored->has_value()) {
     // Revoking the refresh token also revokes every access token issued from it (§1.11).
-    const std::string& token =
-        (*stored)->refresh_token.empty() ? (*stored)->session.access_token : (*stored)->refresh_token;
-    if (!token.empty()) {
-      if (Status revoked = salesforce::RevokeToken(transport, settings.login_url, token); !revoked.ok()) {
-        return Fail(revoked.Annotate("the token store " + store.path() +
-                                     " is kept so you can retry; delete it to forget the token without revoking it"));
-      }
-    }
-  } else if (stored.ok()) {
+    token = (*stored)->refresh_token.empty() ? (*stored)->session.access_token : (*stored)->refresh_token;
+  }
+  if (from_job_file && token.empty()) token = settings.refresh_token;
+  if (token.empty() && stored.ok()) {
     Say("sfsync: nothing stored for " + Describe(settings) + "\n");
     return kExitOk;
+  }
+  if (from_job_file && !flags.yes) {
+    if (!::isatty(STDIN_FILENO)) {
+      PrintError("--revoke of a refresh token from the job file (which other jobs may share) needs --yes when not "
+                 "run at a terminal");
+      return kExitUsage;
+    }
+    if (!Confirm("Revoke the refresh token of " + Describe(settings) +
+                 " at Salesforce? Every job and tool using it will have to be authorized again. [y/N] ")) {
+      Say("sfsync: nothing revoked\n");
+      return kExitOk;
+    }
+  }
+  if (!token.empty()) {
+    if (Status revoked = salesforce::RevokeToken(transport, settings.login_url, token); !revoked.ok()) {
+      return Fail(revoked.Annotate("the token store " + store.path() +
+                                   " is kept so you can retry; delete it to forget the token without revoking it"));
+    }
   }
   if (Status deleted = store.Delete(); !deleted.ok()) return Fail(deleted);
   Say(std::string(stored.ok() ? "sfsync: revoked and deleted " : "sfsync: deleted the unreadable ") + store.path() +
@@ -199,7 +238,7 @@ int AuthCommand(const CommonFlags& common, const AuthFlags& flags) {
   std::unique_ptr<salesforce::HttpTransport> transport = TransportFor(job);
   if (flags.action == "login") return Login(flags, settings, transport.get());
   if (flags.action == "status") return ShowStatus(settings);
-  if (flags.action == "logout") return Logout(settings, transport.get());
+  if (flags.action == "logout") return Logout(flags, settings, transport.get());
   return kExitUsage;
 }
 

@@ -5,11 +5,18 @@
 // A worker touches only its own run, stdout (one line per start and finish) and the finished queue.
 #include <fmt/format.h>
 
+#include <systemd/sd-daemon.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -20,6 +27,7 @@
 #include "engine/core/time_format.h"
 #include "engine/scheduler/scheduler.h"
 #include "engine/push/push_job.h"
+#include "engine/store/store.h"
 #include "engine/sync/run.h"
 
 namespace sfsync::cli {
@@ -132,10 +140,59 @@ class RunPool {
   std::vector<FinishedRun> finished_;  // guarded by mu_
 };
 
+// The last run of `job` from its run history (when it started), for catch_up: once.
+std::optional<int64_t> LastRunStarted(const config::Job& job) {
+  if (!std::filesystem::exists(job.store.sqlite_path)) return std::nullopt;
+  auto store = store::OpenSqliteStore(job.store.sqlite_path);
+  if (!store.ok()) return std::nullopt;
+  auto runs = (*store)->RecentRuns(job.name, 1);
+  if (!runs.ok() || runs->empty()) return std::nullopt;
+  return runs->front().started_millis;
+}
+
+// The status file (--status-file): rewritten whole (temp file, then rename) after every run, so a
+// monitor never reads half of it.
+void WriteStatusFile(const std::string& path, const scheduler::Scheduler& sched, int64_t started) {
+  nlohmann::ordered_json j;
+  j["pid"] = static_cast<int64_t>(::getpid());
+  j["started"] = FormatIsoUtc(started);
+  j["updated"] = FormatIsoUtc(SystemClock()->NowMillis());
+  j["jobs"] = nlohmann::ordered_json::array();
+  for (const scheduler::JobSnapshot& s : sched.Snapshot()) {
+    nlohmann::ordered_json job;
+    job["name"] = s.name;
+    job["file"] = s.path;
+    job["schedule"] = s.schedule;
+    job["next_run"] = s.next_fire == scheduler::kNever ? nlohmann::ordered_json(nullptr)
+                                                       : nlohmann::ordered_json(FormatIsoUtc(s.next_fire));
+    job["state"] = s.running ? "RUNNING" : s.due ? "DUE" : "IDLE";
+    if (s.last_status.empty()) {
+      job["last_run"] = nullptr;
+    } else {
+      job["last_run"] = {{"status", s.last_status},
+                         {"due", FormatIsoUtc(s.last_due)},
+                         {"finished", FormatIsoUtc(s.last_finished)},
+                         {"error", s.last_error}};
+    }
+    job["consecutive_failures"] = s.failures;
+    j["jobs"].push_back(std::move(job));
+  }
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << Redact(j.dump(2)) << "\n";
+    if (!out) {
+      SFSYNC_LOG(kWarn, "daemon: cannot write the status file {}", tmp);
+      return;
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) SFSYNC_LOG(kWarn, "daemon: cannot replace the status file {}", path);
+}
+
 }  // namespace
 
 int DaemonCommand(const CommonFlags& common, const DaemonFlags& flags) {
-  if (!SetUpLogging(common)) return kExitUsage;
+  if (!SetUpLogging(common, LogLevel::kInfo)) return kExitUsage;
   auto paths = scheduler::ExpandJobPaths(flags.job_paths);
   if (!paths.ok()) {
     PrintErrorLines(paths.status().message());
@@ -149,31 +206,67 @@ int DaemonCommand(const CommonFlags& common, const DaemonFlags& flags) {
   scheduler::SchedulerOptions options;
   options.max_parallel = flags.max_parallel;
   options.once = flags.once;
+  options.last_run_started = LastRunStarted;
   auto created = scheduler::Scheduler::Create(*paths, files.get(), clock, options);
   if (!created.ok()) {
     PrintErrorLines(created.status().message());
     return ExitCodeFor(created.status());
   }
   scheduler::Scheduler& sched = **created;
+  const int64_t started = SystemClock()->NowMillis();
 
   const std::atomic<bool>* stop = InstallStopSignalHandlers(
       "sfsync: stopping: no new runs; running ones stop after their current page (signal again to abort)\n");
+  std::atomic<bool>* reload = InstallReloadSignalHandler();
   SFSYNC_LOG(kInfo, "daemon: {} job file(s), at most {} run(s) at a time", paths->size(), flags.max_parallel);
+  // systemd Type=notify: ready once the jobs are loaded; WATCHDOG=1 at half the watchdog period
+  // when WatchdogSec= is set. Without NOTIFY_SOCKET these do nothing.
+  sd_notify(0, "READY=1\nSTATUS=scheduling jobs");
+  uint64_t watchdog_usec = 0;
+  const bool watchdog = sd_watchdog_enabled(0, &watchdog_usec) > 0;
+  auto last_watchdog = std::chrono::steady_clock::now();
+  if (!flags.status_file.empty()) WriteStatusFile(flags.status_file, sched, started);
   RunPool pool(stop);
   int worst = kExitOk;
   milliseconds wait{0};
   while (true) {
+    bool ended = false;
     for (const FinishedRun& f : pool.WaitForFinished(wait)) {
       sched.Finished(f.job_id, f.error);
       worst = scheduler::WorseExitCode(worst, f.exit_code);
+      ended = true;
+    }
+    if (watchdog && std::chrono::steady_clock::now() - last_watchdog >= std::chrono::microseconds(watchdog_usec / 2)) {
+      sd_notify(0, "WATCHDOG=1");
+      last_watchdog = std::chrono::steady_clock::now();
     }
     wait = kPoll;
     if (stop->load()) {
       if (sched.running() == 0) break;
       continue;
     }
-    if (!flags.once) sched.ReloadChanged();
+    if (reload->exchange(false)) {
+      auto now_paths = scheduler::ExpandJobPaths(flags.job_paths);
+      if (now_paths.ok()) {
+        sched.ReloadAll(*now_paths);
+      } else {
+        SFSYNC_LOG(kError, "daemon: SIGHUP: {} (keeping the jobs as they were)", now_paths.status().message());
+      }
+      ended = true;
+    } else if (!flags.once) {
+      sched.ReloadChanged();
+    }
     for (scheduler::RunTicket& t : sched.StartDue()) pool.Start(std::move(t));
+    for (const scheduler::SkippedRun& skipped : sched.TakeSkipped()) {
+      PrintRunLine(fmt::format("skip job={} due={} reason=\"{}\"", skipped.job.name, FormatIsoUtc(skipped.due_millis),
+                               skipped.reason));
+      if (Status s = sync::RecordSkippedRun(skipped.job, SystemClock(), skipped.reason); !s.ok()) {
+        SFSYNC_LOG(kWarn, "job {}: recording the skipped run failed: {}", skipped.job.name, s.message());
+      }
+      worst = scheduler::WorseExitCode(worst, kExitPartial);
+      ended = true;
+    }
+    if (ended && !flags.status_file.empty()) WriteStatusFile(flags.status_file, sched, started);
     if (flags.once && sched.Idle()) break;
     const int64_t wake = sched.NextWakeMillis();
     if (wake != scheduler::kNever) {
@@ -181,7 +274,9 @@ int DaemonCommand(const CommonFlags& common, const DaemonFlags& flags) {
       wait = std::min(wait, tick_clock ? tick_clock->RealFor(until) : until);
     }
   }
+  sd_notify(0, "STOPPING=1");
   sched.FlushErrorCounts();
+  if (!flags.status_file.empty()) WriteStatusFile(flags.status_file, sched, started);
   if (!flags.once) {
     SFSYNC_LOG(kInfo, "daemon: stopped");
     return kExitOk;

@@ -20,27 +20,51 @@ int Main(int argc, char** argv) {
 
   CommonFlags common;
   auto add_common = [&common](CLI::App* cmd) {
-    cmd->add_option("--log-level", common.log_level, "error, warn, info, debug or trace")->capture_default_str();
-    cmd->add_option("--log-file", common.log_file, "also append log lines to this file (created 0600)");
+    cmd->add_option("--log-level", common.log_level,
+                    "error, warn, info, debug or trace (default: warn on the console, info in --log-file; "
+                    "info for the daemon)");
+    cmd->add_flag("-v,--verbose", common.verbose, "more on the console: -v info, -vv debug, -vvv trace");
+    cmd->add_option("--log-format", common.log_format, "text, or json (one object per line, for log shippers)")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
+    cmd->add_option("--log-file", common.log_file,
+                    "also append log lines here (created 0600), the summary and the final error included");
   };
 
   RunFlags run;
-  CLI::App* run_cmd = app.add_subcommand("run", "run a job once");
-  run_cmd->add_option("job", run.job_path, "job file (YAML)")->required();
-  run_cmd->add_flag("-q,--quiet", run.quiet, "do not print the summary table");
+  CLI::App* run_cmd = app.add_subcommand("run", "run jobs once (several, or every job in a directory, in after: order)");
+  run_cmd->add_option("jobs", run.job_paths, "job files (YAML), or directories of them")->required();
+  run_cmd->add_option("--object", run.objects, "only this object (name or table); repeatable");
+  run_cmd->add_flag("--full", run.full, "read every row of the objects again now (a full pass: deletes found too)");
+  run_cmd->add_flag("-q,--quiet", run.quiet, "print nothing on stdout (errors still go to stderr)");
+  run_cmd->add_option("--summary", run.summary, "auto (the table on a terminal, one line otherwise), table or line")
+      ->check(CLI::IsMember({"auto", "table", "line"}))
+      ->capture_default_str();
+  run_cmd->add_flag("--no-progress", run.no_progress, "no live progress lines, even on a terminal");
   run_cmd->add_flag("--take-over", run.take_over,
                     "fill tables that another job filled until now (after renaming a job, or moving an object "
                     "from one job to another)");
   add_common(run_cmd);
 
+  PlanFlags plan;
+  CLI::App* plan_cmd = app.add_subcommand(
+      "plan", "what a run would do now, per object, for a few API calls (none with --offline); changes nothing");
+  plan_cmd->add_option("job", plan.job_path, "job file (YAML)")->required();
+  plan_cmd->add_option("--object", plan.objects, "only this object (name or table); repeatable");
+  plan_cmd->add_flag("--json", plan.json, "print JSON");
+  plan_cmd->add_flag("--offline", plan.offline, "no connection: from the database and its cached describes only");
+  add_common(plan_cmd);
+
   DaemonFlags daemon;
-  CLI::App* daemon_cmd =
-      app.add_subcommand("daemon", "run jobs on their cron schedules (`schedule:` in each job, UTC)");
+  CLI::App* daemon_cmd = app.add_subcommand("daemon", "run jobs on their cron schedules (`schedule:` in each job)");
   daemon_cmd->add_option("jobs", daemon.job_paths, "job files (YAML), or directories of them")->required();
   daemon_cmd->add_option("--max-parallel", daemon.max_parallel, "runs at a time, each of a different job")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  daemon_cmd->add_flag("--once", daemon.once, "run every scheduled job once now, then exit with the worst exit code");
+  daemon_cmd->add_flag("--once", daemon.once,
+                       "run every job once now (scheduled or not, in after: order), then exit with the worst exit code");
+  daemon_cmd->add_option("--status-file", daemon.status_file,
+                         "rewrite this JSON file after every run (for monitors): each job's last run and next one");
   // Hidden, for tests: every N seconds count as a cron minute.
   daemon_cmd->add_option("--tick-seconds", daemon.tick_seconds)->check(CLI::PositiveNumber)->group("");
   add_common(daemon_cmd);
@@ -54,9 +78,11 @@ int Main(int argc, char** argv) {
                       "read every row of the org and compare values too, not only counts and Ids (costs a full read)");
   add_common(audit_cmd);
 
-  std::vector<std::string> validate_paths;
+  ValidateFlags validate;
   CLI::App* validate_cmd = app.add_subcommand("validate", "check job files without running them");
-  validate_cmd->add_option("jobs", validate_paths, "job files (YAML)")->required();
+  validate_cmd->add_option("jobs", validate.job_paths, "job files (YAML), or directories of them")->required();
+  validate_cmd->add_flag("--offline", validate.offline,
+                         "secrets need not be set or readable (CI linting); other ${VAR}s must be");
   add_common(validate_cmd);
 
   AuthFlags auth;
@@ -70,7 +96,11 @@ int Main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1, 3600));
   CLI::App* status_cmd = auth_cmd->add_subcommand("status", "show what is stored for the job's connection (no secrets)");
-  CLI::App* logout_cmd = auth_cmd->add_subcommand("logout", "revoke the stored token and delete it");
+  CLI::App* logout_cmd = auth_cmd->add_subcommand(
+      "logout", "forget the job's stored session; revoke at Salesforce a token sfsync obtained itself");
+  logout_cmd->add_flag("--revoke", auth.revoke,
+                       "also revoke a refresh token that came from the job file (it may be shared with other jobs)");
+  logout_cmd->add_flag("-y,--yes", auth.yes, "with --revoke: do not ask");
   for (CLI::App* cmd : {login_cmd, status_cmd, logout_cmd}) {
     cmd->add_option("job", auth.job_path, "job file (YAML)")->required();
     add_common(cmd);
@@ -103,10 +133,14 @@ int Main(int argc, char** argv) {
   conflicts_resolve->add_flag("--null", conflicts.value_null, "with --take value: clear the field");
   add_common(conflicts_resolve);
 
-  std::string status_path;
-  CLI::App* status_cmd_top =
-      app.add_subcommand("status", "recent runs, changes waiting to be pushed, open conflicts (no connection)");
-  status_cmd_top->add_option("job", status_path, "job file (YAML)")->required();
+  StatusFlags status;
+  CLI::App* status_cmd_top = app.add_subcommand(
+      "status", "per object: last run, rows, watermark and lag, push-back; the last runs (no connection)");
+  status_cmd_top->add_option("target", status.target, "job file (YAML), or a database file sfsync writes")->required();
+  status_cmd_top->add_flag("--json", status.json, "print JSON");
+  status_cmd_top->add_option("--runs", status.runs, "how many recent runs to show")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
   add_common(status_cmd_top);
 
   try {
@@ -116,7 +150,8 @@ int Main(int argc, char** argv) {
     return rc == 0 ? sfsync::kExitOk : sfsync::kExitUsage;
   }
   if (run_cmd->parsed()) return RunCommand(common, run);
-  if (validate_cmd->parsed()) return ValidateCommand(common, validate_paths);
+  if (plan_cmd->parsed()) return PlanCommand(common, plan);
+  if (validate_cmd->parsed()) return ValidateCommand(common, validate);
   if (audit_cmd->parsed()) return AuditCommand(common, audit);
   if (daemon_cmd->parsed()) return DaemonCommand(common, daemon);
   if (push_cmd->parsed()) return PushCommand(common, push);
@@ -124,7 +159,7 @@ int Main(int argc, char** argv) {
     conflicts.action = conflicts_list->parsed() ? "list" : "resolve";
     return ConflictsCommand(common, conflicts);
   }
-  if (status_cmd_top->parsed()) return StatusCommand(common, status_path);
+  if (status_cmd_top->parsed()) return StatusCommand(common, status);
   if (auth_cmd->parsed()) {
     auth.action = login_cmd->parsed() ? "login" : status_cmd->parsed() ? "status" : "logout";
     return AuthCommand(common, auth);

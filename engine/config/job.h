@@ -80,6 +80,11 @@ struct Job {
   int64_t max_clock_skew_seconds = 300;
   std::string push_conflicts = "manual";  // manual | remote_wins | local_wins
   int64_t push_bulk_threshold = 10000;  // more records of one object and operation: a Bulk ingest job; 0: never  // a server Date further off than this: the earlier clock is used
+  int64_t max_api_calls = 0;        // budget: calls one run may spend; 0 = none
+  double max_percent_of_daily = 0;  // budget: stop when the org's daily usage reaches this percent; 0 = none
+  std::string catch_up = "skip";    // daemon: skip | once (fires missed while it was down)
+  std::vector<std::string> after;   // jobs (by name) that must succeed first in the same cycle
+  int64_t keep_runs = 1000;         // run history kept per job
   std::string state_dir;            // token cache, locks; default $XDG_STATE_HOME/sfsync, else
                                     // $HOME/.local/state/sfsync
 };

@@ -95,6 +95,11 @@ std::optional<Job> BuildJob(const JobDocument& doc, std::string_view base_dir, c
   Set(root, "max_clock_skew_seconds", &job.max_clock_skew_seconds);
   Set(root, "push_conflicts", &job.push_conflicts);
   Set(root, "push_bulk_threshold", &job.push_bulk_threshold);
+  Set(root, "max_api_calls", &job.max_api_calls);
+  Set(root, "max_percent_of_daily", &job.max_percent_of_daily);
+  Set(root, "catch_up", &job.catch_up);
+  Set(root, "after", &job.after);
+  Set(root, "keep_runs", &job.keep_runs);
 
   const json& c = root.at("connection");
   Set(c, "login_url", &job.connection.login_url);

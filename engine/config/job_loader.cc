@@ -50,14 +50,14 @@ EnvLookup ProcessEnv() {
 }
 
 StatusOr<Job> ParseJob(std::string_view yaml_text, std::string_view file_name, std::string_view base_dir,
-                       const EnvLookup& env) {
+                       const EnvLookup& env, const LoadOptions& options) {
   const std::string base = AbsolutePath(base_dir);
   Diagnostics diag{std::string(file_name)};
 
   std::optional<JobDocument> doc = ParseYamlDocument(yaml_text, &diag);
   if (!doc || RefuseOtherVersion(*doc, &diag)) return diag.ToStatus();
 
-  ResolveReferences(&*doc, base, env, &diag);
+  ResolveReferences(&*doc, base, env, options.offline, &diag);
   ValidateAgainstSchema(*doc, &diag);
   if (!diag.empty()) return diag.ToStatus();
 
@@ -70,7 +70,7 @@ StatusOr<Job> ParseJob(std::string_view yaml_text, std::string_view file_name, s
   return std::move(*job);
 }
 
-StatusOr<Job> LoadJobFile(const std::string& path, const EnvLookup& env) {
+StatusOr<Job> LoadJobFile(const std::string& path, const EnvLookup& env, const LoadOptions& options) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (f == nullptr) return FileError(path, fmt::format("cannot read job file: {}", std::strerror(errno)));
   std::string text;
@@ -84,7 +84,7 @@ StatusOr<Job> LoadJobFile(const std::string& path, const EnvLookup& env) {
   if (text.size() > kMaxJobFileBytes) return FileError(path, "larger than 1 MiB: is this a job file?");
 
   const std::filesystem::path absolute = AbsolutePath(path);
-  StatusOr<Job> job = ParseJob(text, path, absolute.parent_path().string(), env);
+  StatusOr<Job> job = ParseJob(text, path, absolute.parent_path().string(), env, options);
   if (job.ok()) job->source_path = absolute.string();
   return job;
 }

@@ -30,16 +30,24 @@ using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
 // The process environment (getenv).
 EnvLookup ProcessEnv();
 
+struct LoadOptions {
+  // `sfsync validate --offline` (CI linting): secrets (client_secret, refresh_token,
+  // private_key_passphrase) must still be written as ${VAR} or file:PATH, but need not be set or
+  // readable; they are not read (a placeholder stands in). Every other ${VAR} must be set as usual. A job loaded
+  // so cannot run.
+  bool offline = false;
+};
+
 // Parses a job from text. `file_name` is used in messages; `base_dir` (made absolute against the
 // working directory if relative) is the directory relative paths resolve against: store.sqlite,
 // private_key_file, ca_file, state_dir and file: references. Job::source_path becomes
 // base_dir/<last component of file_name>.
 StatusOr<Job> ParseJob(std::string_view yaml_text, std::string_view file_name, std::string_view base_dir,
-                       const EnvLookup& env);
+                       const EnvLookup& env, const LoadOptions& options = {});
 
 // Reads and parses a job file; messages name `path` as given, relative paths resolve against its
 // directory, and Job::source_path is its absolute path.
-StatusOr<Job> LoadJobFile(const std::string& path, const EnvLookup& env);
+StatusOr<Job> LoadJobFile(const std::string& path, const EnvLookup& env, const LoadOptions& options = {});
 
 // The schema text compiled into the binary (for `sfsync schema` and tests).
 std::string_view JobSchemaJson();

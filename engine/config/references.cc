@@ -14,6 +14,8 @@ namespace sfsync::config {
 namespace {
 
 constexpr std::string_view kFilePrefix = "file:";
+// What a secret becomes when a job is loaded offline (never sent: such a job does not run).
+constexpr std::string_view kOfflineSecret = "(not read: offline)";
 constexpr std::string_view kUseReference = "use ${ENV_VAR} or file:PATH";
 constexpr size_t kMaxSecretFileBytes = 1 << 20;
 
@@ -85,8 +87,8 @@ bool ReadSecretFile(const std::string& path, std::string* out, std::string* erro
 
 class Resolver {
  public:
-  Resolver(JobDocument* doc, std::string_view base_dir, const EnvLookup& env, Diagnostics* diag)
-      : doc_(doc), base_dir_(base_dir), env_(env), diag_(diag) {}
+  Resolver(JobDocument* doc, std::string_view base_dir, const EnvLookup& env, bool offline, Diagnostics* diag)
+      : doc_(doc), base_dir_(base_dir), env_(env), offline_(offline), diag_(diag) {}
 
   void Walk(nlohmann::json* value, const std::string& pointer) {
     if (IsSecretKey(LastToken(pointer))) {
@@ -131,6 +133,10 @@ class Resolver {
     if (raw.size() > 3 && raw.rfind("${", 0) == 0 && raw.back() == '}' &&
         IsVariableName(std::string_view(raw).substr(2, raw.size() - 3))) {
       const std::string name = raw.substr(2, raw.size() - 3);
+      if (offline_) {
+        *value = std::string(kOfflineSecret);
+        return;
+      }
       std::optional<std::string> found = env_(name);
       if (!found) {
         diag_->AtValue(node, MissingMessage({name}));
@@ -143,6 +149,11 @@ class Resolver {
       secret = std::move(*found);
     } else if (raw.rfind(kFilePrefix, 0) == 0) {
       const std::string path_text = raw.substr(kFilePrefix.size());
+      if (offline_) {
+        if (path_text.empty()) diag_->AtValue(node, "file: needs the path of the file holding the secret");
+        *value = std::string(kOfflineSecret);
+        return;
+      }
       Expansion e = ExpandVariables(path_text, env_);
       if (!Report(e, path_text, node)) return;
       if (e.value.empty()) {
@@ -168,6 +179,7 @@ class Resolver {
   JobDocument* doc_;
   std::string_view base_dir_;
   const EnvLookup& env_;
+  const bool offline_;
   Diagnostics* diag_;
 };
 
@@ -221,8 +233,9 @@ Expansion ExpandVariables(std::string_view text, const EnvLookup& env) {
   return out;
 }
 
-void ResolveReferences(JobDocument* doc, std::string_view base_dir, const EnvLookup& env, Diagnostics* diag) {
-  Resolver(doc, base_dir, env, diag).Walk(&doc->root, "");
+void ResolveReferences(JobDocument* doc, std::string_view base_dir, const EnvLookup& env, bool offline,
+                       Diagnostics* diag) {
+  Resolver(doc, base_dir, env, offline, diag).Walk(&doc->root, "");
 }
 
 }  // namespace sfsync::config

@@ -34,6 +34,9 @@ Expansion ExpandVariables(std::string_view text, const EnvLookup& env);
 
 // Replaces every string in doc->root by its expansion and every secret by its value; adds an
 // error to `diag` for each value that cannot be resolved (that value is then left as written).
-void ResolveReferences(JobDocument* doc, std::string_view base_dir, const EnvLookup& env, Diagnostics* diag);
+// `offline` (LoadOptions::offline): secrets are checked for their form only and are not read
+// (their values become a placeholder).
+void ResolveReferences(JobDocument* doc, std::string_view base_dir, const EnvLookup& env, bool offline,
+                       Diagnostics* diag);
 
 }  // namespace sfsync::config

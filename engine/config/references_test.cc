@@ -23,7 +23,7 @@ Resolved Resolve(std::string_view yaml, const EnvLookup& env, const std::string&
   Resolved r;
   r.doc = ParseYamlDocument(yaml, &diag);
   REQUIRE(r.doc);
-  ResolveReferences(&*r.doc, base_dir, env, &diag);
+  ResolveReferences(&*r.doc, base_dir, env, false, &diag);
   if (!diag.empty()) r.errors = diag.ToStatus().message();
   return r;
 }

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
+#include <type_traits>
 #include <atomic>
 #include <cstdio>
 #include <mutex>
@@ -25,6 +27,7 @@ struct LogState {
   std::set<std::string, std::greater<>> secrets;  // longest-first order is not needed; all are replaced
   int file_fd = -1;
   std::string* capture = nullptr;
+  ConsoleOverlay* overlay = nullptr;
 };
 
 LogState& State() {
@@ -32,8 +35,112 @@ LogState& State() {
   return *state;
 }
 
-std::atomic<int> g_level{static_cast<int>(LogLevel::kInfo)};
-thread_local std::string t_context;  // LogContext's label on this thread
+std::atomic<int> g_level{static_cast<int>(LogLevel::kInfo)};       // console
+std::atomic<int> g_file_level{static_cast<int>(LogLevel::kInfo)};  // log file
+std::atomic<bool> g_file_open{false};
+std::atomic<int> g_format{static_cast<int>(LogFormat::kText)};
+thread_local LogTags t_tags;  // LogContext's tags on this thread
+
+constexpr std::string_view kLevelNames[] = {"ERROR", "WARN", "INFO", "DEBUG", "TRACE"};
+constexpr std::string_view kLevelJsonNames[] = {"error", "warn", "info", "debug", "trace"};
+
+void AppendValueText(std::string* out, const LogValue& v) {
+  std::visit(
+      [out](const auto& x) {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, std::string>) {
+          const bool plain = !x.empty() && x.find_first_of(" \t\"=") == std::string::npos;
+          if (plain) {
+            *out += x;
+          } else {
+            AppendJsonString(out, x);
+          }
+        } else if constexpr (std::is_same_v<T, bool>) {
+          *out += x ? "true" : "false";
+        } else {
+          *out += fmt::format("{}", x);
+        }
+      },
+      v);
+}
+
+void AppendValueJson(std::string* out, const LogValue& v) {
+  std::visit(
+      [out](const auto& x) {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, std::string>) {
+          AppendJsonString(out, x);
+        } else if constexpr (std::is_same_v<T, bool>) {
+          *out += x ? "true" : "false";
+        } else if constexpr (std::is_same_v<T, double>) {
+          *out += std::isfinite(x) ? fmt::format("{}", x) : "null";
+        } else {
+          *out += fmt::format("{}", x);
+        }
+      },
+      v);
+}
+
+std::string FormatText(int64_t now, LogLevel level, std::string_view message, const LogFields& fields) {
+  std::string line = FormatIsoUtc(now);
+  line += ' ';
+  line += kLevelNames[static_cast<int>(level)];
+  line += ' ';
+  if (!t_tags.job.empty()) line += fmt::format("[{}] ", t_tags.job);
+  line += message;
+  for (const auto& [key, value] : fields) {
+    line += ' ';
+    line += key;
+    line += '=';
+    AppendValueText(&line, value);
+  }
+  return line;
+}
+
+std::string FormatJson(int64_t now, LogLevel level, std::string_view message, const LogFields& fields) {
+  std::string line = "{\"time\":";
+  AppendJsonString(&line, FormatIsoUtc(now));
+  line += ",\"level\":\"";
+  line += kLevelJsonNames[static_cast<int>(level)];
+  line += '"';
+  if (!t_tags.job.empty()) {
+    line += ",\"job\":";
+    AppendJsonString(&line, t_tags.job);
+  }
+  if (!t_tags.object.empty()) {
+    line += ",\"object\":";
+    AppendJsonString(&line, t_tags.object);
+  }
+  if (t_tags.run_id != 0) line += fmt::format(",\"run_id\":{}", t_tags.run_id);
+  line += ",\"message\":";
+  AppendJsonString(&line, message);
+  if (!fields.empty()) {
+    line += ",\"fields\":{";
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (i > 0) line += ',';
+      AppendJsonString(&line, fields[i].first);
+      line += ':';
+      AppendValueJson(&line, fields[i].second);
+    }
+    line += '}';
+  }
+  line += '}';
+  return line;
+}
+
+// Writes to the console (stderr or the capture) with the overlay cleared and redrawn around it.
+// REQUIRES: st.mu held.
+void WriteConsoleLocked(LogState& st, std::string_view bytes) {
+  if (st.capture != nullptr) {
+    *st.capture += bytes;
+    return;
+  }
+  std::string out;
+  if (st.overlay != nullptr) out = st.overlay->Clear();
+  out += bytes;
+  if (st.overlay != nullptr) out += st.overlay->Redraw();
+  (void)!::write(STDERR_FILENO, out.data(), out.size());
+}
 
 bool IsTokenChar(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
@@ -217,9 +324,25 @@ std::string Redact(std::string_view text) {
   return s;
 }
 
+bool ParseLogFormat(std::string_view text, LogFormat* out) {
+  if (text == "text") {
+    *out = LogFormat::kText;
+  } else if (text == "json") {
+    *out = LogFormat::kJson;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+void SetLogFormat(LogFormat format) { g_format.store(static_cast<int>(format)); }
 void SetLogLevel(LogLevel level) { g_level.store(static_cast<int>(level)); }
 LogLevel GetLogLevel() { return static_cast<LogLevel>(g_level.load()); }
-bool LogEnabled(LogLevel level) { return static_cast<int>(level) <= g_level.load(); }
+void SetFileLogLevel(LogLevel level) { g_file_level.store(static_cast<int>(level)); }
+bool LogEnabled(LogLevel level) {
+  const int l = static_cast<int>(level);
+  return l <= g_level.load() || (g_file_open.load() && l <= g_file_level.load());
+}
 
 bool SetLogFile(const std::string& path) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
@@ -228,7 +351,43 @@ bool SetLogFile(const std::string& path) {
   std::lock_guard<std::mutex> lock(st.mu);
   if (st.file_fd >= 0) ::close(st.file_fd);
   st.file_fd = fd;
+  g_file_open.store(true);
   return true;
+}
+
+void SetConsoleOverlay(ConsoleOverlay* overlay) {
+  LogState& st = State();
+  std::lock_guard<std::mutex> lock(st.mu);
+  st.overlay = overlay;
+}
+
+void RedrawConsoleOverlay() {
+  LogState& st = State();
+  std::lock_guard<std::mutex> lock(st.mu);
+  if (st.capture != nullptr || st.overlay == nullptr) return;
+  const std::string out = st.overlay->Clear() + st.overlay->Redraw();
+  (void)!::write(STDERR_FILENO, out.data(), out.size());
+}
+
+void AppendJsonString(std::string* out, std::string_view text) {
+  *out += '"';
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': *out += "\\\""; break;
+      case '\\': *out += "\\\\"; break;
+      case '\n': *out += "\\n"; break;
+      case '\r': *out += "\\r"; break;
+      case '\t': *out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          *out += fmt::format("\\u{:04x}", c);
+        } else {
+          *out += ch;
+        }
+    }
+  }
+  *out += '"';
 }
 
 void CaptureLogForTesting(std::string* sink) {
@@ -237,27 +396,40 @@ void CaptureLogForTesting(std::string* sink) {
   st.capture = sink;
 }
 
-LogContext::LogContext(std::string label) : previous_(std::exchange(t_context, std::move(label))) {}
-LogContext::~LogContext() { t_context = std::move(previous_); }
+LogContext::LogContext(std::string job) : previous_(t_tags) { t_tags = LogTags{std::move(job), "", 0}; }
+LogContext::LogContext(LogTags tags) : previous_(std::exchange(t_tags, std::move(tags))) {}
+LogContext::~LogContext() { t_tags = std::move(previous_); }
 
-std::string CurrentLogContext() { return t_context; }
+LogTags CurrentLogTags() { return t_tags; }
+void SetLogRunId(int64_t run_id) { t_tags.run_id = run_id; }
 
-void LogLine(LogLevel level, std::string_view message) {
-  static constexpr std::string_view kNames[] = {"ERROR", "WARN", "INFO", "DEBUG", "TRACE"};
-  std::string line = FormatIsoUtc(SystemClock()->NowMillis());
-  line += ' ';
-  line += kNames[static_cast<int>(level)];
-  line += ' ';
-  line += Redact(t_context.empty() ? std::string(message) : fmt::format("[{}] {}", t_context, message));
+namespace {
+
+void LogLineTo(bool console, LogLevel level, std::string_view message, const LogFields& fields) {
+  const int l = static_cast<int>(level);
+  const bool to_console = console && l <= g_level.load();
+  const bool to_file = g_file_open.load() && l <= g_file_level.load();
+  if (!to_console && !to_file) return;
+  const int64_t now = SystemClock()->NowMillis();
+  const bool json = g_format.load() == static_cast<int>(LogFormat::kJson);
+  // Redacted whole: a secret in a field value or a tag is caught too (JSON escaping leaves the
+  // characters of a token as they are).
+  std::string line = Redact(json ? FormatJson(now, level, message, fields) : FormatText(now, level, message, fields));
   line += '\n';
   LogState& st = State();
   std::lock_guard<std::mutex> lock(st.mu);
-  if (st.capture != nullptr) {
-    *st.capture += line;
-  } else {
-    (void)!::write(STDERR_FILENO, line.data(), line.size());
-  }
-  if (st.file_fd >= 0) (void)!::write(st.file_fd, line.data(), line.size());
+  if (to_console) WriteConsoleLocked(st, line);
+  if (to_file && st.file_fd >= 0) (void)!::write(st.file_fd, line.data(), line.size());
+}
+
+}  // namespace
+
+void LogLine(LogLevel level, std::string_view message, const LogFields& fields) {
+  LogLineTo(true, level, message, fields);
+}
+
+void LogLineToFile(LogLevel level, std::string_view message, const LogFields& fields) {
+  LogLineTo(false, level, message, fields);
 }
 
 }  // namespace sfsync

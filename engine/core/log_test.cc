@@ -2,6 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 namespace sfsync {
@@ -68,6 +72,69 @@ TEST_CASE("a LogContext labels its own thread's lines, nests, and ends with its 
   CHECK(sink.find("INFO other thread\n") != std::string::npos);
   CHECK(sink.find("INFO [nightly-accounts] third\n") != std::string::npos);
   CHECK(sink.find("INFO after\n") != std::string::npos);
+}
+
+TEST_CASE("json lines carry time, level, job, object, run id, message and typed fields") {
+  std::string sink;
+  CaptureLogForTesting(&sink);
+  SetLogLevel(LogLevel::kInfo);
+  SetLogFormat(LogFormat::kJson);
+  {
+    LogContext job(LogTags{"nightly", "Account", 42});
+    LogWithFields(LogLevel::kWarn, {{"rows", int64_t{5}}, {"done", true}, {"rate", 1.5}, {"note", std::string("a \"b\"\n")}},
+                  "{}: slow", "Account");
+    SetLogRunId(43);
+    SFSYNC_LOG(kInfo, "token=abcdefghijklmnop");
+  }
+  SFSYNC_LOG(kError, "no tags");
+  SetLogFormat(LogFormat::kText);
+  CaptureLogForTesting(nullptr);
+  const std::string first = sink.substr(0, sink.find('\n'));
+  CHECK(first.rfind("{\"time\":\"", 0) == 0);
+  CHECK(first.find(R"("level":"warn","job":"nightly","object":"Account","run_id":42,"message":"Account: slow",)"
+                   R"("fields":{"rows":5,"done":true,"rate":1.5,"note":"a \"b\"\n"}})") != std::string::npos);
+  CHECK(sink.find(R"("run_id":43,"message":"token=[REDACTED]"})") != std::string::npos);
+  CHECK(sink.find(R"("level":"error","message":"no tags"})") != std::string::npos);
+}
+
+TEST_CASE("text lines append fields as key=value, quoting values with spaces") {
+  std::string sink;
+  CaptureLogForTesting(&sink);
+  SetLogLevel(LogLevel::kInfo);
+  LogWithFields(LogLevel::kInfo, {{"rows", int64_t{7}}, {"error", std::string("two words")}}, "done");
+  CaptureLogForTesting(nullptr);
+  CHECK(sink.find("INFO done rows=7 error=\"two words\"\n") != std::string::npos);
+}
+
+TEST_CASE("the console and the log file have their own levels") {
+  char path[] = "/tmp/sfsync-log-test-XXXXXX";
+  const int fd = mkstemp(path);
+  REQUIRE(fd >= 0);
+  close(fd);
+  std::string sink;
+  CaptureLogForTesting(&sink);
+  SetLogLevel(LogLevel::kWarn);
+  SetFileLogLevel(LogLevel::kInfo);
+  REQUIRE(SetLogFile(path));
+  CHECK(LogEnabled(LogLevel::kInfo));
+  CHECK_FALSE(LogEnabled(LogLevel::kDebug));
+  SFSYNC_LOG(kInfo, "chatter");
+  SFSYNC_LOG(kWarn, "warning");
+  LogLineToFile(LogLevel::kInfo, "summary Bearer abcdefghijklmnopqrstuvwxyz0123");
+  CaptureLogForTesting(nullptr);
+  SetLogLevel(LogLevel::kInfo);
+  std::FILE* f = std::fopen(path, "r");
+  REQUIRE(f != nullptr);
+  std::string file(4096, '\0');
+  file.resize(std::fread(file.data(), 1, file.size(), f));
+  std::fclose(f);
+  std::remove(path);
+  CHECK(sink.find("chatter") == std::string::npos);
+  CHECK(sink.find("WARN warning") != std::string::npos);
+  CHECK(file.find("INFO chatter") != std::string::npos);
+  CHECK(file.find("WARN warning") != std::string::npos);
+  CHECK(file.find("INFO summary Bearer [REDACTED]\n") != std::string::npos);
+  CHECK(sink.find("summary") == std::string::npos);
 }
 
 }  // namespace

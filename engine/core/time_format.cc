@@ -177,4 +177,15 @@ std::string FormatHttpDate(int64_t epoch_millis) {
   return buf;
 }
 
+std::string FormatDuration(int64_t millis) {
+  const int64_t s = millis < 0 ? 0 : millis / 1000;
+  if (s < 60) return std::to_string(s) + " s";
+  if (s < 3600) return std::to_string(s / 60) + " min" + (s % 60 ? " " + std::to_string(s % 60) + " s" : "");
+  if (s < 86400) return std::to_string(s / 3600) + " h" + (s % 3600 / 60 ? " " + std::to_string(s % 3600 / 60) + " min" : "");
+  const int64_t days = s / 86400;
+  return std::to_string(days) + (days == 1 ? " day" : " days") + (s % 86400 / 3600 ? " " + std::to_string(s % 86400 / 3600) + " h" : "");
+}
+
+std::string FormatAgo(int64_t millis) { return millis < 1000 ? "just now" : FormatDuration(millis) + " ago"; }
+
 }  // namespace sfsync

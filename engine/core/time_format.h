@@ -20,6 +20,12 @@ StatusOr<int64_t> ParseDateTime(std::string_view text);
 // 2024-05-01T10:00:00.000Z  (storage form and SOQL literal form)
 std::string FormatIsoUtc(int64_t epoch_millis);
 
+// A duration for people, to the two largest units: "45 s", "3 min 20 s", "5 h 2 min", "3 days 4 h".
+// Negative durations are shown as "0 s".
+std::string FormatDuration(int64_t millis);
+// "just now" under a second, else FormatDuration + " ago" ("3 h 5 min ago").
+std::string FormatAgo(int64_t millis);
+
 // 2024-05-01T10:00:00.000+0000  (Salesforce's own output form)
 std::string FormatSalesforceDateTime(int64_t epoch_millis);
 

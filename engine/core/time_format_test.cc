@@ -38,4 +38,16 @@ TEST_CASE("HTTP dates") {
 }
 
 }  // namespace
+TEST_CASE("durations for people use the two largest units") {
+  CHECK(FormatDuration(-5) == "0 s");
+  CHECK(FormatDuration(45'000) == "45 s");
+  CHECK(FormatDuration(200'000) == "3 min 20 s");
+  CHECK(FormatDuration(180'000) == "3 min");
+  CHECK(FormatDuration((5 * 3600 + 2 * 60 + 7) * 1000LL) == "5 h 2 min");
+  CHECK(FormatDuration(86'400'000LL) == "1 day");
+  CHECK(FormatDuration((3 * 86400 + 4 * 3600) * 1000LL) == "3 days 4 h");
+  CHECK(FormatAgo(300) == "just now");
+  CHECK(FormatAgo(3 * 3600 * 1000LL) == "3 h ago");
+}
+
 }  // namespace sfsync

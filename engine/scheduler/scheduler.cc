@@ -1,14 +1,17 @@
 #include "engine/scheduler/scheduler.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <set>
+#include <utility>
 
 #include "engine/config/job_set_checks.h"
 #include "engine/core/exit_codes.h"
 #include "engine/core/log.h"
 #include "engine/core/time_format.h"
+#include "engine/scheduler/job_order.h"
 
 namespace sfsync::scheduler {
 
@@ -25,6 +28,12 @@ struct Scheduler::Entry {
   int failures = 0;          // consecutive failed runs
   std::string streak_error;  // the message of the last failure
   int streak_count = 0;      // consecutive failures with that message
+  bool removed = false;      // its file left the daemon's paths (SIGHUP): never scheduled again
+  int64_t running_due = 0;   // RUNNING: the fire time the run stands for
+  std::string last_status;   // SUCCESS | FAILED | INTERRUPTED | SKIPPED; empty: none yet
+  int64_t last_due = -1;     // the fire time of the last run or skip
+  int64_t last_finished = 0;
+  std::string last_error;
 };
 
 namespace {
@@ -99,22 +108,42 @@ StatusOr<std::unique_ptr<Scheduler>> Scheduler::Create(const std::vector<std::st
   }
   if (!first_error.ok()) return Status(first_error.code(), messages, first_error.reason());
   SFSYNC_RETURN_IF_ERROR(s->Conflicts(nullptr, nullptr));
+  SFSYNC_RETURN_IF_ERROR(s->Dependencies(nullptr, nullptr));
 
   const int64_t now = clock->NowMillis();
   int scheduled = 0;
   for (Entry& e : s->entries_) {
+    if (options.once) {
+      ++scheduled;
+      e.due = now;
+      SFSYNC_LOG(kInfo, "job {} ({}): running once now", e.job.name, e.path);
+      continue;
+    }
     if (!e.schedule) {
-      SFSYNC_LOG(kInfo, "job {} ({}): no schedule, so the daemon leaves it alone", e.job.name, e.path);
+      if (e.job.after.empty()) {
+        SFSYNC_LOG(kInfo, "job {} ({}): no schedule, so the daemon leaves it alone", e.job.name, e.path);
+      } else {
+        ++scheduled;
+        SFSYNC_LOG(kInfo, "job {} ({}): no schedule: runs after each run of {}", e.job.name, e.path,
+                   fmt::format("{}", fmt::join(e.job.after, ", ")));
+      }
       continue;
     }
     ++scheduled;
-    if (options.once) {
-      e.due = now;
-      SFSYNC_LOG(kInfo, "job {} ({}): running once now", e.job.name, e.path);
-    } else {
-      e.next_fire = e.schedule->NextAfter(now);
-      SFSYNC_LOG(kInfo, "job {} ({}): schedule '{}', next run at {}", e.job.name, e.path, e.job.schedule,
-                 FormatIsoUtc(e.next_fire));
+    e.next_fire = e.schedule->NextAfter(now);
+    SFSYNC_LOG(kInfo, "job {} ({}): schedule '{}', next run at {}", e.job.name, e.path, e.job.schedule,
+               FormatIsoUtc(e.next_fire));
+    if (e.job.catch_up == "once" && options.last_run_started) {
+      // A fire time passed since the last run started (or it never ran): that run is owed once.
+      const std::optional<int64_t> last = options.last_run_started(e.job);
+      const int64_t missed = last ? e.schedule->NextAfter(*last) : now;
+      if (missed <= now) {
+        e.due = missed;
+        SFSYNC_LOG(kInfo, "job {}: catch_up: once: {}; running it now", e.job.name,
+                   last ? fmt::format("the run due at {} was missed (last run started {})", FormatIsoUtc(missed),
+                                      FormatIsoUtc(*last))
+                        : std::string("it has never run"));
+      }
     }
   }
   if (scheduled == 0) {
@@ -144,8 +173,78 @@ void Scheduler::ReloadChanged() {
 
 Status Scheduler::Conflicts(const Entry* replaced, const config::Job* candidate) const {
   std::vector<config::JobInSet> set;
-  for (const Entry& e : entries_) set.push_back(config::JobInSet{e.path, &e == replaced ? candidate : &e.job});
+  for (const Entry& e : entries_) {
+    if (!e.removed) set.push_back(config::JobInSet{e.path, &e == replaced ? candidate : &e.job});
+  }
   return config::CheckJobSet(set);
+}
+
+Status Scheduler::Dependencies(const Entry* replaced, const config::Job* candidate) const {
+  std::vector<const config::Job*> jobs;
+  for (const Entry& e : entries_) {
+    if (!e.removed) jobs.push_back(&e == replaced ? candidate : &e.job);
+  }
+  return OrderJobs(jobs, /*require_all=*/true).status();
+}
+
+void Scheduler::AddEntry(const std::string& path, int64_t now, bool log_added) {
+  StatusOr<FileVersion> version = files_->Version(path);
+  StatusOr<LoadedJob> loaded = LoadJob(files_, path);
+  Status error = !loaded.ok() ? loaded.status() : version.status();
+  if (error.ok()) {
+    Entry e;
+    e.path = path;
+    e.version = *version;
+    e.job = loaded->job;
+    e.removed = true;  // not part of the set until its checks pass
+    entries_.push_back(e);
+    error = Conflicts(&entries_.back(), &loaded->job);
+    entries_.back().removed = false;
+    if (error.ok()) error = Dependencies(nullptr, nullptr);
+    if (!error.ok()) {
+      entries_.pop_back();
+    } else {
+      Entry& added = entries_.back();
+      added.schedule = std::move(loaded->schedule);
+      if (added.schedule) added.next_fire = added.schedule->NextAfter(now);
+      if (log_added) {
+        SFSYNC_LOG(kInfo, "job {} ({}): added{}", added.job.name, path,
+                   added.schedule ? ", next run at " + FormatIsoUtc(added.next_fire) : "");
+      }
+      return;
+    }
+  }
+  SFSYNC_LOG(kError, "{}: not added: {}", path, error.message());
+}
+
+void Scheduler::ReloadAll(const std::vector<std::string>& paths) {
+  const int64_t now = clock_->NowMillis();
+  int removed = 0;
+  int added = 0;
+  for (Entry& e : entries_) {
+    if (e.removed || std::find(paths.begin(), paths.end(), e.path) != paths.end()) continue;
+    e.removed = true;
+    e.next_fire = kNever;
+    e.due.reset();
+    ++removed;
+    SFSYNC_LOG(kInfo, "job {} ({}): its file is no longer among the daemon's jobs: not scheduled any more{}",
+               e.job.name, e.path, e.running ? " (the run in flight finishes)" : "");
+  }
+  for (Entry& e : entries_) {
+    if (!e.removed) e.version = FileVersion{-1, -1};  // read again, changed or not
+  }
+  ReloadChanged();
+  for (const std::string& path : paths) {
+    const bool known = std::any_of(entries_.begin(), entries_.end(),
+                                   [&](const Entry& e) { return !e.removed && e.path == path; });
+    if (known) continue;
+    const size_t before = entries_.size();
+    AddEntry(path, now, true);
+    added += entries_.size() > before;
+  }
+  int jobs = 0;
+  for (const Entry& e : entries_) jobs += !e.removed;
+  SFSYNC_LOG(kInfo, "daemon: job files reloaded (SIGHUP): {} job(s), {} added, {} removed", jobs, added, removed);
 }
 
 bool Scheduler::Reload(Entry* e, int64_t now) {
@@ -156,6 +255,7 @@ bool Scheduler::Reload(Entry* e, int64_t now) {
     }
     return false;
   };
+  if (e->removed) return false;
   StatusOr<FileVersion> version = files_->Version(e->path);
   if (!version.ok()) {
     e->version = FileVersion{-1, -1};  // matches no file: once readable again it is read again
@@ -170,6 +270,7 @@ bool Scheduler::Reload(Entry* e, int64_t now) {
     e->conflicting = true;
     return log_problem_once(conflict);
   }
+  if (Status cycle = Dependencies(e, &loaded->job); !cycle.ok()) return log_problem_once(cycle);
   e->reload_error.clear();
 
   const bool schedule_changed = loaded->job.schedule != e->job.schedule;
@@ -232,15 +333,65 @@ std::vector<RunTicket> Scheduler::StartDue() {
   }
   std::vector<RunTicket> tickets;
   for (size_t i : due) {
-    if (running_ >= options_.max_parallel) break;
     Entry& e = entries_[i];
+    if (!e.due) continue;  // skipped below as a dependant of a skipped job
+    const std::string verdict = PrerequisiteVerdict(e);
+    if (verdict == "wait") continue;
+    if (!verdict.empty()) {
+      const int64_t fire = *e.due;
+      e.due.reset();
+      SFSYNC_LOG(kWarn, "job {}: the run due at {} is skipped: {}", e.job.name, FormatIsoUtc(fire), verdict);
+      skipped_.push_back(SkippedRun{e.job, fire, verdict});
+      Concluded(&e, fire, "SKIPPED", verdict);
+      continue;
+    }
+    if (running_ >= options_.max_parallel) continue;
     if (!busy.insert(config::ResolvedDatabasePath(e.job.store.sqlite_path)).second) continue;
     tickets.push_back(RunTicket{static_cast<int>(i), e.job, *e.due});
+    e.running_due = *e.due;
     e.due.reset();
     e.running = true;
     ++running_;
   }
   return tickets;
+}
+
+std::string Scheduler::PrerequisiteVerdict(const Entry& e) const {
+  for (const std::string& name : e.job.after) {
+    for (const Entry& p : entries_) {
+      if (p.removed || p.job.name != name) continue;
+      if ((p.due && *p.due <= *e.due) || (p.running && p.running_due <= *e.due)) return "wait";
+      if (p.last_due == *e.due && p.last_status != "SUCCESS") {
+        return fmt::format("job {}, which it runs after, {}", name,
+                           p.last_status == "SKIPPED" ? "was skipped" : "did not succeed (" + p.last_status + ")");
+      }
+    }
+  }
+  return "";
+}
+
+void Scheduler::Concluded(Entry* e, int64_t due, const std::string& status, const std::string& error) {
+  e->last_due = due;
+  e->last_status = status;
+  e->last_error = error;
+  e->last_finished = clock_->NowMillis();
+  for (Entry& d : entries_) {
+    if (d.removed || d.schedule || d.running || d.due) continue;
+    if (std::find(d.job.after.begin(), d.job.after.end(), e->job.name) != d.job.after.end()) d.due = due;
+  }
+}
+
+std::vector<SkippedRun> Scheduler::TakeSkipped() { return std::exchange(skipped_, {}); }
+
+std::vector<JobSnapshot> Scheduler::Snapshot() const {
+  std::vector<JobSnapshot> out;
+  for (const Entry& e : entries_) {
+    if (e.removed) continue;
+    out.push_back(JobSnapshot{e.job.name, e.path, e.job.schedule, e.next_fire, e.running, e.due.has_value(),
+                              e.last_status, e.last_due < 0 ? 0 : e.last_due, e.last_finished, e.last_error,
+                              e.failures});
+  }
+  return out;
 }
 
 void Scheduler::FlushStreak(Entry* e) {
@@ -256,6 +407,9 @@ void Scheduler::Finished(int job_id, const Status& result) {
   Entry& e = entries_[static_cast<size_t>(job_id)];
   e.running = false;
   --running_;
+  Concluded(&e, e.running_due,
+            result.ok() ? "SUCCESS" : result.code() == StatusCode::kCancelled ? "INTERRUPTED" : "FAILED",
+            result.ok() ? "" : result.message());
   if (result.code() == StatusCode::kCancelled) return;
   if (result.ok()) {
     if (e.failures > 0) {
@@ -292,6 +446,7 @@ bool Scheduler::Idle() const {
 void Scheduler::FlushErrorCounts() {
   for (Entry& e : entries_) FlushStreak(&e);
 }
+
 
 int WorseExitCode(int a, int b) { return Rank(b) > Rank(a) ? b : a; }
 

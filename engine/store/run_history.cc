@@ -15,7 +15,7 @@
 namespace sfsync::store {
 namespace {
 
-constexpr std::array<std::string_view, 4> kRunStatuses = {"RUNNING", "SUCCESS", "PARTIAL", "FAILED"};
+constexpr std::array<std::string_view, 5> kRunStatuses = {"RUNNING", "SUCCESS", "PARTIAL", "FAILED", "SKIPPED"};
 constexpr std::array<std::string_view, 5> kObjectStatuses = {"RUNNING", "SUCCESS", "PARTIAL", "FAILED", "SKIPPED"};
 
 template <size_t N>
@@ -92,6 +92,26 @@ Status SqliteStore::FinishRun(const RunRecord& run) {
   SFSYNC_RETURN_IF_ERROR(Remember(update->Run()));
   if (db_.changes() == 0) return NotFoundError(fmt::format("no run {}", run.run_id));
   return Status::Ok();
+}
+
+StatusOr<int64_t> SqliteStore::PruneRuns(const std::string& job, int64_t keep) {
+  if (keep < 1) return InvalidArgumentError(fmt::format("PruneRuns: keep {} is below 1", keep));
+  Transaction txn(&db_);
+  SFSYNC_RETURN_IF_ERROR(Remember(txn.status()));
+  constexpr const char* kOld =
+      "SELECT run_id FROM _sfsync_runs WHERE job = ?1 ORDER BY run_id DESC LIMIT -1 OFFSET ?2";
+  SFSYNC_ASSIGN_OR_RETURN(Statement * objects,
+                          Cached(fmt::format("DELETE FROM _sfsync_run_objects WHERE run_id IN ({})", kOld)));
+  objects->BindText(1, job);
+  objects->BindInt(2, keep);
+  SFSYNC_RETURN_IF_ERROR(Remember(objects->Run()));
+  SFSYNC_ASSIGN_OR_RETURN(Statement * runs, Cached(fmt::format("DELETE FROM _sfsync_runs WHERE run_id IN ({})", kOld)));
+  runs->BindText(1, job);
+  runs->BindInt(2, keep);
+  SFSYNC_RETURN_IF_ERROR(Remember(runs->Run()));
+  const int64_t removed = db_.changes();
+  SFSYNC_RETURN_IF_ERROR(Remember(txn.Commit()));
+  return removed;
 }
 
 StatusOr<std::vector<RunRecord>> SqliteStore::RecentRuns(const std::string& job, int limit) {

@@ -346,4 +346,17 @@ StatusOr<std::vector<SchemaChange>> SqliteStore::EnsureTable(const TableSpec& sp
   return changes;
 }
 
+StatusOr<std::vector<SchemaChange>> SqliteStore::PreviewTable(const TableSpec& spec) {
+  if (!sticky_.ok()) return sticky_;
+  SFSYNC_RETURN_IF_ERROR(ValidateSpec(spec));
+  std::vector<SchemaChange> would;
+  {
+    Transaction txn(&db_);
+    SFSYNC_RETURN_IF_ERROR(txn.status());
+    SFSYNC_ASSIGN_OR_RETURN(would, TableEvolution(&db_, spec, Now()).Run());
+  }  // not committed: rolled back
+  if (!would.empty()) ForgetStatements();
+  return would;
+}
+
 }  // namespace sfsync::store

@@ -2,6 +2,11 @@
 
 namespace sfsync::store {
 
+StatusOr<std::vector<SchemaChange>> SerializedStore::PreviewTable(const TableSpec& spec) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return inner_->PreviewTable(spec);
+}
+
 StatusOr<std::vector<SchemaChange>> SerializedStore::EnsureTable(const TableSpec& spec, const SyncState* state_on_backfill) {
   std::lock_guard<std::mutex> lock(mu_);
   return inner_->EnsureTable(spec, state_on_backfill);
@@ -55,6 +60,11 @@ Status SerializedStore::RecordObjectRun(int64_t run_id, const ObjectRunStats& st
 Status SerializedStore::FinishRun(const RunRecord& run) {
   std::lock_guard<std::mutex> lock(mu_);
   return inner_->FinishRun(run);
+}
+
+StatusOr<int64_t> SerializedStore::PruneRuns(const std::string& job, int64_t keep) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return inner_->PruneRuns(job, keep);
 }
 
 StatusOr<std::vector<RunRecord>> SerializedStore::RecentRuns(const std::string& job, int limit) {

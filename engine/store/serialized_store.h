@@ -17,6 +17,7 @@ class SerializedStore : public Store {
   explicit SerializedStore(Store* inner) : inner_(inner) {}
 
   StatusOr<std::vector<SchemaChange>> EnsureTable(const TableSpec& spec, const SyncState* state_on_backfill) override;
+  StatusOr<std::vector<SchemaChange>> PreviewTable(const TableSpec& spec) override;
   StatusOr<SyncState> LoadState(const std::string& table) override;
   Status ApplyPage(const TableSpec& spec, const RowBatch& rows, const std::vector<std::string>& delete_ids, const SyncState& state) override;
   Status SaveState(const std::string& table, const SyncState& state) override;
@@ -27,6 +28,7 @@ class SerializedStore : public Store {
   StatusOr<int64_t> BeginRun(const std::string& job, int64_t started_millis) override;
   Status RecordObjectRun(int64_t run_id, const ObjectRunStats& stats) override;
   Status FinishRun(const RunRecord& run) override;
+  StatusOr<int64_t> PruneRuns(const std::string& job, int64_t keep) override;
   StatusOr<std::vector<RunRecord>> RecentRuns(const std::string& job, int limit) override;
   StatusOr<std::vector<ObjectRunStats>> RunObjects(int64_t run_id) override;
   StatusOr<std::vector<std::string>> ListIds(const std::string& table, const std::string& column, const std::string& lo, const std::string& hi, const std::string& exclude_flag) override;

@@ -49,6 +49,7 @@ class SqliteStore final : public Store {
   SqliteStore(Db db, Clock* clock) : db_(std::move(db)), clock_(clock) {}
 
   StatusOr<std::vector<SchemaChange>> EnsureTable(const TableSpec& spec, const SyncState* state_on_backfill) override;
+  StatusOr<std::vector<SchemaChange>> PreviewTable(const TableSpec& spec) override;
   StatusOr<SyncState> LoadState(const std::string& table) override;
   Status ApplyPage(const TableSpec& spec, const RowBatch& rows, const std::vector<std::string>& delete_ids,
                    const SyncState& state) override;
@@ -64,6 +65,7 @@ class SqliteStore final : public Store {
   StatusOr<int64_t> BeginRun(const std::string& job, int64_t started_millis) override;
   Status RecordObjectRun(int64_t run_id, const ObjectRunStats& stats) override;
   Status FinishRun(const RunRecord& run) override;
+  StatusOr<int64_t> PruneRuns(const std::string& job, int64_t keep) override;
   StatusOr<std::vector<RunRecord>> RecentRuns(const std::string& job, int limit) override;
   StatusOr<std::vector<ObjectRunStats>> RunObjects(int64_t run_id) override;
 

@@ -173,7 +173,7 @@ struct ObjectRunStats {
 struct RunRecord {
   int64_t run_id = 0;
   std::string job;
-  std::string status;  // RUNNING | SUCCESS | PARTIAL | FAILED
+  std::string status;  // RUNNING | SUCCESS | PARTIAL | FAILED | SKIPPED (not run: error says why)
   int64_t started_millis = 0;
   int64_t finished_millis = 0;
   int64_t api_calls = 0;
@@ -270,6 +270,10 @@ class Store {
   virtual StatusOr<std::vector<SchemaChange>> EnsureTable(const TableSpec& spec,
                                                           const SyncState* state_on_backfill = nullptr) = 0;
 
+  // The changes EnsureTable(spec) would make now, made and rolled back in one transaction: nothing
+  // changes (`sfsync plan`). Same errors as EnsureTable.
+  virtual StatusOr<std::vector<SchemaChange>> PreviewTable(const TableSpec& spec) = 0;
+
   // The sync state of `table` (names compare ASCII-case-insensitively, as SQLite's do); a default
   // SyncState when the table was never synced.
   virtual StatusOr<SyncState> LoadState(const std::string& table) = 0;
@@ -339,6 +343,9 @@ class Store {
   // Stores status, finished_millis, api_calls and error of run.run_id (job and started_millis are
   // kept from BeginRun). kNotFound if the run does not exist; kInvalidArgument for an unknown status.
   virtual Status FinishRun(const RunRecord& run) = 0;
+  // Removes the runs of `job` older than its newest `keep` (with their per-object rows); returns how
+  // many runs were removed. kInvalidArgument when keep < 1.
+  virtual StatusOr<int64_t> PruneRuns(const std::string& job, int64_t keep) = 0;
   // The newest `limit` runs of `job` (every job when empty), newest first.
   virtual StatusOr<std::vector<RunRecord>> RecentRuns(const std::string& job, int limit) = 0;
   // The per-object rows of one run, ordered by object, then table.

@@ -45,6 +45,7 @@ Status JobContext::Authenticate() {
   rest_options_.api_version = job_.connection.api_version;
   rest_options_.max_attempts = job_.connection.max_attempts;
   rest_options_.gate = std::make_shared<salesforce::RequestGate>(std::max(1, job_.connection.max_concurrent_requests));
+  rest_options_.budget = std::make_shared<salesforce::CallBudget>(job_.max_api_calls, job_.max_percent_of_daily);
   client_ = NewClient();
   return Status::Ok();
 }

@@ -144,6 +144,10 @@ Status ObjectSyncer::Prepare(const store::SyncState& stored, store::SyncState* s
                           ReconcileState(table(), stored, claim, plan_->cursor_field, settings_.take_over));
   for (const std::string& notice : reconciled.notices) SFSYNC_LOG(kWarn, "{}: {}", plan_->object, notice);
   *state = std::move(reconciled.state);
+  if (settings_.full_requested && plan_->incremental && state->full_pass_reason.empty() &&
+      (!state->watermark.empty() || state->load_in_progress)) {
+    state->full_pass_reason = "asked for with --full";
+  }
 
   // New, retyped or restored columns are empty for the rows already stored: the object is read again
   // (a reload, keeping its watermark), and that intent commits with the ALTER TABLE. A load or full
@@ -605,6 +609,7 @@ Status ObjectSyncer::Apply(const QueryPage& page, const store::SyncState& state)
   if (!s.ok()) return s;
   stats_->rows_written += static_cast<int64_t>(upserted);
   stats_->rows_deleted += static_cast<int64_t>(delete_ids.size());
+  if (settings_.progress != nullptr) settings_.progress->Rows(plan_->object, stats_->rows_read, page.total_size);
   SFSYNC_LOG(kDebug, "{}: committed page of {} rows ({} deleted), watermark {}", plan_->object, rows.rows(),
              delete_ids.size(), WatermarkText(state.watermark));
   return Status::Ok();

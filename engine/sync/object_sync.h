@@ -64,6 +64,7 @@
 #include "engine/core/clock.h"
 #include "engine/store/store.h"
 #include "engine/sync/planner.h"
+#include "engine/sync/progress.h"
 
 namespace sfsync::sync {
 
@@ -87,6 +88,11 @@ struct SyncSettings {
   int max_slices = 1;
   // What the run's composite quiet check found for this object (quiet_probe.h); may be null.
   const QuietCheck* quiet = nullptr;
+  // Told of every committed page (rows so far, rows expected); may be null.
+  ProgressSink* progress = nullptr;
+  // Read every row again now (sfsync run --full), as a full pass: rows the server no longer has are
+  // found too.
+  bool full_requested = false;
 };
 
 // True for failures that would fail every later phase and object too (authentication, the API

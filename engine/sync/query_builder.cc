@@ -86,7 +86,10 @@ std::string BuildParentRefreshQuery(const ObjectPlan& plan, const ObjectPlan::Pa
   return KeysetQuery(plan, stamp, watermark, ParentStampColumn(plan, parent) < 0 ? stamp : "");
 }
 
-std::string BuildQuietProbeQuery(const ObjectPlan& plan, const store::SyncState& state) {
+namespace {
+
+// Any row the incremental read or a parent refresh of `state` would read.
+std::string ChangedCondition(const ObjectPlan& plan, const store::SyncState& state) {
   std::string any = KeysetCondition(plan.cursor_field, state.watermark);
   for (const ObjectPlan::ParentCursor& parent : plan.parent_cursors) {
     auto it = state.parent_watermarks.find(parent.path);
@@ -95,7 +98,17 @@ std::string BuildQuietProbeQuery(const ObjectPlan& plan, const store::SyncState&
                                        : it->second;
     any += " OR " + KeysetCondition(parent.path + "." + parent.field, start);
   }
-  return "SELECT Id FROM " + plan.object + Where(plan, "(" + any + ")") + " LIMIT 1";
+  return "(" + any + ")";
+}
+
+}  // namespace
+
+std::string BuildQuietProbeQuery(const ObjectPlan& plan, const store::SyncState& state) {
+  return "SELECT Id FROM " + plan.object + Where(plan, ChangedCondition(plan, state)) + " LIMIT 1";
+}
+
+std::string BuildIncrementalCountQuery(const ObjectPlan& plan, const store::SyncState& state) {
+  return "SELECT COUNT() FROM " + plan.object + Where(plan, ChangedCondition(plan, state));
 }
 
 int ParentStampColumn(const ObjectPlan& plan, const ObjectPlan::ParentCursor& parent) {

@@ -49,6 +49,11 @@ std::string BuildQuietProbeQuery(const ObjectPlan& plan, const store::SyncState&
 
 std::string BuildIncrementalQuery(const ObjectPlan& plan, const store::Watermark& watermark);
 
+// REQUIRES: plan.incremental and !state.watermark.empty()
+// SELECT COUNT() of the rows the incremental read and the parent refreshes of `state` would read
+// (the quiet probe's condition), for `sfsync plan`.
+std::string BuildIncrementalCountQuery(const ObjectPlan& plan, const store::SyncState& state);
+
 // Rows whose parent changed after `watermark` (parent stamp, row Id), keyset-ordered the same way,
 // with the parent's stamp selected last (read for the watermark, not stored) unless the job selects it
 // already (ParentStampColumn; a field is never selected twice):

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "connectors/salesforce/http/rest_client.h"
+#include "engine/core/ascii.h"
 #include "engine/core/exit_codes.h"
 #include "engine/core/log.h"
 #include "engine/core/memory.h"
@@ -17,6 +18,7 @@
 #include "engine/sync/job_context.h"
 #include "engine/sync/object_sync.h"
 #include "engine/sync/quiet_probe.h"
+#include "engine/sync/run_lock.h"
 
 namespace sfsync::sync {
 namespace {
@@ -39,6 +41,10 @@ class JobRun {
   }
 
   RunReport Run() {
+    // Every line of this run names its job and, once the store gave one, its run id (json logs).
+    LogTags tags = CurrentLogTags();
+    tags.job = job_.name;
+    const LogContext log_context(std::move(tags));
     const auto start = clock_->Monotonic();
     Status s = context_.Authenticate();
     if (s.ok()) s = context_.OpenStore();
@@ -47,7 +53,10 @@ class JobRun {
       store_ = context_.store();
       auto run_id = store_->BeginRun(job_.name, clock_->NowMillis());
       s = run_id.status();
-      if (run_id.ok()) report_.run_id = *run_id;
+      if (run_id.ok()) {
+        report_.run_id = *run_id;
+        SetLogRunId(*run_id);
+      }
     }
     if (s.ok()) {
       SyncObjects();
@@ -73,7 +82,7 @@ class JobRun {
  private:
   // One object, planned already, synced through its own client (its API calls are its own) and the
   // shared, serialized store.
-  Status SyncPlanned(const ObjectPlan& plan, store::Store* store, int slices, const QuietCheck* quiet,
+  Status SyncPlanned(const ObjectPlan& plan, store::Store* store, int slices, const QuietCheck* quiet, bool full,
                      store::ObjectRunStats* stats) {
     for (const std::string& path : plan.unrefreshed_parents) {
       SFSYNC_LOG(kInfo,
@@ -90,6 +99,8 @@ class JobRun {
     settings.take_over = options_.take_over;
     settings.max_slices = slices;
     settings.quiet = quiet;
+    settings.progress = options_.progress;
+    settings.full_requested = full;
     std::unique_ptr<RestClient> client = context_.NewClient();
     ObjectSyncer syncer(client.get(), store, clock_, &plan, settings);
     Status s = syncer.Run(stats);
@@ -111,14 +122,30 @@ class JobRun {
     std::lock_guard<std::mutex> lock(mu_);
     if (!s.ok()) {
       stats->error = Redact(s.message());
-      SFSYNC_LOG(kError, "{}: {}", stats->object, s.message());
+      // A deliberate stop (a signal, a budget) is not an error of the object.
+      const LogLevel level = s.code() == StatusCode::kCancelled                 ? LogLevel::kInfo
+                             : s.reason() == salesforce::kBudgetReason ? LogLevel::kWarn
+                                                                          : LogLevel::kError;
+      Log(level, "{}: {}", stats->object, s.message());
       if (report_.error.ok()) report_.error = s.Annotate(stats->object);
       if (StopsRun(s) && report_.stopped_by.ok()) report_.stopped_by = s.Annotate(stats->object);
     } else if (stats->status == "SUCCESS") {
-      SFSYNC_LOG(kInfo, "{}: {} rows read, {} written, {} deleted, {} API calls", stats->object, stats->rows_read,
-                 stats->rows_written, stats->rows_deleted, stats->api_calls);
+      LogWithFields(LogLevel::kInfo,
+                    {{"rows_read", stats->rows_read},
+                     {"rows_written", stats->rows_written},
+                     {"rows_deleted", stats->rows_deleted},
+                     {"api_calls", stats->api_calls},
+                     {"watermark", stats->watermark_after}},
+                    "{}: done", stats->object);
     }
     if (Status r = store->RecordObjectRun(report_.run_id, *stats); !r.ok() && report_.error.ok()) report_.error = r;
+  }
+
+  bool FullRequested(const config::ObjectConfig& config) const {
+    for (const std::string& name : options_.full) {
+      if (EqualsIgnoringAsciiCase(name, config.name) || EqualsIgnoringAsciiCase(name, TableFor(config))) return true;
+    }
+    return false;
   }
 
   bool Stopping() {
@@ -134,7 +161,7 @@ class JobRun {
     std::vector<size_t> index;
     for (size_t i = 0; i < job_.objects.size(); ++i) {
       const config::ObjectConfig& config = job_.objects[i];
-      if (config.mode != "incremental") continue;
+      if (config.mode != "incremental" || FullRequested(config)) continue;
       StatusOr<store::SyncState> state = store_->LoadState(TableFor(config));
       if (!state.ok() || state->watermark.empty() || state->load_in_progress || !state->full_pass_reason.empty()) {
         continue;
@@ -202,13 +229,14 @@ class JobRun {
     // A load's share of the request cap: all of it when one object runs, less when several do.
     const int slices = static_cast<int>((cap + workers - 1) / std::max<size_t>(workers, 1));
     std::atomic<size_t> next{0};
-    const std::string log_label = CurrentLogContext();
+    const LogTags run_tags = CurrentLogTags();
     auto work = [&] {
-      std::optional<LogContext> label;
-      if (!log_label.empty()) label.emplace(log_label);
       for (size_t i = next++; i < n; i = next++) {
         if (!plans[i]) continue;
         store::ObjectRunStats& stats = report_.objects[i];
+        LogTags tags = run_tags;
+        tags.object = stats.object;
+        const LogContext object_context(std::move(tags));
         if (Stopping()) {
           stats.status = "SKIPPED";
           Conclude(Status::Ok(), &serialized, &stats);
@@ -216,8 +244,11 @@ class JobRun {
         }
         SFSYNC_LOG(kInfo, "{}: syncing", stats.object);
         stats.started_millis = clock_->NowMillis();
-        const Status s = SyncPlanned(*plans[i], &serialized, slices, quiet[i] ? &*quiet[i] : nullptr, &stats);
+        if (options_.progress != nullptr) options_.progress->Started(stats.object);
+        const Status s = SyncPlanned(*plans[i], &serialized, slices, quiet[i] ? &*quiet[i] : nullptr,
+                                     FullRequested(job_.objects[i]), &stats);
         Conclude(s, &serialized, &stats);
+        if (options_.progress != nullptr) options_.progress->Finished(stats.object, stats.status);
       }
     };
     std::vector<std::thread> threads;
@@ -229,7 +260,10 @@ class JobRun {
   void Finish() {
     int succeeded = 0;
     for (const auto& o : report_.objects) succeeded += o.status == "SUCCESS";
-    const bool interrupted = report_.stopped_by.code() == StatusCode::kCancelled;
+    // Stopped on purpose (a signal, or a budget reached): what committed is whole, the rest waits
+    // for the next run.
+    const bool interrupted = report_.stopped_by.code() == StatusCode::kCancelled ||
+                             report_.stopped_by.reason() == salesforce::kBudgetReason;
     if (report_.error.ok()) {
       report_.status = "SUCCESS";
     } else if (succeeded == 0 && !interrupted) {
@@ -245,6 +279,12 @@ class JobRun {
     run.api_calls = client_->server_info().api_calls + object_calls_.load();
     run.error = report_.error.ok() ? "" : Redact(report_.error.message());
     if (Status s = store_->FinishRun(run); !s.ok() && report_.error.ok()) report_.error = s;
+    StatusOr<int64_t> pruned = store_->PruneRuns(job_.name, job_.keep_runs);
+    if (!pruned.ok()) {
+      SFSYNC_LOG(kWarn, "pruning run history failed: {}", pruned.status().message());
+    } else if (*pruned > 0) {
+      SFSYNC_LOG(kDebug, "run history: {} runs older than the newest {} removed (keep_runs)", *pruned, job_.keep_runs);
+    }
   }
 
   const config::Job& job_;
@@ -266,6 +306,21 @@ RunReport RunJob(const config::Job& job, salesforce::HttpTransport* transport, C
   return JobRun(job, transport, clock, options).Run();
 }
 
+Status RecordSkippedRun(const config::Job& job, Clock* clock, const std::string& reason) {
+  SFSYNC_ASSIGN_OR_RETURN(std::unique_ptr<RunLock> lock, RunLock::Acquire(job.store.sqlite_path + ".lock"));
+  SFSYNC_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> store, store::OpenSqliteStore(job.store.sqlite_path));
+  const int64_t now = clock->NowMillis();
+  SFSYNC_ASSIGN_OR_RETURN(int64_t run_id, store->BeginRun(job.name, now));
+  store::RunRecord run;
+  run.run_id = run_id;
+  run.job = job.name;
+  run.status = "SKIPPED";
+  run.finished_millis = now;
+  run.error = reason;
+  SFSYNC_RETURN_IF_ERROR(store->FinishRun(run));
+  return store->PruneRuns(job.name, job.keep_runs).status();
+}
+
 int ExitCodeForRun(const RunReport& report) {
   if (report.error.ok()) return kExitOk;
   // A run stopped early exits with the code of what stopped it, which names the cause to fix; a run
@@ -276,11 +331,30 @@ int ExitCodeForRun(const RunReport& report) {
   return ExitCodeFor(report.error);
 }
 
+std::string FormatRunSummaryLine(const RunReport& r) {
+  int64_t read = 0, written = 0, deleted = 0;
+  std::vector<std::string> not_ok;
+  for (const auto& o : r.objects) {
+    read += o.rows_read;
+    written += o.rows_written;
+    deleted += o.rows_deleted;
+    if (o.status != "SUCCESS") not_ok.push_back(o.object + " " + o.status);
+  }
+  std::string line = fmt::format("job {}: {} in {:.2f} s", r.job, r.status, r.seconds);
+  if (!r.objects.empty()) {
+    line += fmt::format(", {} objects, {} rows read ({} written, {} deleted)", r.objects.size(), read, written, deleted);
+  }
+  line += fmt::format(", {} API calls{}", r.api_calls, r.limit_info.empty() ? "" : " (" + r.limit_info + ")");
+  if (r.peak_rss_kib > 0) line += fmt::format(", peak memory {} MiB", (r.peak_rss_kib + 1023) / 1024);
+  if (!not_ok.empty()) {
+    line += ": ";
+    for (size_t i = 0; i < not_ok.size(); ++i) line += (i > 0 ? ", " : "") + not_ok[i];
+  }
+  return line;
+}
+
 std::string FormatRunSummary(const RunReport& r) {
-  std::string out = fmt::format("job {}: {} in {:.2f} s, {} API calls{}{}\n", r.job, r.status, r.seconds, r.api_calls,
-                                r.limit_info.empty() ? "" : " (" + r.limit_info + ")",
-                                r.peak_rss_kib > 0 ? fmt::format(", peak memory {} MiB", (r.peak_rss_kib + 1023) / 1024)
-                                                   : "");
+  std::string out = FormatRunSummaryLine(r) + "\n";
   out += fmt::format("database: {}\n", r.database);
   if (r.objects.empty()) return out;
   out += fmt::format("{:<24} {:<8} {:>10} {:>10} {:>8} {:>9} {:>8}  {}\n", "object", "status", "rows read", "written",

@@ -24,6 +24,7 @@
 #include "engine/core/clock.h"
 #include "engine/core/status.h"
 #include "engine/store/store.h"
+#include "engine/sync/progress.h"
 
 namespace sfsync::sync {
 
@@ -36,6 +37,10 @@ struct RunOptions {
   // Called after the pull is recorded, in the same session and under the same lock (the push,
   // engine/push/push_job.h); not called when the run never reached the store.
   std::function<void(JobContext* context, const RunReport& report)> after_pull;
+  // Told of each object's progress (a live display); may be null.
+  ProgressSink* progress = nullptr;
+  // Objects (by name or table, ignoring case) to read every row of again now (sfsync run --full).
+  std::vector<std::string> full;
 };
 
 struct RunReport {
@@ -56,12 +61,22 @@ struct RunReport {
 RunReport RunJob(const config::Job& job, salesforce::HttpTransport* transport, Clock* clock,
                  const RunOptions& options);
 
+// Records in the job's run history a run that did not happen (status SKIPPED, `reason` as its
+// error): a daemon job whose prerequisite (`after:`) failed. Takes the database's run lock (exit 11
+// when another run holds it); connects to nothing.
+Status RecordSkippedRun(const config::Job& job, Clock* clock, const std::string& reason);
+
 // The process exit code of a run (README "Exit codes"): 0 on success; 8 when it finished PARTIAL
 // because some objects failed for their own reasons; else the code of its first error (a run stopped
 // by a signal, the API limit, authentication, the network or the database says which).
 int ExitCodeForRun(const RunReport& report);
 
-// The per-object table printed after a run.
+// The per-object table printed after a run (its first line is FormatRunSummaryLine).
 std::string FormatRunSummary(const RunReport& report);
+// The run in one line (no newline): status, time, objects, rows, API calls, usage, memory, and the
+// objects that did not succeed, e.g.
+//   job demo: SUCCESS in 0.45 s, 3 objects, 20000 rows read (20000 written, 0 deleted), 21 API calls
+//   (api-usage=20/15000), peak memory 37 MiB
+std::string FormatRunSummaryLine(const RunReport& report);
 
 }  // namespace sfsync::sync

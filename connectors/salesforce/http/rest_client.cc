@@ -131,6 +131,7 @@ StatusOr<HttpResponse> RestClient::SendOnce(const Session& session, const std::s
   request.headers.insert(request.headers.end(), extra_headers.begin(), extra_headers.end());
   request.body = body;
 
+  if (options_.budget != nullptr) SFSYNC_RETURN_IF_ERROR(options_.budget->Take());
   std::chrono::steady_clock::time_point started;
   StatusOr<HttpResponse> response = [&] {
     RequestGate::Permit permit(options_.gate.get());  // the wait for a permit is not the request's time
@@ -147,7 +148,10 @@ StatusOr<HttpResponse> RestClient::SendOnce(const Session& session, const std::s
 
   std::lock_guard<std::mutex> lock(mu_);
   ++info_.api_calls;
-  if (const std::string* limit = response->Header("Sforce-Limit-Info")) info_.limit_info = *limit;
+  if (const std::string* limit = response->Header("Sforce-Limit-Info")) {
+    info_.limit_info = *limit;
+    if (options_.budget != nullptr) options_.budget->SeeLimitInfo(*limit);
+  }
   if (const std::string* date = response->Header("Date")) {
     StatusOr<int64_t> millis = ParseHttpDate(*date);
     if (millis.ok()) info_.server_date_millis = *millis;

@@ -21,6 +21,7 @@
 #include "connectors/salesforce/auth/auth.h"
 #include "connectors/salesforce/read/describe.h"
 #include "connectors/salesforce/http/http_transport.h"
+#include "connectors/salesforce/http/call_budget.h"
 #include "connectors/salesforce/http/request_gate.h"
 #include "connectors/salesforce/read/soql.h"
 #include "engine/core/clock.h"
@@ -41,6 +42,8 @@ struct RestOptions {
   // Shared by every client of one connection (the job's objects and slices): caps the requests in
   // flight at once (request_gate.h). Null: no cap.
   std::shared_ptr<RequestGate> gate;
+  // Shared by every client of one run: its API call budgets (call_budget.h). Null: none.
+  std::shared_ptr<CallBudget> budget;
 };
 
 // What the server said about usage and time on its most recent response.
