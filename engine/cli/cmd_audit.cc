@@ -21,7 +21,11 @@ int AuditCommand(const CommonFlags& common, const AuditFlags& flags) {
     PrintError(report.error.message());
     return ExitCodeFor(report.error);
   }
-  return flags.dry_run && sync::FoundDifferences(report) ? kExitDrift : kExitOk;
+  if (flags.dry_run && sync::FoundDifferences(report)) {
+    PrintError("the database differs from the org (see the table above); sfsync audit without --dry-run repairs it");
+    return kExitDrift;
+  }
+  return kExitOk;
 }
 
 }  // namespace sfsync::cli

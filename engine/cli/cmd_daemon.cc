@@ -193,6 +193,7 @@ void WriteStatusFile(const std::string& path, const scheduler::Scheduler& sched,
 
 int DaemonCommand(const CommonFlags& common, const DaemonFlags& flags) {
   if (!SetUpLogging(common, LogLevel::kInfo)) return kExitUsage;
+  SetLogJobInText(true);  // parallel runs' lines tell apart
   auto paths = scheduler::ExpandJobPaths(flags.job_paths);
   if (!paths.ok()) {
     PrintErrorLines(paths.status().message());

@@ -160,6 +160,7 @@ int RunCommand(const CommonFlags& common, const RunFlags& flags) {
   // First SIGINT/SIGTERM: finish (or roll back) the current page, record the run PARTIAL, exit 10.
   const std::atomic<bool>* stop =
       InstallStopSignalHandlers("sfsync: stopping after the current page (signal again to abort)\n");
+  SetLogJobInText(jobs.size() > 1);
   const bool progress_allowed = ::isatty(STDERR_FILENO) && common.log_format == "text";
   int worst = kExitOk;
   std::vector<std::string> ran, succeeded;

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <tuple>
 #include <nlohmann/json.hpp>
 
 #include "engine/cli/commands.h"
@@ -174,10 +175,21 @@ int StatusCommand(const CommonFlags& common, const StatusFlags& flags) {
     }
     return kExitOk;
   }
-  // Opening through the store refuses a file sfsync did not create and brings its metadata up to date.
-  if (auto store = store::OpenSqliteStore(db_path); !store.ok()) {
-    PrintError("database " + db_path + ": " + store.status().message());
-    return ExitCodeFor(store.status());
+  // Opening through the store refuses a file sfsync did not create and brings its metadata up to
+  // date; counting the changes folds edits captured since the last look into the outbox.
+  std::vector<std::tuple<std::string, std::string, int64_t>> changes;
+  {
+    auto store = store::OpenSqliteStore(db_path);
+    if (!store.ok()) {
+      PrintError("database " + db_path + ": " + store.status().message());
+      return ExitCodeFor(store.status());
+    }
+    auto counted = (*store)->CountChanges();
+    if (!counted.ok()) {
+      PrintError("database " + db_path + ": " + counted.status().message());
+      return ExitCodeFor(counted.status());
+    }
+    changes = std::move(*counted);
   }
   auto st = store::ReadDatabaseStatus(db_path, by_job ? job.name : "", flags.runs);
   if (!st.ok()) {
@@ -206,7 +218,13 @@ int StatusCommand(const CommonFlags& common, const StatusFlags& flags) {
     }
     std::puts(Redact(j.dump(2)).c_str());
   } else {
-    std::fputs(Redact(FormatText(*st, by_job ? &job : nullptr, now, flags.target)).c_str(), stdout);
+    std::string text = FormatText(*st, by_job ? &job : nullptr, now, flags.target);
+    std::string backlog;
+    for (const auto& [table, state, n] : changes) {
+      if (state != "DONE") backlog += fmt::format("  {} {} {}\n", table, state, n);
+    }
+    if (!backlog.empty()) text += "push-back changes by table and state:\n" + backlog;
+    std::fputs(Redact(text).c_str(), stdout);
   }
   std::fflush(stdout);
   // Shown once: the next status lists only newer schema changes. A database busy with a sync keeps

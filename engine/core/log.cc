@@ -39,6 +39,7 @@ std::atomic<int> g_level{static_cast<int>(LogLevel::kInfo)};       // console
 std::atomic<int> g_file_level{static_cast<int>(LogLevel::kInfo)};  // log file
 std::atomic<bool> g_file_open{false};
 std::atomic<int> g_format{static_cast<int>(LogFormat::kText)};
+std::atomic<bool> g_job_in_text{false};
 thread_local LogTags t_tags;  // LogContext's tags on this thread
 
 constexpr std::string_view kLevelNames[] = {"ERROR", "WARN", "INFO", "DEBUG", "TRACE"};
@@ -86,7 +87,7 @@ std::string FormatText(int64_t now, LogLevel level, std::string_view message, co
   line += ' ';
   line += kLevelNames[static_cast<int>(level)];
   line += ' ';
-  if (!t_tags.job.empty()) line += fmt::format("[{}] ", t_tags.job);
+  if (g_job_in_text.load() && !t_tags.job.empty()) line += fmt::format("[{}] ", t_tags.job);
   line += message;
   for (const auto& [key, value] : fields) {
     line += ' ';
@@ -336,6 +337,7 @@ bool ParseLogFormat(std::string_view text, LogFormat* out) {
 }
 
 void SetLogFormat(LogFormat format) { g_format.store(static_cast<int>(format)); }
+void SetLogJobInText(bool on) { g_job_in_text.store(on); }
 void SetLogLevel(LogLevel level) { g_level.store(static_cast<int>(level)); }
 LogLevel GetLogLevel() { return static_cast<LogLevel>(g_level.load()); }
 void SetFileLogLevel(LogLevel level) { g_file_level.store(static_cast<int>(level)); }

@@ -50,6 +50,9 @@ enum class LogFormat { kText, kJson };
 // Parses "text|json"; returns false for anything else.
 bool ParseLogFormat(std::string_view text, LogFormat* out);
 void SetLogFormat(LogFormat format);
+// Text lines name the job ("INFO [job] ...") when set: where the lines of several jobs mix (the
+// daemon, a run of several jobs). Json lines always carry it.
+void SetLogJobInText(bool on);
 
 // The console's level (stderr, or the test capture).
 void SetLogLevel(LogLevel level);

@@ -54,6 +54,7 @@ TEST_CASE("log lines honour the level and pass through redaction") {
 TEST_CASE("a LogContext labels its own thread's lines, nests, and ends with its scope") {
   std::string sink;
   CaptureLogForTesting(&sink);
+  SetLogJobInText(true);
   SetLogLevel(LogLevel::kInfo);
   {
     LogContext job("nightly-accounts");
@@ -66,7 +67,13 @@ TEST_CASE("a LogContext labels its own thread's lines, nests, and ends with its 
     SFSYNC_LOG(kInfo, "third");
   }
   SFSYNC_LOG(kInfo, "after");
+  SetLogJobInText(false);
+  {
+    LogContext job("not-shown");
+    SFSYNC_LOG(kInfo, "one job");
+  }
   CaptureLogForTesting(nullptr);
+  CHECK(sink.find("INFO one job\n") != std::string::npos);
   CHECK(sink.find("INFO [nightly-accounts] first\n") != std::string::npos);
   CHECK(sink.find("INFO [inner] second\n") != std::string::npos);
   CHECK(sink.find("INFO other thread\n") != std::string::npos);

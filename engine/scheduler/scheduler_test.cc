@@ -456,7 +456,7 @@ TEST_CASE("an edit that would share a table keeps the old version, logged once, 
   CHECK(Count(sim.log(), "table Account in database") == 1);
 }
 
-TEST_CASE("once: every scheduled job is due at creation, runs once within the slots, then the scheduler is idle") {
+TEST_CASE("once: every job, scheduled or not, is due at creation, runs once within the slots, then the scheduler is idle") {
   SchedulerOptions once;
   once.once = true;
   once.max_parallel = 2;
@@ -468,9 +468,10 @@ TEST_CASE("once: every scheduled job is due at creation, runs once within the sl
   sim.Create();
   CHECK(!sim.scheduler().Idle());
   CHECK(sim.scheduler().NextWakeMillis() == kNever);
-  CHECK(sim.RunUntil("2024-05-02T10:00:00Z") == Starts{"10:00:30 a", "10:00:30 b", "10:00:40 d"});
+  CHECK(sim.RunUntil("2024-05-02T10:00:00Z") == Starts{"10:00:30 a", "10:00:30 b", "10:00:40 c", "10:00:40 d"});
   CHECK(sim.scheduler().Idle());
   CHECK(sim.log().find("job a (a.yaml): running once now") != std::string::npos);
+  CHECK(sim.log().find("job c (c.yaml): running once now") != std::string::npos);
 }
 
 TEST_CASE("the worst exit code: failures over locks over interruptions over partial runs over success") {

@@ -125,7 +125,9 @@ std::map<std::string, std::string> WithAuthEnv(const std::string& job_path,
 }
 
 std::vector<std::string> RunArgv(const std::string& job_path, const std::vector<std::string>& extra_args) {
-  std::vector<std::string> argv = {SfsyncBinary(), "run", job_path};
+  // INFO lines and the per-object table, as the tests read them (a plain run off a terminal prints
+  // one summary line and warnings only: cli_test checks that).
+  std::vector<std::string> argv = {SfsyncBinary(), "run", job_path, "-v", "--summary", "table"};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   return argv;
 }

@@ -79,7 +79,7 @@ std::unique_ptr<BackgroundProcess> StartSfsync(const std::string& job_path, cons
 ProcessResult RunSfsyncCommand(const std::vector<std::string>& command, const std::string& job_path,
                                const std::vector<std::string>& args = {},
                                const std::map<std::string, std::string>& env = {});
-// Runs `sfsync run JOB` with TestAuthEnv(), XDG_STATE_HOME={job's directory}/state, plus `env`.
+// Runs `sfsync run JOB -v --summary table` with TestAuthEnv(), XDG_STATE_HOME={job's directory}/state, plus `env`.
 ProcessResult RunSfsync(const std::string& job_path, const std::map<std::string, std::string>& env = {},
                         const std::vector<std::string>& extra_args = {});
 
