@@ -47,6 +47,11 @@ class Previewer {
     p.table = TableFor(config);
     const std::string& table = p.table;
     StatusOr<ObjectPlan> plan = PlanFor(config, table);
+    if (!plan.ok() && client_ == nullptr && plan.status().code() == StatusCode::kNotFound) {
+      p.action = "unknown";  // offline, and never described: nothing to tell from
+      p.why = plan.status().message();
+      return p;
+    }
     if (!plan.ok()) {
       p.error = plan.status().message();
       return p;
@@ -228,7 +233,11 @@ PlanReport PreviewJob(const config::Job& job, salesforce::HttpTransport* transpo
     }
     store = std::move(*opened);
   }
-  JobContext context(job, transport, clock);
+  // The budgets are the run's: planning is not held to them (it costs a few calls, shown).
+  config::Job unbudgeted = job;
+  unbudgeted.max_api_calls = 0;
+  unbudgeted.max_percent_of_daily = 0;
+  JobContext context(unbudgeted, transport, clock);
   if (!offline) {
     if (Status s = context.Authenticate(); !s.ok()) {
       report.error = s;

@@ -10,6 +10,7 @@
 //   resume load  a first load was interrupted: it goes on after the last Id committed
 //   load         never loaded: every row, in Id order (or through Bulk API 2.0)
 //   incremental  the rows changed since the watermark, parents that changed, and deletes
+//   unknown      offline, and the object was never described (no cached describe to plan from)
 // Objects whose plan fails (a field that does not exist, an unknown object, a table another job
 // fills) are listed with the error the run would stop them with.
 #pragma once
