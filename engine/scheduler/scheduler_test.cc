@@ -65,6 +65,13 @@ class FakeJobFiles : public JobFiles {
     files_.insert_or_assign(path, File{++last_version_, Status(StatusCode::kInvalidArgument, message, "job.invalid")});
   }
   void Remove(const std::string& path) { files_.erase(path); }
+  // Changes the job of `path` (a new version), e.g. its after: list or catch_up.
+  void Edit(const std::string& path, const std::function<void(config::Job*)>& edit) {
+    File& f = files_.at(path);
+    config::Job job = *f.content;
+    edit(&job);
+    files_.insert_or_assign(path, File{++last_version_, job});
+  }
   int loads() const { return loads_; }
 
   StatusOr<FileVersion> Version(const std::string& path) override {
@@ -472,6 +479,98 @@ TEST_CASE("once: every job, scheduled or not, is due at creation, runs once with
   CHECK(sim.scheduler().Idle());
   CHECK(sim.log().find("job a (a.yaml): running once now") != std::string::npos);
   CHECK(sim.log().find("job c (c.yaml): running once now") != std::string::npos);
+}
+
+TEST_CASE("after: a dependant waits for its prerequisites' runs of the same fire time and is skipped when one fails") {
+  Simulation sim("2024-05-01T10:00:30Z", {"a.yaml", "b.yaml", "c.yaml", "d.yaml"});
+  sim.files().Write("a.yaml", "accounts", "0 * * * *");
+  sim.files().Write("b.yaml", "contacts", "0 * * * *");
+  sim.files().Edit("b.yaml", [](config::Job* j) { j->after = {"accounts"}; });
+  sim.files().Write("c.yaml", "report", "");  // no schedule: runs after each run of contacts
+  sim.files().Edit("c.yaml", [](config::Job* j) { j->after = {"contacts"}; });
+  sim.files().Write("d.yaml", "other", "0 * * * *");
+  bool fail_accounts = false;
+  sim.SetRunner([&](const RunTicket& t) {
+    return Outcome{10, t.job.name == "accounts" && fail_accounts ? Status(StatusCode::kUnavailable, "down") : Status()};
+  });
+  sim.Create();
+  CHECK(sim.log().find("job report (c.yaml): no schedule: runs after each run of contacts") != std::string::npos);
+  // One slot: accounts, then contacts (which waited for it), then the chained report (due for the
+  // same fire time, and first in file order) and other.
+  CHECK(sim.RunUntil("2024-05-01T11:30:00Z") ==
+        Starts{"11:00:00 accounts", "11:00:10 contacts", "11:00:20 report", "11:00:30 other"});
+  CHECK(sim.scheduler().TakeSkipped().empty());
+
+  fail_accounts = true;
+  CHECK(sim.RunUntil("2024-05-01T12:30:00Z") == Starts{"12:00:00 accounts", "12:00:10 other"});
+  const std::vector<SkippedRun> skipped = sim.scheduler().TakeSkipped();
+  REQUIRE(skipped.size() == 2);
+  CHECK(skipped[0].job.name == "contacts");
+  CHECK(skipped[0].due_millis == At("2024-05-01T12:00:00Z"));
+  CHECK(skipped[0].reason == "job accounts, which it runs after, did not succeed (FAILED)");
+  CHECK(skipped[1].job.name == "report");  // the chain goes on: its prerequisite was skipped
+  CHECK(skipped[1].reason == "job contacts, which it runs after, was skipped");
+  const std::vector<JobSnapshot> snap = sim.scheduler().Snapshot();
+  REQUIRE(snap.size() == 4);
+  CHECK(snap[1].last_status == "SKIPPED");
+  CHECK(snap[0].last_status == "FAILED");
+  CHECK(FormatIsoUtc(snap[0].next_fire) == "2024-05-01T13:00:00.000Z");
+}
+
+TEST_CASE("after: an unknown prerequisite or a cycle is refused at creation and on reload") {
+  Simulation sim("2024-05-01T10:00:30Z", {"a.yaml", "b.yaml"});
+  sim.files().Write("a.yaml", "a", "0 * * * *");
+  sim.files().Write("b.yaml", "b", "0 * * * *");
+  sim.files().Edit("b.yaml", [](config::Job* j) { j->after = {"nope"}; });
+  FakeJobFiles& files = sim.files();
+  ManualClock clock(At("2024-05-01T10:00:30Z"));
+  StatusOr<std::unique_ptr<Scheduler>> refused = Scheduler::Create({"a.yaml", "b.yaml"}, &files, &clock, {});
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().message().find("runs after job 'nope', which is not among the jobs given") != std::string::npos);
+  files.Edit("b.yaml", [](config::Job* j) { j->after = {"a"}; });
+  sim.Create();
+  files.Edit("a.yaml", [](config::Job* j) { j->after = {"b"}; });
+  sim.RunUntil("2024-05-01T10:00:40Z");
+  CHECK(sim.log().find("wait for each other in a cycle (keeping the last valid version)") != std::string::npos);
+}
+
+TEST_CASE("catch_up once runs a job whose fire time passed while the daemon was down, once, and skip waits") {
+  SchedulerOptions options;
+  options.last_run_started = [](const config::Job& job) -> std::optional<int64_t> {
+    if (job.name == "new") return std::nullopt;        // never ran
+    return At("2024-05-01T01:59:00Z");                 // ran before the 02:00 fire, then the daemon was down
+  };
+  Simulation sim("2024-05-01T10:00:30Z", {"a.yaml", "b.yaml", "c.yaml", "d.yaml"}, options);
+  sim.files().Write("a.yaml", "nightly", "0 2 * * *");
+  sim.files().Edit("a.yaml", [](config::Job* j) { j->catch_up = "once"; });
+  sim.files().Write("b.yaml", "skipper", "0 2 * * *");  // catch_up: skip (the default)
+  sim.files().Write("c.yaml", "new", "0 2 * * *");
+  sim.files().Edit("c.yaml", [](config::Job* j) { j->catch_up = "once"; });
+  sim.files().Write("d.yaml", "fresh", "0 11 * * *");
+  sim.files().Edit("d.yaml", [](config::Job* j) { j->catch_up = "once"; });
+  sim.Create();
+  CHECK(sim.log().find("job nightly: catch_up: once: the run due at 2024-05-01T02:00:00.000Z was missed (last run "
+                       "started 2024-05-01T01:59:00.000Z); running it now") != std::string::npos);
+  CHECK(sim.log().find("job new: catch_up: once: it has never run; running it now") != std::string::npos);
+  // fresh's next fire after its last run (01:59) is 11:00, still to come: nothing owed.
+  CHECK(sim.RunUntil("2024-05-01T10:59:00Z") == Starts{"10:00:30 nightly", "10:00:40 new"});
+  CHECK(sim.tickets()[0].due_millis == At("2024-05-01T02:00:00Z"));
+  CHECK(sim.RunUntil("2024-05-02T02:00:30Z") == Starts{"11:00:00 fresh", "02:00:00 nightly", "02:00:10 skipper", "02:00:20 new"});
+}
+
+TEST_CASE("SIGHUP reloads every job file, adds new ones and stops scheduling removed ones") {
+  Simulation sim("2024-05-01T10:00:30Z", {"a.yaml", "b.yaml"});
+  sim.files().Write("a.yaml", "a", "0 * * * *");
+  sim.files().Write("b.yaml", "b", "0 * * * *");
+  sim.Create();
+  const int loads = sim.files().loads();
+  sim.files().Write("c.yaml", "c", "30 * * * *");
+  sim.scheduler().ReloadAll({"a.yaml", "c.yaml"});
+  CHECK(sim.files().loads() - loads == 2);  // a (unchanged, read again) and the new c
+  CHECK(sim.log().find("job b (b.yaml): its file is no longer among the daemon's jobs") != std::string::npos);
+  CHECK(sim.log().find("job c (c.yaml): added, next run at 2024-05-01T10:30:00.000Z") != std::string::npos);
+  CHECK(sim.log().find("daemon: job files reloaded (SIGHUP): 2 job(s), 1 added, 1 removed") != std::string::npos);
+  CHECK(sim.RunUntil("2024-05-01T11:10:00Z") == Starts{"10:30:00 c", "11:00:00 a"});
 }
 
 TEST_CASE("the worst exit code: failures over locks over interruptions over partial runs over success") {
