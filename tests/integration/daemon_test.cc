@@ -185,6 +185,67 @@ TEST_CASE("--once runs every scheduled job once and exits with the worst exit co
   CHECK(both.err.find("INFO [accounts] Account: syncing") != std::string::npos);
 }
 
+TEST_CASE("--once also runs jobs without a schedule, in after: order, and records a dependant skipped") {
+  Emulator emu({"--size", "10"});
+  TempDir jobs;
+  std::string report = DaemonJob(emu, "report", jobs.File("report.db"), kOpportunities, "");
+  report.insert(report.find("connection:"), "after: [accounts]\n");
+  WriteFile(jobs.File("a-report.yaml"), report);
+  WriteFile(jobs.File("b-accounts.yaml"), DaemonJob(emu, "accounts", jobs.File("accounts.db"), kAccounts, ""));
+  ProcessResult ok = RunProcess({SfsyncBinary(), "daemon", "--once", jobs.path()}, TestAuthEnv());
+  CHECK(ok.exit_code == 0);
+  const std::vector<std::string> lines = Lines(ok.out);
+  REQUIRE(lines.size() == 4);
+  CHECK(lines[0].find("start job=accounts") != std::string::npos);
+  CHECK(lines[2].find("start job=report") != std::string::npos);
+
+  // accounts fails (a wrong secret): report is not run but recorded SKIPPED with why; exit 4.
+  std::string bad = DaemonJob(emu, "accounts", jobs.File("accounts.db"), kAccounts, "");
+  bad.replace(bad.find("${SF_CLIENT_SECRET}"), 19, "${WRONG_SECRET}");
+  WriteFile(jobs.File("b-accounts.yaml"), bad);
+  std::map<std::string, std::string> env = TestAuthEnv();
+  env["WRONG_SECRET"] = "nope-nope";
+  ProcessResult failed = RunProcess({SfsyncBinary(), "daemon", "--once", jobs.path(), "--status-file",
+                                     jobs.File("status.json")}, env);
+  CHECK(failed.exit_code != 0);
+  CHECK(failed.out.find("skip job=report due=") != std::string::npos);
+  CHECK(failed.out.find("start job=report") == std::string::npos);
+  CHECK(SqliteDb(jobs.File("report.db")).Scalar("SELECT status || ': ' || error FROM _sfsync_runs ORDER BY run_id DESC LIMIT 1") ==
+        "SKIPPED: job accounts, which it runs after, did not succeed (FAILED)");
+  const nlohmann::json status = nlohmann::json::parse(ReadFile(jobs.File("status.json")));
+  REQUIRE(status.at("jobs").size() == 2);
+  CHECK(status.at("jobs").at(0).at("name") == "report");
+  CHECK(status.at("jobs").at(0).at("last_run").at("status") == "SKIPPED");
+  CHECK(status.at("jobs").at(1).at("last_run").at("status") == "FAILED");
+}
+
+TEST_CASE("SIGHUP reloads the job files (a job added to the directory starts) and the status file follows") {
+  Emulator emu({"--size", "5"});
+  TempDir jobs;
+  WriteFile(jobs.File("a.yaml"), DaemonJob(emu, "a", jobs.File("a.db"), kAccounts, "* * * * *"));
+  auto daemon = StartDaemon({jobs.path(), "--tick-seconds", "1", "--status-file", jobs.File("status.json")}, jobs.path());
+  REQUIRE(WaitFor([&] { return Runs(jobs.File("a.db"), "SUCCESS") >= 1; }, *daemon));
+  WriteFile(jobs.File("b.yaml"), DaemonJob(emu, "b", jobs.File("b.db"), kContacts, "* * * * *"));
+  daemon->Signal(SIGHUP);
+  REQUIRE(WaitFor([&] { return Runs(jobs.File("b.db"), "SUCCESS") >= 1; }, *daemon));
+  CHECK(daemon->Running());  // SIGHUP does not end it
+  REQUIRE(WaitFor([&] {
+    try {
+      const nlohmann::json st = nlohmann::json::parse(ReadFile(jobs.File("status.json")));
+      return st.at("jobs").size() == 2 && !st.at("jobs").at(1).at("last_run").is_null();
+    } catch (const std::exception&) {
+      return false;
+    }
+  }, *daemon));
+  daemon->Signal(SIGTERM);
+  CHECK(daemon->Wait() == 0);
+  CHECK(daemon->Stderr().find("daemon: job files reloaded (SIGHUP): 2 job(s), 1 added, 0 removed") != std::string::npos);
+  const nlohmann::json st = nlohmann::json::parse(ReadFile(jobs.File("status.json")));
+  CHECK(st.at("pid").get<int64_t>() == daemon->pid());
+  CHECK(st.at("jobs").at(0).at("schedule") == "* * * * *");
+  CHECK(st.at("jobs").at(0).at("last_run").at("status") == "SUCCESS");
+}
+
 TEST_CASE("an invalid job file keeps the daemon from starting: exit 3, every problem printed, nothing run") {
   Emulator emu({"--size", "5"});
   TempDir jobs;
