@@ -1,5 +1,7 @@
 #include "engine/scheduler/cron.h"
 
+#include "engine/scheduler/time_zone.h"
+
 #include <fmt/format.h>
 
 #include <array>
@@ -117,7 +119,21 @@ int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0
 
 }  // namespace
 
-StatusOr<CronSchedule> ParseCron(std::string_view text) {
+StatusOr<CronSchedule> ParseCron(std::string_view full_text) {
+  std::string_view text = full_text;
+  std::shared_ptr<const TimeZone> zone;
+  for (std::string_view prefix : {"CRON_TZ=", "TZ="}) {
+    if (text.substr(0, prefix.size()) != prefix) continue;
+    const size_t space = text.find_first_of(" \t");
+    if (space == std::string_view::npos) return InvalidArgumentError("CRON_TZ=Area/City must be followed by the schedule");
+    const std::string_view name = text.substr(prefix.size(), space - prefix.size());
+    text = text.substr(space);
+    while (!text.empty() && (text[0] == ' ' || text[0] == '\t')) text.remove_prefix(1);
+    if (name != "UTC") {
+      SFSYNC_ASSIGN_OR_RETURN(zone, TimeZone::Load(name));
+    }
+    break;
+  }
   std::string_view expression = text;
   if (!text.empty() && text[0] == '@') {
     expression = ExpandShortcut(text);
@@ -142,6 +158,8 @@ StatusOr<CronSchedule> ParseCron(std::string_view text) {
   if (week[7]) s.days_of_week_.set(0);
   s.day_of_month_restricted_ = fields[2][0] != '*';
   s.day_of_week_restricted_ = fields[4][0] != '*';
+  s.hour_restricted_ = fields[1][0] != '*';
+  s.zone_ = std::move(zone);
 
   if (s.day_of_month_restricted_ && !s.day_of_week_restricted_) {
     bool possible = false;
@@ -164,7 +182,73 @@ bool CronSchedule::DayMatches(unsigned day_of_month, unsigned day_of_week) const
   return dom && dow;
 }
 
+std::string CronSchedule::zone_name() const { return zone_ ? zone_->name() : "UTC"; }
+
 int64_t CronSchedule::NextAfter(int64_t epoch_millis) const {
+  return zone_ ? NextAfterInZone(epoch_millis) : NextAfterUtc(epoch_millis);
+}
+
+bool CronSchedule::HourMatchesLocal(int64_t local_minute) const {
+  using namespace std::chrono;
+  const int64_t day = FloorDiv(local_minute, 1440);
+  const sys_days date{days{day}};
+  const year_month_day ymd{date};
+  return months_[static_cast<unsigned>(ymd.month())] &&
+         DayMatches(static_cast<unsigned>(ymd.day()), weekday{date}.c_encoding()) &&
+         hours_[static_cast<size_t>((local_minute - day * 1440) / 60)];
+}
+
+bool CronSchedule::MatchesLocalMinute(int64_t local_minute) const {
+  using namespace std::chrono;
+  const int64_t day = FloorDiv(local_minute, 1440);
+  const int64_t minute_of_day = local_minute - day * 1440;
+  const sys_days date{days{day}};
+  const year_month_day ymd{date};
+  return months_[static_cast<unsigned>(ymd.month())] &&
+         DayMatches(static_cast<unsigned>(ymd.day()), weekday{date}.c_encoding()) &&
+         hours_[static_cast<size_t>(minute_of_day / 60)] && minutes_[static_cast<size_t>(minute_of_day % 60)];
+}
+
+// Walks UTC minutes (so both passes of a repeated local hour come in order), reading each as local
+// wall-clock time; skips whole local days and hours that cannot match when no offset change falls
+// inside them. At an offset change forward, the local minutes it jumps over fire at its instant.
+int64_t CronSchedule::NextAfterInZone(int64_t epoch_millis) const {
+  constexpr int64_t kSearchLimitMinutes = 10 * 366 * 1440;
+  const int64_t first = FloorDiv(epoch_millis, 60000) + 1;
+  int64_t t = first;  // UTC minute
+  while (t - first < kSearchLimitMinutes) {
+    const int offset = zone_->OffsetAt(t * 60);        // seconds
+    const int before = zone_->OffsetAt(t * 60 - 60);  // a minute earlier
+    const int64_t local = t + offset / 60;
+    if (offset > before) {
+      // Clocks jumped forward at t: local minutes [t + before, t + offset) never happened.
+      for (int64_t skipped = t + before / 60; skipped < local; ++skipped) {
+        if (MatchesLocalMinute(skipped)) return t * 60000;
+      }
+    }
+    if (MatchesLocalMinute(local)) {
+      // The second pass of a repeated local time fires only for an unrestricted hour field.
+      const int earlier = zone_->OffsetAt(t * 60 - 7200);
+      const bool second_pass = earlier > offset && zone_->OffsetAt((local - earlier / 60) * 60) == earlier &&
+                               local - earlier / 60 < t;
+      if (!(second_pass && hour_restricted_)) return t * 60000;
+      ++t;
+      continue;
+    }
+    // A local hour that cannot match is skipped whole when no offset change falls inside it.
+    const int64_t minute_of_hour = local - FloorDiv(local, 60) * 60;
+    const int64_t next_hour = t + (60 - minute_of_hour);
+    if (!HourMatchesLocal(local - minute_of_hour) && zone_->OffsetAt(next_hour * 60) == offset &&
+        zone_->OffsetAt(next_hour * 60 - 60) == offset) {
+      t = next_hour;
+    } else {
+      ++t;
+    }
+  }
+  return std::numeric_limits<int64_t>::max();
+}
+
+int64_t CronSchedule::NextAfterUtc(int64_t epoch_millis) const {
   using namespace std::chrono;
   constexpr int64_t kMinutesPerDay = 1440;
   // A schedule that can fire does so within 8 years (Feb 29 skips 2100); stop well after that.

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "engine/core/time_format.h"
+#include "engine/scheduler/time_zone.h"
 
 namespace sfsync::scheduler {
 namespace {
@@ -112,6 +113,84 @@ TEST_CASE("a schedule that can never fire is refused") {
   CHECK(ErrorOf("0 0 31 apr,jun *").find("never fires") != std::string::npos);
   // With a weekday as well, the Vixie rule makes it fire on that weekday.
   CHECK(Next("0 0 30 2 mon", "2024-01-01T00:00:00Z") == "2024-02-05T00:00:00.000Z");
+}
+
+}  // namespace
+}  // namespace sfsync::scheduler
+
+namespace sfsync::scheduler {
+namespace {
+
+std::string NextIn(const char* expression, const char* after) {
+  StatusOr<CronSchedule> s = ParseCron(expression);
+  REQUIRE_MESSAGE(s.ok(), s.status().ToString());
+  return FormatIsoUtc(s->NextAfter(*ParseDateTime(after)));
+}
+
+TEST_CASE("CRON_TZ reads the fields in local time: Paris in winter and summer, UTC prefix equals none") {
+  CHECK(NextIn("CRON_TZ=Europe/Paris 30 2 * * *", "2025-01-15T00:00:00Z") == "2025-01-15T01:30:00.000Z");
+  CHECK(NextIn("CRON_TZ=Europe/Paris 30 2 * * *", "2025-07-15T00:00:00Z") == "2025-07-15T00:30:00.000Z");
+  CHECK(NextIn("CRON_TZ=UTC 30 2 * * *", "2025-07-15T00:00:00Z") == NextIn("30 2 * * *", "2025-07-15T00:00:00Z"));
+  CHECK(NextIn("TZ=America/New_York @daily", "2025-01-15T12:00:00Z") == "2025-01-16T05:00:00.000Z");
+  StatusOr<CronSchedule> s = ParseCron("CRON_TZ=Europe/Paris 0 * * * *");
+  REQUIRE(s.ok());
+  CHECK(s->zone_name() == "Europe/Paris");
+}
+
+TEST_CASE("spring forward: a local time that does not exist fires once, at the jump") {
+  // Paris, 2025-03-30: 02:00 CET -> 03:00 CEST at 01:00Z.
+  CHECK(NextIn("CRON_TZ=Europe/Paris 30 2 * * *", "2025-03-29T23:00:00Z") == "2025-03-30T01:00:00.000Z");
+  CHECK(NextIn("CRON_TZ=Europe/Paris 30 2 * * *", "2025-03-30T01:00:00Z") == "2025-03-31T00:30:00.000Z");
+  // Every 15 minutes: the four skipped quarter hours are one fire at the jump, then 03:15 local.
+  CHECK(NextIn("CRON_TZ=Europe/Paris */15 * * * *", "2025-03-30T00:50:00Z") == "2025-03-30T01:00:00.000Z");
+  CHECK(NextIn("CRON_TZ=Europe/Paris */15 * * * *", "2025-03-30T01:00:00Z") == "2025-03-30T01:15:00.000Z");
+  // New York, 2025-03-09: 02:00 EST -> 03:00 EDT at 07:00Z.
+  CHECK(NextIn("CRON_TZ=America/New_York 30 2 * * *", "2025-03-09T05:00:00Z") == "2025-03-09T07:00:00.000Z");
+}
+
+TEST_CASE("fall back: a restricted hour fires at the first pass only, a star hour in both") {
+  // Paris, 2025-10-26: 03:00 CEST -> 02:00 CET at 01:00Z; local 02:30 is 00:30Z and 01:30Z.
+  CHECK(NextIn("CRON_TZ=Europe/Paris 30 2 * * *", "2025-10-25T23:00:00Z") == "2025-10-26T00:30:00.000Z");
+  CHECK(NextIn("CRON_TZ=Europe/Paris 30 2 * * *", "2025-10-26T00:30:00Z") == "2025-10-27T01:30:00.000Z");
+  CHECK(NextIn("CRON_TZ=Europe/Paris 30 * * * *", "2025-10-26T00:30:00Z") == "2025-10-26T01:30:00.000Z");
+  CHECK(NextIn("CRON_TZ=Europe/Paris @hourly", "2025-10-26T00:30:00Z") == "2025-10-26T01:00:00.000Z");
+  // New York, 2025-11-02: 02:00 EDT -> 01:00 EST at 06:00Z; local 01:30 is 05:30Z and 06:30Z.
+  CHECK(NextIn("CRON_TZ=America/New_York 30 1 * * *", "2025-11-02T05:30:00Z") == "2025-11-03T06:30:00.000Z");
+  CHECK(NextIn("CRON_TZ=America/New_York 30 * * * *", "2025-11-02T05:30:00Z") == "2025-11-02T06:30:00.000Z");
+}
+
+TEST_CASE("month ends, the southern hemisphere and dates past the zone file's table") {
+  // Tokyo is UTC+9 all year: the 1st at midnight is 15:00Z on the last day of the month before.
+  CHECK(NextIn("CRON_TZ=Asia/Tokyo 0 0 1 * *", "2025-02-10T00:00:00Z") == "2025-02-28T15:00:00.000Z");
+  // Sydney: AEDT (+11) in January, AEST (+10) in July.
+  CHECK(NextIn("CRON_TZ=Australia/Sydney 0 9 * * *", "2025-01-10T00:00:00Z") == "2025-01-10T22:00:00.000Z");
+  CHECK(NextIn("CRON_TZ=Australia/Sydney 0 9 * * *", "2025-07-10T00:00:00Z") == "2025-07-10T23:00:00.000Z");
+  // 2040 is past the transitions the file lists: its POSIX rule gives summer time.
+  CHECK(NextIn("CRON_TZ=Europe/Paris 0 12 * * *", "2040-07-01T00:00:00Z") == "2040-07-01T10:00:00.000Z");
+  CHECK(NextIn("CRON_TZ=Europe/Paris 0 12 * * *", "2040-12-01T00:00:00Z") == "2040-12-01T11:00:00.000Z");
+}
+
+TEST_CASE("an unknown or malformed zone is refused with a message that says what CRON_TZ takes") {
+  for (const char* bad : {"CRON_TZ=Mars/Base 0 * * * *", "CRON_TZ=../etc/passwd 0 * * * *", "CRON_TZ=/etc/x 0 * * * *"}) {
+    StatusOr<CronSchedule> s = ParseCron(bad);
+    REQUIRE_FALSE(s.ok());
+    CHECK(s.status().message().find("unknown time zone") != std::string::npos);
+    CHECK(s.status().message().find("e.g. Europe/Paris") != std::string::npos);
+  }
+  CHECK_FALSE(ParseCron("CRON_TZ=Europe/Paris").ok());
+}
+
+TEST_CASE("POSIX TZ rules: M rules, fixed offsets in angle brackets") {
+  const TimeZone::Rule paris = TimeZone::ParseRule("CET-1CEST,M3.5.0,M10.5.0/3");
+  CHECK(paris.valid);
+  CHECK(paris.std_offset == 3600);
+  CHECK(paris.dst_offset == 7200);
+  CHECK(paris.end_time == 3 * 3600);
+  const TimeZone::Rule fixed = TimeZone::ParseRule("<+03>-3");
+  CHECK(fixed.valid);
+  CHECK_FALSE(fixed.has_dst);
+  CHECK(fixed.std_offset == 3 * 3600);
+  CHECK_FALSE(TimeZone::ParseRule("CET-1CEST,J60,J300").valid);
 }
 
 }  // namespace
