@@ -3,10 +3,15 @@
 // terminal, keep_runs, auth logout of a job-file token. The real binary against the emulator.
 #include <doctest/doctest.h>
 #include <pty.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <map>
 #include <sstream>
 
 #include "engine/core/exit_codes.h"
@@ -432,6 +437,139 @@ TEST_CASE("auth logout forgets the session of a job-file refresh token without r
   CHECK(revoked.exit_code == 0);
   CHECK(revoked.out.find("revoked and deleted") != std::string::npos);
   CHECK(Cli(dir, {"run", dir.File("job.yaml")}).exit_code == kExitAuthGrantExpired);
+}
+
+// The [Section] key=value pairs of a systemd unit file.
+std::map<std::string, std::string> UnitKeys(const std::string& text) {
+  std::map<std::string, std::string> keys;
+  std::string section;
+  for (const std::string& line : Lines(text)) {
+    if (line.empty() || line[0] == '#') continue;
+    if (line[0] == '[') {
+      section = line.substr(1, line.find(']') - 1);
+      continue;
+    }
+    const size_t eq = line.find('=');
+    if (eq != std::string::npos) keys[section + "." + line.substr(0, eq)] = line.substr(eq + 1);
+  }
+  return keys;
+}
+
+// The ops examples (jobs/ops) as installed under `root`: /srv/sfsync, /etc/sfsync/demo.env,
+// /var/log/sfsync and /run/sfsync become folders of `root`, and the jobs reach `emu`.
+std::string Installed(std::string text, const std::string& root) {
+  auto replace_all = [&text](const std::string& from, const std::string& to) {
+    for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+      text.replace(at, from.size(), to);
+    }
+  };
+  replace_all("/usr/local/bin/sfsync", SfsyncBinary());
+  replace_all("/srv/sfsync", root);
+  replace_all("/etc/sfsync/demo.env", root + "/demo.env");
+  replace_all("/var/log/sfsync", root);
+  replace_all("/run/sfsync", root);
+  return text;
+}
+
+struct OpsInstall {
+  Emulator emu{{"--size", "20"}};
+  TempDir root;
+  OpsInstall() {
+    std::filesystem::create_directories(root.File("jobs/ops"));
+    for (const char* job : {"accounts.yaml", "contacts.yaml"}) {
+      std::string yaml = ReadFile(SourceDir() + "/jobs/ops/" + job);
+      yaml.replace(yaml.find("http://127.0.0.1:8383"), 21, emu.url());
+      WriteFile(root.File(std::string("jobs/ops/") + job), yaml);
+    }
+    std::string env;
+    for (const auto& [k, v] : TestAuthEnv()) env += k + "=" + v + "\n";
+    env += "XDG_STATE_HOME=" + root.File("state") + "\n";
+    WriteFile(root.File("demo.env"), env);
+  }
+  // Runs `command` as a unit would: in `dir`, with the environment file.
+  ProcessResult Sh(const std::string& command, const std::string& dir) {
+    return RunProcess({"/bin/sh", "-c", "set -a && . " + root.File("demo.env") + " && set +a && cd " + dir + " && " + command});
+  }
+};
+
+TEST_CASE("the crontab example: its line parses and its command syncs both jobs, one summary line each") {
+  OpsInstall ops;
+  std::string job_line;
+  for (const std::string& line : Lines(ReadFile(SourceDir() + "/jobs/ops/crontab"))) {
+    if (line.empty() || line[0] == '#' || line.find("MAILTO=") == 0) continue;
+    job_line = line;
+  }
+  std::istringstream fields(job_line);
+  std::string minute, hour, dom, month, dow;
+  fields >> minute >> hour >> dom >> month >> dow;
+  CHECK(minute == "30");
+  CHECK(hour == "2");
+  std::string command;
+  std::getline(fields, command);
+  ProcessResult r = RunProcess({"/bin/sh", "-c", Installed(command, ops.root.path())});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const std::vector<std::string> lines = Lines(r.out);
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0].rfind("job ops-accounts: SUCCESS", 0) == 0);
+  CHECK(lines[1].rfind("job ops-contacts: SUCCESS", 0) == 0);
+  CHECK(r.err.empty());
+  CHECK(ReadFile(ops.root.File("ops.log")).find("job ops-contacts: SUCCESS in ") != std::string::npos);
+}
+
+TEST_CASE("the systemd service and timer examples: the timer starts the service, whose command runs the jobs") {
+  OpsInstall ops;
+  const auto service = UnitKeys(Installed(ReadFile(SourceDir() + "/jobs/ops/sfsync-ops.service"), ops.root.path()));
+  const auto timer = UnitKeys(ReadFile(SourceDir() + "/jobs/ops/sfsync-ops.timer"));
+  CHECK(timer.at("Timer.Unit") == "sfsync-ops.service");
+  CHECK(timer.at("Timer.OnCalendar") == "*-*-* 02:30:00 Europe/Paris");
+  CHECK(service.at("Service.Type") == "oneshot");
+  ProcessResult r = ops.Sh(service.at("Service.ExecStart"), service.at("Service.WorkingDirectory"));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(Lines(r.out).size() == 2);
+  SqliteDb db(ops.root.File("jobs/ops/ops.db"));  // relative to the job files
+  CHECK(db.Scalar("SELECT count(*) FROM Account") == "20");
+  CHECK(db.Scalar("SELECT group_concat(job) FROM (SELECT job FROM _sfsync_runs ORDER BY run_id)") ==
+        "ops-accounts,ops-contacts");
+}
+
+TEST_CASE("the daemon unit example: Type=notify gets READY and STOPPING, and the dependent jobs run in order") {
+  OpsInstall ops;
+  const auto unit = UnitKeys(Installed(ReadFile(SourceDir() + "/jobs/ops/sfsync-daemon.service"), ops.root.path()));
+  CHECK(unit.at("Service.Type") == "notify");
+  CHECK(unit.at("Service.ExecReload") == "/bin/kill -HUP $MAINPID");
+  // A notify socket, as systemd gives the service.
+  const std::string socket_path = ops.root.File("notify.sock");
+  const int sock = ::socket(AF_UNIX, SOCK_DGRAM, 0);
+  REQUIRE(sock >= 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", socket_path.c_str());
+  REQUIRE(::bind(sock, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  ProcessResult r = ops.Sh("NOTIFY_SOCKET=" + socket_path + " " + unit.at("Service.ExecStart") + " --once",
+                           unit.at("Service.WorkingDirectory"));
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  std::string notified;
+  char buf[512];
+  while (true) {
+    const ssize_t n = ::recv(sock, buf, sizeof buf, MSG_DONTWAIT);
+    if (n <= 0) break;
+    notified.append(buf, static_cast<size_t>(n)).push_back('\n');
+  }
+  ::close(sock);
+  CHECK(notified.find("READY=1") != std::string::npos);
+  CHECK(notified.find("STOPPING=1") != std::string::npos);
+  const json status = json::parse(ReadFile(ops.root.File("status.json")));
+  REQUIRE(status.at("jobs").size() == 2);
+  CHECK(status.at("jobs").at(0).at("name") == "ops-accounts");
+  CHECK(status.at("jobs").at(0).at("schedule") == "CRON_TZ=Europe/Paris 30 2 * * *");
+  CHECK(status.at("jobs").at(1).at("last_run").at("status") == "SUCCESS");
+  const std::vector<std::string> lines = Lines(r.out);
+  REQUIRE(lines.size() == 4);
+  CHECK(lines[0].find("start job=ops-accounts") != std::string::npos);
+  CHECK(lines[2].find("start job=ops-contacts") != std::string::npos);
 }
 
 }  // namespace
