@@ -97,7 +97,7 @@ std::string FormatText(const store::DatabaseStatus& st, const config::Job* job, 
   }
   if (st.tables.empty()) out += "no table synced yet\n";
   if (!st.tables.empty()) {
-    out += fmt::format("{:<20} {:<8} {:<32} {:>9} {:>6}  {:<30} {:<14} {}\n", "object", "status", "last run", "rows",
+    out += fmt::format("{:<20} {:<8} {:<32} {:>9} {:>6}  {:<43} {:<14} {}\n", "object", "status", "last run", "rows",
                        "calls", "watermark", "lag", "push-back");
   }
   int64_t conflicts = 0;
@@ -105,10 +105,10 @@ std::string FormatText(const store::DatabaseStatus& st, const config::Job* job, 
     const int64_t lag = LagMillis(t, now);
     std::string name = t.object == t.table ? t.object : t.object + " (" + t.table + ")";
     if (job == nullptr) name = t.job + "/" + name;
-    out += fmt::format("{:<20} {:<8} {:<32} {:>9} {:>6}  {:<30} {:<14} {} pending, {} failed, {} conflicts\n", name,
+    out += fmt::format("{:<20} {:<8} {:<32} {:>9} {:>6}  {:<43} {:<14} {} pending, {} failed, {} conflicts\n", name,
                        t.last_run.status.empty() ? "-" : t.last_run.status, When(t.last_run.started_millis, now), t.rows,
                        t.last_run.status.empty() ? 0 : t.last_run.api_calls,
-                       t.watermark.empty() ? "-" : WatermarkText(t.watermark).substr(0, 30),
+                       t.watermark.empty() ? "-" : WatermarkText(t.watermark),
                        lag < 0 ? "-" : FormatDuration(lag), t.pending_changes, t.failed_changes, t.conflicts);
     if (const std::string note = StateNote(t); !note.empty()) out += "  " + note + "\n";
     if (!t.last_run.error.empty()) out += "  last error: " + t.last_run.error + "\n";

@@ -142,6 +142,10 @@ class Previewer {
                            (deletes ? 1 : 0);
       }
     }
+    // The run also describes the object (conditionally) and, after a load, asks getDeleted.
+    if (p.expected_calls > 0 || (p.expected_calls == 0 && p.action != "incremental")) {
+      p.expected_calls += 1 + (p.action != "incremental" && plan->deletes != "ignore" && plan->replicateable ? 1 : 0);
+    }
     return p;
   }
 
