@@ -63,6 +63,7 @@ class JobRun {
       Finish();
       if (options_.after_pull) options_.after_pull(&context_, report_);
     } else {
+      NameDatabase(&s);
       report_.status = "FAILED";
       report_.error = s;
     }
@@ -114,13 +115,22 @@ class JobRun {
 
   // Records how an object ended (log, report, run history); a cause that would fail every later
   // object too stops the objects not started yet.
-  void Conclude(const Status& s, store::Store* store, store::ObjectRunStats* stats) {
+  // A store error names the database file it is about (the log and the final error line).
+  void NameDatabase(Status* s) const {
+    const bool store_error = s->reason() == "store" || s->reason() == "store.refused";
+    if (store_error && s->message().find(job_.store.sqlite_path) == std::string::npos) {
+      *s = s->Annotate("database " + job_.store.sqlite_path);
+    }
+  }
+
+  void Conclude(Status s, store::Store* store, store::ObjectRunStats* stats) {
     stats->finished_millis = clock_->NowMillis();
     if (stats->status.empty()) {
       stats->status = s.ok() ? "SUCCESS" : s.code() == StatusCode::kCancelled ? "PARTIAL" : "FAILED";
     }
     std::lock_guard<std::mutex> lock(mu_);
     if (!s.ok()) {
+      NameDatabase(&s);
       stats->error = Redact(s.message());
       // A deliberate stop (a signal, a budget) is not an error of the object.
       const LogLevel level = s.code() == StatusCode::kCancelled                 ? LogLevel::kInfo

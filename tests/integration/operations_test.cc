@@ -140,6 +140,19 @@ TEST_CASE("the log file gets INFO lines, the summary and the final failure, whil
   CHECK(r.err.find(" INFO ") == std::string::npos);
 }
 
+TEST_CASE("a store error names the database file, on the console and in the log file") {
+  Emulator emu({"--size", "5"});
+  TempDir dir;
+  WriteFile(dir.File("job.yaml"), JobYaml(emu, dir.File("a.db"), kAccounts));
+  REQUIRE(Cli(dir, {"run", dir.File("job.yaml")}).exit_code == 0);
+  // Someone drops a column sfsync fills: the table is no longer what it made, and it says which file.
+  REQUIRE(RunProcess({"/usr/bin/env", "sqlite3", dir.File("a.db"), "ALTER TABLE Account DROP COLUMN Industry"}).exit_code == 0);
+  ProcessResult r = Cli(dir, {"run", "--log-file", dir.File("run.log"), dir.File("job.yaml")});
+  CHECK(r.exit_code == kExitStore);
+  CHECK(r.err.find("database " + dir.File("a.db")) != std::string::npos);
+  CHECK(ReadFile(dir.File("run.log")).find("database " + dir.File("a.db")) != std::string::npos);
+}
+
 TEST_CASE("status shows each object's last run, rows, watermark and lag, the runs, and schema changes once") {
   Emulator emu({"--size", "12"});
   TempDir dir;
