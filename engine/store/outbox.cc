@@ -65,6 +65,42 @@ StatusOr<std::optional<std::vector<Cell>>> ReadRow(Db* db, const std::string& ta
 
 }  // namespace
 
+Status SqliteStore::AbsorbPulledCopy(const std::string& table, const std::string& local_id,
+                                     const std::string& server_id) {
+  SFSYNC_ASSIGN_OR_RETURN(Statement exists, db_.Prepare(fmt::format(
+      "SELECT 1 FROM {} WHERE \"Id\" = ?1", QuoteIdentifier(table))));
+  exists.BindText(1, server_id);
+  SFSYNC_ASSIGN_OR_RETURN(bool found, exists.Step());
+  if (!found) return Status::Ok();
+  exists.Reset();
+  SFSYNC_ASSIGN_OR_RETURN(Statement edited, db_.Prepare(fmt::format(
+      "SELECT DISTINCT c.column_name FROM _sfsync_outbox_columns c JOIN _sfsync_outbox o USING (change_id) "
+      "WHERE o.table_name = ?1 AND o.\"Id\" = ?2 AND o.state IN {}", kOpen)));
+  edited.BindText(1, table);
+  edited.BindText(2, local_id);
+  SFSYNC_ASSIGN_OR_RETURN(std::vector<std::string> keep, edited.TextsOfColumn(0));
+  SFSYNC_ASSIGN_OR_RETURN(std::vector<std::string> columns, TableColumns(table));
+  std::vector<std::string> take;
+  for (const std::string& c : columns) {
+    bool kept = c == "Id";
+    for (const std::string& k : keep) kept = kept || EqualsIgnoringAsciiCase(k, c);
+    if (!kept) take.push_back(QuoteIdentifier(c));
+  }
+  if (!take.empty()) {
+    const std::string list = fmt::format("{}", fmt::join(take, ", "));
+    SFSYNC_ASSIGN_OR_RETURN(Statement copy, db_.Prepare(fmt::format(
+        "UPDATE {0} SET ({1}) = (SELECT {1} FROM {0} WHERE \"Id\" = ?1) WHERE \"Id\" = ?2", QuoteIdentifier(table),
+        list)));
+    copy.BindText(1, server_id);
+    copy.BindText(2, local_id);
+    SFSYNC_RETURN_IF_ERROR(copy.Run());
+  }
+  SFSYNC_ASSIGN_OR_RETURN(Statement drop, db_.Prepare(fmt::format(
+      "DELETE FROM {} WHERE \"Id\" = ?1", QuoteIdentifier(table))));
+  drop.BindText(1, server_id);
+  return drop.Run();
+}
+
 StatusOr<std::vector<std::string>> SqliteStore::TableColumns(const std::string& table) {
   SFSYNC_ASSIGN_OR_RETURN(Statement stmt, db_.Prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid"));
   stmt.BindText(1, table);
@@ -369,6 +405,12 @@ Status SqliteStore::RecordOutcomes(const TableSpec& spec, const std::vector<Chan
         SFSYNC_RETURN_IF_ERROR(keep->Run());
       }
       if (!o.server_id.empty() && o.server_id != id) {
+        // The record may be in the table already: an earlier push of this insert reached the org but
+        // its answer was lost (or not recorded), and a pull since read the record back. That copy has
+        // the org's values, this row has the local ones: the row keeps its columns that have an open
+        // change (edits made since) and takes the rest from the copy (the org's stamps and what it
+        // computed), then the copy goes. Found by the fault loop (tests/integration/fault_loop_test.cc).
+        SFSYNC_RETURN_IF_ERROR(AbsorbPulledCopy(spec.table, id, o.server_id));
         // The new record's Id replaces the local one: in the row, in this row's other changes, and in
         // every lookup that points at it.
         SFSYNC_ASSIGN_OR_RETURN(Statement rename, db_.Prepare(fmt::format(

@@ -133,6 +133,10 @@ class SqliteStore final : public Store {
   Status DropCaptureTriggers(const std::string& table);
   // The table's columns, in order (PRAGMA table_info).
   StatusOr<std::vector<std::string>> TableColumns(const std::string& table);
+  // Before a pushed insert's row (`local_id`) takes the record's `server_id`: when a pull already
+  // stored that record under `server_id`, the row takes the copy's values except in the columns
+  // with an open local change, and the copy is deleted. Inside the caller's EngineWrite.
+  Status AbsorbPulledCopy(const std::string& table, const std::string& local_id, const std::string& server_id);
   // kNotFound unless `table` has `column` (any case).
   Status CheckColumnExists(const std::string& table, const std::string& column);
 

@@ -24,6 +24,7 @@ class FailNthTransport : public HttpTransport {
   }
 
   bool injected() const { return injected_; }
+  int calls() const { return calls_; }  // requests seen, the failed ones included
 
  private:
   HttpTransport* const base_;
