@@ -141,6 +141,7 @@ std::unique_ptr<salesforce::HttpTransport> TransportFor(const config::Job& job) 
   salesforce::TransportOptions options;
   options.ca_file = job.connection.ca_file;
   options.timeout = std::chrono::seconds(job.connection.timeout_seconds);
+  options.max_response_time = std::chrono::seconds(job.connection.max_response_seconds);
   options.max_body_bytes = static_cast<uint64_t>(job.connection.max_response_mb) << 20;
   options.max_inflate_ratio = static_cast<uint64_t>(job.connection.max_inflate_ratio);
   // gzip trades CPU for bandwidth: worth it to a real org, pure cost on a loopback emulator.

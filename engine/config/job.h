@@ -33,6 +33,7 @@ struct ConnectionConfig {
   std::string api_version = "60.0";
   std::string ca_file;         // absolute path; empty = system trust store
   int64_t timeout_seconds = 120;
+  int64_t max_response_seconds = 1800;  // bound on one whole HTTP exchange, however steady
   int max_attempts = 5;
   int max_concurrent_requests = 10; // HTTP requests in flight at once, all objects and slices together
   int64_t max_response_mb = 256;    // cap on one response body, received or decoded (MiB)

@@ -109,6 +109,7 @@ std::optional<Job> BuildJob(const JobDocument& doc, std::string_view base_dir, c
   Set(c, "api_version", &job.connection.api_version);
   SetPath(c, "ca_file", base_dir, &job.connection.ca_file);
   Set(c, "timeout_seconds", &job.connection.timeout_seconds);
+  Set(c, "max_response_seconds", &job.connection.max_response_seconds);
   Set(c, "max_attempts", &job.connection.max_attempts);
   Set(c, "max_concurrent_requests", &job.connection.max_concurrent_requests);
   Set(c, "max_response_mb", &job.connection.max_response_mb);

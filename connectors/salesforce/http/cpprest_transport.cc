@@ -11,6 +11,8 @@
 //    the request is cancelled, which closes the connection without reading the rest;
 //  - a chunked body reaches that stream a whole HTTP chunk at a time: one chunk is buffered before
 //    any cap can see it (servers send chunks of kilobytes; the chunk size it parses is an int);
+//  - nothing in it bounds a whole exchange: a Watchdog thread here cancels any request still running
+//    past TransportOptions::max_response_time;
 //  - it reports failures as http_exception with a generic message ("Error in SSL handshake") and
 //    the underlying error value (ETIMEDOUT when its timer fired; the packed OpenSSL error for TLS).
 #include <cpprest/http_client.h>
@@ -18,12 +20,16 @@
 #include <openssl/ssl.h>
 #include <strings.h>
 
+#include <atomic>
 #include <cerrno>
 #include <charconv>
+#include <condition_variable>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <span>
+#include <thread>
 
 #include "connectors/salesforce/http/http_transport.h"
 #include "connectors/salesforce/http/response_body.h"
@@ -74,6 +80,68 @@ Status ReadBody(const http::http_response& reply, ResponseBody* body) {
   }
 }
 
+// Cancels requests that outlive their deadline. One thread per transport, asleep while nothing is
+// in flight. Thread-safe.
+class Watchdog {
+ public:
+  struct Entry {
+    pplx::cancellation_token_source cancel;
+    std::atomic<bool> expired{false};
+  };
+
+  Watchdog() : thread_([this] { Loop(); }) {}
+  ~Watchdog() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+
+  // Watches a request until Forget(); its `cancel` fires (and `expired` is set) at `deadline`.
+  std::shared_ptr<Entry> Watch(std::chrono::steady_clock::time_point deadline) {
+    auto entry = std::make_shared<Entry>();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      entries_.emplace(deadline, entry);
+    }
+    wake_.notify_all();
+    return entry;
+  }
+
+  void Forget(const std::shared_ptr<Entry>& entry) {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::erase_if(entries_, [&](const auto& e) { return e.second == entry; });
+  }
+
+ private:
+  void Loop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!stopping_) {
+      if (entries_.empty()) {
+        wake_.wait(lock);
+        continue;
+      }
+      auto first = entries_.begin();
+      if (std::chrono::steady_clock::now() < first->first) {
+        wake_.wait_until(lock, first->first);
+        continue;
+      }
+      std::shared_ptr<Entry> entry = first->second;
+      entries_.erase(first);
+      entry->expired = true;
+      entry->cancel.cancel();
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable wake_;
+  std::multimap<std::chrono::steady_clock::time_point, std::shared_ptr<Entry>> entries_;  // guarded by mu_
+  bool stopping_ = false;                                                               // guarded by mu_
+  std::thread thread_;
+};
+
 bool IsCertificateVerifyFailure(int error_value) {
   const auto packed = static_cast<unsigned long>(error_value);
   return ERR_GET_LIB(packed) == ERR_LIB_SSL && ERR_GET_REASON(packed) == SSL_R_CERTIFICATE_VERIFY_FAILED;
@@ -105,6 +173,24 @@ class CpprestTransport : public HttpTransport {
       return InvalidArgumentError("not an http(s) URL: '" + request.url.substr(0, 200) + "'");
     }
     if (!ca_file_status_.ok()) return ca_file_status_;
+    const std::shared_ptr<Watchdog::Entry> watch =
+        watchdog_.Watch(std::chrono::steady_clock::now() + options_.max_response_time);
+    StatusOr<HttpResponse> result = SendWatched(request, origin, resource, watch.get());
+    watchdog_.Forget(watch);
+    if (watch->expired) {
+      // However the cancellation surfaced (an exception, a short body), the cause is the deadline.
+      return Status(StatusCode::kUnavailable,
+                    origin + ": no complete answer within " +
+                        std::to_string(options_.max_response_time.count() / 1000) +
+                        " s (connection.max_response_seconds); the connection was closed",
+                    "timeout");
+    }
+    return result;
+  }
+
+ private:
+  StatusOr<HttpResponse> SendWatched(const HttpRequest& request, const std::string& origin,
+                                     const std::string& resource, Watchdog::Entry* watch) {
     try {
       std::shared_ptr<http::client::http_client> client = ClientFor(origin);
       http::http_request message(request.method);
@@ -123,10 +209,13 @@ class CpprestTransport : public HttpTransport {
         message.headers().add(http::header_names::accept_encoding, "gzip");
       }
       if (!request.body.empty() || !content_type.empty()) {
-        message.set_body(request.body, content_type.empty() ? "application/octet-stream" : content_type);
+        // As bytes: set_body(std::string) reads a char buffer through a basic_streambuf<unsigned char>
+        // pointer (UBSan's vptr check stops there); a byte vector needs no such cast.
+        message.headers().set_content_type(content_type.empty() ? "application/octet-stream" : content_type);
+        message.set_body(std::vector<unsigned char>(request.body.begin(), request.body.end()));
       }
       // Cancelling closes the connection at once, whatever stage the request is in.
-      pplx::cancellation_token_source cancel;
+      pplx::cancellation_token_source& cancel = watch->cancel;
       http::http_response reply = client->request(message, cancel.get_token()).get();  // the headers are in
       HttpResponse response;
       response.status = reply.status_code();
@@ -159,7 +248,6 @@ class CpprestTransport : public HttpTransport {
     }
   }
 
- private:
   std::shared_ptr<http::client::http_client> ClientFor(const std::string& origin) {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = clients_.find(origin);
@@ -208,6 +296,7 @@ class CpprestTransport : public HttpTransport {
   Status ca_file_status_;
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<http::client::http_client>> clients_;  // by origin; guarded by mu_
+  Watchdog watchdog_;
 };
 
 }  // namespace

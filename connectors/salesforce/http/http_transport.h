@@ -43,6 +43,11 @@ struct TransportOptions {
   // Longest wait without progress (connect, TLS handshake, each read of the response); a slow but
   // steady response does not time out.
   std::chrono::milliseconds timeout{std::chrono::minutes(2)};
+  // Longest whole exchange, from sending the request to the last byte of the answer, however steady
+  // the progress: bounds a server that trickles a byte at a time (each read then makes progress, so
+  // `timeout` never fires). Past it the connection is closed: kUnavailable, reason "timeout". The
+  // default fits a 256 MiB page at 150 KB/s. Job key: connection.max_response_seconds.
+  std::chrono::milliseconds max_response_time{std::chrono::minutes(30)};
   bool request_gzip = true;  // send Accept-Encoding: gzip (a gzip body is inflated whether asked for or not)
 
   // Caps on one response body (response_body.h enforces them). A body over a cap is an error, never

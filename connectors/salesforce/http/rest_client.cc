@@ -40,6 +40,13 @@ StatusOr<std::string> ResolveUrl(const Session& session, const std::string& path
     }
     return path_or_url;
   }
+  // Any other scheme ("file://", "ftp://"), or a scheme-relative "//host/...": a URL naming another
+  // place, never a path Salesforce would send.
+  const size_t scheme = path_or_url.find("://");
+  if (StartsWith(path_or_url, "//") || (scheme != std::string::npos && scheme < path_or_url.find_first_of("/?"))) {
+    return InvalidArgumentError("refusing to send the session token to '" + path_or_url.substr(0, 120) +
+                                "': it is not on the instance URL " + session.instance_url);
+  }
   if (StartsWith(path_or_url, "/")) return session.instance_url + path_or_url;
   return session.instance_url + "/" + path_or_url;
 }

@@ -44,7 +44,7 @@ TEST_CASE("getDeleted parses the recorded answer and sends the window as encoded
   CHECK(FormatIsoUtc(result->records[0].deleted_millis) == "2013-05-07T22:07:19.000Z");
   CHECK(FormatIsoUtc(result->earliest_date_available_millis) == "2013-05-03T15:57:00.000Z");
   CHECK(FormatIsoUtc(result->latest_date_covered_millis) == "2013-05-08T21:20:00.000Z");
-  const HttpRequest& sent = org.fake.requests().back();
+  const HttpRequest sent = org.fake.requests().back();  // requests() returns a copy
   CHECK(sent.url == kDeletedUrl + "?start=2013-05-06T00%3A00%3A00.000Z&end=2013-05-10T00%3A00%3A00.000Z");
 }
 
