@@ -8,7 +8,8 @@ function(sfsync_warnings target)
   # <functional> (false positives its manual warns of): not errors in that build.
   target_compile_options(${target} PRIVATE -Wall -Wextra -Werror
     $<$<CXX_COMPILER_ID:GNU>:-Wno-error=restrict>
-    $<$<BOOL:${SFSYNC_SANITIZE}>:-Wno-maybe-uninitialized>)
+    $<$<BOOL:${SFSYNC_SANITIZE}>:-Wno-maybe-uninitialized>
+    $<$<BOOL:${SFSYNC_FUZZ}>:-Wno-error>)
 endfunction()
 
 # sfsync_library(name SOURCES ... DEPS ...): a static library of our own code.

@@ -1,6 +1,11 @@
 #include "engine/store/sqlite_db.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <utility>
 
@@ -143,6 +148,16 @@ const char* Statement::sql() const { return stmt_ != nullptr ? sqlite3_sql(stmt_
 // ---- Db ----
 
 StatusOr<Db> Db::Open(const std::string& path, const std::string& vfs, int busy_timeout_millis) {
+  // The org's data is for this user: a new database is created 0600 (SQLite would make it 0644 less
+  // the umask), and SQLite gives its -wal and -shm files the database's mode. An existing file keeps
+  // the mode its owner chose.
+  const int created = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (created >= 0) {
+    ::close(created);
+  } else if (errno != EEXIST) {
+    return Status(StatusCode::kFailedPrecondition,
+                  fmt::format("opening '{}': cannot create it: {}", path, std::strerror(errno)), std::string(kStoreReason));
+  }
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                                  vfs.empty() ? nullptr : vfs.c_str());
