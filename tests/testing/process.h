@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -69,5 +70,15 @@ bool FileExists(const std::string& path);
 // KiB; -1 when it logged none. Prefer it to max_rss_kib, which counts what the forking test process
 // held before the exec.
 int64_t LoggedPeakRssKib(const std::string& err);
+
+// A peak-memory bound for a test, in KiB: `kib` as measured on a plain build, three times that under
+// the sanitizers (ASan's shadow memory, redzones and quarantine grow every allocation).
+constexpr int64_t MemoryBoundKib(int64_t kib) {
+#ifdef SFSYNC_SANITIZED
+  return 3 * kib;
+#else
+  return kib;
+#endif
+}
 
 }  // namespace sfsync::testing
