@@ -124,8 +124,10 @@ class Watchdog {
         continue;
       }
       auto first = entries_.begin();
-      if (std::chrono::steady_clock::now() < first->first) {
-        wake_.wait_until(lock, first->first);
+      // A copy: Forget() may erase the entry while this thread waits (ASan caught the reference).
+      const std::chrono::steady_clock::time_point deadline = first->first;
+      if (std::chrono::steady_clock::now() < deadline) {
+        wake_.wait_until(lock, deadline);
         continue;
       }
       std::shared_ptr<Entry> entry = first->second;
