@@ -72,6 +72,7 @@ std::vector<Scenario> Scenarios() {
                  // one where the job is read to the end (exit 3: it lacks its sections).
                  WriteFile(dir.File("big.yaml"), "version: 1\nname: big\nschedule: \"" + std::string(1000000, 'x') + "\"\n");
                  ProcessResult last;
+
                  for (int mib = 12; mib <= 256; ++mib) {
                    last = RunProcess({"/usr/bin/prlimit", "--as=" + std::to_string(mib << 20), SfsyncBinary(),
                                       "validate", dir.File("big.yaml")});
@@ -229,6 +230,15 @@ TEST_CASE("every exit code in the README's table happens, end to end, for the ca
   for (const Scenario& scenario : Scenarios()) {
     CAPTURE(scenario.code);
     CAPTURE(scenario.what);
+#ifdef SFSYNC_SANITIZED
+    if (scenario.code == kExitInternal) {
+      // ASan maps terabytes of shadow memory at start: no address-space limit lets it run. The plain
+      // build of the same CI (scripts/test --ci) runs this scenario.
+      MESSAGE("exit 1 (out of memory) is checked by the plain build only");
+      tested.insert(scenario.code);
+      continue;
+    }
+#endif
     TempDir dir;
     ProcessResult r = scenario.run(dir);
     INFO(r.err);

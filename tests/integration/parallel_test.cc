@@ -106,7 +106,7 @@ TEST_CASE("parallel kill loop: sliced loads of two objects SIGKILLed at random m
     }
     emu.AdvanceClock(1);
     auto run = StartSfsync(dir.File("job.yaml"), dir.path());
-    std::this_thread::sleep_for(std::chrono::milliseconds(200 + rng() % 600));
+    std::this_thread::sleep_for(std::chrono::milliseconds((200 + rng() % 600) * SanitizerSlowdown()));
     run->Signal(SIGKILL);
     const int code = run->Wait();
     if (!FileExists(db)) continue;

@@ -73,6 +73,16 @@ int64_t LoggedPeakRssKib(const std::string& err);
 
 // A peak-memory bound for a test, in KiB: `kib` as measured on a plain build, three times that under
 // the sanitizers (ASan's shadow memory, redzones and quarantine grow every allocation).
+// How many times slower the sanitized build runs a process (start-up and work): for tests that pick
+// a moment in a run by the clock (kill loops).
+constexpr int SanitizerSlowdown() {
+#ifdef SFSYNC_SANITIZED
+  return 3;
+#else
+  return 1;
+#endif
+}
+
 constexpr int64_t MemoryBoundKib(int64_t kib) {
 #ifdef SFSYNC_SANITIZED
   return 3 * kib;

@@ -206,7 +206,11 @@ TEST_CASE("memory stays near what is kept: a refused 400 MB body, accepted 64 Mi
     REQUIRE(response.ok());
     CHECK(response->body.size() == 64 * kMiB);
     CAPTURE(growth);
+#ifdef SFSYNC_SANITIZED
+    CHECK(growth < 64 * 2.5);  // ASan's redzones and quarantine on top (measured 120 MiB)
+#else
     CHECK(growth < 64 * 1.75);
+#endif
   }
 }
 
