@@ -193,5 +193,13 @@ TEST_CASE("POSIX TZ rules: M rules, fixed offsets in angle brackets") {
   CHECK_FALSE(TimeZone::ParseRule("CET-1CEST,J60,J300").valid);
 }
 
+TEST_CASE("regression (cron fuzzer): an offset of many digits or out of range is refused, not overflowed") {
+  CHECK_FALSE(TimeZone::ParseRule("AESMT99999999990.,-4.1.0/3").valid);
+  CHECK_FALSE(TimeZone::ParseRule("XST168").valid);
+  CHECK_FALSE(TimeZone::ParseRule("XST5:60").valid);
+  CHECK(TimeZone::ParseRule("XST167").valid);  // RFC 8536's largest hour
+  CHECK(TimeZone::ParseRule("AEST-10AEDT,M10.1.0,M4.1.0/3").valid);
+}
+
 }  // namespace
 }  // namespace sfsync::scheduler

@@ -29,8 +29,13 @@ bool ParseHms(std::string_view s, size_t* pos, int* out) {
       ++*pos;
     }
     size_t start = *pos;
-    while (*pos < s.size() && s[*pos] >= '0' && s[*pos] <= '9') parts[k] = parts[k] * 10 + (s[(*pos)++] - '0');
-    if (*pos == start) return false;
+    while (*pos < s.size() && s[*pos] >= '0' && s[*pos] <= '9') {
+      // RFC 8536 §3.3.1: hours up to 167, minutes and seconds up to 59. Three digits at most, so a
+      // long run of digits is refused instead of overflowing (found by the cron fuzzer).
+      if (*pos - start == 3) return false;
+      parts[k] = parts[k] * 10 + (s[(*pos)++] - '0');
+    }
+    if (*pos == start || parts[k] > (k == 0 ? 167 : 59)) return false;
   }
   *out = sign * (parts[0] * 3600 + parts[1] * 60 + parts[2]);
   return true;
