@@ -193,6 +193,14 @@ TEST_CASE("POSIX TZ rules: M rules, fixed offsets in angle brackets") {
   CHECK_FALSE(TimeZone::ParseRule("CET-1CEST,J60,J300").valid);
 }
 
+TEST_CASE("regression (cron fuzzer): a zone name with a NUL or naming a directory is an error, not an exception") {
+  CHECK_FALSE(ParseCron(std::string("CRON_TZ=\0x 0 2 * * *", 20)).ok());
+  CHECK_FALSE(TimeZone::Load(std::string_view("\0", 1)).ok());
+  CHECK_FALSE(TimeZone::Load("America").ok());  // a directory of zones
+  CHECK_FALSE(TimeZone::Load("Europe/Paris/").ok());
+  CHECK(TimeZone::Load("Europe/Paris").ok());
+}
+
 TEST_CASE("regression (cron fuzzer): an offset of many digits or out of range is refused, not overflowed") {
   CHECK_FALSE(TimeZone::ParseRule("AESMT99999999990.,-4.1.0/3").valid);
   CHECK_FALSE(TimeZone::ParseRule("XST168").valid);

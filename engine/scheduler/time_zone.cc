@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 
@@ -139,14 +141,27 @@ TimeZone::Rule TimeZone::ParseRule(std::string_view s) {
 }
 
 StatusOr<std::shared_ptr<const TimeZone>> TimeZone::Load(std::string_view name) {
-  if (name.empty() || name[0] == '/' || name.find("..") != std::string_view::npos) {
-    return Unknown(name, "not a zone name");
-  }
+  // Area/City names only: letters, digits, '_', '+', '-', '.', '/' (not leading or trailing, no
+  // ".."). A NUL would cut the path at the zoneinfo directory itself (found by the cron fuzzer).
+  const bool name_ok = !name.empty() && name.front() != '/' && name.back() != '/' &&
+                       name.find("..") == std::string_view::npos &&
+                       std::all_of(name.begin(), name.end(), [](char ch) {
+                         return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '+' || ch == '-' ||
+                                ch == '.' || ch == '/';
+                       });
+  if (!name_ok) return Unknown(name, "not a zone name");
   const char* dir = std::getenv("TZDIR");
   const std::string path = std::string(dir != nullptr && *dir != '\0' ? dir : "/usr/share/zoneinfo") + "/" + std::string(name);
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error)) return Unknown(name, "no such file: " + path);
   std::ifstream f(path, std::ios::binary);
   if (!f) return Unknown(name, "no such file: " + path);
-  const std::string d((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  std::string d;
+  try {
+    d.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+  } catch (const std::exception&) {
+    return Unknown(name, "cannot read " + path);
+  }
   if (d.size() < 44 || d.compare(0, 4, "TZif") != 0) return Unknown(name, "not a TZif file: " + path);
   auto counts = [&](size_t at, int64_t c[6]) {
     for (int i = 0; i < 6; ++i) c[i] = Be(d, at + 20 + 4 * i, 4);
