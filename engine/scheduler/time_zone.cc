@@ -66,7 +66,10 @@ bool ParseDate(std::string_view s, size_t* pos, int* month, int* week, int* week
     }
     size_t start = *pos;
     *fields[k] = 0;
-    while (*pos < s.size() && s[*pos] >= '0' && s[*pos] <= '9') *fields[k] = *fields[k] * 10 + (s[(*pos)++] - '0');
+    while (*pos < s.size() && s[*pos] >= '0' && s[*pos] <= '9') {
+      if (*pos - start == 2) return false;  // month, week and day are 1-2 digits (overflowed: cron fuzzer)
+      *fields[k] = *fields[k] * 10 + (s[(*pos)++] - '0');
+    }
     if (*pos == start) return false;
   }
   *time = 7200;
