@@ -49,10 +49,49 @@ EnvLookup ProcessEnv() {
   };
 }
 
+namespace {
+
+// Where `text` stops being UTF-8 (overlong forms, surrogates and values past U+10FFFF included);
+// nullopt when it is valid. YAML requires Unicode, and valijson's length checks read past a table on
+// invalid sequences (UBSan, found by the job_yaml fuzzer): such a file is refused up front.
+std::optional<SourceLocation> FirstInvalidUtf8(std::string_view text) {
+  SourceLocation at;
+  for (size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    bool ok = n != 0 && i + n <= text.size();
+    uint32_t cp = n == 1 ? c : n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : (c & 0x07);
+    for (size_t k = 1; ok && k < n; ++k) {
+      const auto cc = static_cast<unsigned char>(text[i + k]);
+      ok = (cc & 0xC0) == 0x80;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if (ok && n > 1) {
+      ok = (n == 2 && cp >= 0x80) || (n == 3 && cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF)) ||
+           (n == 4 && cp >= 0x10000 && cp <= 0x10FFFF);
+    }
+    if (!ok) return at;
+    if (c == '\n') {
+      ++at.line;
+      at.column = 1;
+    } else {
+      ++at.column;
+    }
+    i += n;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 StatusOr<Job> ParseJob(std::string_view yaml_text, std::string_view file_name, std::string_view base_dir,
                        const EnvLookup& env, const LoadOptions& options) {
   const std::string base = AbsolutePath(base_dir);
   Diagnostics diag{std::string(file_name)};
+  if (std::optional<SourceLocation> bad = FirstInvalidUtf8(yaml_text)) {
+    diag.Add(*bad, "", "not valid UTF-8: a job file must be UTF-8 text");
+    return diag.ToStatus();
+  }
 
   std::optional<JobDocument> doc = ParseYamlDocument(yaml_text, &diag);
   if (!doc || RefuseOtherVersion(*doc, &diag)) return diag.ToStatus();

@@ -260,5 +260,16 @@ TEST_CASE("a secret too short to be a credential does not mangle the messages") 
                                     "loopback host") != std::string::npos);
 }
 
+TEST_CASE("regression (job_yaml fuzzer): a job file that is not UTF-8 is refused at the first bad byte") {
+  for (const std::string& bad : {std::string("\xff"), std::string("\xc0\xaf"), std::string("\xed\xa0\x80"),
+                                std::string("\xf4\x90\x80\x80"), std::string("\xe2\x82")}) {
+    const std::string text = std::string(kMinimalJob) + "# x " + bad + "\n";
+    StatusOr<Job> job = ParseJob(text, "bad.yaml", "/tmp", TestEnv());
+    REQUIRE_FALSE(job.ok());
+    CHECK(job.status().message().find("bad.yaml:14:5: not valid UTF-8") != std::string::npos);
+  }
+  CHECK(ParseJob(std::string(kMinimalJob) + "# caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\n", "ok.yaml", "/tmp", TestEnv()).ok());
+}
+
 }  // namespace
 }  // namespace sfsync::config
