@@ -14,6 +14,12 @@
 namespace sfsync::scheduler {
 namespace {
 
+// How far NextAfter looks. The Gregorian calendar repeats every 400 years, so a schedule that
+// fires at all fires within that span. Gaps are far shorter than the span but can pass a decade:
+// "0 0 29 2 */7" (Feb 29 must be a Sunday, the weekday field starting with '*') waits 28 years,
+// 40 across 2100, and "55 * 5 2 */14" up to 11 (a limit of 10 years once answered "never").
+constexpr int64_t kSearchLimitDays = 401 * 366;
+
 struct FieldSpec {
   const char* name;
   int min;
@@ -213,7 +219,7 @@ bool CronSchedule::MatchesLocalMinute(int64_t local_minute) const {
 // wall-clock time; skips whole local days and hours that cannot match when no offset change falls
 // inside them. At an offset change forward, the local minutes it jumps over fire at its instant.
 int64_t CronSchedule::NextAfterInZone(int64_t epoch_millis) const {
-  constexpr int64_t kSearchLimitMinutes = 10 * 366 * 1440;
+  constexpr int64_t kSearchLimitMinutes = kSearchLimitDays * 1440;
   const int64_t first = FloorDiv(epoch_millis, 60000) + 1;
   int64_t t = first;  // UTC minute
   while (t - first < kSearchLimitMinutes) {
@@ -251,8 +257,7 @@ int64_t CronSchedule::NextAfterInZone(int64_t epoch_millis) const {
 int64_t CronSchedule::NextAfterUtc(int64_t epoch_millis) const {
   using namespace std::chrono;
   constexpr int64_t kMinutesPerDay = 1440;
-  // A schedule that can fire does so within 8 years (Feb 29 skips 2100); stop well after that.
-  constexpr int64_t kSearchLimitMinutes = 10 * 366 * kMinutesPerDay;
+  constexpr int64_t kSearchLimitMinutes = kSearchLimitDays * kMinutesPerDay;
 
   const int64_t first = FloorDiv(epoch_millis, 60000) + 1;
   int64_t t = first;

@@ -36,7 +36,8 @@ class TimeZone;
 class CronSchedule {
  public:
   // The first whole minute strictly after `epoch_millis` at which the schedule fires, as epoch
-  // milliseconds (UTC). ParseCron refuses schedules that never fire, so there always is one.
+  // milliseconds (UTC). ParseCron refuses schedules that never fire, so there always is one; it
+  // can be decades away (Feb 29 on a Sunday: up to 40 years).
   int64_t NextAfter(int64_t epoch_millis) const;
 
   // "UTC", or the CRON_TZ zone's name.
