@@ -261,11 +261,14 @@ TEST_CASE("plan says per object what a run would do, for a few calls or none, an
 TEST_CASE("budgets stop a run cleanly: PARTIAL, exit 9, the committed pages kept and every call counted") {
   Emulator emu({"--size", "300"});
   TempDir dir;
-  // 300 accounts in pages of 200... at most 3 calls: describe, then two pages would be 3.
+  // One request at a time, so the order is the job's: two describes, the first Account page (the
+  // third call), and every call after it is refused. (With two at once, either object could take it.)
   WriteFile(dir.File("job.yaml"),
-            JobYaml(emu, dir.File("a.db"), "  - name: Account\n    fields: [Id, Name, SystemModstamp]\n    batch_size: 200\n"
-                                           "  - name: Contact\n    fields: [Id, LastName, SystemModstamp]\n",
-                    "settle_lag_seconds: 0\nmax_api_calls: 3\n"));
+            WithConnection(JobYaml(emu, dir.File("a.db"),
+                                   "  - name: Account\n    fields: [Id, Name, SystemModstamp]\n    batch_size: 200\n"
+                                   "  - name: Contact\n    fields: [Id, LastName, SystemModstamp]\n",
+                                   "settle_lag_seconds: 0\nmax_api_calls: 3\n"),
+                           "max_concurrent_requests: 1"));
   ProcessResult r = Cli(dir, {"run", dir.File("job.yaml")});
   CHECK(r.exit_code == kExitLimit);
   CHECK(r.out.find("job it: PARTIAL") != std::string::npos);
@@ -273,7 +276,7 @@ TEST_CASE("budgets stop a run cleanly: PARTIAL, exit 9, the committed pages kept
   SqliteDb db(dir.File("a.db"));
   CHECK(db.Scalar("SELECT status FROM _sfsync_runs") == "PARTIAL");
   CHECK(db.Scalar("SELECT api_calls FROM _sfsync_runs") == "3");
-  CHECK(std::stoi(db.Scalar("SELECT count(*) FROM Account")) > 0);  // what committed stays
+  CHECK(db.Scalar("SELECT count(*) FROM Account") == "200");  // the page that committed stays
 
   // The org's daily allowance: a quota of 40 and a job that may use up to 10% of it stops at 4.
   Emulator small({"--size", "1000", "--api-quota", "40"});

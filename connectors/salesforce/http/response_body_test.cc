@@ -23,7 +23,7 @@ const std::string kWhere = "https://acme.my.salesforce.com/services/data/v60.0/q
 std::string Text(size_t size) {
   std::string text;
   text.reserve(size + 64);
-  for (int i = 0; text.size() < size; ++i) {
+  for (uint64_t i = 0; text.size() < size; ++i) {
     text += R"({"Id":"001xx000003D)" + std::to_string(i * 7919 % 100000) + R"(","n":)" + std::to_string(i) + "},";
   }
   text.resize(size);
