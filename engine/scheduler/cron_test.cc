@@ -193,6 +193,22 @@ TEST_CASE("POSIX TZ rules: M rules, fixed offsets in angle brackets") {
   CHECK_FALSE(TimeZone::ParseRule("CET-1CEST,J60,J300").valid);
 }
 
+TEST_CASE("regression: a TZif file with a negative or oversized count is damaged, not read out of bounds") {
+  // Found by tests/fuzz/cron_fuzz.cc: a version-2 header whose leapcnt read as -8 wrapped the
+  // offset of the 64-bit block, and string_view::compare threw std::out_of_range.
+  std::string tzif("TZif2", 5);
+  tzif.resize(44, '\0');
+  for (int i = 0; i < 4; ++i) tzif[28 + i] = '\xff';  // leapcnt = 0xffffffff
+  tzif[39] = 1;                                       // typecnt = 1
+  tzif += std::string(6, '\0') + "UTC" + std::string(60, '\0');
+  StatusOr<std::shared_ptr<const TimeZone>> zone = TimeZone::FromTzif("Bad/Zone", tzif, "test bytes");
+  REQUIRE_FALSE(zone.ok());
+  CHECK(zone.status().message().find("damaged TZif file: test bytes") != std::string::npos);
+  std::string paris_like(tzif);
+  for (int i = 0; i < 4; ++i) paris_like[28 + i] = '\0';  // the same file with leapcnt 0 still needs a v2 block
+  CHECK_FALSE(TimeZone::FromTzif("Bad/Zone", paris_like, "test bytes").ok());
+}
+
 TEST_CASE("regression (cron fuzzer): a zone name with a NUL or naming a directory is an error, not an exception") {
   CHECK_FALSE(ParseCron(std::string("CRON_TZ=\0x 0 2 * * *", 20)).ok());
   CHECK_FALSE(TimeZone::Load(std::string_view("\0", 1)).ok());

@@ -13,7 +13,7 @@
 namespace sfsync::scheduler {
 namespace {
 
-int64_t Be(const std::string& d, size_t at, int bytes) {
+int64_t Be(std::string_view d, size_t at, int bytes) {
   uint64_t v = 0;
   for (int i = 0; i < bytes; ++i) v = (v << 8) | static_cast<unsigned char>(d[at + i]);
   if (bytes == 4) return static_cast<int32_t>(static_cast<uint32_t>(v));
@@ -165,20 +165,33 @@ StatusOr<std::shared_ptr<const TimeZone>> TimeZone::Load(std::string_view name) 
   } catch (const std::exception&) {
     return Unknown(name, "cannot read " + path);
   }
+  return FromTzif(name, d, path);
+}
+
+StatusOr<std::shared_ptr<const TimeZone>> TimeZone::FromTzif(std::string_view name, std::string_view d,
+                                                             std::string_view origin) {
+  const std::string path(origin);
   if (d.size() < 44 || d.compare(0, 4, "TZif") != 0) return Unknown(name, "not a TZif file: " + path);
+  // The counts are unsigned 32-bit; none can exceed the file's size, which also keeps the size
+  // arithmetic below from overflowing (a negative or huge count used to wrap it).
   auto counts = [&](size_t at, int64_t c[6]) {
-    for (int i = 0; i < 6; ++i) c[i] = Be(d, at + 20 + 4 * i, 4);
+    for (int i = 0; i < 6; ++i) {
+      c[i] = static_cast<uint32_t>(Be(d, at + 20 + 4 * i, 4));
+      if (static_cast<size_t>(c[i]) > d.size()) return false;
+    }
+    return true;
   };
   int64_t c[6];  // isutcnt, isstdcnt, leapcnt, timecnt, typecnt, charcnt
-  counts(0, c);
+  if (!counts(0, c)) return Unknown(name, "damaged TZif file: " + path);
   auto tz = std::make_shared<TimeZone>();
   tz->name_ = std::string(name);
   size_t at = 44;
   int time_bytes = 4;
   if (d[4] >= '2') {
     at += c[3] * 4 + c[3] + c[4] * 6 + c[5] + c[2] * 8 + c[1] + c[0];  // skip the 32-bit block
-    if (d.size() < at + 44 || d.compare(at, 4, "TZif") != 0) return Unknown(name, "damaged TZif file: " + path);
-    counts(at, c);
+    if (d.size() < at + 44 || d.compare(at, 4, "TZif") != 0 || !counts(at, c)) {
+      return Unknown(name, "damaged TZif file: " + path);
+    }
     at += 44;
     time_bytes = 8;
   }

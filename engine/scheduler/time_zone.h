@@ -19,6 +19,10 @@ class TimeZone {
   // Reads $TZDIR/<name> (default /usr/share/zoneinfo). InvalidArgument for a name with ".." or a
   // leading '/', or one that names no readable TZif file: "unknown time zone 'Mars/Base' (...)".
   static StatusOr<std::shared_ptr<const TimeZone>> Load(std::string_view name);
+  // The zone `name` from TZif bytes (RFC 8536) read from `origin` (a path, for messages). A file
+  // that is cut short or whose counts do not fit it is "damaged TZif file: <origin>".
+  static StatusOr<std::shared_ptr<const TimeZone>> FromTzif(std::string_view name, std::string_view data,
+                                                            std::string_view origin);
 
   const std::string& name() const { return name_; }
   // UTC offset in seconds (local = UTC + offset) at `utc_seconds`.
