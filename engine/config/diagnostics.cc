@@ -11,6 +11,20 @@ namespace {
 
 constexpr std::string_view kRedacted = "[REDACTED]";
 
+// Control characters written as \n, \t or \xHH: a key or value from the file (or yaml-cpp's
+// "unknown escape character: <c>") must not break a message across lines or into the terminal.
+std::string EscapeControls(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\n') out += "\\n";
+    else if (c == '\t') out += "\\t";
+    else if (u < 0x20 || u == 0x7f) out += fmt::format("\\x{:02X}", u);
+    else out += c;
+  }
+  return out;
+}
+
 }  // namespace
 
 void Diagnostics::Add(SourceLocation at, std::string_view path, std::string message) {
@@ -26,16 +40,18 @@ Status Diagnostics::ToStatus() const {
   });
   std::string text;
   for (const Error& e : sorted) {
-    if (!text.empty()) text += '\n';
-    text += fmt::format("{}:{}:{}: ", file_name_, e.at.line, e.at.column);
-    if (!e.path.empty()) text += e.path + ": ";
-    text += e.message;
-  }
-  for (const std::string& secret : secrets_) {
-    if (secret.size() < kMinRedactedSecretLength) continue;  // as RegisterSecret()
-    for (size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at + kRedacted.size())) {
-      text.replace(at, secret.size(), kRedacted);
+    std::string line = fmt::format("{}:{}:{}: ", file_name_, e.at.line, e.at.column);
+    if (!e.path.empty()) line += e.path + ": ";
+    line += e.message;
+    // Secrets are replaced before escaping, so one holding a control character is still found.
+    for (const std::string& secret : secrets_) {
+      if (secret.size() < kMinRedactedSecretLength) continue;  // as RegisterSecret()
+      for (size_t at = line.find(secret); at != std::string::npos; at = line.find(secret, at + kRedacted.size())) {
+        line.replace(at, secret.size(), kRedacted);
+      }
     }
+    if (!text.empty()) text += '\n';
+    text += EscapeControls(line);
   }
   return Status(StatusCode::kInvalidArgument, std::move(text), "job.invalid");
 }

@@ -36,6 +36,7 @@ class Diagnostics {
   const std::string& file_name() const { return file_name_; }
 
   // kInvalidArgument with reason "job.invalid" and every error, one per line, sorted by position.
+  // Control characters inside a message are escaped (\n, \t, \xHH), so each error is one line.
   // REQUIRES: !empty()
   Status ToStatus() const;
 

@@ -273,3 +273,21 @@ TEST_CASE("regression (job_yaml fuzzer): a job file that is not UTF-8 is refused
 
 }  // namespace
 }  // namespace sfsync::config
+
+namespace sfsync::config {
+namespace {
+
+TEST_CASE("regression: a control character in the YAML stays inside its one message line") {
+  // Found by tests/fuzz/job_loader_fuzz.cc: yaml-cpp's "unknown escape character: <c>" carried a
+  // raw line break into the message, splitting one problem over two lines.
+  StatusOr<Job> job = ParseJob("version: 1\nname: \"bad\\\x01\"\n", "j.yaml", "/tmp", FakeEnv({}));
+  REQUIRE_FALSE(job.ok());
+  CHECK(job.status().message().find('\x01') == std::string::npos);
+  CHECK(job.status().message().find("unknown escape character: \\x01") != std::string::npos);
+  StatusOr<Job> key = ParseJob("version: 1\n\"na\\tme\x01\": x\n", "j.yaml", "/tmp", FakeEnv({}));
+  REQUIRE_FALSE(key.ok());
+  CHECK(key.status().message().find("na\\tme\\x01") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace sfsync::config
