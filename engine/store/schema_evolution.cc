@@ -19,78 +19,12 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "engine/core/ascii.h"
 #include "engine/store/sqlite_store.h"
+#include "engine/store/store_common.h"
 
 namespace sfsync::store {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-// The catalog's value_type: finer than the SQL declared type (a date and a datetime are both TEXT),
-// so that changing a field from Date to DateTime keeps the old values apart.
-const char* ValueTypeKey(ColumnType type) {
-  switch (type) {
-    case ColumnType::kText: return "text";
-    case ColumnType::kInteger: return "integer";
-    case ColumnType::kReal: return "real";
-    case ColumnType::kBoolean: return "boolean";
-    case ColumnType::kDate: return "date";
-    case ColumnType::kDateTime: return "datetime";
-    case ColumnType::kTime: return "time";
-  }
-  return "text";
-}
-
-const char* ChangeName(SchemaChange::Kind kind) {
-  switch (kind) {
-    case SchemaChange::Kind::kCreateTable: return "create_table";
-    case SchemaChange::Kind::kAddColumn: return "add_column";
-    case SchemaChange::Kind::kRetypeColumn: return "retype_column";
-    case SchemaChange::Kind::kRemoveColumn: return "remove_column";
-    case SchemaChange::Kind::kRestoreColumn: return "restore_column";
-  }
-  return "?";
-}
-
-Status ValidateSpec(const TableSpec& spec) {
-  if (spec.table.empty() || spec.table.find('\0') != std::string::npos) {
-    return InvalidArgumentError(fmt::format("object {}: the table name is empty or contains a NUL", spec.object));
-  }
-  const std::string lower_table = Lower(spec.table);
-  if (lower_table.starts_with("_sfsync_") || lower_table.starts_with("sqlite_")) {
-    return InvalidArgumentError(fmt::format("table name {} is reserved (_sfsync_* and sqlite_* are not for data)",
-                                            QuoteIdentifier(spec.table)));
-  }
-  std::unordered_set<std::string> names;
-  std::unordered_set<std::string_view> sources;
-  bool have_id = false;
-  for (const ColumnSpec& c : spec.columns) {
-    if (c.name.empty() || c.name.find('\0') != std::string::npos) {
-      return InvalidArgumentError(fmt::format("table {}: a column name is empty or contains a NUL", spec.table));
-    }
-    if (!names.insert(Lower(c.name)).second) {
-      return InvalidArgumentError(
-          fmt::format("table {}: column {} appears twice (names ignore case)", spec.table, QuoteIdentifier(c.name)));
-    }
-    if (!sources.insert(c.source).second) {
-      return InvalidArgumentError(fmt::format("table {}: source '{}' feeds two columns", spec.table, c.source));
-    }
-    if (Lower(c.name) == "id") {
-      if (c.name != "Id" || c.type != ColumnType::kText) {
-        return InvalidArgumentError(fmt::format("table {}: the key column must be \"Id\" of type text", spec.table));
-      }
-      have_id = true;
-    }
-  }
-  if (!have_id) return InvalidArgumentError(fmt::format("table {}: the spec has no \"Id\" column", spec.table));
-  return Status::Ok();
-}
 
 struct CatalogColumn {
   std::string name;
@@ -133,10 +67,10 @@ class TableEvolution {
       CatalogColumn c{stmt.ColumnText(0), stmt.ColumnText(1), stmt.ColumnText(2),
                       stmt.ColumnText(3), stmt.ColumnText(4), stmt.ColumnText(5) == "removed",
                       stmt.ColumnText(6)};
-      taken_.insert(Lower(c.name));
+      taken_.insert(AsciiLower(c.name));
       catalog_.push_back(std::move(c));
     }
-    for (const CatalogColumn& c : catalog_) by_name_.emplace(Lower(c.name), &c);
+    for (const CatalogColumn& c : catalog_) by_name_.emplace(AsciiLower(c.name), &c);
     return Status::Ok();
   }
 
@@ -146,7 +80,7 @@ class TableEvolution {
     while (true) {
       SFSYNC_ASSIGN_OR_RETURN(bool row, stmt.Step());
       if (!row) break;
-      const std::string name = Lower(stmt.ColumnText(0));
+      const std::string name = AsciiLower(stmt.ColumnText(0));
       physical_.insert(name);
       taken_.insert(name);
     }
@@ -179,7 +113,7 @@ class TableEvolution {
                       QuoteIdentifier(spec_.table), spec_.object));
     }
     for (const CatalogColumn& c : catalog_) {
-      if (!physical_.contains(Lower(c.name))) {
+      if (!physical_.contains(AsciiLower(c.name))) {
         return RefusedError(
             fmt::format("column {} of table {} is in the catalog but missing from the table (altered outside sfsync)",
                         QuoteIdentifier(c.name), QuoteIdentifier(spec_.table)));
@@ -189,12 +123,12 @@ class TableEvolution {
   }
 
   const CatalogColumn* Find(const std::string& name) const {
-    auto it = by_name_.find(Lower(name));
+    auto it = by_name_.find(AsciiLower(name));
     return it == by_name_.end() ? nullptr : it->second;
   }
 
   Status EvolveColumn(const ColumnSpec& column) {
-    in_spec_.insert(Lower(column.name));
+    in_spec_.insert(AsciiLower(column.name));
     const CatalogColumn* old = Find(column.name);
     if (old == nullptr) {
       SFSYNC_RETURN_IF_ERROR(AddColumn(column));
@@ -218,10 +152,10 @@ class TableEvolution {
 
   Status Retype(const CatalogColumn& old, const ColumnSpec& column) {
     std::string versioned;
-    for (int n = 1; versioned.empty() || taken_.contains(Lower(versioned)); ++n) {
+    for (int n = 1; versioned.empty() || taken_.contains(AsciiLower(versioned)); ++n) {
       versioned = fmt::format("{}__v{}", old.name, n);
     }
-    taken_.insert(Lower(versioned));
+    taken_.insert(AsciiLower(versioned));
     SFSYNC_RETURN_IF_ERROR(db_->Exec(fmt::format("ALTER TABLE {} RENAME COLUMN {} TO {}", QuoteIdentifier(spec_.table),
                                                  QuoteIdentifier(old.name), QuoteIdentifier(versioned))));
     SFSYNC_ASSIGN_OR_RETURN(Statement rename,
@@ -233,7 +167,7 @@ class TableEvolution {
     rename.BindText(3, versioned);
     rename.BindText(4, now_);
     SFSYNC_RETURN_IF_ERROR(rename.Run());
-    physical_.erase(Lower(old.name));
+    physical_.erase(AsciiLower(old.name));
     SFSYNC_RETURN_IF_ERROR(AddColumn(column));
     const std::string from = old.declared_type != ColumnTypeName(column.type) ? old.declared_type : old.value_type;
     const std::string to =
@@ -243,13 +177,13 @@ class TableEvolution {
   }
 
   Status AddColumn(const ColumnSpec& column) {
-    if (physical_.contains(Lower(column.name))) {
+    if (physical_.contains(AsciiLower(column.name))) {
       return RefusedError(fmt::format("table {} has a column {} that sfsync did not create",
                                       QuoteIdentifier(spec_.table), QuoteIdentifier(column.name)));
     }
     SFSYNC_RETURN_IF_ERROR(db_->Exec(fmt::format("ALTER TABLE {} ADD COLUMN {} {}", QuoteIdentifier(spec_.table),
                                                  QuoteIdentifier(column.name), ColumnTypeName(column.type))));
-    physical_.insert(Lower(column.name));
+    physical_.insert(AsciiLower(column.name));
     return InsertCatalog(column);
   }
 
@@ -258,7 +192,7 @@ class TableEvolution {
                             db_->Prepare("UPDATE _sfsync_columns SET status = 'removed', removed_at = ?3 "
                                          "WHERE table_name = ?1 AND column_name = ?2"));
     for (const CatalogColumn& c : catalog_) {
-      if (c.removed || in_spec_.contains(Lower(c.name))) continue;
+      if (c.removed || in_spec_.contains(AsciiLower(c.name))) continue;
       remove.BindText(1, spec_.table);
       remove.BindText(2, c.name);
       remove.BindText(3, now_);

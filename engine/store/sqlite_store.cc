@@ -21,6 +21,7 @@
 #include "engine/core/time_format.h"
 #include "engine/store/cell_conversion.h"
 #include "engine/store/metadata.h"
+#include "engine/store/store_common.h"
 
 namespace sfsync::store {
 namespace {
@@ -38,79 +39,6 @@ constexpr const char* kWriteState =
     "parent_watermarks, full_pass_reason, updated_at, load_slices, bulk_resume) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)";
 
-std::string FormatWatermark(const Watermark& w) { return w.empty() ? "(none)" : w.ts + "|" + w.id; }
-
-// parent_watermarks as text: "path\x1fts\x1fid" records separated by "\x1e" (ASCII unit and record
-// separators, which appear in no field path, datetime or Id).
-std::string EncodeParentWatermarks(const std::map<std::string, Watermark>& watermarks) {
-  std::string out;
-  for (const auto& [path, w] : watermarks) {
-    if (!out.empty()) out += '\x1e';
-    out += path + '\x1f' + w.ts + '\x1f' + w.id;
-  }
-  return out;
-}
-
-std::map<std::string, Watermark> DecodeParentWatermarks(const std::string& text) {
-  std::map<std::string, Watermark> out;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\x1e', start);
-    if (end == std::string::npos) end = text.size();
-    const std::string record = text.substr(start, end - start);
-    const size_t a = record.find('\x1f');
-    const size_t b = a == std::string::npos ? std::string::npos : record.find('\x1f', a + 1);
-    if (b != std::string::npos) out[record.substr(0, a)] = {record.substr(a + 1, b - a - 1), record.substr(b + 1)};
-    start = end + 1;
-  }
-  return out;
-}
-
-// load_slices as text: "from\x1fto\x1fafter_id\x1f0|1" records separated by "\x1e".
-std::string EncodeLoadSlices(const std::vector<LoadSlice>& slices) {
-  std::string out;
-  for (const LoadSlice& s : slices) {
-    if (!out.empty()) out += '\x1e';
-    out += s.from + '\x1f' + s.to + '\x1f' + s.after_id + '\x1f' + (s.done ? '1' : '0');
-  }
-  return out;
-}
-
-std::vector<std::string> SplitOn(const std::string& text, char separator) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  for (;;) {
-    const size_t end = text.find(separator, start);
-    out.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
-    if (end == std::string::npos) return out;
-    start = end + 1;
-  }
-}
-
-StatusOr<std::vector<LoadSlice>> DecodeLoadSlices(const std::string& text) {
-  std::vector<LoadSlice> out;
-  if (text.empty()) return out;
-  for (const std::string& record : SplitOn(text, '\x1e')) {
-    std::vector<std::string> parts = SplitOn(record, '\x1f');
-    if (parts.size() != 4 || (parts[3] != "0" && parts[3] != "1")) {
-      return DataLossError("_sfsync_state.load_slices holds an unreadable slice: '" + record + "'");
-    }
-    out.push_back({parts[0], parts[1], parts[2], parts[3] == "1"});
-  }
-  return out;
-}
-
-std::string EncodeBulkResume(const BulkResume& b) { return b.job_id.empty() ? "" : b.job_id + '\x1f' + b.locator; }
-
-StatusOr<BulkResume> DecodeBulkResume(const std::string& text) {
-  if (text.empty()) return BulkResume{};
-  std::vector<std::string> parts = SplitOn(text, '\x1f');
-  if (parts.size() != 2 || parts[0].empty()) {
-    return DataLossError("_sfsync_state.bulk_resume is unreadable: '" + text + "'");
-  }
-  return BulkResume{parts[0], parts[1]};
-}
-
 void BindStorage(Statement* stmt, int index, const Cell& value) {
   switch (value.kind) {
     case Cell::Kind::kNull: stmt->BindNull(index); break;
@@ -119,50 +47,6 @@ void BindStorage(Statement* stmt, int index, const Cell& value) {
     case Cell::Kind::kText: stmt->BindText(index, value.s); break;
     case Cell::Kind::kBool: stmt->BindInt(index, value.b ? 1 : 0); break;  // ToStorage never returns it
   }
-}
-
-// Which spec column each batch column feeds, found once per page before anything is written.
-struct PagePlan {
-  std::vector<const ColumnSpec*> columns;  // parallel to rows.columns
-  size_t id_index = 0;                     // batch column holding the Id
-};
-
-StatusOr<PagePlan> PlanPage(const TableSpec& spec, const RowBatch& rows) {
-  PagePlan plan;
-  if (rows.cells.empty() && rows.columns.empty()) return plan;
-  if (rows.columns.empty() || rows.cells.size() % rows.columns.size() != 0) {
-    return InvalidArgumentError(
-        fmt::format("page for {} has {} cells for {} columns", spec.table, rows.cells.size(), rows.columns.size()));
-  }
-  std::unordered_map<std::string_view, const ColumnSpec*> by_source;
-  by_source.reserve(spec.columns.size());
-  for (const ColumnSpec& c : spec.columns) by_source.emplace(c.source, &c);
-
-  bool have_id = false;
-  std::unordered_set<const ColumnSpec*> seen;
-  for (size_t i = 0; i < rows.columns.size(); ++i) {
-    auto it = by_source.find(rows.columns[i]);
-    if (it == by_source.end()) {
-      return InvalidArgumentError(
-          fmt::format("page column '{}' is not a source in the spec of table {}", rows.columns[i], spec.table));
-    }
-    if (!seen.insert(it->second).second) {
-      return InvalidArgumentError(fmt::format("page column '{}' appears twice", rows.columns[i]));
-    }
-    plan.columns.push_back(it->second);
-    if (it->second->name == "Id") {
-      plan.id_index = i;
-      have_id = true;
-    }
-  }
-  if (!have_id) return InvalidArgumentError(fmt::format("page for {} has no Id column", spec.table));
-  for (size_t r = 0; r < rows.rows(); ++r) {
-    const Cell& id = rows.at(r, plan.id_index);
-    if (id.kind != Cell::Kind::kText || id.s.empty()) {
-      return InvalidArgumentError(fmt::format("row {} of the page for {} has no Id", r, spec.table));
-    }
-  }
-  return plan;
 }
 
 // Refuses a database that has tables but no _sfsync_meta: sfsync did not create it, and switching it

@@ -1,0 +1,45 @@
+// The PostgreSQL store: the Store contract (engine/store/store.h) on a PostgreSQL database, for
+// warehouse feeds and several readers. Everything sfsync owns lives in one schema (default
+// "sfsync"): the synced tables, typed from describe (README.md, "PostgreSQL store"), and the same
+// _sfsync_* metadata tables the SQLite store keeps, with the same text forms of the sync state.
+//
+// The invariants are the SQLite store's: a page's rows and the watermark that covers them commit in
+// one transaction; a watermark never moves backwards (checked inside that transaction, under a
+// per-table advisory lock, so two writers on one table take turns); after the first storage error
+// nothing more is written (sticky).
+//
+// Not yet supported here (kUnimplemented, and refused when a job is loaded): push-back capture and
+// its outbox calls, and CompareRows (audits).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "engine/core/statusor.h"
+#include "engine/store/store.h"
+
+namespace sfsync {
+class Clock;
+}
+
+namespace sfsync::store {
+
+struct PostgresStoreOptions {
+  std::string url;       // postgresql://user@host:port/db?sslmode=...  (no password in it)
+  std::string schema = "sfsync";
+  std::string password;  // empty: libpq's PGPASSWORD / PGPASSFILE / ~/.pgpass
+  int connect_timeout_seconds = 10;
+  Clock* clock = nullptr;  // SystemClock() when null
+};
+
+// Connects, creates the schema and the metadata tables if missing (under an advisory lock, so
+// several processes may open a new database at once). kFailedPrecondition, reason "store.refused",
+// and nothing written, if the schema holds tables but no _sfsync_meta (sfsync did not create it).
+// Connection errors: see PgConn::Connect.
+StatusOr<std::unique_ptr<Store>> OpenPostgresStore(const PostgresStoreOptions& options);
+
+// The PostgreSQL type a column of `type` is declared with: text, bigint, double precision,
+// boolean, date, timestamptz, time.
+const char* PostgresTypeName(ColumnType type);
+
+}  // namespace sfsync::store

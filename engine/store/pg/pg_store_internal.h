@@ -1,0 +1,93 @@
+// PgStore's class, shared by its source files (pg_store.cc: open, pages, state, reads;
+// pg_schema.cc: EnsureTable; pg_runs.cc: run history). Not part of the store's contract.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/core/clock.h"
+#include "engine/store/pg/pg_conn.h"
+#include "engine/store/pg/pg_store.h"
+#include "engine/store/store_common.h"
+
+namespace sfsync::store::pg {
+
+class PgStore final : public Store {
+ public:
+  PgStore(PgConn conn, std::string schema, Clock* clock)
+      : conn_(std::move(conn)), schema_(std::move(schema)), clock_(clock) {}
+
+  StatusOr<std::vector<SchemaChange>> EnsureTable(const TableSpec& spec, const SyncState* state_on_backfill) override;
+  StatusOr<std::vector<SchemaChange>> PreviewTable(const TableSpec& spec) override;
+  StatusOr<SyncState> LoadState(const std::string& table) override;
+  Status ApplyPage(const TableSpec& spec, const RowBatch& rows, const std::vector<std::string>& delete_ids,
+                   const SyncState& state) override;
+  Status SaveState(const std::string& table, const SyncState& state) override;
+  StatusOr<int64_t> ApplyServerDeletes(const TableSpec& spec, const std::vector<ServerDelete>& deletes,
+                                       const std::string& guard_source, bool mark_only,
+                                       const SyncState& state) override;
+  StatusOr<int64_t> PurgeFlaggedRows(const TableSpec& spec, const std::string& flag_source,
+                                     const SyncState& state) override;
+  Status SaveDescribe(const std::string& table, const std::string& object, const CachedDescribe& describe) override;
+  StatusOr<CachedDescribe> LoadDescribe(const std::string& table, const std::string& object) override;
+
+  StatusOr<int64_t> BeginRun(const std::string& job, int64_t started_millis) override;
+  Status RecordObjectRun(int64_t run_id, const ObjectRunStats& stats) override;
+  Status FinishRun(const RunRecord& run) override;
+  StatusOr<int64_t> PruneRuns(const std::string& job, int64_t keep) override;
+  StatusOr<std::vector<RunRecord>> RecentRuns(const std::string& job, int limit) override;
+  StatusOr<std::vector<ObjectRunStats>> RunObjects(int64_t run_id) override;
+
+  StatusOr<std::vector<std::string>> ListIds(const std::string& table, const std::string& column, const std::string& lo,
+                                             const std::string& hi, const std::string& exclude_flag) override;
+  StatusOr<int64_t> CountRows(const std::string& table) override;
+  StatusOr<std::vector<std::pair<std::string, int64_t>>> CountByMonth(const std::string& table,
+                                                                      const std::string& column,
+                                                                      const std::string& exclude_flag) override;
+  StatusOr<std::vector<std::string>> ListIdsWithoutMonth(const std::string& table, const std::string& column,
+                                                         const std::string& exclude_flag) override;
+  StatusOr<RowComparison> CompareRows(const TableSpec& spec, const RowBatch& rows) override;
+
+  Status EnsureCapture(const CaptureSpec& spec) override;
+  Status DropCapture(const std::string& table) override;
+  StatusOr<std::vector<Change>> ListChanges(const std::string& table, const std::vector<std::string>& states,
+                                            const std::vector<std::string>& insert_columns) override;
+  Status MarkSent(const std::string& table, const std::vector<SentChange>& sent, int64_t run_id) override;
+  Status RecordOutcomes(const TableSpec& spec, const std::vector<ChangeOutcome>& outcomes,
+                        const std::vector<std::pair<std::string, std::string>>& lookups,
+                        const RowBatch& restore) override;
+  StatusOr<std::vector<Conflict>> ListConflicts(const std::string& table) override;
+  Status ResolveConflict(int64_t conflict_id, const std::string& take, const Cell& value) override;
+  StatusOr<int64_t> RequeueFailed(const std::string& table) override;
+  StatusOr<std::vector<std::tuple<std::string, std::string, int64_t>>> CountChanges() override;
+
+  // "schema"."table"
+  std::string Qualified(const std::string& table) const;
+  PgConn* conn() { return &conn_; }
+  const std::string& schema() const { return schema_; }
+  std::string Now() const;
+
+ private:
+  Status Remember(Status status);
+  // Serializes writers of one table across connections until the transaction ends.
+  Status LockTable(const std::string& table);
+  StatusOr<SyncState> ReadState(const std::string& table);
+  Status WriteState(const std::string& table, const SyncState& state);
+  Status CheckWatermarkForward(const std::string& table, const SyncState& state);
+  Status WritePage(const TableSpec& spec, const PagePlan& plan, const RowBatch& rows,
+                   const std::vector<std::string>& delete_ids, const SyncState& state);
+  StatusOr<bool> TableExists(const std::string& table);
+  // The column's PostgreSQL type name (information_schema data_type); kNotFound when missing.
+  StatusOr<std::string> ColumnTypeOf(const std::string& table, const std::string& column);
+  StatusOr<std::vector<SchemaChange>> Evolve(const TableSpec& spec, const SyncState* state_on_backfill, bool commit);
+
+  PgConn conn_;
+  std::string schema_;
+  Clock* clock_;
+  Status sticky_ = Status::Ok();
+};
+
+// A PostgreSQL text[] literal of `items` ({"a","b"}), for = ANY($1).
+std::string TextArray(const std::vector<std::string>& items);
+
+}  // namespace sfsync::store::pg

@@ -1,0 +1,290 @@
+// The PostgreSQL store against a real server: a throw-away cluster started by this test process
+// (tests/testing/pg_cluster.h), one database per test case.
+#include "engine/store/pg/pg_store.h"
+
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "engine/store/store.h"
+#include "tests/testing/pg_cluster.h"
+
+namespace sfsync::store {
+namespace {
+
+using testing::PgCluster;
+
+struct PgFixture {
+  PgCluster& cluster = PgCluster::Shared();
+  std::string db = cluster.CreateDatabase();
+
+  PostgresStoreOptions Options(const std::string& schema = "sfsync") const {
+    PostgresStoreOptions o;
+    o.url = cluster.Url(db);
+    o.password = cluster.password();
+    o.schema = schema;
+    return o;
+  }
+  std::unique_ptr<Store> Open(const std::string& schema = "sfsync") const {
+    StatusOr<std::unique_ptr<Store>> store = OpenPostgresStore(Options(schema));
+    REQUIRE_MESSAGE(store.ok(), store.status().ToString());
+    return std::move(*store);
+  }
+  std::string Sql(const std::string& sql) const {
+    std::string out = cluster.Psql(db, sql);
+    while (!out.empty() && out.back() == '\n') out.pop_back();
+    return out;
+  }
+};
+
+TableSpec AccountSpec() {
+  return TableSpec{"Account",
+                   "Account",
+                   {{"Id", "Id", ColumnType::kText, "id"},
+                    {"Name", "Name", ColumnType::kText, "string"},
+                    {"Employees", "NumberOfEmployees", ColumnType::kInteger, "int"},
+                    {"Revenue", "AnnualRevenue", ColumnType::kReal, "currency"},
+                    {"IsDeleted", "IsDeleted", ColumnType::kBoolean, "boolean"},
+                    {"Founded", "Founded__c", ColumnType::kDate, "date"},
+                    {"Opens", "Opens__c", ColumnType::kTime, "time"},
+                    {"SystemModstamp", "SystemModstamp", ColumnType::kDateTime, "datetime"}}};
+}
+
+RowBatch Rows(std::vector<std::vector<Cell>> rows) {
+  RowBatch b;
+  b.columns = {"Id", "Name", "NumberOfEmployees", "AnnualRevenue", "IsDeleted", "Founded__c", "Opens__c",
+               "SystemModstamp"};
+  for (auto& r : rows) {
+    for (auto& c : r) b.cells.push_back(std::move(c));
+  }
+  return b;
+}
+
+std::vector<Cell> Account(const std::string& id, const std::string& name, const std::string& stamp) {
+  return {Cell::Text(id),         Cell::Text(name),          Cell::Int(12),          Cell::Double(1234.5),
+          Cell::Bool(false),      Cell::Text("2001-02-03"),  Cell::Text("08:30:00.000Z"), Cell::Text(stamp)};
+}
+
+SyncState At(const std::string& ts, const std::string& id) {
+  SyncState s;
+  s.cursor_field = "SystemModstamp";
+  s.watermark = {ts, id};
+  s.claim.job = "it";
+  s.claim.object = "Account";
+  return s;
+}
+
+TEST_CASE("postgres store: typed columns from the spec, rows and watermark in one transaction, values as typed") {
+  PgFixture f;
+  auto store = f.Open();
+  auto made = store->EnsureTable(AccountSpec());
+  REQUIRE(made.ok());
+  REQUIRE(made->size() == 1);
+  CHECK(made->at(0).kind == SchemaChange::Kind::kCreateTable);
+  CHECK(f.Sql("SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY ordinal_position) FROM "
+              "information_schema.columns WHERE table_schema = 'sfsync' AND table_name = 'Account'") ==
+        "Id text, Name text, Employees bigint, Revenue double precision, IsDeleted boolean, Founded date, "
+        "Opens time without time zone, SystemModstamp timestamp with time zone");
+
+  RowBatch page = Rows({Account("001A", "Tab\there \\ and\nnewline", "2024-05-01T10:00:00.000+0000"),
+                        Account("001B", "B", "2024-05-02T10:00:00.000Z")});
+  REQUIRE(store->ApplyPage(AccountSpec(), page, {}, At("2024-05-02T10:00:00.000Z", "001B")).ok());
+  CHECK(f.Sql("SELECT count(*) FROM sfsync.\"Account\"") == "2");
+  CHECK(f.Sql("SELECT \"Name\" = E'Tab\\there \\\\ and\\nnewline' FROM sfsync.\"Account\" WHERE \"Id\" = '001A'") ==
+        "t");
+  CHECK(f.Sql("SELECT \"Employees\", \"Revenue\", \"IsDeleted\", \"Founded\", \"Opens\", "
+              "to_char(\"SystemModstamp\" AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM sfsync.\"Account\" "
+              "WHERE \"Id\" = '001A'") == "12|1234.5|f|2001-02-03|08:30:00|2024-05-01 10:00:00");
+  auto state = store->LoadState("Account");
+  REQUIRE(state.ok());
+  CHECK(state->watermark == Watermark{"2024-05-02T10:00:00.000Z", "001B"});
+
+  // An upsert updates; a page naming an Id twice keeps its last row; deletes go in the same commit.
+  RowBatch second = Rows({Account("001A", "first", "2024-05-03T10:00:00.000Z"),
+                          Account("001A", "second", "2024-05-03T10:00:00.000Z")});
+  REQUIRE(store->ApplyPage(AccountSpec(), second, {"001B"}, At("2024-05-03T10:00:00.000Z", "001A")).ok());
+  CHECK(f.Sql("SELECT string_agg(\"Id\" || '=' || \"Name\", ',') FROM sfsync.\"Account\"") == "001A=second");
+
+  // A watermark behind the stored one is refused and writes nothing.
+  Status back = store->ApplyPage(AccountSpec(), Rows({Account("001C", "C", "2024-01-01T00:00:00.000Z")}), {},
+                                 At("2024-01-01T00:00:00.000Z", "001C"));
+  CHECK(back.code() == StatusCode::kFailedPrecondition);
+  CHECK(back.reason() == kRefusedReason);
+  CHECK(f.Sql("SELECT count(*) FROM sfsync.\"Account\" WHERE \"Id\" = '001C'") == "0");
+  // Not sticky: the next good page goes in.
+  CHECK(store->ApplyPage(AccountSpec(), Rows({Account("001D", "D", "2024-06-01T00:00:00.000Z")}), {},
+                         At("2024-06-01T00:00:00.000Z", "001D"))
+            .ok());
+}
+
+TEST_CASE("postgres store: a value a typed column cannot hold is NULL, text keeps everything") {
+  PgFixture f;
+  auto store = f.Open();
+  REQUIRE(store->EnsureTable(AccountSpec()).ok());
+  std::vector<Cell> row = {Cell::Text("001X"),        Cell::Int(7),          Cell::Text("many"),
+                           Cell::Text("1e3"),         Cell::Text("TRUE"),    Cell::Text("next tuesday"),
+                           Cell::Text("noon"),        Cell::Text("Fri Aug 2 2024")};
+  REQUIRE(store->ApplyPage(AccountSpec(), Rows({row}), {}, At("2024-01-01T00:00:00.000Z", "001X")).ok());
+  CHECK(f.Sql("SELECT concat_ws('|', \"Name\", coalesce(\"Employees\"::text, 'null'), \"Revenue\", \"IsDeleted\", "
+              "coalesce(\"Founded\"::text, 'null'), coalesce(\"Opens\"::text, 'null'), "
+              "coalesce(\"SystemModstamp\"::text, 'null')) FROM sfsync.\"Account\"") ==
+        "7|null|1000|t|null|null|null");
+}
+
+TEST_CASE("postgres store: schema evolution adds, retypes (old values kept), removes and previews nothing") {
+  PgFixture f;
+  auto store = f.Open();
+  REQUIRE(store->EnsureTable(AccountSpec()).ok());
+  REQUIRE(store->ApplyPage(AccountSpec(), Rows({Account("001A", "A", "2024-05-01T10:00:00.000Z")}), {},
+                           At("2024-05-01T10:00:00.000Z", "001A"))
+              .ok());
+  TableSpec evolved = AccountSpec();
+  evolved.columns[2].type = ColumnType::kReal;                                   // Employees: bigint -> double
+  evolved.columns.erase(evolved.columns.begin() + 1);                            // Name removed
+  evolved.columns.push_back({"Rating", "Rating", ColumnType::kText, "picklist"});  // added
+
+  auto preview = store->PreviewTable(evolved);
+  REQUIRE(preview.ok());
+  CHECK(preview->size() == 3);
+  CHECK(f.Sql("SELECT count(*) FROM information_schema.columns WHERE table_schema = 'sfsync' AND "
+              "table_name = 'Account' AND column_name IN ('Rating', 'Employees__v1')") == "0");
+
+  auto made = store->EnsureTable(evolved);
+  REQUIRE(made.ok());
+  REQUIRE(made->size() == 3);
+  CHECK(made->at(0).kind == SchemaChange::Kind::kRetypeColumn);
+  CHECK(made->at(0).detail == "bigint -> double precision; old values kept in Employees__v1");
+  CHECK(made->at(1).kind == SchemaChange::Kind::kAddColumn);
+  CHECK(made->at(2).kind == SchemaChange::Kind::kRemoveColumn);
+  CHECK(NeedsBackfill(*made));
+  CHECK(f.Sql("SELECT \"Employees__v1\", coalesce(\"Employees\"::text, 'null'), \"Name\" FROM sfsync.\"Account\"") ==
+        "12|null|A");
+  CHECK(f.Sql("SELECT string_agg(change, ',' ORDER BY seq) FROM sfsync._sfsync_schema_history") ==
+        "create_table,retype_column,add_column,remove_column");
+  // The same spec again changes nothing.
+  auto again = store->EnsureTable(evolved);
+  REQUIRE(again.ok());
+  CHECK(again->empty());
+  // The removed column comes back with its values.
+  TableSpec back = evolved;
+  back.columns.push_back({"Name", "Name", ColumnType::kText, "string"});
+  auto restored = store->EnsureTable(back);
+  REQUIRE(restored.ok());
+  REQUIRE(restored->size() == 1);
+  CHECK(restored->at(0).kind == SchemaChange::Kind::kRestoreColumn);
+}
+
+TEST_CASE("postgres store: a table sfsync did not create, or a foreign schema, is refused untouched") {
+  PgFixture f;
+  f.Sql("CREATE SCHEMA theirs; CREATE TABLE theirs.invoices (id int)");
+  StatusOr<std::unique_ptr<Store>> refused = OpenPostgresStore(f.Options("theirs"));
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().reason() == kRefusedReason);
+  CHECK(refused.status().message().find("invoices") != std::string::npos);
+  CHECK(f.Sql("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'theirs'") == "1");
+
+  auto store = f.Open();
+  f.Sql("CREATE TABLE sfsync.\"Account\" (\"Id\" text)");
+  auto made = store->EnsureTable(AccountSpec());
+  REQUIRE_FALSE(made.ok());
+  CHECK(made.status().reason() == kRefusedReason);
+  CHECK(made.status().message().find("was not created by sfsync") != std::string::npos);
+}
+
+TEST_CASE("postgres store: after a storage error nothing more is written (sticky), and reads still work") {
+  PgFixture f;
+  auto store = f.Open();
+  REQUIRE(store->EnsureTable(AccountSpec()).ok());
+  f.Sql("ALTER TABLE sfsync.\"Account\" ADD CONSTRAINT short_names CHECK (length(\"Name\") < 3)");
+  Status failed = store->ApplyPage(AccountSpec(), Rows({Account("001A", "too long", "2024-05-01T10:00:00.000Z")}),
+                                   {}, At("2024-05-01T10:00:00.000Z", "001A"));
+  REQUIRE_FALSE(failed.ok());
+  CHECK(failed.reason() == "store");
+  CHECK(failed.message().find("short_names") != std::string::npos);
+  // The page's watermark did not commit, and no later write gets through.
+  CHECK(store->LoadState("Account")->watermark.empty());
+  Status later = store->SaveState("Account", At("2030-01-01T00:00:00.000Z", ""));
+  CHECK(later.message() == failed.message());
+  CHECK(f.Sql("SELECT count(*) FROM sfsync._sfsync_state") == "0");
+  CHECK(store->CountRows("Account").ok());
+}
+
+TEST_CASE("postgres store: server deletes honour the guard and mark_only, purges and id listings") {
+  PgFixture f;
+  auto store = f.Open();
+  REQUIRE(store->EnsureTable(AccountSpec()).ok());
+  REQUIRE(store->ApplyPage(AccountSpec(),
+                           Rows({Account("001A", "A", "2024-05-01T10:00:00.000Z"),
+                                 Account("001B", "B", "2024-05-03T10:00:00.000Z"),
+                                 Account("001C", "C", "2024-06-03T10:00:00.000Z")}),
+                           {}, At("2024-06-03T10:00:00.000Z", "001C"))
+              .ok());
+  // Deleted on May 2: A (stamped May 1) goes, B (stamped after: undeleted since) stays.
+  auto marked = store->ApplyServerDeletes(AccountSpec(),
+                                          {{"001A", "2024-05-02T00:00:00.000Z"}, {"001B", "2024-05-02T00:00:00.000Z"}},
+                                          "SystemModstamp", true, At("2024-06-03T10:00:00.000Z", "001C"));
+  REQUIRE(marked.ok());
+  CHECK(*marked == 1);
+  CHECK(f.Sql("SELECT string_agg(\"Id\", ',' ORDER BY \"Id\") FROM sfsync.\"Account\" WHERE \"IsDeleted\"") == "001A");
+  auto ids = store->ListIds("Account", "SystemModstamp", "2024-05-01T00:00:00.000Z", "2024-06-01T00:00:00.000Z",
+                            "IsDeleted");
+  REQUIRE(ids.ok());
+  CHECK(*ids == std::vector<std::string>{"001B"});
+  auto months = store->CountByMonth("Account", "SystemModstamp", "");
+  REQUIRE(months.ok());
+  CHECK(*months == std::vector<std::pair<std::string, int64_t>>{{"2024-05", 2}, {"2024-06", 1}});
+  auto purged = store->PurgeFlaggedRows(AccountSpec(), "IsDeleted", At("2024-06-03T10:00:00.000Z", "001C"));
+  REQUIRE(purged.ok());
+  CHECK(*purged == 1);
+  auto gone = store->ApplyServerDeletes(AccountSpec(), {{"001C", ""}}, "", false, At("2024-06-03T10:00:00.000Z", "001C"));
+  REQUIRE(gone.ok());
+  CHECK(*gone == 1);
+  CHECK(*store->CountRows("Account") == 1);
+  CHECK(store->ListIds("Nope", "", "", "", "").status().code() == StatusCode::kNotFound);
+}
+
+TEST_CASE("postgres store: run history, interrupted runs, pruning, the describe cache") {
+  PgFixture f;
+  auto store = f.Open();
+  auto first = store->BeginRun("job", 1000);
+  REQUIRE(first.ok());
+  auto second = store->BeginRun("job", 2000);  // the first never finished: interrupted
+  REQUIRE(second.ok());
+  CHECK(*second > *first);
+  ObjectRunStats stats;
+  stats.object = "Account";
+  stats.status = "SUCCESS";
+  stats.rows_read = 5;
+  REQUIRE(store->RecordObjectRun(*second, stats).ok());
+  stats.rows_read = 6;
+  REQUIRE(store->RecordObjectRun(*second, stats).ok());  // replaces the row
+  CHECK(store->RecordObjectRun(9999, stats).code() == StatusCode::kNotFound);
+  REQUIRE(store->FinishRun({*second, "job", "SUCCESS", 2000, 3000, 4, ""}).ok());
+  auto runs = store->RecentRuns("job", 10);
+  REQUIRE(runs.ok());
+  REQUIRE(runs->size() == 2);
+  CHECK(runs->at(0).status == "SUCCESS");
+  CHECK(runs->at(1).status == "FAILED");
+  CHECK(runs->at(1).error.find("interrupted") != std::string::npos);
+  CHECK(store->RunObjects(*second)->at(0).rows_read == 6);
+  CHECK(*store->PruneRuns("job", 1) == 1);
+  CHECK(store->RecentRuns("", 10)->size() == 1);
+
+  CHECK(store->LoadDescribe("Account", "Account").status().code() == StatusCode::kNotFound);
+  REQUIRE(store->SaveDescribe("Account", "Account", {42, "{\"name\":\"Account\"}"}).ok());
+  CHECK(store->LoadDescribe("Account", "Account")->body == "{\"name\":\"Account\"}");
+}
+
+TEST_CASE("postgres store: a wrong password is an authentication error that does not show the password") {
+  PgFixture f;
+  PostgresStoreOptions o = f.Options();
+  o.password = "not-the-password-123";
+  StatusOr<std::unique_ptr<Store>> store = OpenPostgresStore(o);
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.status().code() == StatusCode::kUnauthenticated);
+  CHECK(store.status().message().find("not-the-password-123") == std::string::npos);
+}
+
+}  // namespace
+}  // namespace sfsync::store
