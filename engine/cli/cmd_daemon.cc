@@ -26,6 +26,7 @@
 #include "engine/core/log.h"
 #include "engine/core/time_format.h"
 #include "engine/scheduler/scheduler.h"
+#include "engine/sync/job_store.h"
 #include "engine/push/push_job.h"
 #include "engine/store/store.h"
 #include "engine/sync/run.h"
@@ -142,8 +143,8 @@ class RunPool {
 
 // The last run of `job` from its run history (when it started), for catch_up: once.
 std::optional<int64_t> LastRunStarted(const config::Job& job) {
-  if (!std::filesystem::exists(job.store.sqlite_path)) return std::nullopt;
-  auto store = store::OpenSqliteStore(job.store.sqlite_path);
+  if (!job.store.is_postgres() && !std::filesystem::exists(job.store.sqlite_path)) return std::nullopt;
+  auto store = job.store.is_postgres() ? sync::OpenPostgresUnlocked(job) : store::OpenSqliteStore(job.store.sqlite_path);
   if (!store.ok()) return std::nullopt;
   auto runs = (*store)->RecentRuns(job.name, 1);
   if (!runs.ok() || runs->empty()) return std::nullopt;

@@ -17,6 +17,11 @@ namespace {
 // Opens the job's database for the commands that only read or settle local state (no connection,
 // no run lock: their writes are single transactions).
 StatusOr<std::unique_ptr<store::Store>> OpenJobStore(const config::Job& job) {
+  if (job.store.is_postgres()) {
+    return Status(StatusCode::kFailedPrecondition,
+                  "push-back is not supported on the PostgreSQL store yet (store.postgres)",
+                  std::string(store::kRefusedReason));
+  }
   if (!std::filesystem::exists(job.store.sqlite_path)) {
     return Status(StatusCode::kFailedPrecondition,
                   fmt::format("{} does not exist yet: run the job first (sfsync run)", job.store.sqlite_path),

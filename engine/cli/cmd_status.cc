@@ -163,6 +163,11 @@ int StatusCommand(const CommonFlags& common, const StatusFlags& flags) {
       return ExitCodeFor(loaded.status());
     }
     job = std::move(*loaded);
+    if (job.store.is_postgres()) {
+      PrintError("status: a PostgreSQL store (store.postgres) is not read by sfsync status yet; its run history is "
+                 "in the _sfsync_runs table of schema " + job.store.postgres_schema);
+      return kExitUsage;
+    }
     db_path = job.store.sqlite_path;
   }
   const int64_t now = SystemClock()->NowMillis();

@@ -43,6 +43,11 @@ struct ConnectionConfig {
 
 struct StoreConfig {
   std::string sqlite_path;  // absolute; relative paths in the file resolve against the job file's directory
+  // PostgreSQL (store.postgres): the URL as written, never holding a password; empty for SQLite.
+  std::string postgres_url;
+  std::string postgres_schema = "sfsync";
+  std::string postgres_password;  // resolved from ${VAR} or file:; empty: libpq's PGPASSWORD / PGPASSFILE
+  bool is_postgres() const { return !postgres_url.empty(); }
 };
 
 struct ObjectConfig {

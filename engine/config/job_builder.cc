@@ -116,7 +116,11 @@ std::optional<Job> BuildJob(const JobDocument& doc, std::string_view base_dir, c
   Set(c, "max_inflate_ratio", &job.connection.max_inflate_ratio);
   job.connection.auth = BuildAuth(c.at("auth"), base_dir);
 
-  job.store.sqlite_path = AbsolutePath(base_dir, root.at("store").at("sqlite").get<std::string>());
+  const json& store = root.at("store");
+  if (store.contains("sqlite")) job.store.sqlite_path = AbsolutePath(base_dir, store.at("sqlite").get<std::string>());
+  Set(store, "postgres", &job.store.postgres_url);
+  Set(store, "schema", &job.store.postgres_schema);
+  Set(store, "password", &job.store.postgres_password);
   const json& objects = root.at("objects");
   for (size_t i = 0; i < objects.size(); ++i) {
     job.objects.push_back(BuildObject(objects[i]));

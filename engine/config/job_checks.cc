@@ -225,6 +225,52 @@ std::string LoginUrlProblem(std::string_view url) {
   return "";
 }
 
+// store.postgres: a URL (not a key=value string) that carries no password, and no push-back yet.
+void CheckStore(const Job& job, const JobDocument& doc, Diagnostics* diag) {
+  const nlohmann::json& store = doc.root.at("store");
+  if (store.contains("sqlite") == store.contains("postgres")) {
+    diag->AtKey(doc.source.Find("/store"), store.contains("sqlite")
+                                               ? "give store.sqlite or store.postgres, not both"
+                                               : "needs store.sqlite (a database file) or store.postgres (a URL)");
+    return;
+  }
+  if (!job.store.is_postgres()) {
+    for (const char* key : {"schema", "password"}) {
+      if (store.contains(key)) {
+        diag->AtKey(doc.source.Find(std::string("/store/") + key), "applies only with store.postgres");
+      }
+    }
+    return;
+  }
+  const std::string& url = job.store.postgres_url;
+  if (!url.starts_with("postgresql://") && !url.starts_with("postgres://")) {
+    // Not echoed: a key=value string may hold a password.
+    diag->AtValue(doc.source.Find("/store/postgres"),
+                  "must be a URL, postgresql://user@host:port/database (key=value connection strings are not "
+                  "accepted)");
+    return;
+  }
+  const size_t scheme_end = url.find("://");
+  const std::string rest = scheme_end == std::string::npos ? "" : url.substr(scheme_end + 3);
+  const std::string authority = rest.substr(0, rest.find_first_of("/?"));
+  const size_t at = authority.rfind('@');
+  const bool password_in_userinfo = at != std::string::npos && authority.substr(0, at).find(':') != std::string::npos;
+  const size_t query = rest.find('?');
+  const bool password_in_query =
+      query != std::string::npos && ("&" + Lower(rest.substr(query + 1))).find("&password=") != std::string::npos;
+  if (password_in_userinfo || password_in_query) {
+    diag->AtValue(doc.source.Find("/store/postgres"),
+                  "plain-text secret in job file: the URL holds a password; leave it out and set store.password "
+                  "to ${ENV_VAR} or file:PATH, or use PGPASSWORD or PGPASSFILE");
+  }
+  for (size_t i = 0; i < job.objects.size(); ++i) {
+    if (!job.objects[i].push) continue;
+    diag->AtValue(doc.source.Find(ChildPointer(ChildPointer("/objects", i), "push")),
+                  "push-back is not supported on the PostgreSQL store yet (store.postgres); sync this object into "
+                  "an SQLite store to push its edits");
+  }
+}
+
 void CheckJob(const Job& job, const JobDocument& doc, Diagnostics* diag) {
   if (!job.schedule.empty()) {
     StatusOr<scheduler::CronSchedule> cron = scheduler::ParseCron(job.schedule);
@@ -234,6 +280,7 @@ void CheckJob(const Job& job, const JobDocument& doc, Diagnostics* diag) {
     diag->AtValue(doc.source.Find("/connection/login_url"), std::move(problem));
   }
   CheckAuth(job, doc, diag);
+  CheckStore(job, doc, diag);
   CheckObjects(job, doc, diag);
 }
 

@@ -28,11 +28,16 @@ std::string ResolvedDatabasePath(const std::string& path) {
   return ec ? std::filesystem::path(path).lexically_normal().string() : resolved.string();
 }
 
+std::string StoreKey(const StoreConfig& store) {
+  if (store.is_postgres()) return store.postgres_url + " (schema " + store.postgres_schema + ")";
+  return ResolvedDatabasePath(store.sqlite_path);
+}
+
 Status CheckJobSet(const std::vector<JobInSet>& jobs) {
   std::vector<std::string> databases;
   std::vector<std::string> sources;
   for (const JobInSet& j : jobs) {
-    databases.push_back(ResolvedDatabasePath(j.job->store.sqlite_path));
+    databases.push_back(StoreKey(j.job->store));
     sources.push_back(ResolvedDatabasePath(j.job->source_path));
   }
   std::string lines;

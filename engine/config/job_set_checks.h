@@ -35,5 +35,8 @@ Status CheckJobSet(const std::vector<JobInSet>& jobs);
 // The file a database path names once symlinks and ".." are resolved, as far as the path exists:
 // two jobs write the same database exactly when this is equal.
 std::string ResolvedDatabasePath(const std::string& path);
+// What identifies a job's store: the resolved SQLite path, or the PostgreSQL URL and schema. Jobs
+// with equal keys share one database (one at a time in the daemon; names must differ).
+std::string StoreKey(const StoreConfig& store);
 
 }  // namespace sfsync::config

@@ -186,7 +186,7 @@ class Resolver {
 }  // namespace
 
 bool IsSecretKey(std::string_view key) {
-  return key == "client_secret" || key == "refresh_token" || key == "private_key_passphrase";
+  return key == "client_secret" || key == "refresh_token" || key == "private_key_passphrase" || key == "password";
 }
 
 Expansion ExpandVariables(std::string_view text, const EnvLookup& env) {

@@ -134,7 +134,7 @@ TEST_CASE("unknown keys list what is allowed and suggest a near miss") {
         "job.yaml:7:1: colour: unknown key 'colour' (allowed: version, name, schedule, connection, store, "
         "settle_lag_seconds, max_clock_skew_seconds, push_conflicts, push_bulk_threshold, max_api_calls, "
             "max_percent_of_daily, catch_up, after, keep_runs, state_dir, objects)\n"
-        "job.yaml:9:3: store.zzz: unknown key 'zzz' (allowed: sqlite)");
+        "job.yaml:9:3: store.zzz: unknown key 'zzz' (allowed: sqlite, postgres, schema, password)");
 }
 
 TEST_CASE("missing keys of one mapping are reported together at the mapping") {

@@ -329,7 +329,7 @@ std::vector<RunTicket> Scheduler::StartDue() {
   // another job is writing waits, DUE, instead of starting only to exit 11.
   std::set<std::string> busy;
   for (const Entry& e : entries_) {
-    if (e.running) busy.insert(config::ResolvedDatabasePath(e.job.store.sqlite_path));
+    if (e.running) busy.insert(config::StoreKey(e.job.store));
   }
   std::vector<RunTicket> tickets;
   for (size_t i : due) {
@@ -346,7 +346,7 @@ std::vector<RunTicket> Scheduler::StartDue() {
       continue;
     }
     if (running_ >= options_.max_parallel) continue;
-    if (!busy.insert(config::ResolvedDatabasePath(e.job.store.sqlite_path)).second) continue;
+    if (!busy.insert(config::StoreKey(e.job.store)).second) continue;
     tickets.push_back(RunTicket{static_cast<int>(i), e.job, *e.due});
     e.running_due = *e.due;
     e.due.reset();

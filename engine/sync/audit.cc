@@ -1,5 +1,7 @@
 #include "engine/sync/audit.h"
 
+#include "engine/sync/job_store.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -246,7 +248,7 @@ AuditReport AuditJob(const config::Job& job, salesforce::HttpTransport* transpor
                      const AuditOptions& options) {
   AuditReport report;
   report.job = job.name;
-  report.database = job.store.sqlite_path;
+  report.database = StoreName(job.store);
   report.repaired = options.repair;
   report.deep = options.deep;
   JobContext context(job, transport, clock);

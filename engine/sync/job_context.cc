@@ -1,5 +1,7 @@
 #include "engine/sync/job_context.h"
 
+#include "engine/sync/job_store.h"
+
 #include <algorithm>
 #include <cctype>
 #include <optional>
@@ -57,8 +59,9 @@ std::unique_ptr<salesforce::RestClient> JobContext::NewClient() const {
 }
 
 Status JobContext::OpenStore() {
-  SFSYNC_ASSIGN_OR_RETURN(lock_, RunLock::Acquire(job_.store.sqlite_path + ".lock"));
-  SFSYNC_ASSIGN_OR_RETURN(store_, store::OpenSqliteStore(job_.store.sqlite_path));
+  SFSYNC_ASSIGN_OR_RETURN(JobStore opened, OpenJobStore(job_));
+  lock_ = std::move(opened.lock);
+  store_ = std::move(opened.store);
   return Status::Ok();
 }
 

@@ -1,5 +1,7 @@
 #include "engine/sync/plan_preview.h"
 
+#include "engine/sync/job_store.h"
+
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -224,15 +226,16 @@ class Previewer {
 PlanReport PreviewJob(const config::Job& job, salesforce::HttpTransport* transport, Clock* clock, bool offline) {
   PlanReport report;
   report.job = job.name;
-  report.database = job.store.sqlite_path;
+  report.database = StoreName(job.store);
   report.offline = offline;
   report.max_api_calls = job.max_api_calls;
   report.max_percent_of_daily = job.max_percent_of_daily;
   std::unique_ptr<store::Store> store;
-  if (std::filesystem::exists(job.store.sqlite_path)) {
-    StatusOr<std::unique_ptr<store::Store>> opened = store::OpenSqliteStore(job.store.sqlite_path);
+  if (job.store.is_postgres() || std::filesystem::exists(job.store.sqlite_path)) {
+    StatusOr<std::unique_ptr<store::Store>> opened =
+        job.store.is_postgres() ? OpenPostgresUnlocked(job) : store::OpenSqliteStore(job.store.sqlite_path);
     if (!opened.ok()) {
-      report.error = opened.status().Annotate("database " + job.store.sqlite_path);
+      report.error = opened.status().Annotate("database " + StoreName(job.store));
       return report;
     }
     store = std::move(*opened);

@@ -1,5 +1,7 @@
 #include "engine/sync/run.h"
 
+#include "engine/sync/job_store.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -37,7 +39,7 @@ class JobRun {
   JobRun(const config::Job& job, salesforce::HttpTransport* transport, Clock* clock, const RunOptions& options)
       : job_(job), clock_(clock), options_(options), context_(job, transport, clock) {
     report_.job = job.name;
-    report_.database = job.store.sqlite_path;
+    report_.database = StoreName(job.store);
   }
 
   RunReport Run() {
@@ -118,8 +120,8 @@ class JobRun {
   // A store error names the database file it is about (the log and the final error line).
   void NameDatabase(Status* s) const {
     const bool store_error = s->reason() == "store" || s->reason() == "store.refused";
-    if (store_error && s->message().find(job_.store.sqlite_path) == std::string::npos) {
-      *s = s->Annotate("database " + job_.store.sqlite_path);
+    if (store_error && s->message().find(StoreName(job_.store)) == std::string::npos) {
+      *s = s->Annotate("database " + StoreName(job_.store));
     }
   }
 
@@ -317,8 +319,8 @@ RunReport RunJob(const config::Job& job, salesforce::HttpTransport* transport, C
 }
 
 Status RecordSkippedRun(const config::Job& job, Clock* clock, const std::string& reason) {
-  SFSYNC_ASSIGN_OR_RETURN(std::unique_ptr<RunLock> lock, RunLock::Acquire(job.store.sqlite_path + ".lock"));
-  SFSYNC_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> store, store::OpenSqliteStore(job.store.sqlite_path));
+  SFSYNC_ASSIGN_OR_RETURN(JobStore opened, OpenJobStore(job));
+  store::Store* store = opened.store.get();
   const int64_t now = clock->NowMillis();
   SFSYNC_ASSIGN_OR_RETURN(int64_t run_id, store->BeginRun(job.name, now));
   store::RunRecord run;

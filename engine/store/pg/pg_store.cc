@@ -552,6 +552,16 @@ StatusOr<std::unique_ptr<Store>> OpenPostgresStore(const PostgresStoreOptions& o
     }
     SFSYNC_RETURN_IF_ERROR(txn.Commit());
   }
+  if (!options.run_lock.empty()) {
+    SFSYNC_ASSIGN_OR_RETURN(pg::PgResult locked, conn.Query("SELECT pg_try_advisory_lock(hashtext($1))",
+                                                            {"sfsync run " + options.schema + " " + options.run_lock}));
+    if (locked.text(0, 0) != "t") {
+      return Status(StatusCode::kFailedPrecondition,
+                    fmt::format("another sfsync run of {} holds its lock in PostgreSQL schema {}", options.run_lock,
+                                schema),
+                    "run.locked");
+    }
+  }
   // Every later statement names the metadata tables unqualified.
   SFSYNC_RETURN_IF_ERROR(conn.Exec(fmt::format("SET search_path TO {}", schema)));
   Clock* clock = options.clock != nullptr ? options.clock : SystemClock();

@@ -29,6 +29,11 @@ struct PostgresStoreOptions {
   std::string schema = "sfsync";
   std::string password;  // empty: libpq's PGPASSWORD / PGPASSFILE / ~/.pgpass
   int connect_timeout_seconds = 10;
+  // When set, the store's connection takes a session advisory lock named after it (in this schema)
+  // without waiting: one run of a job at a time across every host using the database. The server
+  // releases it when the session ends, so a killed or crashed host leaves no stale lock. Held: fails
+  // with kFailedPrecondition, reason "run.locked".
+  std::string run_lock;
   Clock* clock = nullptr;  // SystemClock() when null
 };
 
