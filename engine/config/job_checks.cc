@@ -225,6 +225,62 @@ std::string LoginUrlProblem(std::string_view url) {
   return "";
 }
 
+namespace {
+
+// What libpq makes of a URL query key: %XX escapes decoded (a malformed escape is kept as written).
+std::string PercentDecoded(std::string_view s) {
+  auto hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; };
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) && hex(s[i + 2])) {
+      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string PostgresUrlProblem(std::string_view url) {
+  if (!url.starts_with("postgresql://") && !url.starts_with("postgres://")) {
+    // Never echoed: a key=value string or another URL may hold a password.
+    if (url.find("://") != std::string_view::npos) {
+      return "must be a postgresql:// (or postgres://) URL: postgresql://user@host:port/database";
+    }
+    return "must be a URL, postgresql://user@host:port/database (key=value connection strings are not accepted)";
+  }
+  const std::string_view rest = url.substr(url.find("://") + 3);
+  // libpq reads user info up to the first '@' before any '/' (a '?' does not stop it); a ':' in it
+  // starts a password. The last '@' of the host part is checked too, for URLs libpq would misread.
+  const size_t first_stop = rest.find_first_of("@/");
+  const bool libpq_userinfo_password = first_stop != std::string_view::npos && rest[first_stop] == '@' &&
+                                       rest.substr(0, first_stop).find(':') != std::string_view::npos;
+  const std::string_view authority = rest.substr(0, rest.find_first_of("/?"));
+  const size_t last_at = authority.rfind('@');
+  const bool authority_password =
+      last_at != std::string_view::npos && authority.substr(0, last_at).find(':') != std::string_view::npos;
+  bool query_password = false;
+  if (const size_t query = rest.find('?'); query != std::string_view::npos) {
+    std::string_view params = rest.substr(query + 1);
+    while (!params.empty() && !query_password) {
+      const size_t amp = params.find('&');
+      const std::string_view param = params.substr(0, amp);
+      query_password = Lower(PercentDecoded(param.substr(0, param.find('=')))) == "password";
+      params = amp == std::string_view::npos ? std::string_view() : params.substr(amp + 1);
+    }
+  }
+  if (libpq_userinfo_password || authority_password || query_password) {
+    return "plain-text secret in job file: the URL holds a password; leave it out and set store.password to "
+           "${ENV_VAR} or file:PATH, or use PGPASSWORD or PGPASSFILE (~/.pgpass)";
+  }
+  return "";
+}
+
+namespace {
+
 // store.postgres: a URL (not a key=value string) that carries no password, and no push-back yet.
 void CheckStore(const Job& job, const JobDocument& doc, Diagnostics* diag) {
   const nlohmann::json& store = doc.root.at("store");
@@ -242,26 +298,8 @@ void CheckStore(const Job& job, const JobDocument& doc, Diagnostics* diag) {
     }
     return;
   }
-  const std::string& url = job.store.postgres_url;
-  if (!url.starts_with("postgresql://") && !url.starts_with("postgres://")) {
-    // Not echoed: a key=value string may hold a password.
-    diag->AtValue(doc.source.Find("/store/postgres"),
-                  "must be a URL, postgresql://user@host:port/database (key=value connection strings are not "
-                  "accepted)");
-    return;
-  }
-  const size_t scheme_end = url.find("://");
-  const std::string rest = scheme_end == std::string::npos ? "" : url.substr(scheme_end + 3);
-  const std::string authority = rest.substr(0, rest.find_first_of("/?"));
-  const size_t at = authority.rfind('@');
-  const bool password_in_userinfo = at != std::string::npos && authority.substr(0, at).find(':') != std::string::npos;
-  const size_t query = rest.find('?');
-  const bool password_in_query =
-      query != std::string::npos && ("&" + Lower(rest.substr(query + 1))).find("&password=") != std::string::npos;
-  if (password_in_userinfo || password_in_query) {
-    diag->AtValue(doc.source.Find("/store/postgres"),
-                  "plain-text secret in job file: the URL holds a password; leave it out and set store.password "
-                  "to ${ENV_VAR} or file:PATH, or use PGPASSWORD or PGPASSFILE");
+  if (std::string problem = PostgresUrlProblem(job.store.postgres_url); !problem.empty()) {
+    diag->AtValue(doc.source.Find("/store/postgres"), std::move(problem));
   }
   for (size_t i = 0; i < job.objects.size(); ++i) {
     if (!job.objects[i].push) continue;
@@ -270,6 +308,8 @@ void CheckStore(const Job& job, const JobDocument& doc, Diagnostics* diag) {
                   "an SQLite store to push its edits");
   }
 }
+
+}  // namespace
 
 void CheckJob(const Job& job, const JobDocument& doc, Diagnostics* diag) {
   if (!job.schedule.empty()) {

@@ -9,7 +9,11 @@
 //    do not start with sqlite_;
 //  - fields are unique ignoring case; exclude appears only with fields: "*" and never names Id;
 //    where does not start with the WHERE keyword and stays inside the parentheses the engine puts
-//    around it (soql_condition.h).
+//    around it (soql_condition.h);
+//  - store names exactly one of sqlite and postgres (schema and password only with postgres);
+//    store.postgres is a postgresql:// or postgres:// URL (not a key=value string) holding no
+//    password, in its user info or its query; no object has push: true on a PostgreSQL store (not
+//    supported yet).
 #pragma once
 
 #include <string>
@@ -26,5 +30,8 @@ void CheckJob(const Job& job, const JobDocument& doc, Diagnostics* diag);
 
 // What is wrong with a login URL, or "" when it is acceptable.
 std::string LoginUrlProblem(std::string_view url);
+
+// What is wrong with a store.postgres URL, or "" when it is acceptable. Never quotes the URL.
+std::string PostgresUrlProblem(std::string_view url);
 
 }  // namespace sfsync::config

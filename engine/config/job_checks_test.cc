@@ -32,6 +32,57 @@ TEST_CASE("login URLs that are refused, and why") {
   CHECK(LoginUrlProblem("http://[::1") == "has an IPv6 host without its closing ']'");
 }
 
+TEST_CASE("store.postgres URLs that are refused, and why") {
+  for (const char* ok : {"postgresql://db", "postgres://sync@db.example.com:5432/wh?sslmode=verify-full",
+                         "postgresql://sync@[::1]:5433/wh", "postgresql:///wh?host=/var/run/postgresql",
+                         "postgresql://sync@h1:5432,h2:5433/wh?target_session_attrs=read-write",
+                         "postgresql://sync%3Ax@db/wh", "postgresql://db/wh?passfile=/etc/sfsync/pgpass"}) {
+    CAPTURE(ok);
+    CHECK(PostgresUrlProblem(ok).empty());
+  }
+  const std::string kHoldsPassword = "plain-text secret in job file: the URL holds a password";
+  // As libpq reads them: user info runs to the first '@' before a '/', even past a '?'; query keys
+  // are percent-decoded.
+  for (const char* secret : {"postgresql://sync:pw@db/wh", "postgres://sync:@db/wh", "postgresql://sync:pw@h1,h2/wh",
+                             "postgresql://sync:p?w@db/wh", "postgresql://db?options=x:pw@h/wh",
+                             "postgresql://sync@x:pw@db/wh", "postgresql://db/wh?password=pw",
+                             "postgresql://db/wh?sslmode=require&password=pw", "postgresql://db/wh?pass%77ord=pw",
+                             "postgresql://db/wh?PASSWORD=pw", "postgresql:///wh?host=/tmp&password="}) {
+    CAPTURE(secret);
+    CHECK(PostgresUrlProblem(secret).rfind(kHoldsPassword, 0) == 0);
+  }
+  for (const char* other : {"mysql://sync@db/wh", "POSTGRESQL://sync@db/wh", "postgresql:/db", "jdbc:postgresql://db/wh"}) {
+    CAPTURE(other);
+    CHECK(PostgresUrlProblem(other).rfind("must be a", 0) == 0);
+  }
+  CHECK(PostgresUrlProblem("mysql://sync:pw@db/wh") ==
+        "must be a postgresql:// (or postgres://) URL: postgresql://user@host:port/database");
+  CHECK(PostgresUrlProblem("host=db dbname=wh password=pw") ==
+        "must be a URL, postgresql://user@host:port/database (key=value connection strings are not accepted)");
+  CHECK(PostgresUrlProblem("") ==
+        "must be a URL, postgresql://user@host:port/database (key=value connection strings are not accepted)");
+}
+
+TEST_CASE("push-back on a PostgreSQL store is refused at each object that asks for it") {
+  const std::string yaml =
+      "version: 1\nname: t\nconnection:\n  login_url: https://login.salesforce.com\n  auth:\n    client_id: a\n"
+      "    username: u\n    private_key_file: k.pem\nstore:\n  postgres: postgresql://sync@db/wh\nobjects:\n"
+      "  - name: Account\n    fields: [Id]\n    push: true\n  - name: Contact\n    fields: [Id]\n    push: false\n"
+      "  - name: Lead\n    fields: [Id]\n    push: true\n    external_id: Ext__c\n";
+  StatusOr<Job> job = ParseJob(yaml, "t.yaml", "/jobs", testing::FakeEnv({{"HOME", "/h"}}));
+  REQUIRE_FALSE(job.ok());
+  CHECK(job.status().message() ==
+        "t.yaml:14:11: objects[0].push: push-back is not supported on the PostgreSQL store yet (store.postgres); sync "
+        "this object into an SQLite store to push its edits\n"
+        "t.yaml:20:11: objects[2].push: push-back is not supported on the PostgreSQL store yet (store.postgres); sync "
+        "this object into an SQLite store to push its edits");
+  // The same objects into SQLite load.
+  std::string sqlite = yaml;
+  sqlite.replace(sqlite.find("postgres: postgresql://sync@db/wh"), 33, "sqlite: t.db");
+  StatusOr<Job> ok = ParseJob(sqlite, "t.yaml", "/jobs", testing::FakeEnv({{"HOME", "/h"}}));
+  CHECK_MESSAGE(ok.ok(), ok.status().ToString());
+}
+
 // A jwt_bearer job whose auth section is `auth`.
 StatusOr<Job> WithAuth(const std::string& auth, const std::string& login_url = "https://acme.my.salesforce.com") {
   const std::string yaml = "version: 1\nname: t\nconnection:\n  login_url: " + login_url + "\n  auth:\n" + auth +

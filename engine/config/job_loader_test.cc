@@ -7,6 +7,7 @@
 
 #include "engine/config/test_env.h"
 #include "engine/core/exit_codes.h"
+#include "engine/core/log.h"
 
 namespace sfsync::config {
 namespace {
@@ -258,6 +259,145 @@ TEST_CASE("a secret too short to be a credential does not mangle the messages") 
   INFO(job.status().message());
   CHECK(job.status().message().find("short.yaml:4:14: connection.login_url: plain http:// is accepted only for a "
                                     "loopback host") != std::string::npos);
+}
+
+// A jwt_bearer job whose store section is `store` (the lines after "store:", from line 10).
+StatusOr<Job> WithStore(const std::string& store, const EnvLookup& env = FakeEnv({{"HOME", "/h"}}),
+                        const std::string& base_dir = "/jobs") {
+  const std::string yaml =
+      "version: 1\nname: pg\nconnection:\n  login_url: https://login.salesforce.com\n  auth:\n    client_id: abc\n"
+      "    username: u@example.com\n    private_key_file: keys/server.key\nstore:\n" +
+      store + "objects:\n  - name: Account\n    fields: [Name]\n";
+  return ParseJob(yaml, "pg.yaml", base_dir, env);
+}
+
+TEST_CASE("a PostgreSQL store keeps its URL as written, schema sfsync by default, and no SQLite path") {
+  StatusOr<Job> job = WithStore("  postgres: postgresql://sync@db.example.com:5432/warehouse?sslmode=verify-full\n");
+  REQUIRE_MESSAGE(job.ok(), job.status().ToString());
+  CHECK(job->store.is_postgres());
+  CHECK(job->store.postgres_url == "postgresql://sync@db.example.com:5432/warehouse?sslmode=verify-full");
+  CHECK(job->store.postgres_schema == "sfsync");
+  CHECK(job->store.postgres_password.empty());
+  CHECK(job->store.sqlite_path.empty());
+
+  StatusOr<Job> custom = WithStore("  postgres: postgres://sync@[::1]/warehouse\n  schema: Salesforce_2\n");
+  REQUIRE_MESSAGE(custom.ok(), custom.status().ToString());
+  CHECK(custom->store.postgres_url == "postgres://sync@[::1]/warehouse");
+  CHECK(custom->store.postgres_schema == "Salesforce_2");
+
+  // ${VAR} in the URL expands like in any other value.
+  StatusOr<Job> from_env =
+      WithStore("  postgres: postgresql://${PGUSER_NAME}@db/${PGDB}\n",
+                FakeEnv({{"HOME", "/h"}, {"PGUSER_NAME", "sync"}, {"PGDB", "wh"}}));
+  REQUIRE_MESSAGE(from_env.ok(), from_env.status().ToString());
+  CHECK(from_env->store.postgres_url == "postgresql://sync@db/wh");
+
+  StatusOr<Job> sqlite = ParseJob(kMinimalJob, "m.yaml", "/jobs", FakeEnv({{"HOME", "/h"}}));
+  REQUIRE(sqlite.ok());
+  CHECK_FALSE(sqlite->store.is_postgres());
+  CHECK(sqlite->store.postgres_url.empty());
+}
+
+TEST_CASE("store.password comes from ${VAR} or file: and is redacted") {
+  StatusOr<Job> env = WithStore("  postgres: postgresql://sync@db/wh\n  password: ${SFSYNC_PG_PASSWORD}\n",
+                                FakeEnv({{"HOME", "/h"}, {"SFSYNC_PG_PASSWORD", "pg-password-from-env-31"}}));
+  REQUIRE_MESSAGE(env.ok(), env.status().ToString());
+  CHECK(env->store.postgres_password == "pg-password-from-env-31");
+  CHECK(env->store.postgres_url == "postgresql://sync@db/wh");
+  CHECK(Redact("connect pg-password-from-env-31") == "connect [REDACTED]");
+
+  testing::TempDir dir;
+  dir.Write("pgpass", "pg-password-from-file-32\n");
+  StatusOr<Job> file = WithStore("  postgres: postgresql://sync@db/wh\n  password: file:pgpass\n",
+                                 FakeEnv({{"HOME", "/h"}}), dir.path());
+  REQUIRE_MESSAGE(file.ok(), file.status().ToString());
+  CHECK(file->store.postgres_password == "pg-password-from-file-32");
+  CHECK(Redact("x pg-password-from-file-32 y") == "x [REDACTED] y");
+}
+
+TEST_CASE("a plain-text store.password is refused without being shown") {
+  StatusOr<Job> job = WithStore("  postgres: postgresql://sync@db/wh\n  password: hunter22-plain\n");
+  REQUIRE_FALSE(job.ok());
+  CHECK(job.status().reason() == "job.invalid");
+  CHECK(job.status().message() ==
+        "pg.yaml:11:13: store.password: plain-text secret in job file: use ${ENV_VAR} or file:PATH");
+  StatusOr<Job> number = WithStore("  postgres: postgresql://sync@db/wh\n  password: 123456789\n");
+  REQUIRE_FALSE(number.ok());
+  CHECK(number.status().message() ==
+        "pg.yaml:11:13: store.password: plain-text secret in job file: use ${ENV_VAR} or file:PATH");
+}
+
+TEST_CASE("a store.postgres URL holding a password is refused at its value, the password not shown") {
+  const std::string kRefused =
+      "store.postgres: plain-text secret in job file: the URL holds a password; leave it out and set store.password "
+      "to ${ENV_VAR} or file:PATH, or use PGPASSWORD or PGPASSFILE (~/.pgpass)";
+  for (const char* url : {"postgresql://sync:hunter22@db.example.com/wh", "postgres://sync:hunter22@db/wh",
+                          "postgresql://db/wh?sslmode=require&password=hunter22",
+                          "postgresql://db/wh?pass%77ord=hunter22", "postgresql://sync:hunter22?x@db/wh"}) {
+    CAPTURE(url);
+    StatusOr<Job> job = WithStore(std::string("  postgres: \"") + url + "\"\n");
+    REQUIRE_FALSE(job.ok());
+    CHECK(job.status().message() == "pg.yaml:10:13: " + kRefused);
+    CHECK(job.status().message().find("hunter22") == std::string::npos);
+  }
+  // The same when the URL comes from the environment.
+  StatusOr<Job> env = WithStore("  postgres: ${PG_URL}\n",
+                                FakeEnv({{"HOME", "/h"}, {"PG_URL", "postgresql://sync:hunter22@db/wh"}}));
+  REQUIRE_FALSE(env.ok());
+  CHECK(env.status().message() == "pg.yaml:10:13: " + kRefused);
+}
+
+TEST_CASE("store.postgres takes only postgresql:// or postgres:// URLs, not key=value strings") {
+  StatusOr<Job> mysql = WithStore("  postgres: mysql://sync@db/wh\n");
+  REQUIRE_FALSE(mysql.ok());
+  CHECK(mysql.status().message() ==
+        "pg.yaml:10:13: store.postgres: must be a postgresql:// (or postgres://) URL: "
+        "postgresql://user@host:port/database");
+  StatusOr<Job> upper = WithStore("  postgres: POSTGRESQL://sync@db/wh\n");  // libpq reads the prefix as written
+  REQUIRE_FALSE(upper.ok());
+  CHECK(upper.status().message().find("pg.yaml:10:13: store.postgres: must be a postgresql://") == 0);
+  StatusOr<Job> conninfo = WithStore("  postgres: host=db dbname=wh password=hunter22\n");
+  REQUIRE_FALSE(conninfo.ok());
+  CHECK(conninfo.status().message() ==
+        "pg.yaml:10:13: store.postgres: must be a URL, postgresql://user@host:port/database (key=value connection "
+        "strings are not accepted)");
+  CHECK(conninfo.status().message().find("hunter22") == std::string::npos);
+}
+
+TEST_CASE("store names exactly one of sqlite and postgres") {
+  StatusOr<Job> both = WithStore("  sqlite: x.db\n  postgres: postgresql://sync@db/wh\n");
+  REQUIRE_FALSE(both.ok());
+  CHECK(both.status().message() == "pg.yaml:9:1: store: give store.sqlite or store.postgres, not both");
+  StatusOr<Job> neither = WithStore("  schema: analytics\n");
+  REQUIRE_FALSE(neither.ok());
+  CHECK(neither.status().message() ==
+        "pg.yaml:9:1: store: needs store.sqlite (a database file) or store.postgres (a URL)");
+  StatusOr<Job> empty = WithStore("  {}\n");
+  REQUIRE_FALSE(empty.ok());
+  CHECK(empty.status().message().find("needs store.sqlite (a database file) or store.postgres (a URL)") !=
+        std::string::npos);
+  StatusOr<Job> extra = WithStore("  sqlite: x.db\n  schema: analytics\n  password: ${PW}\n",
+                                  FakeEnv({{"HOME", "/h"}, {"PW", "some-password-33"}}));
+  REQUIRE_FALSE(extra.ok());
+  CHECK(extra.status().message() ==
+        "pg.yaml:11:3: store.schema: applies only with store.postgres\n"
+        "pg.yaml:12:3: store.password: applies only with store.postgres");
+}
+
+TEST_CASE("store.schema must be a plain PostgreSQL identifier of at most 63 characters") {
+  const std::string max(63, 's');
+  StatusOr<Job> longest = WithStore("  postgres: postgresql://db/wh\n  schema: _" + max.substr(1) + "\n");
+  REQUIRE_MESSAGE(longest.ok(), longest.status().ToString());
+  CHECK(longest->store.postgres_schema.size() == 63);
+  for (const std::string& bad : {std::string("9lives"), std::string("sales-force"), std::string("'\"Quoted\"'"),
+                                 std::string("a.b"), "_" + max, std::string("\"\"")}) {
+    CAPTURE(bad);
+    StatusOr<Job> job = WithStore("  postgres: postgresql://db/wh\n  schema: " + bad + "\n");
+    REQUIRE_FALSE(job.ok());
+    CHECK(job.status().message().find(
+              "pg.yaml:11:11: store.schema: must be a schema name: a letter or '_', then letters, digits or '_' (at "
+              "most 63)") == 0);
+  }
 }
 
 TEST_CASE("regression (job_yaml fuzzer): a job file that is not UTF-8 is refused at the first bad byte") {

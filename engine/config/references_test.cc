@@ -98,6 +98,18 @@ TEST_CASE("plain-text secrets are refused, whatever their type, without showing 
         "job.yaml:2:3: auth.refresh_token: no value: use ${ENV_VAR} or file:PATH");
 }
 
+TEST_CASE("store.password is a secret: a reference is resolved and redacted, plain text refused") {
+  Resolved r = Resolve("store:\n  postgres: postgresql://sync@db/wh\n  password: ${PGPW}\n",
+                       FakeEnv({{"PGPW", "pg-secret-from-env-51"}}));
+  REQUIRE_MESSAGE(r.errors.empty(), r.errors);
+  CHECK(r.doc->root["store"]["password"] == "pg-secret-from-env-51");
+  CHECK(Redact("password pg-secret-from-env-51") == "password [REDACTED]");
+  CHECK(Resolve("store:\n  password: hunter2-plain\n", FakeEnv({})).errors ==
+        "job.yaml:2:13: store.password: plain-text secret in job file: use ${ENV_VAR} or file:PATH");
+  CHECK(Resolve("store:\n  password: ${NOPE}\n", FakeEnv({})).errors ==
+        "job.yaml:2:13: store.password: environment variable NOPE is not set");
+}
+
 TEST_CASE("secret references that cannot be resolved name the variable or path, never content") {
   TempDir dir;
   dir.Write("empty", "\n");

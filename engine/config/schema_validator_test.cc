@@ -120,6 +120,7 @@ TEST_CASE("the schema's defaults are the model's defaults") {
   CHECK(object.at("at_least_once_inserts").at("default") == o.at_least_once_inserts);
   CHECK(props.at("push_conflicts").at("default") == job.push_conflicts);
   CHECK(props.at("push_bulk_threshold").at("default") == job.push_bulk_threshold);
+  CHECK(props.at("store").at("properties").at("schema").at("default") == StoreConfig().postgres_schema);
 }
 
 // Each case pins one kind of valijson 1.0 message to our phrasing: an upgrade that rewords
