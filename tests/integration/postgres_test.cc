@@ -18,12 +18,8 @@ constexpr const char* kAccounts =
     "  - name: Account\n    fields: [Id, Name, NumberOfEmployees, AnnualRevenue, IsDeleted, CreatedDate, "
     "SystemModstamp]\n";
 
-// JobYaml's job with its store moved to PostgreSQL; the password comes from SFSYNC_TEST_PGPASSWORD.
 std::string PostgresJob(const Emulator& emu, const PgCluster& pg, const std::string& db, const std::string& objects) {
-  std::string yaml = JobYaml(emu, "unused.db", objects);
-  const size_t at = yaml.find("  sqlite: unused.db\n");
-  yaml.replace(at, 20, "  postgres: " + pg.Url(db) + "\n  schema: crm\n  password: ${SFSYNC_TEST_PGPASSWORD}\n");
-  return yaml;
+  return UsePostgresStore(JobYaml(emu, "unused.db", objects), pg.Url(db), "crm");
 }
 
 std::string Trim(std::string s) {
@@ -37,7 +33,7 @@ TEST_CASE("postgres: a job syncs into PostgreSQL, typed, then incrementally with
   Emulator emu({"--size", "40"});
   TempDir dir;
   WriteFile(dir.File("job.yaml"), PostgresJob(emu, pg, db, kAccounts));
-  const std::map<std::string, std::string> env = {{"SFSYNC_TEST_PGPASSWORD", pg.password()}};
+  const std::map<std::string, std::string> env = PgEnv(pg);
 
   ProcessResult first = RunSfsync(dir.File("job.yaml"), env);
   REQUIRE_MESSAGE(first.exit_code == 0, first.err);
@@ -77,7 +73,7 @@ TEST_CASE("postgres: a second run of the same job waits for none: the advisory l
   Emulator emu({"--size", "10"});
   TempDir dir;
   WriteFile(dir.File("job.yaml"), PostgresJob(emu, pg, db, kAccounts));
-  const std::map<std::string, std::string> env = {{"SFSYNC_TEST_PGPASSWORD", pg.password()}};
+  const std::map<std::string, std::string> env = PgEnv(pg);
   REQUIRE(RunSfsync(dir.File("job.yaml"), env).exit_code == 0);
   // Another session holds the job's lock (as a run on another host would).
   const std::string key = "sfsync run crm it";

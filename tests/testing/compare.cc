@@ -60,10 +60,21 @@ void CheckTableEqualsEmulator(Emulator& emu, const std::string& db_path, const s
   CheckTableEqualsRecords(emu.Records(object, deleted), db_path, object, parents);
 }
 
+void CheckTableEqualsEmulator(Emulator& emu, TableSource& db, const std::string& object,
+                              const std::map<std::string, std::map<std::string, json>>& parents,
+                              const std::string& deleted) {
+  CheckTableEqualsRecords(emu.Records(object, deleted), db, object, parents);
+}
+
 void CheckTableEqualsRecords(const json& records, const std::string& db_path, const std::string& table,
                              const std::map<std::string, std::map<std::string, json>>& parents) {
+  SqliteSource db(db_path);
+  CheckTableEqualsRecords(records, db, table, parents);
+}
+
+void CheckTableEqualsRecords(const json& records, TableSource& db, const std::string& table,
+                             const std::map<std::string, std::map<std::string, json>>& parents) {
   const std::string& object = table;
-  SqliteDb db(db_path);
   auto columns = db.Columns(table);
   INFO("table " << table);
   REQUIRE(db.Count(table) == static_cast<int64_t>(records.size()));

@@ -10,6 +10,7 @@
 
 #include "tests/testing/emulator.h"
 #include "tests/testing/sqlite_db.h"
+#include "tests/testing/table_source.h"
 
 namespace sfsync::testing {
 
@@ -31,6 +32,12 @@ void CheckTableEqualsEmulator(Emulator& emu, const std::string& db_path, const s
 // Checks that `table` holds exactly `records` (as the admin API lists them), column by column.
 void CheckTableEqualsRecords(const nlohmann::json& records, const std::string& db_path, const std::string& table,
                              const std::map<std::string, std::map<std::string, nlohmann::json>>& parents = {});
+// The same, reading the table from either store.
+void CheckTableEqualsRecords(const nlohmann::json& records, TableSource& db, const std::string& table,
+                             const std::map<std::string, std::map<std::string, nlohmann::json>>& parents = {});
+void CheckTableEqualsEmulator(Emulator& emu, TableSource& db, const std::string& object,
+                              const std::map<std::string, std::map<std::string, nlohmann::json>>& parents = {},
+                              const std::string& deleted = "exclude");
 
 // rows_read of `table` in the newest run that recorded it.
 int64_t LastRunRowsRead(const std::string& db_path, const std::string& table);

@@ -144,4 +144,17 @@ std::string PgCluster::Psql(const std::string& database, const std::string& sql)
                Quoted(Url(database)) + " -c " + Quoted(sql));
 }
 
+std::string UsePostgresStore(std::string job_yaml, const std::string& url, const std::string& schema) {
+  const size_t at = job_yaml.find("  sqlite: ");
+  if (at == std::string::npos) throw std::runtime_error("UsePostgresStore: the job has no store.sqlite line");
+  const size_t end = job_yaml.find('\n', at);
+  job_yaml.replace(at, end + 1 - at,
+                   "  postgres: " + url + "\n  schema: " + schema + "\n  password: ${SFSYNC_TEST_PGPASSWORD}\n");
+  return job_yaml;
+}
+
+std::map<std::string, std::string> PgEnv(const PgCluster& cluster) {
+  return {{"SFSYNC_TEST_PGPASSWORD", cluster.password()}};
+}
+
 }  // namespace sfsync::testing

@@ -8,6 +8,7 @@
 // (CreateDatabase) so tests never see each other's tables.
 #pragma once
 
+#include <map>
 #include <string>
 
 namespace sfsync::testing {
@@ -46,5 +47,11 @@ class PgCluster {
   int databases_ = 0;
   bool as_postgres_ = false;
 };
+
+// `job_yaml` (from JobYaml) with its store moved to PostgreSQL: store.postgres `url`, `schema`, and
+// the password as ${SFSYNC_TEST_PGPASSWORD} (PgEnv sets it).
+std::string UsePostgresStore(std::string job_yaml, const std::string& url, const std::string& schema = "sfsync");
+// {SFSYNC_TEST_PGPASSWORD: the cluster's password}, for the runs of such a job.
+std::map<std::string, std::string> PgEnv(const PgCluster& cluster);
 
 }  // namespace sfsync::testing
