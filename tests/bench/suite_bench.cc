@@ -2,7 +2,7 @@
 // one run, printed as one table with its target.
 //
 //   build/bench/suite_bench --peer DIR [--rows 1000000] [--latency-ms 200] [--concurrency N]
-//                           [--only loopback,peer,latency,bulk,rss,quiet] [--check]
+//                           [--only loopback,peer,latency,bulk,rss,quiet,postgres] [--check]
 //
 // --peer DIR is a node_modules folder holding jsforce 3.10.16 and better-sqlite3 12 (scripts/bench
 // installs them into .deps/bench-node); without it the peer rows are skipped.
@@ -17,7 +17,10 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/bench/baseline.h"
+#include "tests/bench/pg_baseline.h"
 #include "tests/testing/emulator.h"
+#include "tests/testing/pg_cluster.h"
+#include "tests/testing/pg_reader.h"
 #include "tests/testing/process.h"
 #include "tests/testing/sqlite_db.h"
 
@@ -75,13 +78,17 @@ std::string ObjectsYaml(const std::vector<std::pair<std::string, std::string>>& 
   return yaml;
 }
 
-// One `sfsync run` of `objects_yaml` into a fresh database (or `db`, when given).
-Run Sfsync(Emulator& emu, const Options& o, const std::string& objects_yaml, TempDir& dir, const std::string& db) {
+// One `sfsync run` of `objects_yaml` into a fresh database (or `db`, when given); into database
+// `pg_db` of `pg` instead when `pg` is given.
+Run Sfsync(Emulator& emu, const Options& o, const std::string& objects_yaml, TempDir& dir, const std::string& db,
+           PgCluster* pg = nullptr, const std::string& pg_db = "") {
   std::string job = JobYaml(emu, db, objects_yaml);
   if (o.concurrency > 0) job = WithConnection(job, "max_concurrent_requests: " + std::to_string(o.concurrency));
+  if (pg != nullptr) job = UsePostgresStore(job, pg->Url(pg_db));
   WriteFile(dir.File("job.yaml"), job);
   const auto start = std::chrono::steady_clock::now();
-  ProcessResult r = RunSfsync(dir.File("job.yaml"), {}, {"--quiet", "--log-level", "info"});
+  ProcessResult r = RunSfsync(dir.File("job.yaml"), pg != nullptr ? PgEnv(*pg) : std::map<std::string, std::string>{},
+                              {"--quiet", "--log-level", "info"});
   Run run;
   run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (r.exit_code != 0) {
@@ -89,7 +96,9 @@ Run Sfsync(Emulator& emu, const Options& o, const std::string& objects_yaml, Tem
     return run;
   }
   run.ok = true;
-  run.calls = std::stoll(SqliteDb(db).Scalar("SELECT api_calls FROM _sfsync_runs ORDER BY run_id DESC LIMIT 1"));
+  const std::string calls = "SELECT api_calls FROM _sfsync_runs ORDER BY run_id DESC LIMIT 1";
+  run.calls = std::stoll(pg != nullptr ? PgReader(pg->Url(pg_db), pg->password(), "sfsync").Scalar(calls)
+                                       : SqliteDb(db).Scalar(calls));
   run.rss_mib = static_cast<double>(LoggedPeakRssKib(r.err)) / 1024.0;
   return run;
 }
@@ -234,6 +243,26 @@ void Quiet(const Options& o) {
        "ceil(10/5) = 2 calls", Verdict(quiet.calls == 2)});
 }
 
+// The same load as the loopback row, into PostgreSQL (a throw-away cluster on the same cores).
+void Postgres(const Options& o) {
+  std::fprintf(stderr, "postgres: %lld Accounts...\n", static_cast<long long>(o.rows));
+  PgCluster pg;
+  const std::string database = pg.CreateDatabase();
+  Emulator emu({"--rows", "Account=" + std::to_string(o.rows), "--rows", "Contact=0", "--rows", "Opportunity=0"});
+  TempDir dir;
+  Run run = Sfsync(emu, o, ObjectsYaml({{"Account", kAccountFields}}, ""), dir, dir.File("unused.db"), &pg, database);
+  if (!run.ok) return;
+  const double rate = static_cast<double>(o.rows) / run.seconds;
+  std::vector<double> copies;
+  for (int i = 0; i < 3; ++i) copies.push_back(PgCopyRowsPerSecond(pg.Url(database), pg.password(), "sfsync", "Account"));
+  const double base = Median(copies);
+  const int64_t pages = (o.rows + 1999) / 2000;
+  Add({"PostgreSQL, " + std::to_string(o.rows) + " rows x 15 fields, REST (rows/s)", Fmt("%.0f", rate),
+       "direct COPY " + Fmt("%.0f", base), Fmt("%.2f", rate / base), std::to_string(run.calls),
+       Fmt("%.0f MiB", run.rss_mib), ">= 0.5 of a direct COPY into the same table shape",
+       Verdict(rate / base >= 0.5 && run.calls <= pages + 10)});
+}
+
 int Main(int argc, char** argv) {
   Options o;
   for (int i = 1; i < argc; ++i) {
@@ -260,6 +289,7 @@ int Main(int argc, char** argv) {
   if (Wanted(o, "loopback") || Wanted(o, "peer") || Wanted(o, "bulk") || Wanted(o, "rss")) Loopback(o);
   if (Wanted(o, "latency")) Latency(o);
   if (Wanted(o, "quiet")) Quiet(o);
+  if (Wanted(o, "postgres")) Postgres(o);
   std::printf("sfsync benchmark suite: %lld rows, %d ms per page under latency, 2-core machine, emulator on the same "
               "cores (%.0f s)\n\n",
               static_cast<long long>(o.rows), o.latency_ms,

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <string_view>
+#include <unordered_map>
 
 #include "engine/core/ascii.h"
 #include "engine/core/time_format.h"
@@ -230,29 +231,52 @@ Status PgStore::WritePage(const TableSpec& spec, const PagePlan& plan, const Row
   SFSYNC_RETURN_IF_ERROR(txn.status());
   SFSYNC_RETURN_IF_ERROR(LockTable(spec.table));
   SFSYNC_RETURN_IF_ERROR(CheckWatermarkForward(spec.table, state));
+  std::string created_stage, created_key;
   if (rows.rows() > 0) {
     // The page goes into a staging table shaped like the page (COPY, the fastest way in), then into
     // the table with one upsert. A page that names an Id twice keeps its last row, as the SQLite
-    // store's row-by-row upsert does.
-    std::string stage_columns = "_sfsync_ord bigint";
-    std::string list, assignments;
+    // store's row-by-row upsert does (one INSERT cannot touch a row twice). The staging table is
+    // made once per connection and shape, and emptied at each commit.
+    std::string stage_columns, list, assignments, shape;
     for (const ColumnSpec* c : plan.columns) {
-      stage_columns += fmt::format(", {} {}", QuoteIdentifier(c->name), PostgresTypeName(c->type));
+      stage_columns += fmt::format("{}{} {}", stage_columns.empty() ? "" : ", ", QuoteIdentifier(c->name),
+                                   PostgresTypeName(c->type));
       list += (list.empty() ? "" : ", ") + QuoteIdentifier(c->name);
       if (c->name != "Id") {
         assignments += fmt::format("{}{} = EXCLUDED.{}", assignments.empty() ? "" : ", ", QuoteIdentifier(c->name),
                                    QuoteIdentifier(c->name));
       }
     }
-    SFSYNC_RETURN_IF_ERROR(
-        conn_.Exec(fmt::format("CREATE TEMP TABLE _sfsync_stage ({}) ON COMMIT DROP", stage_columns)));
+    auto known = stages_.find(stage_columns);
+    std::string stage;
+    if (known != stages_.end()) {
+      stage = known->second;
+    } else {
+      stage = fmt::format("_sfsync_stage_{}", stages_.size() + 1);
+      SFSYNC_RETURN_IF_ERROR(conn_.Exec(
+          fmt::format("CREATE TEMP TABLE IF NOT EXISTS {} ({}) ON COMMIT DELETE ROWS", stage, stage_columns)));
+      created_stage = stage;
+      created_key = stage_columns;
+    }
+    std::vector<bool> skip(rows.rows(), false);  // earlier rows of an Id the page names again
+    {
+      std::unordered_map<std::string_view, size_t> last;
+      last.reserve(rows.rows());
+      for (size_t r = 0; r < rows.rows(); ++r) {
+        auto [it, inserted] = last.emplace(rows.at(r, plan.id_index).s, r);
+        if (!inserted) {
+          skip[it->second] = true;
+          it->second = r;
+        }
+      }
+    }
     std::string data;
     data.reserve(rows.cells.size() * 16);
     Cell scratch;
     for (size_t r = 0; r < rows.rows(); ++r) {
-      data += std::to_string(r);
+      if (skip[r]) continue;
       for (size_t c = 0; c < plan.columns.size(); ++c) {
-        data += '\t';
+        if (c > 0) data += '\t';
         const Cell& stored = ToStorage(rows.at(r, c), plan.columns[c]->type, &scratch);
         const size_t mark = data.size();
         if (stored.is_null() || !CopyText(stored, plan.columns[c]->type, &data)) {
@@ -262,12 +286,10 @@ Status PgStore::WritePage(const TableSpec& spec, const PagePlan& plan, const Row
       }
       data += '\n';
     }
-    SFSYNC_RETURN_IF_ERROR(conn_.CopyIn(fmt::format("COPY _sfsync_stage (_sfsync_ord, {}) FROM STDIN", list), data)
-                               .status());
-    SFSYNC_RETURN_IF_ERROR(conn_.Exec(fmt::format(
-        "INSERT INTO {} ({}) SELECT DISTINCT ON (\"Id\") {} FROM _sfsync_stage ORDER BY \"Id\", _sfsync_ord DESC "
-        "ON CONFLICT (\"Id\") DO {}",
-        Qualified(spec.table), list, list, assignments.empty() ? "NOTHING" : "UPDATE SET " + assignments)));
+    SFSYNC_RETURN_IF_ERROR(conn_.CopyIn(fmt::format("COPY {} ({}) FROM STDIN", stage, list), data).status());
+    SFSYNC_RETURN_IF_ERROR(conn_.Exec(fmt::format("INSERT INTO {} ({}) SELECT {} FROM {} ON CONFLICT (\"Id\") DO {}",
+                                                  Qualified(spec.table), list, list, stage,
+                                                  assignments.empty() ? "NOTHING" : "UPDATE SET " + assignments)));
   }
   if (!delete_ids.empty()) {
     SFSYNC_RETURN_IF_ERROR(
@@ -276,7 +298,10 @@ Status PgStore::WritePage(const TableSpec& spec, const PagePlan& plan, const Row
             .status());
   }
   SFSYNC_RETURN_IF_ERROR(WriteState(spec.table, state));
-  return txn.Commit();
+  SFSYNC_RETURN_IF_ERROR(txn.Commit());
+  // Known only once committed: a rolled-back transaction takes its CREATE with it.
+  if (!created_stage.empty()) stages_.emplace(created_key, created_stage);
+  return Status::Ok();
 }
 
 StatusOr<int64_t> PgStore::ApplyServerDeletes(const TableSpec& spec, const std::vector<ServerDelete>& deletes,

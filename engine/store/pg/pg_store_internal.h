@@ -2,6 +2,7 @@
 // pg_schema.cc: EnsureTable; pg_runs.cc: run history). Not part of the store's contract.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -85,6 +86,8 @@ class PgStore final : public Store {
   std::string schema_;
   Clock* clock_;
   Status sticky_ = Status::Ok();
+  // Staging tables made on this connection (temporary, emptied at each commit), by column list.
+  std::map<std::string, std::string> stages_;
 };
 
 // A PostgreSQL text[] literal of `items` ({"a","b"}), for = ANY($1).
