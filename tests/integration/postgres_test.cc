@@ -2,7 +2,12 @@
 // this test process starts: tests/testing/pg_cluster.h).
 #include <doctest/doctest.h>
 
+#include <signal.h>
 #include <unistd.h>
+
+#include <chrono>
+#include <functional>
+#include <thread>
 
 #include <memory>
 #include <string>
@@ -10,6 +15,7 @@
 #include "engine/core/exit_codes.h"
 #include "tests/testing/emulator.h"
 #include "tests/testing/pg_cluster.h"
+#include "tests/testing/pg_reader.h"
 
 namespace sfsync::testing {
 namespace {
@@ -100,6 +106,72 @@ TEST_CASE("postgres: a second run of the same job waits for none: the advisory l
   }
   REQUIRE(released);
   CHECK(RunSfsync(dir.File("job.yaml"), env).exit_code == 0);
+}
+
+// A count from the job's schema; 0 while nothing is there yet.
+int64_t CountIn(PgCluster& pg, const std::string& db, const std::string& sql) {
+  try {
+    return std::stoll(PgReader(pg.Url(db), pg.password(), "crm").Scalar(sql));
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
+bool WaitFor(const std::function<bool()>& done, int seconds = 60) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return true;
+}
+
+std::unique_ptr<BackgroundProcess> Daemon(const std::string& jobs, const std::string& log_dir,
+                                          const std::map<std::string, std::string>& env) {
+  std::map<std::string, std::string> all = TestAuthEnv();
+  for (const auto& [k, v] : env) all[k] = v;
+  all["XDG_STATE_HOME"] = log_dir + "/state";
+  return std::make_unique<BackgroundProcess>(
+      std::vector<std::string>{SfsyncBinary(), "daemon", jobs, "--tick-seconds", "1"}, log_dir, all);
+}
+
+TEST_CASE("postgres: two daemons sharing one database run a job one at a time, and one carries on when the other is killed") {
+  PgCluster& pg = PgCluster::Shared();
+  const std::string db = pg.CreateDatabase();
+  Emulator emu({"--size", "300"});
+  TempDir jobs, host_a, host_b;
+  std::string yaml = JobYaml(emu, "unused.db", kAccounts, "settle_lag_seconds: 0\nschedule: \"* * * * *\"\n");
+  WriteFile(jobs.File("shared.yaml"), UsePostgresStore(yaml, pg.Url(db), "crm"));
+  // Two hosts: two daemons, each with its own state directory, on the same job and database.
+  auto a = Daemon(jobs.path(), host_a.path(), PgEnv(pg));
+  auto b = Daemon(jobs.path(), host_b.path(), PgEnv(pg));
+  const std::string succeeded = "SELECT count(*) FROM _sfsync_runs WHERE status = 'SUCCESS'";
+  REQUIRE(WaitFor([&] { return CountIn(pg, db, succeeded) >= 6; }));
+
+  // Host A dies mid-schedule (SIGKILL: no clean-up, perhaps in the middle of a run). Host B keeps
+  // the job going: its next runs succeed, and a run A left RUNNING is marked interrupted.
+  a->Signal(SIGKILL);
+  a->Wait();
+  const int64_t before = CountIn(pg, db, succeeded);
+  REQUIRE(WaitFor([&] { return CountIn(pg, db, succeeded) >= before + 3; }));
+  b->Signal(SIGTERM);
+  CHECK(b->Wait() == 0);
+
+  // Never two runs of the job at once: each run started after the one before it finished.
+  PgReader runs(pg.Url(db), pg.password(), "crm");
+  const auto rows = runs.Query("SELECT started_millis, coalesce(finished_millis, 0), status FROM _sfsync_runs "
+                               "ORDER BY run_id");
+  REQUIRE(rows.size() >= 9);
+  for (size_t i = 1; i < rows.size(); ++i) {
+    CAPTURE(i);
+    if (rows[i - 1][2].text == "FAILED") continue;  // interrupted by the kill: it has no finish time
+    CHECK(std::stoll(rows[i][0].text) >= std::stoll(rows[i - 1][1].text));
+  }
+  CHECK(runs.Scalar("SELECT count(*) FROM _sfsync_runs WHERE status = 'RUNNING'") == "0");
+  CHECK(runs.Scalar("SELECT count(*) FROM \"Account\"") == std::to_string(emu.Records("Account").size()));
+  // Both hosts got their turns before the kill (each daemon prints a line per run it finished).
+  CHECK(a->Stdout().find("status=SUCCESS") != std::string::npos);
+  CHECK(b->Stdout().find("status=SUCCESS") != std::string::npos);
 }
 
 }  // namespace
