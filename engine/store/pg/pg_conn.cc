@@ -89,6 +89,8 @@ StatusOr<PgConn> PgConn::Connect(const std::string& url, const std::string& pass
     }
     return StoreError(code, "cannot connect to PostgreSQL: " + message);
   }
+  // The server's notices ("schema ... already exists, skipping") are not for the user's terminal.
+  PQsetNoticeProcessor(c, [](void*, const char*) {}, nullptr);
   return PgConn(c);
 }
 

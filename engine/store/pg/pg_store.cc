@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <string_view>
 #include <unordered_map>
 
@@ -231,64 +232,19 @@ Status PgStore::WritePage(const TableSpec& spec, const PagePlan& plan, const Row
   SFSYNC_RETURN_IF_ERROR(txn.status());
   SFSYNC_RETURN_IF_ERROR(LockTable(spec.table));
   SFSYNC_RETURN_IF_ERROR(CheckWatermarkForward(spec.table, state));
-  std::string created_stage, created_key;
+  Staged staged;
   if (rows.rows() > 0) {
-    // The page goes into a staging table shaped like the page (COPY, the fastest way in), then into
-    // the table with one upsert. A page that names an Id twice keeps its last row, as the SQLite
-    // store's row-by-row upsert does (one INSERT cannot touch a row twice). The staging table is
-    // made once per connection and shape, and emptied at each commit.
-    std::string stage_columns, list, assignments, shape;
+    // The page goes into the staging table (COPY, the fastest way in), then into the table with one
+    // upsert.
+    SFSYNC_ASSIGN_OR_RETURN(staged, StageRows(plan, rows));
+    std::string assignments;
     for (const ColumnSpec* c : plan.columns) {
-      stage_columns += fmt::format("{}{} {}", stage_columns.empty() ? "" : ", ", QuoteIdentifier(c->name),
-                                   PostgresTypeName(c->type));
-      list += (list.empty() ? "" : ", ") + QuoteIdentifier(c->name);
-      if (c->name != "Id") {
-        assignments += fmt::format("{}{} = EXCLUDED.{}", assignments.empty() ? "" : ", ", QuoteIdentifier(c->name),
-                                   QuoteIdentifier(c->name));
-      }
+      if (c->name == "Id") continue;
+      assignments += fmt::format("{}{} = EXCLUDED.{}", assignments.empty() ? "" : ", ", QuoteIdentifier(c->name),
+                                 QuoteIdentifier(c->name));
     }
-    auto known = stages_.find(stage_columns);
-    std::string stage;
-    if (known != stages_.end()) {
-      stage = known->second;
-    } else {
-      stage = fmt::format("_sfsync_stage_{}", stages_.size() + 1);
-      SFSYNC_RETURN_IF_ERROR(conn_.Exec(
-          fmt::format("CREATE TEMP TABLE IF NOT EXISTS {} ({}) ON COMMIT DELETE ROWS", stage, stage_columns)));
-      created_stage = stage;
-      created_key = stage_columns;
-    }
-    std::vector<bool> skip(rows.rows(), false);  // earlier rows of an Id the page names again
-    {
-      std::unordered_map<std::string_view, size_t> last;
-      last.reserve(rows.rows());
-      for (size_t r = 0; r < rows.rows(); ++r) {
-        auto [it, inserted] = last.emplace(rows.at(r, plan.id_index).s, r);
-        if (!inserted) {
-          skip[it->second] = true;
-          it->second = r;
-        }
-      }
-    }
-    std::string data;
-    data.reserve(rows.cells.size() * 16);
-    Cell scratch;
-    for (size_t r = 0; r < rows.rows(); ++r) {
-      if (skip[r]) continue;
-      for (size_t c = 0; c < plan.columns.size(); ++c) {
-        if (c > 0) data += '\t';
-        const Cell& stored = ToStorage(rows.at(r, c), plan.columns[c]->type, &scratch);
-        const size_t mark = data.size();
-        if (stored.is_null() || !CopyText(stored, plan.columns[c]->type, &data)) {
-          data.resize(mark);
-          data += "\\N";
-        }
-      }
-      data += '\n';
-    }
-    SFSYNC_RETURN_IF_ERROR(conn_.CopyIn(fmt::format("COPY {} ({}) FROM STDIN", stage, list), data).status());
     SFSYNC_RETURN_IF_ERROR(conn_.Exec(fmt::format("INSERT INTO {} ({}) SELECT {} FROM {} ON CONFLICT (\"Id\") DO {}",
-                                                  Qualified(spec.table), list, list, stage,
+                                                  Qualified(spec.table), staged.list, staged.list, staged.table,
                                                   assignments.empty() ? "NOTHING" : "UPDATE SET " + assignments)));
   }
   if (!delete_ids.empty()) {
@@ -300,8 +256,104 @@ Status PgStore::WritePage(const TableSpec& spec, const PagePlan& plan, const Row
   SFSYNC_RETURN_IF_ERROR(WriteState(spec.table, state));
   SFSYNC_RETURN_IF_ERROR(txn.Commit());
   // Known only once committed: a rolled-back transaction takes its CREATE with it.
-  if (!created_stage.empty()) stages_.emplace(created_key, created_stage);
+  if (!staged.created_key.empty()) stages_.emplace(staged.created_key, staged.table);
   return Status::Ok();
+}
+
+StatusOr<PgStore::Staged> PgStore::StageRows(const PagePlan& plan, const RowBatch& rows) {
+  // A staging table per connection and page shape (temporary, emptied at each commit). A page that
+  // names an Id twice keeps its last row, as the SQLite store's row-by-row upsert does (one INSERT
+  // cannot touch a row twice).
+  Staged staged;
+  std::string shape;
+  for (const ColumnSpec* c : plan.columns) {
+    shape += fmt::format("{}{} {}", shape.empty() ? "" : ", ", QuoteIdentifier(c->name), PostgresTypeName(c->type));
+    staged.list += (staged.list.empty() ? "" : ", ") + QuoteIdentifier(c->name);
+  }
+  auto known = stages_.find(shape);
+  if (known != stages_.end()) {
+    staged.table = known->second;
+  } else {
+    staged.table = fmt::format("_sfsync_stage_{}", stages_.size() + 1);
+    SFSYNC_RETURN_IF_ERROR(
+        conn_.Exec(fmt::format("CREATE TEMP TABLE IF NOT EXISTS {} ({}) ON COMMIT DELETE ROWS", staged.table, shape)));
+    staged.created_key = shape;
+  }
+  std::vector<bool> skip(rows.rows(), false);  // earlier rows of an Id the page names again
+  {
+    std::unordered_map<std::string_view, size_t> last;
+    last.reserve(rows.rows());
+    for (size_t r = 0; r < rows.rows(); ++r) {
+      auto [it, inserted] = last.emplace(rows.at(r, plan.id_index).s, r);
+      if (!inserted) {
+        skip[it->second] = true;
+        it->second = r;
+      }
+    }
+  }
+  std::string data;
+  data.reserve(rows.cells.size() * 16);
+  Cell scratch;
+  for (size_t r = 0; r < rows.rows(); ++r) {
+    if (skip[r]) continue;
+    for (size_t c = 0; c < plan.columns.size(); ++c) {
+      if (c > 0) data += '\t';
+      const Cell& stored = ToStorage(rows.at(r, c), plan.columns[c]->type, &scratch);
+      const size_t mark = data.size();
+      if (stored.is_null() || !CopyText(stored, plan.columns[c]->type, &data)) {
+        data.resize(mark);
+        data += "\\N";
+      }
+    }
+    data += '\n';
+  }
+  SFSYNC_RETURN_IF_ERROR(conn_.CopyIn(fmt::format("COPY {} ({}) FROM STDIN", staged.table, staged.list), data).status());
+  return staged;
+}
+
+StatusOr<Store::RowComparison> PgStore::CompareRows(const TableSpec& spec, const RowBatch& rows) {
+  SFSYNC_ASSIGN_OR_RETURN(PagePlan plan, PlanPage(spec, rows));
+  SFSYNC_ASSIGN_OR_RETURN(bool exists, TableExists(spec.table));
+  if (!exists) return NotFoundError(fmt::format("no table {}", spec.table));
+  RowComparison out;
+  if (rows.rows() == 0) return out;
+  // The batch is staged exactly as ApplyPage would write it, compared in SQL (IS DISTINCT FROM, under
+  // the columns' types), and the transaction rolled back: nothing is written.
+  PgTransaction txn(&conn_);
+  SFSYNC_RETURN_IF_ERROR(txn.status());
+  SFSYNC_ASSIGN_OR_RETURN(Staged staged, StageRows(plan, rows));
+  std::string select = "SELECT s.\"Id\", t.\"Id\" IS NULL";
+  std::vector<std::string> compared;  // SQL names, in the batch's order
+  for (const ColumnSpec* c : plan.columns) {
+    if (c->name == "Id") continue;
+    select += fmt::format(", s.{0} IS DISTINCT FROM t.{0}", QuoteIdentifier(c->name));
+    compared.push_back(c->name);
+  }
+  SFSYNC_ASSIGN_OR_RETURN(PgResult r, conn_.Query(fmt::format("{} FROM {} s LEFT JOIN {} t ON t.\"Id\" = s.\"Id\"",
+                                                              select, staged.table, Qualified(spec.table))));
+  // Back in batch order (the first row of a repeated Id stands for it).
+  std::unordered_map<std::string, size_t> position;
+  for (size_t i = 0; i < rows.rows(); ++i) position.emplace(rows.at(i, plan.id_index).s, i);
+  std::vector<std::pair<size_t, std::string>> missing;
+  std::vector<std::pair<size_t, RowComparison::Differing>> differing;
+  for (int i = 0; i < r.rows(); ++i) {
+    const std::string id = r.text(i, 0);
+    const size_t at = position[id];
+    if (r.text(i, 1) == "t") {
+      missing.emplace_back(at, id);
+      continue;
+    }
+    RowComparison::Differing d{id, {}};
+    for (size_t c = 0; c < compared.size(); ++c) {
+      if (r.text(i, static_cast<int>(c) + 2) == "t") d.columns.push_back(compared[c]);
+    }
+    if (!d.columns.empty()) differing.emplace_back(at, std::move(d));
+  }
+  std::sort(missing.begin(), missing.end());
+  std::sort(differing.begin(), differing.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  for (auto& [at, id] : missing) out.not_stored.push_back(std::move(id));
+  for (auto& [at, d] : differing) out.differing.push_back(std::move(d));
+  return out;  // txn rolls back
 }
 
 StatusOr<int64_t> PgStore::ApplyServerDeletes(const TableSpec& spec, const std::vector<ServerDelete>& deletes,
@@ -421,12 +473,21 @@ StatusOr<std::vector<std::string>> PgStore::ListIds(const std::string& table, co
   std::vector<Param> params;
   if (!column.empty()) {
     SFSYNC_ASSIGN_OR_RETURN(std::string type, ColumnTypeOf(table, column));
+    // Bounds are storage-form prefixes ("2024-05" for a month, as audits pass them), which compare
+    // as text in SQLite; a timestamptz or date column needs whole values: the prefix's first instant.
+    auto bound = [&](const std::string& v) -> std::string {
+      if (type == "date") return v.size() == 7 ? v + "-01" : v;
+      if (type != "timestamp with time zone") return v;
+      if (v.size() == 7) return v + "-01T00:00:00.000Z";
+      if (v.size() == 10) return v + "T00:00:00.000Z";
+      return v;
+    };
     if (!lo.empty()) {
-      params.push_back(lo);
+      params.push_back(bound(lo));
       sql += fmt::format(" AND {} >= ${}::{}", QuoteIdentifier(column), params.size(), type);
     }
     if (!hi.empty()) {
-      params.push_back(hi);
+      params.push_back(bound(hi));
       sql += fmt::format(" AND {} < ${}::{}", QuoteIdentifier(column), params.size(), type);
     }
   }
@@ -504,7 +565,6 @@ Status NotHere(std::string_view what) {
 }
 }  // namespace
 
-StatusOr<Store::RowComparison> PgStore::CompareRows(const TableSpec&, const RowBatch&) { return NotHere("audit"); }
 Status PgStore::EnsureCapture(const CaptureSpec&) { return NotHere("push-back"); }
 Status PgStore::DropCapture(const std::string&) { return Status::Ok(); }  // nothing was ever installed
 StatusOr<std::vector<Change>> PgStore::ListChanges(const std::string&, const std::vector<std::string>&,

@@ -9,7 +9,7 @@
 // nothing more is written (sticky).
 //
 // Not yet supported here (kUnimplemented, and refused when a job is loaded): push-back capture and
-// its outbox calls, and CompareRows (audits).
+// its outbox calls.
 #pragma once
 
 #include <memory>

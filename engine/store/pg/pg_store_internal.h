@@ -80,6 +80,14 @@ class PgStore final : public Store {
   StatusOr<bool> TableExists(const std::string& table);
   // The column's PostgreSQL type name (information_schema data_type); kNotFound when missing.
   StatusOr<std::string> ColumnTypeOf(const std::string& table, const std::string& column);
+  struct Staged {
+    std::string table;        // the temporary staging table holding the rows
+    std::string list;         // its quoted column list, in the page's order
+    std::string created_key;  // set when this call created it (known to the store once committed)
+  };
+  // COPYs `rows` (converted as ApplyPage stores them) into the staging table of their shape.
+  // REQUIRES: a transaction is open.
+  StatusOr<Staged> StageRows(const PagePlan& plan, const RowBatch& rows);
   StatusOr<std::vector<SchemaChange>> Evolve(const TableSpec& spec, const SyncState* state_on_backfill, bool commit);
 
   PgConn conn_;

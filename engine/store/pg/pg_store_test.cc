@@ -276,6 +276,34 @@ TEST_CASE("postgres store: run history, interrupted runs, pruning, the describe 
   CHECK(store->LoadDescribe("Account", "Account")->body == "{\"name\":\"Account\"}");
 }
 
+TEST_CASE("postgres store: CompareRows finds rows not stored and columns that differ, in batch order, writing nothing") {
+  PgFixture f;
+  auto store = f.Open();
+  REQUIRE(store->EnsureTable(AccountSpec()).ok());
+  REQUIRE(store->ApplyPage(AccountSpec(),
+                           Rows({Account("001A", "A", "2024-05-01T10:00:00.000Z"),
+                                 Account("001B", "B", "2024-05-01T10:00:00.000Z")}),
+                           {}, At("2024-05-01T10:00:00.000Z", "001B"))
+              .ok());
+  // 001C is not stored; 001B differs in Name and in its stamp (given +0000: equal once converted
+  // for A, 2 hours later for B); 001A is equal though its stamp is written another way.
+  std::vector<Cell> b = Account("001B", "B2", "2024-05-01T12:00:00.000+0000");
+  RowBatch batch = Rows({Account("001C", "C", "2024-05-01T10:00:00.000Z"), b,
+                         Account("001A", "A", "2024-05-01T10:00:00.000+0000")});
+  auto found = store->CompareRows(AccountSpec(), batch);
+  REQUIRE_MESSAGE(found.ok(), found.status().ToString());
+  CHECK(found->not_stored == std::vector<std::string>{"001C"});
+  REQUIRE(found->differing.size() == 1);
+  CHECK(found->differing[0].id == "001B");
+  CHECK(found->differing[0].columns == std::vector<std::string>{"Name", "SystemModstamp"});
+  CHECK(f.Sql("SELECT count(*) FROM sfsync.\"Account\"") == "2");
+  CHECK(store->CompareRows(TableSpec{"X", "Nope", AccountSpec().columns}, batch).status().code() ==
+        StatusCode::kNotFound);
+  // The staging table a rolled-back comparison made is made again when a page needs it.
+  REQUIRE(store->ApplyPage(AccountSpec(), batch, {}, At("2024-05-02T00:00:00.000Z", "")).ok());
+  CHECK(f.Sql("SELECT count(*) FROM sfsync.\"Account\"") == "3");
+}
+
 TEST_CASE("postgres store: a wrong password is an authentication error that does not show the password") {
   PgFixture f;
   PostgresStoreOptions o = f.Options();
