@@ -138,6 +138,36 @@ TEST_CASE("postgres: audit finds and repairs what a run cannot see, and what is 
   CHECK(status.err.find("is not read by sfsync status yet") != std::string::npos);
 }
 
+TEST_CASE("postgres: sslmode=verify-full checks the server's certificate and its name, as libpq defines it") {
+  PgCluster pg(/*tls=*/true);
+  const std::string db = pg.CreateDatabase();
+  Emulator emu({"--size", "5"});
+  TempDir dir;
+  const std::string port = std::to_string(pg.port());
+  auto job = [&](const std::string& host, const std::string& query) {
+    return UsePostgresStore(JobYaml(emu, "unused.db", kAccounts),
+                            "postgresql://" + pg.user() + "@" + host + ":" + port + "/" + db + "?" + query, "crm");
+  };
+  // The certificate names localhost and is signed by the cluster's CA: verified, the run goes ahead.
+  WriteFile(dir.File("ok.yaml"), job("localhost", "sslmode=verify-full&sslrootcert=" + pg.ca_file()));
+  ProcessResult ok = RunSfsync(dir.File("ok.yaml"), PgEnv(pg));
+  CHECK_MESSAGE(ok.exit_code == 0, ok.err);
+  CHECK(Trim(pg.Psql(db, "SELECT count(*) FROM crm.\"Account\"")) == "5");
+  // The same server reached by another name: refused before anything is sent (exit 7).
+  WriteFile(dir.File("name.yaml"), job("127.0.0.1", "sslmode=verify-full&sslrootcert=" + pg.ca_file()));
+  ProcessResult name = RunSfsync(dir.File("name.yaml"), PgEnv(pg));
+  CHECK(name.exit_code == kExitStore);
+  CHECK(name.err.find("does not match host name") != std::string::npos);
+  // A CA that did not sign it: refused too.
+  REQUIRE(RunProcess({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                      dir.File("other.key"), "-out", dir.File("other-ca.pem"), "-subj", "/CN=another-ca", "-days", "2"})
+              .exit_code == 0);
+  WriteFile(dir.File("ca.yaml"), job("localhost", "sslmode=verify-full&sslrootcert=" + dir.File("other-ca.pem")));
+  ProcessResult ca = RunSfsync(dir.File("ca.yaml"), PgEnv(pg));
+  CHECK(ca.exit_code == kExitStore);
+  CHECK(ca.err.find("certificate verify failed") != std::string::npos);
+}
+
 // A count from the job's schema; 0 while nothing is there yet.
 int64_t CountIn(PgCluster& pg, const std::string& db, const std::string& sql) {
   try {

@@ -78,7 +78,7 @@ std::string PgCluster::RunAsOwner(const std::string& command) const {
   return Shell(as_postgres_ ? "runuser -u postgres -- sh -c " + Quoted(command) : command);
 }
 
-PgCluster::PgCluster() {
+PgCluster::PgCluster(bool tls) {
   bin_ = BinDir();
   as_postgres_ = geteuid() == 0;
   std::string pattern = (std::filesystem::temp_directory_path() / "sfsync-pg-XXXXXX").string();
@@ -90,6 +90,17 @@ PgCluster::PgCluster() {
     std::ofstream pw(dir_ + "/pwfile");
     pw << password_ << "\n";
   }
+  std::string tls_options;
+  if (tls) {
+    // A CA, and a server certificate for localhost signed by it (PostgreSQL wants the key 0600).
+    const std::string in = "cd " + Quoted(dir_) + " && ";
+    Shell(in + "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -subj /CN=sfsync-test-pg-ca -days 2");
+    Shell(in + "openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=localhost");
+    Shell(in + "printf 'subjectAltName=DNS:localhost\\n' > san.cnf && openssl x509 -req -in server.csr -CA ca.crt "
+               "-CAkey ca.key -CAcreateserial -out server.crt -days 2 -extfile san.cnf");
+    Shell("chmod 600 " + Quoted(dir_ + "/server.key"));
+    tls_options = " -c ssl=on -c ssl_cert_file=" + dir_ + "/server.crt -c ssl_key_file=" + dir_ + "/server.key";
+  }
   if (as_postgres_) Shell("chown -R postgres " + Quoted(dir_));
   RunAsOwner(bin_ + "/initdb -D " + Quoted(dir_ + "/data") + " -U " + user_ + " --auth=scram-sha-256 --pwfile=" +
              Quoted(dir_ + "/pwfile") + " -E UTF8 --locale=C --no-sync");
@@ -100,7 +111,8 @@ PgCluster::PgCluster() {
       RunAsOwner(bin_ + "/pg_ctl -D " + Quoted(dir_ + "/data") + " -l " + Quoted(dir_ + "/server.log") +
                  " -w -t 60 -o " +
                  Quoted("-p " + std::to_string(port_) + " -k " + dir_ +
-                        " -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=60") +
+                        " -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=60" +
+                        tls_options) +
                  " start");
       return;
     } catch (const std::exception& e) {

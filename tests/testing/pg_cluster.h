@@ -16,7 +16,9 @@ namespace sfsync::testing {
 class PgCluster {
  public:
   // Starts a cluster; throws std::runtime_error (with initdb's or pg_ctl's output) if it cannot.
-  PgCluster();
+  // With `tls`, the server also speaks TLS with a certificate for "localhost" issued by a CA of its
+  // own (ca_file()).
+  explicit PgCluster(bool tls = false);
   ~PgCluster();
   PgCluster(const PgCluster&) = delete;
   PgCluster& operator=(const PgCluster&) = delete;
@@ -26,6 +28,7 @@ class PgCluster {
   int port() const { return port_; }
   const std::string& user() const { return user_; }
   const std::string& password() const { return password_; }
+  std::string ca_file() const { return dir_ + "/ca.crt"; }
   // postgresql://sfsync@127.0.0.1:PORT/DB (no password: pass it separately).
   std::string Url(const std::string& database) const;
   // Creates a database with a fresh name ("t1", "t2", ...) and returns it.
