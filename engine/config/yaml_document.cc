@@ -1,12 +1,14 @@
 #include "engine/config/yaml_document.h"
 
 #include <fmt/format.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
 #include <cstdlib>
 #include <limits>
 #include <map>
+#include <sstream>
 #include <vector>
 
 namespace sfsync::config {
@@ -251,9 +253,66 @@ nlohmann::json ResolvePlainScalar(const std::string& text) {
   return text;
 }
 
+namespace {
+
+// yaml-cpp 0.7 never ends on some malformed streams: a ',' where a top-level node starts or right
+// after one (",", "\"x\",", "[a],b", "---\n,") makes its parser emit empty nodes forever, growing
+// memory until the process dies (found by the job_yaml fuzzer). This pass parses the stream once
+// with a handler that only counts events and gives up past any count a real document could reach;
+// LoadAll runs only on a stream that passed it.
+class EventBudget : public YAML::EventHandler {
+ public:
+  explicit EventBudget(size_t size) : limit_(64 + 4 * size) {}
+  bool exceeded() const { return exceeded_; }
+  const YAML::Mark& mark() const { return mark_; }
+  void OnDocumentStart(const YAML::Mark& m) override { Tick(m); }
+  void OnDocumentEnd() override { Tick(mark_); }
+  void OnNull(const YAML::Mark& m, YAML::anchor_t) override { Tick(m); }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { Tick(m); }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t, const std::string&) override { Tick(m); }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    Tick(m);
+  }
+  void OnSequenceEnd() override { Tick(mark_); }
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    Tick(m);
+  }
+  void OnMapEnd() override { Tick(mark_); }
+
+  struct Exceeded {};
+
+ private:
+  void Tick(const YAML::Mark& m) {
+    mark_ = m;
+    if (++events_ > limit_) {
+      exceeded_ = true;
+      throw Exceeded{};
+    }
+  }
+  size_t limit_;
+  size_t events_ = 0;
+  bool exceeded_ = false;
+  YAML::Mark mark_;
+};
+
+}  // namespace
+
 std::optional<JobDocument> ParseYamlDocument(std::string_view text, Diagnostics* diag) {
   std::vector<YAML::Node> documents;
   try {
+    {
+      std::istringstream in{std::string(text)};
+      YAML::Parser parser(in);
+      EventBudget budget(text.size());
+      try {
+        while (parser.HandleNextDocument(budget)) {
+        }
+      } catch (const EventBudget::Exceeded&) {
+        diag->Add(ToLocation(budget.mark()), "",
+                  "YAML syntax error: the parser makes no progress here (a ',' outside [ ] or { }?)");
+        return std::nullopt;
+      }
+    }
     documents = YAML::LoadAll(std::string(text));
   } catch (const YAML::Exception& e) {
     // yaml-cpp's messages about tabs ("illegal map value") do not say a tab is to blame.
