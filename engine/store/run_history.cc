@@ -6,27 +6,13 @@
 // stored: a secret must never reach the local database (ARCHITECTURE.md, invariant 5).
 #include <fmt/format.h>
 
-#include <array>
 #include <string_view>
 
 #include "engine/core/log.h"
 #include "engine/store/sqlite_store.h"
+#include "engine/store/store_common.h"
 
 namespace sfsync::store {
-namespace {
-
-constexpr std::array<std::string_view, 5> kRunStatuses = {"RUNNING", "SUCCESS", "PARTIAL", "FAILED", "SKIPPED"};
-constexpr std::array<std::string_view, 5> kObjectStatuses = {"RUNNING", "SUCCESS", "PARTIAL", "FAILED", "SKIPPED"};
-
-template <size_t N>
-Status CheckStatus(const std::string& status, const std::array<std::string_view, N>& allowed) {
-  for (std::string_view s : allowed) {
-    if (status == s) return Status::Ok();
-  }
-  return InvalidArgumentError(fmt::format("unknown run status '{}'", status));
-}
-
-}  // namespace
 
 StatusOr<int64_t> SqliteStore::BeginRun(const std::string& job, int64_t started_millis) {
   StatusOr<int64_t> run_id = [&]() -> StatusOr<int64_t> {
@@ -52,7 +38,7 @@ StatusOr<int64_t> SqliteStore::BeginRun(const std::string& job, int64_t started_
 }
 
 Status SqliteStore::RecordObjectRun(int64_t run_id, const ObjectRunStats& stats) {
-  SFSYNC_RETURN_IF_ERROR(CheckStatus(stats.status, kObjectStatuses));
+  SFSYNC_RETURN_IF_ERROR(CheckRunStatus(stats.status));
   SFSYNC_ASSIGN_OR_RETURN(Statement * insert,
                           Cached("INSERT OR REPLACE INTO _sfsync_run_objects (run_id, object, status, rows_read, "
                                  "rows_written, rows_deleted, api_calls, watermark_before, watermark_after, error, "
@@ -79,7 +65,7 @@ Status SqliteStore::RecordObjectRun(int64_t run_id, const ObjectRunStats& stats)
 }
 
 Status SqliteStore::FinishRun(const RunRecord& run) {
-  SFSYNC_RETURN_IF_ERROR(CheckStatus(run.status, kRunStatuses));
+  SFSYNC_RETURN_IF_ERROR(CheckRunStatus(run.status));
   SFSYNC_ASSIGN_OR_RETURN(Statement * update,
                           Cached("UPDATE _sfsync_runs SET status = ?2, finished_millis = ?3, api_calls = ?4, "
                                  "error = ?5 WHERE run_id = ?1"));

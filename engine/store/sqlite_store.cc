@@ -330,18 +330,9 @@ StatusOr<int64_t> SqliteStore::ApplyServerDeletes(const TableSpec& spec, const s
                                                   const std::string& guard_source, bool mark_only,
                                                   const SyncState& state) {
   if (!sticky_.ok()) return sticky_;
-  const ColumnSpec* is_deleted = nullptr;
-  const ColumnSpec* guard = nullptr;
-  for (const ColumnSpec& c : spec.columns) {
-    if (c.source == "IsDeleted") is_deleted = &c;
-    if (!guard_source.empty() && c.source == guard_source) guard = &c;
-  }
-  if (mark_only && is_deleted == nullptr) {
-    return InvalidArgumentError(fmt::format("table {} has no IsDeleted column", spec.table));
-  }
-  if (!guard_source.empty() && guard == nullptr) {
-    return InvalidArgumentError(fmt::format("table {} has no column for {}", spec.table, guard_source));
-  }
+  SFSYNC_ASSIGN_OR_RETURN(DeleteColumns columns, FindDeleteColumns(spec, guard_source, mark_only));
+  const ColumnSpec* is_deleted = columns.is_deleted;
+  const ColumnSpec* guard = columns.guard;
   std::string sql = mark_only ? fmt::format("UPDATE {} SET {} = 1 WHERE \"Id\" = ?1 AND {} IS NOT 1",
                                             QuoteIdentifier(spec.table), QuoteIdentifier(is_deleted->name),
                                             QuoteIdentifier(is_deleted->name))
@@ -380,11 +371,7 @@ StatusOr<int64_t> SqliteStore::ApplyServerDeletes(const TableSpec& spec, const s
 StatusOr<int64_t> SqliteStore::PurgeFlaggedRows(const TableSpec& spec, const std::string& flag_source,
                                                 const SyncState& state) {
   if (!sticky_.ok()) return sticky_;
-  const ColumnSpec* flag = nullptr;
-  for (const ColumnSpec& c : spec.columns) {
-    if (c.source == flag_source) flag = &c;
-  }
-  if (flag == nullptr) return InvalidArgumentError(fmt::format("table {} has no column for {}", spec.table, flag_source));
+  SFSYNC_ASSIGN_OR_RETURN(const ColumnSpec* flag, FindFlagColumn(spec, flag_source));
   int64_t deleted = 0;
   Status s = Remember([&]() -> Status {
     EngineWrite txn(&db_);

@@ -182,4 +182,36 @@ Status ValidateSpec(const TableSpec& spec) {
   return Status::Ok();
 }
 
+const ColumnSpec* FindSource(const TableSpec& spec, std::string_view source) {
+  if (source.empty()) return nullptr;
+  for (const ColumnSpec& c : spec.columns) {
+    if (c.source == source) return &c;
+  }
+  return nullptr;
+}
+
+StatusOr<DeleteColumns> FindDeleteColumns(const TableSpec& spec, const std::string& guard_source, bool mark_only) {
+  DeleteColumns found{FindSource(spec, "IsDeleted"), FindSource(spec, guard_source)};
+  if (mark_only && found.is_deleted == nullptr) {
+    return InvalidArgumentError(fmt::format("table {} has no IsDeleted column", spec.table));
+  }
+  if (!guard_source.empty() && found.guard == nullptr) {
+    return InvalidArgumentError(fmt::format("table {} has no column for {}", spec.table, guard_source));
+  }
+  return found;
+}
+
+StatusOr<const ColumnSpec*> FindFlagColumn(const TableSpec& spec, const std::string& flag_source) {
+  const ColumnSpec* flag = FindSource(spec, flag_source);
+  if (flag == nullptr) return InvalidArgumentError(fmt::format("table {} has no column for {}", spec.table, flag_source));
+  return flag;
+}
+
+Status CheckRunStatus(const std::string& status) {
+  for (std::string_view s : {"RUNNING", "SUCCESS", "PARTIAL", "FAILED", "SKIPPED"}) {
+    if (status == s) return Status::Ok();
+  }
+  return InvalidArgumentError(fmt::format("unknown run status '{}'", status));
+}
+
 }  // namespace sfsync::store

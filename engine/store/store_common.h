@@ -43,6 +43,21 @@ StatusOr<PagePlan> PlanPage(const TableSpec& spec, const RowBatch& rows);
 const char* ValueTypeKey(ColumnType type);
 // The schema history's name of a change: create_table, add_column, ...
 const char* ChangeName(SchemaChange::Kind kind);
+// The spec column that holds `source`; nullptr when none does (or `source` is empty).
+const ColumnSpec* FindSource(const TableSpec& spec, std::string_view source);
+// ApplyServerDeletes' columns: IsDeleted (needed when `mark_only`) and the guard column (needed when
+// `guard_source` is set; null otherwise). kInvalidArgument naming what the spec lacks.
+struct DeleteColumns {
+  const ColumnSpec* is_deleted = nullptr;
+  const ColumnSpec* guard = nullptr;
+};
+StatusOr<DeleteColumns> FindDeleteColumns(const TableSpec& spec, const std::string& guard_source, bool mark_only);
+// PurgeFlaggedRows' flag column; kInvalidArgument when the spec has none.
+StatusOr<const ColumnSpec*> FindFlagColumn(const TableSpec& spec, const std::string& flag_source);
+// kInvalidArgument unless `status` is a run (or object run) status: RUNNING, SUCCESS, PARTIAL,
+// FAILED or SKIPPED.
+Status CheckRunStatus(const std::string& status);
+
 // kInvalidArgument for a spec no store accepts: empty or reserved table name, duplicate column
 // names (ignoring case) or sources, no "Id" text column.
 Status ValidateSpec(const TableSpec& spec);

@@ -7,16 +7,6 @@
 #include "engine/store/pg/pg_store_internal.h"
 
 namespace sfsync::store::pg {
-namespace {
-
-Status CheckStatus(const std::string& status) {
-  for (std::string_view s : {"RUNNING", "SUCCESS", "PARTIAL", "FAILED", "SKIPPED"}) {
-    if (status == s) return Status::Ok();
-  }
-  return InvalidArgumentError(fmt::format("unknown run status '{}'", status));
-}
-
-}  // namespace
 
 StatusOr<int64_t> PgStore::BeginRun(const std::string& job, int64_t started_millis) {
   StatusOr<int64_t> run_id = [&]() -> StatusOr<int64_t> {
@@ -38,7 +28,7 @@ StatusOr<int64_t> PgStore::BeginRun(const std::string& job, int64_t started_mill
 }
 
 Status PgStore::RecordObjectRun(int64_t run_id, const ObjectRunStats& stats) {
-  SFSYNC_RETURN_IF_ERROR(CheckStatus(stats.status));
+  SFSYNC_RETURN_IF_ERROR(CheckRunStatus(stats.status));
   auto n = [](int64_t v) { return Param(std::to_string(v)); };
   StatusOr<PgResult> r = conn_.Query("INSERT INTO _sfsync_run_objects (run_id, object, status, rows_read, rows_written, "
                           "rows_deleted, api_calls, watermark_before, watermark_after, error, started_millis, "
@@ -61,7 +51,7 @@ Status PgStore::RecordObjectRun(int64_t run_id, const ObjectRunStats& stats) {
 }
 
 Status PgStore::FinishRun(const RunRecord& run) {
-  SFSYNC_RETURN_IF_ERROR(CheckStatus(run.status));
+  SFSYNC_RETURN_IF_ERROR(CheckRunStatus(run.status));
   StatusOr<PgResult> r = conn_.Query(
       "UPDATE _sfsync_runs SET status = $2, finished_millis = $3, api_calls = $4, error = $5 WHERE run_id = $1",
       {std::to_string(run.run_id), run.status, std::to_string(run.finished_millis), std::to_string(run.api_calls),

@@ -360,18 +360,9 @@ StatusOr<int64_t> PgStore::ApplyServerDeletes(const TableSpec& spec, const std::
                                               const std::string& guard_source, bool mark_only,
                                               const SyncState& state) {
   if (!sticky_.ok()) return sticky_;
-  const ColumnSpec* is_deleted = nullptr;
-  const ColumnSpec* guard = nullptr;
-  for (const ColumnSpec& c : spec.columns) {
-    if (c.source == "IsDeleted") is_deleted = &c;
-    if (!guard_source.empty() && c.source == guard_source) guard = &c;
-  }
-  if (mark_only && is_deleted == nullptr) {
-    return InvalidArgumentError(fmt::format("table {} has no IsDeleted column", spec.table));
-  }
-  if (!guard_source.empty() && guard == nullptr) {
-    return InvalidArgumentError(fmt::format("table {} has no column for {}", spec.table, guard_source));
-  }
+  SFSYNC_ASSIGN_OR_RETURN(DeleteColumns columns, FindDeleteColumns(spec, guard_source, mark_only));
+  const ColumnSpec* is_deleted = columns.is_deleted;
+  const ColumnSpec* guard = columns.guard;
   // One statement for the whole list: (id, deleted_at) pairs unnested side by side.
   std::string sql =
       mark_only ? fmt::format("UPDATE {0} t SET {1} = true FROM unnest($1::text[], $2::text[]) AS d(id, at) "
@@ -409,11 +400,7 @@ StatusOr<int64_t> PgStore::ApplyServerDeletes(const TableSpec& spec, const std::
 StatusOr<int64_t> PgStore::PurgeFlaggedRows(const TableSpec& spec, const std::string& flag_source,
                                            const SyncState& state) {
   if (!sticky_.ok()) return sticky_;
-  const ColumnSpec* flag = nullptr;
-  for (const ColumnSpec& c : spec.columns) {
-    if (c.source == flag_source) flag = &c;
-  }
-  if (flag == nullptr) return InvalidArgumentError(fmt::format("table {} has no column for {}", spec.table, flag_source));
+  SFSYNC_ASSIGN_OR_RETURN(const ColumnSpec* flag, FindFlagColumn(spec, flag_source));
   int64_t deleted = 0;
   Status s = Remember([&]() -> Status {
     PgTransaction txn(&conn_);
