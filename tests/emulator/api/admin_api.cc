@@ -6,6 +6,7 @@
 #include "tests/emulator/api/admin_rules_api.h"
 #include "tests/emulator/api/admin_schema_api.h"
 #include "tests/emulator/api/field_input.h"
+#include "tests/emulator/api/record_saver.h"
 #include "tests/emulator/api/rest_error.h"
 #include "tests/emulator/json_writer.h"
 #include "tests/emulator/salesforce_id.h"
@@ -73,7 +74,11 @@ std::string SettableField(const ObjectDef& object, const std::string& key, const
   if ((*field)->derived_full_name) {
     return "field 'Name' of " + object.name + " is derived from FirstName and LastName";
   }
-  return ToValue(**field, value, converted);
+  std::string problem = ToValue(**field, value, converted);
+  if (auto* number = std::get_if<double>(converted); problem.empty() && number != nullptr) {
+    *number = RoundToScale(**field, *number);
+  }
+  return problem;
 }
 
 std::string NowJson(int64_t now_ms) {

@@ -105,6 +105,29 @@ TEST_CASE("PATCH updates fields and bumps SystemModstamp and LastModifiedDate un
   CHECK(e.Admin("PATCH", "/__emulator/records/Contact/" + id, R"({"Bogus":1})").status == 400);
 }
 
+TEST_CASE("numbers are stored rounded to their field's scale, half away from zero in decimal, admin writes included") {
+  RunningEmulator e;
+  // Account.AnnualRevenue is currency(18,0); Opportunity.Amount currency(18,2).
+  std::string id =
+      ParseJson(e.Admin("POST", "/__emulator/records/Account", R"([{"Name":"Round","AnnualRevenue":1234.5}])").body)["ids"][0];
+  CHECK(Record(e, "Account", id)["AnnualRevenue"] == 1235.0);
+  CHECK(e.Admin("PATCH", "/__emulator/records/Account/" + id, R"({"AnnualRevenue":-1234.5})").status == 204);
+  CHECK(Record(e, "Account", id)["AnnualRevenue"] == -1235.0);
+  CHECK(e.Admin("PATCH", "/__emulator/records/Account/" + id, R"({"AnnualRevenue":99.49})").status == 204);
+  CHECK(Record(e, "Account", id)["AnnualRevenue"] == 99.0);
+  // 12.345 is 12.3449999... as a double: rounded as written, it is 12.35 (not 12.34).
+  ClientResponse created = e.Rest("POST", "/services/data/v60.0/sobjects/Opportunity/",
+                                  R"({"Name":"O","StageName":"Prospecting","CloseDate":"2024-06-01","ForecastCategoryName":"Pipeline",)"
+                                  R"("Amount":12.345})");
+  REQUIRE_MESSAGE(created.status == 201, created.body);
+  CHECK(Record(e, "Opportunity", ParseJson(created.body)["id"])["Amount"] == 12.35);
+  std::string opp = ParseJson(created.body)["id"];
+  CHECK(e.Admin("PATCH", "/__emulator/records/Opportunity/" + opp, R"({"Amount":-0.005})").status == 204);
+  CHECK(Record(e, "Opportunity", opp)["Amount"] == -0.01);
+  CHECK(e.Admin("PATCH", "/__emulator/records/Opportunity/" + opp, R"({"Amount":9.995})").status == 204);
+  CHECK(Record(e, "Opportunity", opp)["Amount"] == 10.0);
+}
+
 TEST_CASE("DELETE soft-deletes (queryAll only), ?hard=true purges, undelete restores") {
   RunningEmulator e;
   ordered_json inserted = ParseJson(e.Admin("POST", "/__emulator/records/Account", R"([{"Name":"Soft"},{"Name":"Hard"}])").body);

@@ -1,7 +1,9 @@
 #include "tests/emulator/api/record_saver.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <cstdlib>
 
 #include "tests/emulator/api/field_input.h"
 #include "tests/emulator/base64.h"
@@ -150,6 +152,37 @@ std::optional<SaveError> RecordSaver::Prepare(const ObjectDef& object, const Jso
   return std::nullopt;
 }
 
+double RoundToScale(const FieldDef& field, double number) {
+  if (!std::isfinite(number) || field.scale < 0) return number;
+  // In decimal, on the number as written (its shortest text: 12.345, not 12.3449999...).
+  char buf[512];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, number, std::chars_format::fixed);
+  if (ec != std::errc()) return number;
+  std::string text(buf, end);
+  const size_t point = text.find('.');
+  if (point == std::string::npos || text.size() - point - 1 <= static_cast<size_t>(field.scale)) return number;
+  const bool up = text[point + 1 + static_cast<size_t>(field.scale)] >= '5';
+  text.resize(point + 1 + static_cast<size_t>(field.scale));
+  if (up) {  // add one unit of the last kept place to the magnitude
+    size_t i = text.size();
+    while (i > 0) {
+      --i;
+      if (text[i] == '.' ) continue;
+      if (text[i] == '-') {
+        text.insert(i + 1, "1");
+        break;
+      }
+      if (text[i] != '9') {
+        ++text[i];
+        break;
+      }
+      text[i] = '0';
+      if (i == 0) text.insert(0, "1");
+    }
+  }
+  return std::strtod(text.c_str(), nullptr);
+}
+
 std::optional<SaveError> RecordSaver::CheckValue(const FieldDef& field, Value* value) const {
   if (const auto* text = std::get_if<std::string>(value)) {
     bool is_text = IsTextual(field.type) || field.type == FieldType::kTextArea;
@@ -168,8 +201,7 @@ std::optional<SaveError> RecordSaver::CheckValue(const FieldDef& field, Value* v
                  field.label + ": value outside of valid range on numeric field: " + shown, {field.name});
   };
   if (auto* number = std::get_if<double>(value)) {
-    double scale = std::pow(10.0, field.scale);
-    *number = std::round(*number * scale) / scale;
+    *number = RoundToScale(field, *number);
     if (field.precision > 0 && std::fabs(*number) >= std::pow(10.0, field.precision - field.scale)) {
       return out_of_range(NumberText(*number));
     }

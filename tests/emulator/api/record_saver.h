@@ -114,6 +114,11 @@ std::vector<std::string> LiveRecordsWithKey(OrgStore* store, const ObjectDef& ob
 // {"id"?, "success", "errors":[{statusCode, message, fields}], "created"?}: the per-record
 // result of Collections and the body of sObject create/upsert (protocol §6.1, §6.4).
 void WriteSaveResult(JsonWriter* json, const SaveResult& result, bool with_created);
+
+// A number as `field` stores it: rounded to the field's scale, half away from zero (Salesforce
+// Help, "Custom Field Types", Number: 12.345 becomes 12.35 and -12.345 becomes -12.35). Every save
+// does it, the admin API's too: no record in the org holds more decimals than its field's scale.
+double RoundToScale(const FieldDef& field, double number);
 // The single-record error response: the REST error array of `errors`, with the first one's
 // status.
 HttpResponse SaveErrorResponse(const std::vector<SaveError>& errors);
