@@ -54,6 +54,10 @@ struct ColumnSpec {
   std::string source;   // the Salesforce field path it holds, e.g. "Account.Name"; unique in the spec
   ColumnType type = ColumnType::kText;
   std::string sf_type;  // describe type, e.g. "reference"; recorded in the column catalog
+  // Describe's precision (total digits) and scale of a double/currency/percent field; 0 when the
+  // describe gives none. PostgreSQL declares currency and percent columns numeric(precision, scale).
+  int precision = 0;
+  int scale = 0;
 };
 
 struct TableSpec {
@@ -64,7 +68,9 @@ struct TableSpec {
 
 // One change EnsureTable made to bring a table in line with its spec.
 struct SchemaChange {
-  enum class Kind { kCreateTable, kAddColumn, kRetypeColumn, kRemoveColumn, kRestoreColumn };
+  // kWidenColumn: a column's type made wider in place (PostgreSQL numeric(p,s) when the describe's
+  // precision or scale grows); values kept, nothing to read again.
+  enum class Kind { kCreateTable, kAddColumn, kRetypeColumn, kRemoveColumn, kRestoreColumn, kWidenColumn };
   Kind kind;
   std::string column;       // empty for kCreateTable
   std::string detail;       // e.g. "TEXT -> REAL; old values kept in Amount__v1"

@@ -144,6 +144,7 @@ const char* ChangeName(SchemaChange::Kind kind) {
     case SchemaChange::Kind::kRetypeColumn: return "retype_column";
     case SchemaChange::Kind::kRemoveColumn: return "remove_column";
     case SchemaChange::Kind::kRestoreColumn: return "restore_column";
+    case SchemaChange::Kind::kWidenColumn: return "widen_column";
   }
   return "?";
 }

@@ -34,6 +34,7 @@ std::string ChangeText(const store::SchemaChange& c) {
     case Kind::kRetypeColumn: return "retype column " + c.column + (c.detail.empty() ? "" : ": " + c.detail);
     case Kind::kRemoveColumn: return "column " + c.column + " no longer synced" + (c.detail.empty() ? "" : ": " + c.detail);
     case Kind::kRestoreColumn: return "restore column " + c.column + (c.detail.empty() ? "" : ": " + c.detail);
+    case Kind::kWidenColumn: return "widen column " + c.column + (c.detail.empty() ? "" : ": " + c.detail);
   }
   return c.detail;
 }
@@ -234,11 +235,12 @@ PlanReport PreviewJob(const config::Job& job, salesforce::HttpTransport* transpo
   if (job.store.is_postgres() || std::filesystem::exists(job.store.sqlite_path)) {
     StatusOr<std::unique_ptr<store::Store>> opened =
         job.store.is_postgres() ? OpenPostgresUnlocked(job) : store::OpenSqliteStore(job.store.sqlite_path);
-    if (!opened.ok()) {
+    if (opened.ok()) {
+      store = std::move(*opened);
+    } else if (!(job.store.is_postgres() && opened.status().code() == StatusCode::kNotFound)) {  // never run
       report.error = opened.status().Annotate("database " + StoreName(job.store));
       return report;
     }
-    store = std::move(*opened);
   }
   // The budgets are the run's: planning is not held to them (it costs a few calls, shown).
   config::Job unbudgeted = job;

@@ -190,7 +190,13 @@ class Planner {
     }
     columns_.emplace(key, path);
     plan_.select.push_back(path);
-    plan_.table.columns.push_back({column, path, ColumnTypeFor(leaf->type), leaf->type});
+    store::ColumnSpec spec{column, path, ColumnTypeFor(leaf->type), leaf->type};
+    if (spec.type == store::ColumnType::kReal && leaf->precision > 0 && leaf->precision <= 1000 && leaf->scale >= 0 &&
+        leaf->scale <= leaf->precision) {
+      spec.precision = static_cast<int>(leaf->precision);
+      spec.scale = static_cast<int>(leaf->scale);
+    }
+    plan_.table.columns.push_back(std::move(spec));
     return Status::Ok();
   }
 

@@ -3,6 +3,8 @@
 // or not at all, and PreviewTable is the same work rolled back.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
@@ -75,7 +77,7 @@ class Evolution {
     for (const ColumnSpec& c : spec_.columns) {
       if (!defs.empty()) defs += ", ";
       defs += c.name == "Id" ? "\"Id\" text NOT NULL PRIMARY KEY"
-                             : QuoteIdentifier(c.name) + " " + PostgresTypeName(c.type);
+                             : QuoteIdentifier(c.name) + " " + PostgresColumnType(c);
     }
     SFSYNC_RETURN_IF_ERROR(conn_->Exec(fmt::format("CREATE TABLE {} ({})", Table(), defs)));
     for (const ColumnSpec& c : spec_.columns) SFSYNC_RETURN_IF_ERROR(InsertCatalog(c));
@@ -106,9 +108,14 @@ class Evolution {
     if (old == nullptr) {
       SFSYNC_RETURN_IF_ERROR(AddColumn(column));
       return Record({SchemaChange::Kind::kAddColumn, column.name,
-                     fmt::format("{} from {} ({})", PostgresTypeName(column.type), column.source, column.sf_type)});
+                     fmt::format("{} from {} ({})", PostgresColumnType(column), column.source, column.sf_type)});
     }
     if (old->value_type != ValueTypeKey(column.type)) return Retype(*old, column);
+    if (const std::string declared = PostgresColumnType(column); old->declared_type != declared) {
+      const std::string wider = WiderNumeric(old->declared_type, declared);
+      if (wider.empty()) return Retype(*old, column);
+      if (wider != old->declared_type) SFSYNC_RETURN_IF_ERROR(Widen(*old, wider));
+    }
     if (old->removed) {
       SFSYNC_RETURN_IF_ERROR(UpdateCatalog(column, "active"));
       return Record({SchemaChange::Kind::kRestoreColumn, column.name,
@@ -138,11 +145,37 @@ class Evolution {
                                .status());
     physical_.erase(AsciiLower(old.name));
     SFSYNC_RETURN_IF_ERROR(AddColumn(column));
-    const std::string from = old.declared_type != PostgresTypeName(column.type) ? old.declared_type : old.value_type;
-    const std::string to = old.declared_type != PostgresTypeName(column.type) ? PostgresTypeName(column.type)
-                                                                               : ValueTypeKey(column.type);
+    const std::string declared = PostgresColumnType(column);
+    const std::string from = old.declared_type != declared ? old.declared_type : old.value_type;
+    const std::string to = old.declared_type != declared ? declared : ValueTypeKey(column.type);
     return Record({SchemaChange::Kind::kRetypeColumn, column.name,
                    fmt::format("{} -> {}; old values kept in {}", from, to, versioned)});
+  }
+
+  // numeric(p1,s1) and numeric(p2,s2): the narrowest numeric holding both; empty when either is not
+  // a numeric(p,s) (a change between double precision and numeric goes through Retype).
+  static std::string WiderNumeric(const std::string& old_type, const std::string& new_type) {
+    int p1 = 0, s1 = 0, p2 = 0, s2 = 0;
+    char end1 = 0, end2 = 0;
+    if (std::sscanf(old_type.c_str(), "numeric(%d,%d%c", &p1, &s1, &end1) != 3 || end1 != ')' ||
+        std::sscanf(new_type.c_str(), "numeric(%d,%d%c", &p2, &s2, &end2) != 3 || end2 != ')') {
+      return {};
+    }
+    const int scale = std::max(s1, s2);
+    const int precision = std::max(p1 - s1, p2 - s2) + scale;
+    if (precision > 1000) return {};
+    return fmt::format("numeric({},{})", precision, scale);
+  }
+
+  Status Widen(const CatalogColumn& old, const std::string& wider) {
+    SFSYNC_RETURN_IF_ERROR(conn_->Exec(
+        fmt::format("ALTER TABLE {} ALTER COLUMN {} TYPE {}", Table(), QuoteIdentifier(old.name), wider)));
+    SFSYNC_RETURN_IF_ERROR(conn_->Query("UPDATE _sfsync_columns SET declared_type = $3 WHERE table_name = $1 AND "
+                                        "column_name = $2",
+                                        {spec_.table, old.name, wider})
+                               .status());
+    return Record({SchemaChange::Kind::kWidenColumn, old.name,
+                   fmt::format("{} -> {}; values kept in place", old.declared_type, wider)});
   }
 
   Status AddColumn(const ColumnSpec& column) {
@@ -151,7 +184,7 @@ class Evolution {
                                       QuoteIdentifier(spec_.table), QuoteIdentifier(column.name)));
     }
     SFSYNC_RETURN_IF_ERROR(conn_->Exec(
-        fmt::format("ALTER TABLE {} ADD COLUMN {} {}", Table(), QuoteIdentifier(column.name), PostgresTypeName(column.type))));
+        fmt::format("ALTER TABLE {} ADD COLUMN {} {}", Table(), QuoteIdentifier(column.name), PostgresColumnType(column))));
     physical_.insert(AsciiLower(column.name));
     return InsertCatalog(column);
   }
@@ -172,7 +205,7 @@ class Evolution {
     return conn_
         ->Query("INSERT INTO _sfsync_columns (table_name, column_name, source, declared_type, value_type, sf_type, "
                 "status, added_at) VALUES ($1, $2, $3, $4, $5, $6, 'active', $7)",
-                {spec_.table, c.name, c.source, std::string(PostgresTypeName(c.type)), std::string(ValueTypeKey(c.type)),
+                {spec_.table, c.name, c.source, PostgresColumnType(c), std::string(ValueTypeKey(c.type)),
                  c.sf_type, now_})
         .status();
   }

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <string_view>
 #include <unordered_map>
 
@@ -18,8 +20,6 @@
 namespace sfsync::store {
 namespace pg {
 namespace {
-
-constexpr const char* kSchemaVersion = "pg1";
 
 // The metadata tables: the SQLite store's (metadata.cc), in PostgreSQL types. Table names are kept
 // as given (PostgreSQL's quoted identifiers are case-sensitive).
@@ -84,7 +84,7 @@ bool IsDigits(std::string_view s, size_t from, size_t n) {
 
 // The COPY text of a storage value (ToStorage's result) for a column of `type`, or false when the
 // value has no form the typed column accepts (it is stored as NULL: README.md).
-bool CopyText(const Cell& v, ColumnType type, std::string* out) {
+bool CopyText(const Cell& v, ColumnType type, double real_limit, std::string* out) {
   switch (type) {
     case ColumnType::kText:
       if (v.kind == Cell::Kind::kText) AppendCopyField(out, v.s);
@@ -97,9 +97,15 @@ bool CopyText(const Cell& v, ColumnType type, std::string* out) {
       out->append(std::to_string(v.i));
       return true;
     case ColumnType::kReal:
-      if (v.kind == Cell::Kind::kDouble) out->append(DoubleText(v.d));
-      else if (v.kind == Cell::Kind::kInt) out->append(std::to_string(v.i));
-      else return false;
+      if (v.kind == Cell::Kind::kDouble) {
+        if (!(std::fabs(v.d) <= real_limit)) return false;  // NaN included; numeric(p,s) would refuse the COPY
+        out->append(DoubleText(v.d));
+      } else if (v.kind == Cell::Kind::kInt) {
+        if (!(std::fabs(static_cast<double>(v.i)) <= real_limit)) return false;
+        out->append(std::to_string(v.i));
+      } else {
+        return false;
+      }
       return true;
     case ColumnType::kBoolean:
       if (v.kind != Cell::Kind::kInt || (v.i != 0 && v.i != 1)) return false;
@@ -267,7 +273,7 @@ StatusOr<PgStore::Staged> PgStore::StageRows(const PagePlan& plan, const RowBatc
   Staged staged;
   std::string shape;
   for (const ColumnSpec* c : plan.columns) {
-    shape += fmt::format("{}{} {}", shape.empty() ? "" : ", ", QuoteIdentifier(c->name), PostgresTypeName(c->type));
+    shape += fmt::format("{}{} {}", shape.empty() ? "" : ", ", QuoteIdentifier(c->name), PostgresColumnType(*c));
     staged.list += (staged.list.empty() ? "" : ", ") + QuoteIdentifier(c->name);
   }
   auto known = stages_.find(shape);
@@ -291,6 +297,8 @@ StatusOr<PgStore::Staged> PgStore::StageRows(const PagePlan& plan, const RowBatc
       }
     }
   }
+  std::vector<double> limits;
+  for (const ColumnSpec* c : plan.columns) limits.push_back(PostgresRealLimit(*c));
   std::string data;
   data.reserve(rows.cells.size() * 16);
   Cell scratch;
@@ -300,7 +308,7 @@ StatusOr<PgStore::Staged> PgStore::StageRows(const PagePlan& plan, const RowBatc
       if (c > 0) data += '\t';
       const Cell& stored = ToStorage(rows.at(r, c), plan.columns[c]->type, &scratch);
       const size_t mark = data.size();
-      if (stored.is_null() || !CopyText(stored, plan.columns[c]->type, &data)) {
+      if (stored.is_null() || !CopyText(stored, plan.columns[c]->type, limits[c], &data)) {
         data.resize(mark);
         data += "\\N";
       }
@@ -585,6 +593,24 @@ const char* PostgresTypeName(ColumnType type) {
   return "text";
 }
 
+std::string PostgresColumnType(const ColumnSpec& column) {
+  const std::string sf_type = AsciiLower(column.sf_type);
+  if (column.type == ColumnType::kReal && (sf_type == "currency" || sf_type == "percent") && column.precision > 0 &&
+      column.precision <= 1000 && column.scale >= 0 && column.scale <= column.precision) {
+    return fmt::format("numeric({},{})", column.precision, column.scale);
+  }
+  return PostgresTypeName(column.type);
+}
+
+double PostgresRealLimit(const ColumnSpec& column) {
+  const std::string type = PostgresColumnType(column);
+  if (type.rfind("numeric(", 0) != 0) return std::numeric_limits<double>::infinity();
+  // Below 10^(p-s) once rounded to s decimals; a double's own error is far below half a unit of the
+  // last place at the magnitudes where this matters.
+  return std::pow(10.0, column.precision - column.scale) - 0.5 * std::pow(10.0, -column.scale) -
+         std::pow(10.0, column.precision - column.scale) * 1e-15;
+}
+
 StatusOr<std::unique_ptr<Store>> OpenPostgresStore(const PostgresStoreOptions& options) {
   if (options.schema.empty()) return InvalidArgumentError("store.schema is empty");
   SFSYNC_ASSIGN_OR_RETURN(pg::PgConn conn,
@@ -607,6 +633,9 @@ StatusOr<std::unique_ptr<Store>> OpenPostgresStore(const PostgresStoreOptions& o
           "schema {} holds tables sfsync did not create ({} tables: {}); nothing was written to it. Point "
           "store.schema at a new schema (sfsync keeps its own tables and _sfsync_* metadata there)",
           schema, tables.int64(0, 1), names));
+    }
+    if (tables.int64(0, 0) == 0 && !options.create) {
+      return NotFoundError(fmt::format("PostgreSQL schema {} holds no sfsync tables yet", schema));
     }
     SFSYNC_RETURN_IF_ERROR(conn.Exec(fmt::format("CREATE SCHEMA IF NOT EXISTS {}", schema)));
     SFSYNC_RETURN_IF_ERROR(conn.Exec(fmt::format("SET LOCAL search_path TO {}", schema)));

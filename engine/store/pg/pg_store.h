@@ -35,10 +35,13 @@ struct PostgresStoreOptions {
   // with kFailedPrecondition, reason "run.locked".
   std::string run_lock;
   Clock* clock = nullptr;  // SystemClock() when null
+  // False for commands that only read (plan, the daemon's catch-up check): a schema without sfsync's
+  // tables is kNotFound, and nothing is created.
+  bool create = true;
 };
 
 // Connects, creates the schema and the metadata tables if missing (under an advisory lock, so
-// several processes may open a new database at once). kFailedPrecondition, reason "store.refused",
+// several processes may open a new database at once; with options.create false, kNotFound instead). kFailedPrecondition, reason "store.refused",
 // and nothing written, if the schema holds tables but no _sfsync_meta (sfsync did not create it).
 // Connection errors: see PgConn::Connect.
 StatusOr<std::unique_ptr<Store>> OpenPostgresStore(const PostgresStoreOptions& options);
@@ -46,5 +49,13 @@ StatusOr<std::unique_ptr<Store>> OpenPostgresStore(const PostgresStoreOptions& o
 // The PostgreSQL type a column of `type` is declared with: text, bigint, double precision,
 // boolean, date, timestamptz, time.
 const char* PostgresTypeName(ColumnType type);
+
+// The type a column is declared with: PostgresTypeName(column.type), except numeric(p,s) for a
+// currency or percent column whose describe gives its precision and scale.
+std::string PostgresColumnType(const ColumnSpec& column);
+
+// The largest magnitude a column declared PostgresColumnType(column) holds (a value is rounded to
+// the scale first: numeric(4,2) holds 99.994 but not 99.995); infinity for double precision.
+double PostgresRealLimit(const ColumnSpec& column);
 
 }  // namespace sfsync::store

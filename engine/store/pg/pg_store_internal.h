@@ -13,6 +13,9 @@
 
 namespace sfsync::store::pg {
 
+// The version of the metadata layout, in _sfsync_meta (key schema_version).
+inline constexpr const char* kSchemaVersion = "pg1";
+
 class PgStore final : public Store {
  public:
   PgStore(PgConn conn, std::string schema, Clock* clock)

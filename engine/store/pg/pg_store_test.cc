@@ -175,6 +175,69 @@ TEST_CASE("postgres store: schema evolution adds, retypes (old values kept), rem
   CHECK(restored->at(0).kind == SchemaChange::Kind::kRestoreColumn);
 }
 
+TEST_CASE("postgres store: currency and percent are numeric(p,s) from describe, widened in place when it grows") {
+  PgFixture f;
+  auto store = f.Open();
+  TableSpec spec = AccountSpec();
+  spec.columns[3].precision = 6;  // Revenue: currency(6,2), at most 9999.99
+  spec.columns[3].scale = 2;
+  spec.columns.push_back({"Score", "Score__c", ColumnType::kReal, "double", 18, 2});  // double stays double
+  spec.columns.push_back({"Share", "Share__c", ColumnType::kReal, "percent", 5, 2});
+  REQUIRE(store->EnsureTable(spec).ok());
+  CHECK(f.Sql("SELECT string_agg(column_name || ' ' || coalesce(numeric_precision || ',' || numeric_scale, "
+              "data_type), ', ' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_schema = "
+              "'sfsync' AND table_name = 'Account' AND column_name IN ('Revenue', 'Score', 'Share')") ==
+        "Revenue 6,2, Score double precision, Share 5,2");
+
+  auto row = [](const std::string& id, double revenue, double share) {
+    std::vector<Cell> r = Account(id, id, "2024-05-01T10:00:00.000Z");
+    r[3] = Cell::Double(revenue);
+    r.push_back(Cell::Double(0.1 + 0.2));
+    r.push_back(Cell::Double(share));
+    return r;
+  };
+  RowBatch page = Rows({row("001A", 1234.56, 12.5), row("001B", 9999.994, 0.07), row("001C", 9999.995, 1000.0),
+                        row("001D", -0.01, 999.99)});
+  page.columns.push_back("Score__c");
+  page.columns.push_back("Share__c");
+  // Values past the precision (9999.995 rounds to 10000.00; a percent of 1000) are NULL, as any value a
+  // typed column cannot hold; the page still commits.
+  REQUIRE(store->ApplyPage(spec, page, {}, At("2024-05-01T10:00:00.000Z", "001D")).ok());
+  CHECK(f.Sql("SELECT string_agg(concat_ws('=', \"Id\", coalesce(\"Revenue\"::text, 'null'), "
+              "coalesce(\"Share\"::text, 'null')), ' ' ORDER BY \"Id\") FROM sfsync.\"Account\"") ==
+        "001A=1234.56=12.50 001B=9999.99=0.07 001C=null=null 001D=-0.01=999.99");
+  CHECK(f.Sql("SELECT \"Revenue\" = 1234.56 FROM sfsync.\"Account\" WHERE \"Id\" = '001A'") == "t");  // exact
+
+  // The org widens the field to currency(8,3): altered in place, values kept, nothing to read again.
+  TableSpec wider = spec;
+  wider.columns[3].precision = 8;
+  wider.columns[3].scale = 3;
+  auto made = store->EnsureTable(wider);
+  REQUIRE(made.ok());
+  REQUIRE(made->size() == 1);
+  CHECK(made->at(0).kind == SchemaChange::Kind::kWidenColumn);
+  CHECK(made->at(0).detail == "numeric(6,2) -> numeric(8,3); values kept in place");
+  CHECK_FALSE(NeedsBackfill(*made));
+  CHECK(f.Sql("SELECT \"Revenue\"::text FROM sfsync.\"Account\" WHERE \"Id\" = '001A'") == "1234.560");
+  // Narrower again (currency(7,2)): the column keeps the width that holds both; nothing changes.
+  TableSpec narrower = wider;
+  narrower.columns[3].precision = 7;
+  narrower.columns[3].scale = 2;
+  auto same = store->EnsureTable(narrower);
+  REQUIRE(same.ok());
+  CHECK(same->empty());
+  CHECK(store->ApplyPage(narrower, Rows({Account("001E", "E", "2024-05-02T10:00:00.000Z")}), {},
+                         At("2024-05-02T10:00:00.000Z", "001E"))
+            .ok());
+  // Currency without a precision in describe (or a numeric turned double) is double precision: retyped,
+  // old values kept in Revenue__v1.
+  auto retyped = store->EnsureTable(AccountSpec());
+  REQUIRE(retyped.ok());
+  REQUIRE(retyped->size() == 3);  // Revenue retyped, Score and Share no longer synced
+  CHECK(retyped->at(0).kind == SchemaChange::Kind::kRetypeColumn);
+  CHECK(retyped->at(0).detail == "numeric(8,3) -> double precision; old values kept in Revenue__v1");
+}
+
 TEST_CASE("postgres store: a table sfsync did not create, or a foreign schema, is refused untouched") {
   PgFixture f;
   f.Sql("CREATE SCHEMA theirs; CREATE TABLE theirs.invoices (id int)");
@@ -183,6 +246,14 @@ TEST_CASE("postgres store: a table sfsync did not create, or a foreign schema, i
   CHECK(refused.status().reason() == kRefusedReason);
   CHECK(refused.status().message().find("invoices") != std::string::npos);
   CHECK(f.Sql("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'theirs'") == "1");
+
+  // A read-only open (create = false) of a schema sfsync never wrote finds nothing and creates nothing.
+  PostgresStoreOptions read_only = f.Options("never_written");
+  read_only.create = false;
+  StatusOr<std::unique_ptr<Store>> absent = OpenPostgresStore(read_only);
+  REQUIRE_FALSE(absent.ok());
+  CHECK(absent.status().code() == StatusCode::kNotFound);
+  CHECK(f.Sql("SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'never_written'") == "0");
 
   auto store = f.Open();
   f.Sql("CREATE TABLE sfsync.\"Account\" (\"Id\" text)");
