@@ -93,7 +93,8 @@ ordered_json ToJson(const sync::PlanReport& r) {
 int PlanCommand(const CommonFlags& common, const PlanFlags& flags) {
   if (!SetUpLogging(common)) return kExitUsage;
   config::LoadOptions options;
-  options.offline = flags.offline;  // offline, the secrets are not needed
+  options.offline = flags.offline;  // offline, the secrets are not needed, but for the database's
+  options.offline_reads_store = true;
   auto loaded = config::LoadJobFile(flags.job_path, config::ProcessEnv(), options);
   if (!loaded.ok()) {
     PrintErrorLines(loaded.status().message());

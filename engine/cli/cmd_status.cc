@@ -16,8 +16,10 @@
 #include "engine/core/exit_codes.h"
 #include "engine/core/log.h"
 #include "engine/core/time_format.h"
+#include "engine/store/pg/pg_status.h"
 #include "engine/store/status_reader.h"
 #include "engine/store/store.h"
+#include "engine/sync/job_store.h"
 
 namespace sfsync::cli {
 namespace {
@@ -154,36 +156,36 @@ int StatusCommand(const CommonFlags& common, const StatusFlags& flags) {
   const bool by_job = !IsSqliteFile(flags.target);
   std::string db_path = flags.target;
   if (by_job) {
-    // A status needs no secret: the job is read offline, so it works where only the database is.
+    // A status needs no Salesforce secret: the job is read offline, so it works where only the
+    // database is (a PostgreSQL store's own password is still read).
     config::LoadOptions options;
     options.offline = true;
+    options.offline_reads_store = true;
     auto loaded = config::LoadJobFile(flags.target, config::ProcessEnv(), options);
     if (!loaded.ok()) {
       PrintErrorLines(loaded.status().message());
       return ExitCodeFor(loaded.status());
     }
     job = std::move(*loaded);
-    if (job.store.is_postgres()) {
-      PrintError("status: a PostgreSQL store (store.postgres) is not read by sfsync status yet; its run history is "
-                 "in the _sfsync_runs table of schema " + job.store.postgres_schema);
-      return kExitUsage;
-    }
-    db_path = job.store.sqlite_path;
+    db_path = sync::StoreName(job.store);
   }
+  const bool postgres = by_job && job.store.is_postgres();
   const int64_t now = SystemClock()->NowMillis();
-  if (by_job && !std::filesystem::exists(db_path)) {
+  auto never_run = [&]() {
     if (flags.json) {
       ordered_json j = {{"job", job.name}, {"database", db_path}, {"checked", FormatIsoUtc(now)}, {"never_run", true}};
       std::puts(j.dump(2).c_str());
     } else {
-      std::printf("job %s: database %s\nnever run (no database yet)\n", job.name.c_str(), db_path.c_str());
+      std::printf("job %s: database %s\nnever run (%s)\n", job.name.c_str(), db_path.c_str(),
+                  postgres ? "no sfsync tables in its schema yet" : "no database yet");
     }
     return kExitOk;
-  }
+  };
+  if (by_job && !postgres && !std::filesystem::exists(db_path)) return never_run();
   // Opening through the store refuses a file sfsync did not create and brings its metadata up to
   // date; counting the changes folds edits captured since the last look into the outbox.
   std::vector<std::tuple<std::string, std::string, int64_t>> changes;
-  {
+  if (!postgres) {
     auto store = store::OpenSqliteStore(db_path);
     if (!store.ok()) {
       PrintError("database " + db_path + ": " + store.status().message());
@@ -196,7 +198,9 @@ int StatusCommand(const CommonFlags& common, const StatusFlags& flags) {
     }
     changes = std::move(*counted);
   }
-  auto st = store::ReadDatabaseStatus(db_path, by_job ? job.name : "", flags.runs);
+  auto st = postgres ? store::ReadPostgresStatus(sync::PostgresOptionsFor(job), job.name, flags.runs)
+                     : store::ReadDatabaseStatus(db_path, by_job ? job.name : "", flags.runs);
+  if (postgres && st.status().code() == StatusCode::kNotFound) return never_run();
   if (!st.ok()) {
     PrintError("database " + db_path + ": " + st.status().message());
     return ExitCodeFor(st.status());
@@ -234,7 +238,9 @@ int StatusCommand(const CommonFlags& common, const StatusFlags& flags) {
   std::fflush(stdout);
   // Shown once: the next status lists only newer schema changes. A database busy with a sync keeps
   // its marker; they are shown again next time.
-  if (Status s = store::MarkSchemaChangesSeen(db_path, st->schema_seq); !s.ok()) {
+  if (Status s = postgres ? store::MarkPostgresSchemaChangesSeen(sync::PostgresOptionsFor(job), st->schema_seq)
+                          : store::MarkSchemaChangesSeen(db_path, st->schema_seq);
+      !s.ok()) {
     SFSYNC_LOG(kDebug, "status: schema changes not marked as seen: {}", s.message());
   }
   return kExitOk;

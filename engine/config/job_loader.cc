@@ -96,7 +96,7 @@ StatusOr<Job> ParseJob(std::string_view yaml_text, std::string_view file_name, s
   std::optional<JobDocument> doc = ParseYamlDocument(yaml_text, &diag);
   if (!doc || RefuseOtherVersion(*doc, &diag)) return diag.ToStatus();
 
-  ResolveReferences(&*doc, base, env, options.offline, &diag);
+  ResolveReferences(&*doc, base, env, options.offline, &diag, options.offline_reads_store);
   ValidateAgainstSchema(*doc, &diag);
   if (!diag.empty()) return diag.ToStatus();
 

@@ -36,6 +36,9 @@ struct LoadOptions {
   // readable; they are not read (a placeholder stands in). Every other ${VAR} must be set as usual. A job loaded
   // so cannot run.
   bool offline = false;
+  // With `offline`: the store's own secret (store.password) is still read, for commands that read
+  // only the database (`sfsync status`, `sfsync plan --offline`).
+  bool offline_reads_store = false;
 };
 
 // Parses a job from text. `file_name` is used in messages; `base_dir` (made absolute against the

@@ -263,12 +263,12 @@ TEST_CASE("a secret too short to be a credential does not mangle the messages") 
 
 // A jwt_bearer job whose store section is `store` (the lines after "store:", from line 10).
 StatusOr<Job> WithStore(const std::string& store, const EnvLookup& env = FakeEnv({{"HOME", "/h"}}),
-                        const std::string& base_dir = "/jobs") {
+                        const std::string& base_dir = "/jobs", const LoadOptions& options = {}) {
   const std::string yaml =
       "version: 1\nname: pg\nconnection:\n  login_url: https://login.salesforce.com\n  auth:\n    client_id: abc\n"
       "    username: u@example.com\n    private_key_file: keys/server.key\nstore:\n" +
       store + "objects:\n  - name: Account\n    fields: [Name]\n";
-  return ParseJob(yaml, "pg.yaml", base_dir, env);
+  return ParseJob(yaml, "pg.yaml", base_dir, env, options);
 }
 
 TEST_CASE("a PostgreSQL store keeps its URL as written, schema sfsync by default, and no SQLite path") {
@@ -313,6 +313,23 @@ TEST_CASE("store.password comes from ${VAR} or file: and is redacted") {
   REQUIRE_MESSAGE(file.ok(), file.status().ToString());
   CHECK(file->store.postgres_password == "pg-password-from-file-32");
   CHECK(Redact("x pg-password-from-file-32 y") == "x [REDACTED] y");
+}
+
+TEST_CASE("offline, store.password is read only for commands that read the database") {
+  const std::string store = "  postgres: postgresql://sync@db/wh\n  password: ${SFSYNC_PG_PASSWORD}\n";
+  LoadOptions lint;  // validate --offline: nothing secret needs to be set
+  lint.offline = true;
+  StatusOr<Job> linted = WithStore(store, FakeEnv({{"HOME", "/h"}}), "/jobs", lint);
+  REQUIRE_MESSAGE(linted.ok(), linted.status().ToString());
+  CHECK(linted->store.postgres_password != "");
+  LoadOptions reads = lint;  // status, plan --offline
+  reads.offline_reads_store = true;
+  StatusOr<Job> read = WithStore(store, FakeEnv({{"HOME", "/h"}, {"SFSYNC_PG_PASSWORD", "pg-offline-33"}}), "/jobs", reads);
+  REQUIRE_MESSAGE(read.ok(), read.status().ToString());
+  CHECK(read->store.postgres_password == "pg-offline-33");
+  StatusOr<Job> unset = WithStore(store, FakeEnv({{"HOME", "/h"}}), "/jobs", reads);
+  REQUIRE_FALSE(unset.ok());
+  CHECK(unset.status().message().find("SFSYNC_PG_PASSWORD") != std::string::npos);
 }
 
 TEST_CASE("a plain-text store.password is refused without being shown") {

@@ -87,8 +87,10 @@ bool ReadSecretFile(const std::string& path, std::string* out, std::string* erro
 
 class Resolver {
  public:
-  Resolver(JobDocument* doc, std::string_view base_dir, const EnvLookup& env, bool offline, Diagnostics* diag)
-      : doc_(doc), base_dir_(base_dir), env_(env), offline_(offline), diag_(diag) {}
+  Resolver(JobDocument* doc, std::string_view base_dir, const EnvLookup& env, bool offline, bool offline_reads_store,
+           Diagnostics* diag)
+      : doc_(doc), base_dir_(base_dir), env_(env), offline_(offline), offline_reads_store_(offline_reads_store),
+        diag_(diag) {}
 
   void Walk(nlohmann::json* value, const std::string& pointer) {
     if (IsSecretKey(LastToken(pointer))) {
@@ -119,6 +121,7 @@ class Resolver {
 
   void ResolveSecret(nlohmann::json* value, const std::string& pointer) {
     const SourceNode& node = doc_->source.Find(pointer);
+    const bool offline = offline_ && !(offline_reads_store_ && pointer.rfind("/store/", 0) == 0);
     if (value->is_null()) {
       diag_->AtValue(node, fmt::format("no value: {}", kUseReference));
       return;
@@ -133,7 +136,7 @@ class Resolver {
     if (raw.size() > 3 && raw.rfind("${", 0) == 0 && raw.back() == '}' &&
         IsVariableName(std::string_view(raw).substr(2, raw.size() - 3))) {
       const std::string name = raw.substr(2, raw.size() - 3);
-      if (offline_) {
+      if (offline) {
         *value = std::string(kOfflineSecret);
         return;
       }
@@ -149,7 +152,7 @@ class Resolver {
       secret = std::move(*found);
     } else if (raw.rfind(kFilePrefix, 0) == 0) {
       const std::string path_text = raw.substr(kFilePrefix.size());
-      if (offline_) {
+      if (offline) {
         if (path_text.empty()) diag_->AtValue(node, "file: needs the path of the file holding the secret");
         *value = std::string(kOfflineSecret);
         return;
@@ -180,6 +183,7 @@ class Resolver {
   std::string_view base_dir_;
   const EnvLookup& env_;
   const bool offline_;
+  const bool offline_reads_store_;
   Diagnostics* diag_;
 };
 
@@ -234,8 +238,8 @@ Expansion ExpandVariables(std::string_view text, const EnvLookup& env) {
 }
 
 void ResolveReferences(JobDocument* doc, std::string_view base_dir, const EnvLookup& env, bool offline,
-                       Diagnostics* diag) {
-  Resolver(doc, base_dir, env, offline, diag).Walk(&doc->root, "");
+                       Diagnostics* diag, bool offline_reads_store) {
+  Resolver(doc, base_dir, env, offline, offline_reads_store, diag).Walk(&doc->root, "");
 }
 
 }  // namespace sfsync::config

@@ -35,8 +35,9 @@ Expansion ExpandVariables(std::string_view text, const EnvLookup& env);
 // Replaces every string in doc->root by its expansion and every secret by its value; adds an
 // error to `diag` for each value that cannot be resolved (that value is then left as written).
 // `offline` (LoadOptions::offline): secrets are checked for their form only and are not read
-// (their values become a placeholder).
+// (their values become a placeholder), except, with `offline_reads_store`, those under store: (the
+// database's password, which commands that read only the database need).
 void ResolveReferences(JobDocument* doc, std::string_view base_dir, const EnvLookup& env, bool offline,
-                       Diagnostics* diag);
+                       Diagnostics* diag, bool offline_reads_store = false);
 
 }  // namespace sfsync::config

@@ -6,8 +6,7 @@
 
 namespace sfsync::sync {
 
-namespace {
-store::PostgresStoreOptions PostgresOptions(const config::Job& job) {
+store::PostgresStoreOptions PostgresOptionsFor(const config::Job& job) {
   store::PostgresStoreOptions options;
   options.url = job.store.postgres_url;
   options.schema = job.store.postgres_schema;
@@ -15,16 +14,17 @@ store::PostgresStoreOptions PostgresOptions(const config::Job& job) {
   options.connect_timeout_seconds = static_cast<int>(std::min<int64_t>(job.connection.timeout_seconds, 60));
   return options;
 }
-}  // namespace
 
 StatusOr<std::unique_ptr<store::Store>> OpenPostgresUnlocked(const config::Job& job) {
-  return store::OpenPostgresStore(PostgresOptions(job));
+  store::PostgresStoreOptions options = PostgresOptionsFor(job);
+  options.create = false;
+  return store::OpenPostgresStore(options);
 }
 
 StatusOr<JobStore> OpenJobStore(const config::Job& job) {
   JobStore out;
   if (job.store.is_postgres()) {
-    store::PostgresStoreOptions options = PostgresOptions(job);
+    store::PostgresStoreOptions options = PostgresOptionsFor(job);
     options.run_lock = job.name;
     SFSYNC_ASSIGN_OR_RETURN(out.store, store::OpenPostgresStore(options));
     return out;

@@ -9,6 +9,7 @@
 
 #include "engine/config/job.h"
 #include "engine/core/statusor.h"
+#include "engine/store/pg/pg_store.h"
 #include "engine/store/store.h"
 #include "engine/sync/run_lock.h"
 
@@ -22,8 +23,12 @@ struct JobStore {
 StatusOr<JobStore> OpenJobStore(const config::Job& job);
 
 // The job's PostgreSQL store without the run lock, for commands that only read (plan, the daemon's
-// catch-up check). REQUIRES: job.store.is_postgres().
+// catch-up check): kNotFound, nothing created, when the schema holds no sfsync tables yet.
+// REQUIRES: job.store.is_postgres().
 StatusOr<std::unique_ptr<store::Store>> OpenPostgresUnlocked(const config::Job& job);
+
+// The PostgreSQL connection settings of a job (no run lock). REQUIRES: job.store.is_postgres().
+store::PostgresStoreOptions PostgresOptionsFor(const config::Job& job);
 
 // How messages name the store: the SQLite file, or "postgresql://host/db (schema s)".
 std::string StoreName(const config::StoreConfig& store);
