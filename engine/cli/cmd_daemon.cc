@@ -122,8 +122,10 @@ class RunPool {
       for (const store::ObjectRunStats& o : report.objects) rows += o.rows_read;
       finished.error = !report.error.ok() || !both.push ? report.error : both.push->error;
       finished.exit_code = push::ExitCodeForRunAndPush(both);
-      PrintRunLine(fmt::format("finish job={} status={} rows={} seconds={:.2f} exit={}", t.job.name, report.status,
-                               rows, report.seconds, finished.exit_code));
+      // A run another holds (on this host or another sharing the store) is LOCKED, not FAILED.
+      PrintRunLine(fmt::format("finish job={} status={} rows={} seconds={:.2f} exit={}", t.job.name,
+                               finished.exit_code == kExitLocked ? "LOCKED" : report.status, rows, report.seconds,
+                               finished.exit_code));
     } catch (const std::exception& e) {
       finished.error = InternalError(std::string("internal error: ") + e.what());
       finished.exit_code = kExitInternal;

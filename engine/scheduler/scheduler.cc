@@ -30,7 +30,7 @@ struct Scheduler::Entry {
   int streak_count = 0;      // consecutive failures with that message
   bool removed = false;      // its file left the daemon's paths (SIGHUP): never scheduled again
   int64_t running_due = 0;   // RUNNING: the fire time the run stands for
-  std::string last_status;   // SUCCESS | FAILED | INTERRUPTED | SKIPPED; empty: none yet
+  std::string last_status;   // SUCCESS | FAILED | INTERRUPTED | SKIPPED | LOCKED; empty: none yet
   int64_t last_due = -1;     // the fire time of the last run or skip
   int64_t last_finished = 0;
   std::string last_error;
@@ -407,6 +407,15 @@ void Scheduler::Finished(int job_id, const Status& result) {
   Entry& e = entries_[static_cast<size_t>(job_id)];
   e.running = false;
   --running_;
+  if (ExitCodeFor(result) == kExitLocked) {
+    // Another run holds the job: a second sfsync here, or another host sharing its store (a
+    // PostgreSQL advisory lock). That run does the work; this attempt is no failure.
+    Concluded(&e, e.running_due, "LOCKED", result.message());
+    const std::string retry =
+        e.next_fire == kNever ? "" : fmt::format("; next attempt at {}", FormatIsoUtc(e.next_fire));
+    SFSYNC_LOG(kInfo, "job {}: not run, another run holds it: {}{}", e.job.name, result.message(), retry);
+    return;
+  }
   Concluded(&e, e.running_due,
             result.ok() ? "SUCCESS" : result.code() == StatusCode::kCancelled ? "INTERRUPTED" : "FAILED",
             result.ok() ? "" : result.message());

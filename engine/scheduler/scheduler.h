@@ -79,7 +79,7 @@ struct JobSnapshot {
   int64_t next_fire = kNever;
   bool running = false;
   bool due = false;
-  std::string last_status;  // SUCCESS | FAILED | INTERRUPTED | SKIPPED; empty: no run yet
+  std::string last_status;  // SUCCESS | FAILED | INTERRUPTED | SKIPPED | LOCKED; empty: no run yet
   int64_t last_due = 0;     // the fire time of the last run
   int64_t last_finished = 0;
   std::string last_error;

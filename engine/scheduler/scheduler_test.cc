@@ -302,6 +302,27 @@ TEST_CASE("a failed run is retried at the next fire time, identical errors are l
   CHECK(log.find("job a: recovered after 4 failures") != std::string::npos);
 }
 
+TEST_CASE("a run another holds (exit 11: another host sharing the store) is LOCKED, not a failure") {
+  Simulation sim("2024-05-01T09:59:00Z", {"a.yaml"});
+  sim.files().Write("a.yaml", "a", "* * * * *");
+  const Status locked(StatusCode::kFailedPrecondition, "another sfsync run of a holds its lock in PostgreSQL schema s",
+                      "run.locked");
+  std::vector<Status> results = {locked, locked, Status()};
+  size_t next = 0;
+  sim.SetRunner([&](const RunTicket&) { return Outcome{5, results[std::min(next++, results.size() - 1)]}; });
+  sim.RunUntil("2024-05-01T10:01:30Z");
+  std::vector<JobSnapshot> jobs = sim.scheduler().Snapshot();
+  REQUIRE(jobs.size() == 1);
+  CHECK(jobs[0].last_status == "LOCKED");
+  CHECK(jobs[0].failures == 0);
+  CHECK(sim.log().find("job a: not run, another run holds it: another sfsync run of a holds its lock") !=
+        std::string::npos);
+  CHECK(sim.log().find("run failed") == std::string::npos);
+  sim.RunUntil("2024-05-01T10:02:30Z");
+  CHECK(sim.scheduler().Snapshot()[0].last_status == "SUCCESS");
+  CHECK(sim.log().find("recovered") == std::string::npos);  // there was nothing to recover from
+}
+
 TEST_CASE("an error streak still going at shutdown has its count logged by FlushErrorCounts") {
   Simulation sim("2024-05-01T09:59:00Z", {"a.yaml"});
   sim.files().Write("a.yaml", "a", "* * * * *");
