@@ -6,6 +6,7 @@
 #include <set>
 
 #include "tests/testing/compare.h"
+#include "tests/testing/store_target.h"
 
 namespace sfsync::testing {
 namespace {
@@ -15,15 +16,17 @@ using nlohmann::json;
 // An emulator and a job synced once: where every audit scenario starts.
 class SyncedJob {
  public:
-  SyncedJob(const std::vector<std::string>& emulator_args, const std::string& objects_yaml)
-      : emu_(emulator_args), db_(dir_.File("audit.db")) {
-    WriteFile(job(), JobYaml(emu_, db_, objects_yaml));
+  SyncedJob(const std::vector<std::string>& emulator_args, const std::string& objects_yaml,
+            StoreKind kind = StoreKind::kSqlite)
+      : store_(kind), emu_(emulator_args), db_(dir_.File("audit.db")) {
+    WriteFile(job(), store_.Job(emu_, db_, objects_yaml));
     ProcessResult r = RunSfsync(job());
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
   }
 
   Emulator& emu() { return emu_; }
+  const StoreTarget& store() const { return store_; }
   const std::string& db() const { return db_; }
   std::string job() const { return dir_.File("job.yaml"); }
 
@@ -42,16 +45,25 @@ class SyncedJob {
   // Every audit's command line, exit code and output so far, for failure messages.
   const std::string& transcript() const { return transcript_; }
 
-  // Runs `statement` on the database with the sqlite3 shell, as a person editing it would.
-  void Sql(const std::string& statement) {
-    ProcessResult r = RunProcess({"/usr/bin/sqlite3", db_, statement});
-    INFO(r.err);
-    REQUIRE(r.exit_code == 0);
-  }
+  // Runs `statement` on the database with the sqlite3 shell or psql, as a person editing it would.
+  void Sql(const std::string& statement) { store_.Exec(db_, statement); }
 
-  std::string Scalar(const std::string& sql) { return SqliteDb(db_).Scalar(sql); }
+  std::string Scalar(const std::string& sql) { return store_.Open(db_)->Scalar(sql); }
+  std::string Dump() const { return store_.Dump(db_); }
+  int64_t LastRunRowsRead(const std::string& table) const { return store_.LastRunRowsRead(db_, table); }
+  // Every table's sync state (object, watermark), to check that something left it alone.
+  std::string SyncStates() {
+    std::string out;
+    for (auto& row : store_.Open(db_)->Query("SELECT object, watermark_ts, watermark_id FROM _sfsync_state ORDER BY "
+                                             "object")) {
+      out += row[0].text + " " + row[1].text + " " + row[2].text + "\n";
+    }
+    return out;
+  }
+  void CheckEqualsEmulator(const std::string& object) { CheckTableEqualsEmulator(emu_, *store_.Open(db_), object); }
 
  private:
+  StoreTarget store_;
   TempDir dir_;
   Emulator emu_;
   std::string db_;
@@ -68,10 +80,11 @@ int64_t ApiCalls(const std::string& report, const std::string& object) {
   return std::stoll(row.substr(row.find_last_of(' ') + 1));
 }
 
-TEST_CASE("audit finds and repairs hard deletes and lost rows, and changes nothing with --dry-run") {
+TEST_CASE_TEMPLATE("audit finds and repairs hard deletes and lost rows, and changes nothing with --dry-run", S, OnSqlite,
+                   OnPostgres) {
   // Without CreatedDate in the job the whole object is one bucket.
   SyncedJob s({"--rows", "Account=60", "--rows", "Contact=0", "--rows", "Opportunity=0"},
-              "  - name: Account\n    fields: [Id, Name, SystemModstamp]\n    deletes: hard\n");
+              "  - name: Account\n    fields: [Id, Name, SystemModstamp]\n    deletes: hard\n", S::kind);
   INFO(s.transcript());
   json accounts = s.emu().Records("Account");
   s.emu().Delete("Account", accounts[3].at("Id"), /*hard=*/true);
@@ -79,7 +92,7 @@ TEST_CASE("audit finds and repairs hard deletes and lost rows, and changes nothi
   // A late row with a stamp far behind the watermark: the incremental sync cannot see it.
   s.emu().Insert("Account",
                  json::array({{{"Name", "restored from backup"}, {"SystemModstamp", "2001-01-01T00:00:00Z"}}}));
-  const std::string before = DumpDatabase(s.db());
+  const std::string before = s.Dump();
 
   // The cost: the describe, the count, one page of Ids, one look-up of the 2 Ids the server lacks.
   const int64_t calls_before = s.emu().Stats().at("api_calls");
@@ -88,10 +101,10 @@ TEST_CASE("audit finds and repairs hard deletes and lost rows, and changes nothi
   CHECK(Has(dry.out, "1 missing locally, 2 gone from the server"));
   CHECK(s.emu().Stats().at("api_calls").get<int64_t>() - calls_before == 4);
   CHECK(ApiCalls(dry.out, "Account") == 4);
-  CHECK(DumpDatabase(s.db()) == before);
+  CHECK(s.Dump() == before);
 
   CHECK(s.Audit().exit_code == 0);
-  CheckTableEqualsEmulator(s.emu(), s.db(), "Account");
+  s.CheckEqualsEmulator("Account");
   CHECK(s.Audit({"--dry-run"}).exit_code == 0);
 }
 
@@ -111,9 +124,10 @@ TEST_CASE("an object the audit cannot check fails on its own line, and the other
   CHECK(s.Scalar("SELECT count(*) FROM Contact WHERE Id = '" + lost + "'") == "1");
 }
 
-TEST_CASE("audit --deep finds a renamed parent's formula on its children, which a run cannot see, and repairs it") {
+TEST_CASE_TEMPLATE("audit --deep finds a renamed parent's formula on its children, which a run cannot see, and repairs it",
+                   S, OnSqlite, OnPostgres) {
   SyncedJob s({"--rows", "Account=8", "--rows", "Contact=0", "--rows", "Opportunity=0", "--rows", "Invoice__c=40"},
-              "  - name: Account\n    fields: \"*\"\n  - name: Invoice__c\n    fields: \"*\"\n");
+              "  - name: Account\n    fields: \"*\"\n  - name: Invoice__c\n    fields: \"*\"\n", S::kind);
   INFO(s.transcript());
   // (a) Rename an Account with invoices: their AccountName__c formula changes, their stamps do not.
   const json invoices = s.emu().Records("Invoice__c");
@@ -126,14 +140,14 @@ TEST_CASE("audit --deep finds a renamed parent's formula on its children, which 
   s.emu().AdvanceClock(5);
   // (b) A run reads the Account again but no Invoice: their stored formula values stay stale.
   REQUIRE(RunSfsync(s.job()).exit_code == 0);
-  CHECK(LastRunRowsRead(s.db(), "Account") == 1);
-  CHECK(LastRunRowsRead(s.db(), "Invoice__c") == 0);
-  CHECK(s.Scalar("SELECT count(*) FROM Invoice__c WHERE AccountName__c = 'Renamed Holdings'") == "0");
+  CHECK(s.LastRunRowsRead("Account") == 1);
+  CHECK(s.LastRunRowsRead("Invoice__c") == 0);
+  CHECK(s.Scalar("SELECT count(*) FROM \"Invoice__c\" WHERE \"AccountName__c\" = 'Renamed Holdings'") == "0");
   // (c) Plain audit compares counts and Ids only: it finds nothing.
   CHECK(s.Audit({"--dry-run"}).exit_code == 0);
   // (d) --deep --dry-run reports the differing rows and their column, and changes nothing. It reads
   // every row: one page per month (fewer than batch_size rows each), after the describe and count.
-  const std::string before = DumpDatabase(s.db());
+  const std::string before = s.Dump();
   std::set<std::string> months;
   for (const json& i : invoices) months.insert(i.at("CreatedDate").get<std::string>().substr(0, 7));
   ProcessResult dry = s.Audit({"--deep", "--dry-run"});
@@ -141,36 +155,36 @@ TEST_CASE("audit --deep finds a renamed parent's formula on its children, which 
   CHECK(dry.exit_code == 12);
   CHECK(Has(dry.out, "values differ in: AccountName__c (" + std::to_string(children) + " row"));
   CHECK(Has(dry.out, "differing in values (AccountName__c "));
-  CHECK(DumpDatabase(s.db()) == before);
+  CHECK(s.Dump() == before);
   // (e) --deep repairs exactly those rows, leaving the sync state as it was.
-  const std::string state = s.Scalar("SELECT group_concat(w) FROM (SELECT object || watermark_ts || watermark_id AS w FROM _sfsync_state ORDER BY object)");
+  const std::string state = s.SyncStates();
   ProcessResult fix = s.Audit({"--deep"});
   CHECK(fix.exit_code == 0);
-  CHECK(s.Scalar("SELECT count(*) FROM Invoice__c WHERE AccountName__c = 'Renamed Holdings'") ==
+  CHECK(s.Scalar("SELECT count(*) FROM \"Invoice__c\" WHERE \"AccountName__c\" = 'Renamed Holdings'") ==
         std::to_string(children));
-  CheckTableEqualsEmulator(s.emu(), s.db(), "Invoice__c");
-  CheckTableEqualsEmulator(s.emu(), s.db(), "Account");
-  CHECK(s.Scalar("SELECT group_concat(w) FROM (SELECT object || watermark_ts || watermark_id AS w FROM _sfsync_state ORDER BY object)") == state);
+  s.CheckEqualsEmulator("Invoice__c");
+  s.CheckEqualsEmulator("Account");
+  CHECK(s.SyncStates() == state);
   // (f) A second --deep finds nothing, and the next run reads nothing.
   CHECK(s.Audit({"--deep", "--dry-run"}).exit_code == 0);
   REQUIRE(RunSfsync(s.job()).exit_code == 0);
-  CHECK(LastRunRowsRead(s.db(), "Invoice__c") == 0);
+  CHECK(s.LastRunRowsRead("Invoice__c") == 0);
 }
 
-TEST_CASE("audit --deep finds and repairs a column edited in the table") {
+TEST_CASE_TEMPLATE("audit --deep finds and repairs a column edited in the table", S, OnSqlite, OnPostgres) {
   SyncedJob s({"--rows", "Account=5", "--rows", "Contact=0", "--rows", "Opportunity=0", "--rows", "Invoice__c=30"},
-              "  - name: Invoice__c\n    fields: \"*\"\n");
+              "  - name: Invoice__c\n    fields: \"*\"\n", S::kind);
   INFO(s.transcript());
   const std::string id = s.emu().Records("Invoice__c")[7].at("Id");
-  s.Sql("UPDATE Invoice__c SET Amount__c = -1, Status__c = 'edited' WHERE Id = '" + id + "'");
+  s.Sql("UPDATE \"Invoice__c\" SET \"Amount__c\" = -1, \"Status__c\" = 'edited' WHERE \"Id\" = '" + id + "'");
   CHECK(s.Audit({"--dry-run"}).exit_code == 0);  // counts and Ids agree
   ProcessResult dry = s.Audit({"--deep", "--dry-run"});
   CHECK(dry.exit_code == 12);
   CHECK(Has(dry.out, "1 differing in values (Amount__c 1, Status__c 1)"));
-  CHECK(s.Scalar("SELECT Amount__c FROM Invoice__c WHERE Id = '" + id + "'") == "-1.0");
+  CHECK(std::stod(s.Scalar("SELECT \"Amount__c\" FROM \"Invoice__c\" WHERE \"Id\" = '" + id + "'")) == -1.0);
   ProcessResult fix = s.Audit({"--deep"});
   CHECK(fix.exit_code == 0);
-  CheckTableEqualsEmulator(s.emu(), s.db(), "Invoice__c");
+  s.CheckEqualsEmulator("Invoice__c");
   CHECK(s.Audit({"--deep", "--dry-run"}).exit_code == 0);
 }
 

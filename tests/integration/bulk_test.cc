@@ -8,6 +8,7 @@
 
 #include "connectors/salesforce/http/http_transport.h"
 #include "tests/testing/compare.h"
+#include "tests/testing/store_target.h"
 
 namespace sfsync::testing {
 namespace {
@@ -46,12 +47,14 @@ json ListBulkJobs(const Emulator& emu) {
   return json::parse(jobs.body).at("records");
 }
 
-TEST_CASE("a Bulk load lands every row equal to the emulator's data, and deletes its jobs") {
+TEST_CASE_TEMPLATE("a Bulk load lands every row equal to the emulator's data, and deletes its jobs", S, OnSqlite,
+                   OnPostgres) {
+  const StoreTarget store(S::kind);
   Emulator emu({"--size", "150"});
   TempDir dir;
   const std::string db = dir.File("bulk.db");
   WriteFile(dir.File("job.yaml"),
-            JobYaml(emu, db,
+            store.Job(emu, db,
                     "  - name: Account\n"
                     "    api: bulk\n"
                     "    fields: [Id, Name, Type, Industry, AnnualRevenue, NumberOfEmployees, Rating, Phone, Website,\n"
@@ -77,16 +80,19 @@ TEST_CASE("a Bulk load lands every row equal to the emulator's data, and deletes
 
   // Booleans, numbers, datetimes and nulls arrived as CSV text and were stored by column type.
   json accounts = emu.Records("Account");
-  CheckTableEqualsEmulator(emu, db, "Account", {{"Owner", ById(emu.Records("User"))}});
-  CheckTableEqualsEmulator(emu, db, "Contact", {{"Account", ById(accounts)}});
-  CheckTableEqualsEmulator(emu, db, "Opportunity");
-  SqliteDb sql(db);
-  CHECK(sql.Count("Account") == 150);
-  CHECK(sql.Scalar("SELECT typeof(AnnualRevenue) FROM Account WHERE AnnualRevenue IS NOT NULL LIMIT 1") == "real");
-  CHECK(sql.Scalar("SELECT typeof(IsDeleted) FROM Account LIMIT 1") == "integer");
+  std::unique_ptr<TableSource> sql = store.Open(db);
+  CheckTableEqualsEmulator(emu, *sql, "Account", {{"Owner", ById(emu.Records("User"))}});
+  CheckTableEqualsEmulator(emu, *sql, "Contact", {{"Account", ById(accounts)}});
+  CheckTableEqualsEmulator(emu, *sql, "Opportunity");
+  CHECK(sql->Count("Account") == 150);
+  const auto typed = sql->Query("SELECT \"AnnualRevenue\", \"IsDeleted\" FROM \"Account\" WHERE \"AnnualRevenue\" IS NOT NULL "
+                                "LIMIT 1");
+  REQUIRE(typed.size() == 1);
+  CHECK(typed[0][0].type == "real");
+  CHECK(typed[0][1].type == "integer");
   // The load is complete: its state claims every row, and the next run is incremental.
-  CHECK(sql.Scalar("SELECT load_in_progress FROM _sfsync_state WHERE object = 'Account'") == "0");
-  CHECK(sql.Scalar("SELECT watermark_ts FROM _sfsync_state WHERE object = 'Account'") != "");
+  CHECK(sql->Scalar("SELECT load_in_progress FROM _sfsync_state WHERE object = 'Account'") == "0");
+  CHECK(sql->Scalar("SELECT watermark_ts FROM _sfsync_state WHERE object = 'Account'") != "");
   CHECK(ListBulkJobs(emu).empty());
 }
 
@@ -258,11 +264,13 @@ TEST_CASE("SIGTERM while a Bulk job runs stops the wait, aborts and deletes the 
   CHECK(sql.Scalar("SELECT status FROM _sfsync_run_objects WHERE object = 'Account'") == "PARTIAL");
 }
 
-TEST_CASE("a Bulk load killed mid-way resumes the download of the same job from its next page and converges") {
+TEST_CASE_TEMPLATE("a Bulk load killed mid-way resumes the download of the same job from its next page and converges",
+                   S, OnSqlite, OnPostgres) {
+  const StoreTarget store(S::kind);
   Emulator emu({"--rows", "Account=120000", "--rows", "Contact=0", "--rows", "Opportunity=0"});
   TempDir dir;
   const std::string db = dir.File("kill.db");
-  WriteFile(dir.File("job.yaml"), JobYaml(emu, db,
+  WriteFile(dir.File("job.yaml"), store.Job(emu, db,
                                           "  - name: Account\n"
                                           "    api: bulk\n"
                                           "    fields: [Id, Name, Industry, AnnualRevenue, SystemModstamp]\n"));
@@ -271,7 +279,7 @@ TEST_CASE("a Bulk load killed mid-way resumes the download of the same job from 
   emu.Admin("POST", "/__emulator/faults",
             {{"spec", "latency:path=/services/data/*/jobs/query/*/results,nth=2,ms=20000"}});
   auto run = StartSfsync(dir.File("job.yaml"), dir.path());
-  REQUIRE(WaitForRows(db, "Account", 50000, run.get()));
+  REQUIRE(store.WaitForRows(db, "Account", 50000, run.get()));
   run->Signal(SIGKILL);
   run->Wait();
   emu.Admin("DELETE", "/__emulator/faults");
@@ -280,12 +288,12 @@ TEST_CASE("a Bulk load killed mid-way resumes the download of the same job from 
   //     load is unfinished, so no watermark.
   std::string job;
   {
-    SqliteDb sql(db);
-    CHECK(sql.Scalar("PRAGMA integrity_check") == "ok");
-    CHECK(sql.Count("Account") == 50000);
-    CHECK(sql.Scalar("SELECT load_in_progress FROM _sfsync_state WHERE object = 'Account'") == "1");
-    CHECK(sql.Scalar("SELECT watermark_ts FROM _sfsync_state WHERE object = 'Account'") == "");
-    const std::string resume = sql.Scalar("SELECT bulk_resume FROM _sfsync_state WHERE object = 'Account'");
+    std::unique_ptr<TableSource> sql = store.Open(db);
+    CHECK(sql->Integrity() == "ok");
+    CHECK(sql->Count("Account") == 50000);
+    CHECK(sql->Scalar("SELECT load_in_progress FROM _sfsync_state WHERE object = 'Account'") == "1");
+    CHECK(sql->Scalar("SELECT watermark_ts FROM _sfsync_state WHERE object = 'Account'") == "");
+    const std::string resume = sql->Scalar("SELECT bulk_resume FROM _sfsync_state WHERE object = 'Account'");
     job = resume.substr(0, resume.find('\x1f'));
     CHECK(job.size() == 18);
     CHECK(resume.size() > job.size() + 1);  // a locator follows
@@ -305,9 +313,11 @@ TEST_CASE("a Bulk load killed mid-way resumes the download of the same job from 
   REQUIRE(r.exit_code == 0);
   CHECK(r.err.find("resuming the download of Bulk job " + job) != std::string::npos);
   CHECK(r.err.find(kLoading) == std::string::npos);  // no new job
-  CHECK(LastRunRowsRead(db, "Account") == 70000 + 2);
-  CheckTableEqualsEmulator(emu, db, "Account");
-  CHECK(SqliteDb(db).Scalar("SELECT load_in_progress || '|' || bulk_resume FROM _sfsync_state") == "0|");
+  CHECK(store.LastRunRowsRead(db, "Account") == 70000 + 2);
+  std::unique_ptr<TableSource> sql = store.Open(db);
+  CheckTableEqualsEmulator(emu, *sql, "Account");
+  CHECK(sql->Scalar("SELECT load_in_progress FROM _sfsync_state") == "0");
+  CHECK(sql->Scalar("SELECT bulk_resume FROM _sfsync_state") == "");
   CHECK(ListBulkJobs(emu).empty());  // read to the end: deleted
 }
 

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "tests/testing/compare.h"
+#include "tests/testing/store_target.h"
 
 namespace sfsync::testing {
 namespace {
@@ -26,48 +27,62 @@ constexpr char kOpportunityAll[] =
     "  - name: Opportunity\n"
     "    fields: \"*\"\n";
 
-TEST_CASE("a) a full sync lands every seeded row with correct values and types") {
+TEST_CASE_TEMPLATE("a) a full sync lands every seeded row with correct values and types", S, OnSqlite, OnPostgres) {
+  const StoreTarget store(S::kind);
   Emulator emu({"--size", "150"});
   TempDir dir;
   const std::string db = dir.File("full.db");
-  WriteFile(dir.File("job.yaml"), JobYaml(emu, db, std::string(kAccountFields) + kContactFields + kOpportunityAll));
+  WriteFile(dir.File("job.yaml"), store.Job(emu, db, std::string(kAccountFields) + kContactFields + kOpportunityAll));
 
   ProcessResult r = RunSfsync(dir.File("job.yaml"));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("SUCCESS") != std::string::npos);
-  CHECK(r.out.find(db) != std::string::npos);
+  CHECK(r.out.find(store.Name(db)) != std::string::npos);
 
-  SqliteDb sql(db);
+  std::unique_ptr<TableSource> sql = store.Open(db);
+  REQUIRE(sql != nullptr);
   std::map<std::string, std::string> types;
-  for (auto& [name, type] : sql.Columns("Account")) types[name] = type;
-  CHECK(types["Id"] == "TEXT");
-  CHECK(types["AnnualRevenue"] == "REAL");
-  CHECK(types["NumberOfEmployees"] == "INTEGER");
-  CHECK(types["IsDeleted"] == "INTEGER");
-  CHECK(types["CreatedDate"] == "TEXT");
-  CHECK(types["Owner_Name"] == "TEXT");
+  for (auto& [name, type] : sql->Columns("Account")) types[name] = type;
+  if (store.postgres()) {
+    CHECK(types["Id"] == "text");
+    CHECK(types["AnnualRevenue"] == "numeric");  // currency(18,0) in the emulator's describe
+    CHECK(types["NumberOfEmployees"] == "bigint");
+    CHECK(types["IsDeleted"] == "boolean");
+    CHECK(types["CreatedDate"] == "timestamp with time zone");
+    CHECK(types["BillingLatitude"] == "double precision");
+    CHECK(types["Owner_Name"] == "text");
+  } else {
+    CHECK(types["Id"] == "TEXT");
+    CHECK(types["AnnualRevenue"] == "REAL");
+    CHECK(types["NumberOfEmployees"] == "INTEGER");
+    CHECK(types["IsDeleted"] == "INTEGER");
+    CHECK(types["CreatedDate"] == "TEXT");
+    CHECK(types["Owner_Name"] == "TEXT");
+  }
   std::map<std::string, std::string> contact_types;
-  for (auto& [name, type] : sql.Columns("Contact")) contact_types[name] = type;
+  for (auto& [name, type] : sql->Columns("Contact")) contact_types[name] = type;
   CHECK(contact_types.count("MailingCity") == 1);  // the compound address became its components
   CHECK(contact_types.count("MailingAddress") == 0);
 
   json users = emu.Records("User");
   json accounts = emu.Records("Account");
   CHECK(accounts.size() == 150);
-  CheckTableEqualsEmulator(emu, db, "Account", {{"Owner", ById(users)}});
-  CheckTableEqualsEmulator(emu, db, "Contact", {{"Account", ById(accounts)}});
-  CheckTableEqualsEmulator(emu, db, "Opportunity");
-  CHECK(sql.Scalar("SELECT status FROM _sfsync_runs ORDER BY run_id DESC LIMIT 1") == "SUCCESS");
+  CheckTableEqualsEmulator(emu, *sql, "Account", {{"Owner", ById(users)}});
+  CheckTableEqualsEmulator(emu, *sql, "Contact", {{"Account", ById(accounts)}});
+  CheckTableEqualsEmulator(emu, *sql, "Opportunity");
+  CHECK(sql->Scalar("SELECT status FROM _sfsync_runs ORDER BY run_id DESC LIMIT 1") == "SUCCESS");
 }
 
-TEST_CASE("b) after remote inserts and updates, an incremental run fetches only those") {
+TEST_CASE_TEMPLATE("b) after remote inserts and updates, an incremental run fetches only those", S, OnSqlite,
+                   OnPostgres) {
+  const StoreTarget store(S::kind);
   Emulator emu({"--size", "300"});
   TempDir dir;
   const std::string db = dir.File("inc.db");
-  WriteFile(dir.File("job.yaml"), JobYaml(emu, db, kAccountFields));
+  WriteFile(dir.File("job.yaml"), store.Job(emu, db, kAccountFields));
   REQUIRE(RunSfsync(dir.File("job.yaml")).exit_code == 0);
-  CHECK(LastRunRowsRead(db, "Account") == 300);
+  CHECK(store.LastRunRowsRead(db, "Account") == 300);
 
   json accounts = emu.Records("Account");
   emu.AdvanceClock(5);
@@ -83,12 +98,12 @@ TEST_CASE("b) after remote inserts and updates, an incremental run fetches only 
   ProcessResult second = RunSfsync(dir.File("job.yaml"));
   INFO(second.err);
   REQUIRE(second.exit_code == 0);
-  CHECK(LastRunRowsRead(db, "Account") == 8);
-  CheckTableEqualsEmulator(emu, db, "Account", {{"Owner", ById(emu.Records("User"))}});
+  CHECK(store.LastRunRowsRead(db, "Account") == 8);
+  CheckTableEqualsEmulator(emu, *store.Open(db), "Account", {{"Owner", ById(emu.Records("User"))}});
 
   // Nothing changed since: the next run reads nothing.
   REQUIRE(RunSfsync(dir.File("job.yaml")).exit_code == 0);
-  CHECK(LastRunRowsRead(db, "Account") == 0);
+  CHECK(store.LastRunRowsRead(db, "Account") == 0);
 }
 
 TEST_CASE("c) paging with batch sizes 200, 1000 and 2000, and an object with no rows") {

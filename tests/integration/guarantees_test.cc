@@ -10,6 +10,7 @@
 
 #include "engine/core/time_format.h"
 #include "tests/testing/compare.h"
+#include "tests/testing/store_target.h"
 
 namespace sfsync::testing {
 namespace {
@@ -21,16 +22,18 @@ std::string EmulatorNowMinus(Emulator& emu, int seconds) {
   return FormatIsoUtc(*ParseDateTime(now) - seconds * 1000LL);
 }
 
-TEST_CASE("equal-timestamp storm: thousands of rows share one SystemModstamp, a crash and updates between pages") {
+TEST_CASE_TEMPLATE("equal-timestamp storm: thousands of rows share one SystemModstamp, a crash and updates between pages",
+                   S, OnSqlite, OnPostgres) {
   for (int batch : {200, 2000}) {
     CAPTURE(batch);
     Emulator emu({"--rows", "Account=100", "--rows", "Contact=0", "--rows", "Opportunity=0"});
     TempDir dir;
+    const StoreTarget store(S::kind);
     const std::string db = dir.File("storm.db");
     // The test moves the emulator's clock 10 minutes ahead of this machine's: past the default
     // tolerance, after which sfsync would (rightly) use the earlier clock.
     WriteFile(dir.File("job.yaml"),
-              JobYaml(emu, db,
+              store.Job(emu, db,
                       "  - name: Account\n    fields: [Id, Name, AnnualRevenue, SystemModstamp]\n    batch_size: " +
                           std::to_string(batch) + "\n",
                       "settle_lag_seconds: 0\nmax_clock_skew_seconds: 3600\n"));
@@ -42,19 +45,20 @@ TEST_CASE("equal-timestamp storm: thousands of rows share one SystemModstamp, a 
     emu.Admin("POST", "/__emulator/generate", {{"object", "Account"}, {"count", 6000}, {"SystemModstamp", storm}});
     // (c) Kill the incremental run once some pages of the storm are committed.
     auto run = StartSfsync(dir.File("job.yaml"), dir.path(), {}, {"--log-level", "debug"});
-    const bool mid_run = WaitForRows(db, "Account", 100 + 2 * batch, run.get());
+    const bool mid_run = store.WaitForRows(db, "Account", 100 + 2 * batch, run.get());
     run->Signal(SIGKILL);
     run->Wait();
-    const int64_t committed = SqliteDb(db).Count("Account") - 100;
+    const int64_t committed = store.Open(db)->Count("Account") - 100;
     MESSAGE("batch " << batch << ": killed mid-run: " << mid_run << ", committed " << committed);
     INFO("committed before the kill: " << committed);
-    CHECK(SqliteDb(db).Scalar("PRAGMA integrity_check") == "ok");
+    CHECK(store.Open(db)->Integrity() == "ok");
     // (d) Updates land on rows already committed and on rows not read yet.
     json storm_rows = emu.Records("Account");
+    std::unique_ptr<TableSource> sql = store.Open(db);
     int updated_committed = 0;
     for (size_t i = 0; i < storm_rows.size(); i += 97) {
       const std::string id = storm_rows[i].at("Id");
-      const bool stored = SqliteDb(db).Scalar("SELECT count(*) FROM Account WHERE Id = '" + id + "'") == "1";
+      const bool stored = sql->Scalar("SELECT count(*) FROM \"Account\" WHERE \"Id\" = '" + id + "'") == "1";
       emu.Update("Account", id, {{"Name", "updated " + std::to_string(i)}});
       updated_committed += stored;
     }
@@ -63,12 +67,12 @@ TEST_CASE("equal-timestamp storm: thousands of rows share one SystemModstamp, a 
     ProcessResult r = RunSfsync(dir.File("job.yaml"));
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
-    if (mid_run) CHECK(LastRunRowsRead(db, "Account") == 6000 - committed + updated_committed);
-    CheckTableEqualsEmulator(emu, db, "Account");
-    CHECK(SqliteDb(db).Scalar("SELECT count(DISTINCT Id) FROM Account") == "6100");
+    if (mid_run) CHECK(store.LastRunRowsRead(db, "Account") == 6000 - committed + updated_committed);
+    CheckTableEqualsEmulator(emu, *store.Open(db), "Account");
+    CHECK(store.Open(db)->Scalar("SELECT count(DISTINCT \"Id\") FROM \"Account\"") == "6100");
     // (f) And then nothing is left to read.
     REQUIRE(RunSfsync(dir.File("job.yaml")).exit_code == 0);
-    CHECK(LastRunRowsRead(db, "Account") == 0);
+    CHECK(store.LastRunRowsRead(db, "Account") == 0);
   }
 }
 
@@ -122,11 +126,13 @@ TEST_CASE("SIGTERM mid-run finishes the current page, records the run PARTIAL an
   CHECK(SqliteDb(db).Count("Account") == 30000);
 }
 
-TEST_CASE("soft deletes and undeletes through queryAll, in soft and hard delete modes") {
+TEST_CASE_TEMPLATE("soft deletes and undeletes through queryAll, in soft and hard delete modes", S, OnSqlite,
+                   OnPostgres) {
+  const StoreTarget store(S::kind);
   Emulator emu({"--rows", "Account=40", "--rows", "Contact=40", "--rows", "Opportunity=0"});
   TempDir dir;
   const std::string db = dir.File("del.db");
-  WriteFile(dir.File("job.yaml"), JobYaml(emu, db,
+  WriteFile(dir.File("job.yaml"), store.Job(emu, db,
                                           "  - name: Account\n    fields: [Id, Name, SystemModstamp]\n"
                                           "    deletes: soft\n"
                                           "  - name: Contact\n    fields: [Id, LastName, SystemModstamp]\n"
@@ -140,29 +146,30 @@ TEST_CASE("soft deletes and undeletes through queryAll, in soft and hard delete 
   emu.Delete("Contact", contacts[1].at("Id"));
   emu.AdvanceClock(5);
   REQUIRE(RunSfsync(dir.File("job.yaml")).exit_code == 0);
-  SqliteDb sql(db);
-  CHECK(sql.Scalar("SELECT count(*) FROM Account WHERE IsDeleted = 1") == "2");
-  CHECK(sql.Count("Account") == 40);
-  CHECK(sql.Count("Contact") == 38);
-  CheckTableEqualsEmulator(emu, db, "Account", {}, "include");
-  CheckTableEqualsEmulator(emu, db, "Contact", {}, "exclude");
+  std::unique_ptr<TableSource> sql = store.Open(db);
+  CHECK(sql->Scalar("SELECT count(*) FROM \"Account\" WHERE \"IsDeleted\" = " + store.True()) == "2");
+  CHECK(sql->Count("Account") == 40);
+  CHECK(sql->Count("Contact") == 38);
+  CheckTableEqualsEmulator(emu, *sql, "Account", {}, "include");
+  CheckTableEqualsEmulator(emu, *sql, "Contact", {}, "exclude");
 
   emu.Admin("POST", "/__emulator/records/Account/" + accounts[1].at("Id").get<std::string>() + "/undelete");
   emu.Admin("POST", "/__emulator/records/Contact/" + contacts[1].at("Id").get<std::string>() + "/undelete");
   emu.AdvanceClock(5);
   REQUIRE(RunSfsync(dir.File("job.yaml")).exit_code == 0);
-  CHECK(SqliteDb(db).Scalar("SELECT count(*) FROM Account WHERE IsDeleted = 1") == "1");
-  CHECK(SqliteDb(db).Count("Contact") == 39);
-  CheckTableEqualsEmulator(emu, db, "Account", {}, "include");
-  CheckTableEqualsEmulator(emu, db, "Contact", {}, "exclude");
+  CHECK(sql->Scalar("SELECT count(*) FROM \"Account\" WHERE \"IsDeleted\" = " + store.True()) == "1");
+  CHECK(sql->Count("Contact") == 39);
+  CheckTableEqualsEmulator(emu, *sql, "Account", {}, "include");
+  CheckTableEqualsEmulator(emu, *sql, "Contact", {}, "exclude");
 }
 
-TEST_CASE("a parent's change reaches the flattened parent fields of its children") {
+TEST_CASE_TEMPLATE("a parent's change reaches the flattened parent fields of its children", S, OnSqlite, OnPostgres) {
+  const StoreTarget store(S::kind);
   Emulator emu({"--rows", "Account=30", "--rows", "Contact=90", "--rows", "Opportunity=0"});
   TempDir dir;
   const std::string db = dir.File("parents.db");
   WriteFile(dir.File("job.yaml"),
-            JobYaml(emu, db, "  - name: Contact\n    fields: [Id, LastName, AccountId, Account.Name, SystemModstamp]\n"));
+            store.Job(emu, db, "  - name: Contact\n    fields: [Id, LastName, AccountId, Account.Name, SystemModstamp]\n"));
   REQUIRE(RunSfsync(dir.File("job.yaml")).exit_code == 0);
   emu.AdvanceClock(5);
   json accounts = emu.Records("Account");
@@ -176,11 +183,11 @@ TEST_CASE("a parent's change reaches the flattened parent fields of its children
   int64_t children = 0;
   for (const json& c : emu.Records("Contact")) children += c.at("AccountId").is_string() && renamed.count(c.at("AccountId"));
   CHECK(children > 0);
-  CHECK(LastRunRowsRead(db, "Contact") == children);
-  CheckTableEqualsEmulator(emu, db, "Contact", {{"Account", ById(emu.Records("Account"))}});
+  CHECK(store.LastRunRowsRead(db, "Contact") == children);
+  CheckTableEqualsEmulator(emu, *store.Open(db), "Contact", {{"Account", ById(emu.Records("Account"))}});
   // Nothing changed since: nothing is read again.
   REQUIRE(RunSfsync(dir.File("job.yaml")).exit_code == 0);
-  CHECK(LastRunRowsRead(db, "Contact") == 0);
+  CHECK(store.LastRunRowsRead(db, "Contact") == 0);
 }
 
 }  // namespace

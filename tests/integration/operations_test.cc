@@ -17,6 +17,7 @@
 #include "engine/core/exit_codes.h"
 #include "tests/testing/emulator.h"
 #include "tests/testing/sqlite_db.h"
+#include "tests/testing/store_target.h"
 
 namespace sfsync::testing {
 namespace {
@@ -153,18 +154,21 @@ TEST_CASE("a store error names the database file, on the console and in the log 
   CHECK(ReadFile(dir.File("run.log")).find("database " + dir.File("a.db")) != std::string::npos);
 }
 
-TEST_CASE("status shows each object's last run, rows, watermark and lag, the runs, and schema changes once") {
+TEST_CASE_TEMPLATE("status shows each object's last run, rows, watermark and lag, the runs, and schema changes once", S,
+                   OnSqlite, OnPostgres) {
+  const StoreTarget store(S::kind);
   Emulator emu({"--size", "12"});
   TempDir dir;
-  WriteFile(dir.File("job.yaml"), JobYaml(emu, dir.File("a.db"), kTwoObjects, "settle_lag_seconds: 0\nmax_api_calls: 900\n"));
+  WriteFile(dir.File("job.yaml"), store.Job(emu, dir.File("a.db"), kTwoObjects, "settle_lag_seconds: 0\nmax_api_calls: 900\n"));
   ProcessResult never = Cli(dir, {"status", dir.File("job.yaml")});
   CHECK(never.exit_code == 0);
-  CHECK(never.out.find("never run (no database yet)") != std::string::npos);
+  CHECK(never.out.find(store.postgres() ? "never run (no sfsync tables in its schema yet)" : "never run (no database yet)") !=
+        std::string::npos);
   REQUIRE(Cli(dir, {"run", dir.File("job.yaml")}).exit_code == 0);
 
   ProcessResult text = Cli(dir, {"status", dir.File("job.yaml")});
   REQUIRE(text.exit_code == 0);
-  CHECK(text.out.find("job it: database " + dir.File("a.db")) != std::string::npos);
+  CHECK(text.out.find("job it: database " + store.Name(dir.File("a.db"))) != std::string::npos);
   bool account_line = false;
   for (const std::string& line : Lines(text.out)) {
     account_line |= line.rfind("Account ", 0) == 0 && line.find(" SUCCESS ") != std::string::npos &&
@@ -179,8 +183,14 @@ TEST_CASE("status shows each object's last run, rows, watermark and lag, the run
   // Shown once: the next look lists only newer changes.
   CHECK(Cli(dir, {"status", dir.File("job.yaml")}).out.find("schema changes since the last look") == std::string::npos);
 
-  // The database alone (no job file, no secrets) shows every job in it; --json parses.
-  ProcessResult by_db = RunProcess({SfsyncBinary(), "status", "--json", dir.File("a.db")});
+  // An SQLite database alone (no job file, no secrets) shows every job in it; --json parses. A
+  // PostgreSQL store is read through its job file, with the database's password and no other secret.
+  ProcessResult by_db =
+      store.postgres()
+          ? RunProcess({SfsyncBinary(), "status", "--json", dir.File("job.yaml")},
+                       {{"SF_CLIENT_ID", kClientId}})
+          : RunProcess({SfsyncBinary(), "status", "--json", dir.File("a.db")});
+  INFO(by_db.err);
   REQUIRE(by_db.exit_code == 0);
   const json j = json::parse(by_db.out);
   REQUIRE(j.at("objects").size() == 2);
@@ -196,6 +206,14 @@ TEST_CASE("status shows each object's last run, rows, watermark and lag, the run
   CHECK(j.at("runs").at(0).at("status") == "SUCCESS");
   CHECK(j.at("runs").at(0).at("started").get<std::string>().back() == 'Z');
 
+  if (store.postgres()) {
+    // The wrong database password: a storage error (exit 7) that does not show it.
+    ProcessResult wrong = RunProcess({SfsyncBinary(), "status", dir.File("job.yaml")},
+                                     {{"SF_CLIENT_ID", kClientId}, {"SFSYNC_TEST_PGPASSWORD", "not-the-password-7"}});
+    CHECK(wrong.exit_code == kExitStore);
+    CHECK(wrong.err.find("not-the-password-7") == std::string::npos);
+    return;
+  }
   // A file sfsync did not create is refused (exit 7).
   REQUIRE(RunProcess({"/usr/bin/env", "sqlite3", dir.File("other.db"), "CREATE TABLE t (x)"}).exit_code == 0);
   ProcessResult foreign = RunProcess({SfsyncBinary(), "status", dir.File("other.db")});
@@ -203,10 +221,12 @@ TEST_CASE("status shows each object's last run, rows, watermark and lag, the run
   CHECK(foreign.err.find("database " + dir.File("other.db")) != std::string::npos);
 }
 
-TEST_CASE("plan says per object what a run would do, for a few calls or none, and finds bad fields first") {
+TEST_CASE_TEMPLATE("plan says per object what a run would do, for a few calls or none, and finds bad fields first", S,
+                   OnSqlite, OnPostgres) {
+  const StoreTarget store(S::kind);
   Emulator emu({"--size", "40"});
   TempDir dir;
-  WriteFile(dir.File("job.yaml"), JobYaml(emu, dir.File("a.db"), kTwoObjects, "settle_lag_seconds: 0\nmax_api_calls: 3\n"));
+  WriteFile(dir.File("job.yaml"), store.Job(emu, dir.File("a.db"), kTwoObjects, "settle_lag_seconds: 0\nmax_api_calls: 3\n"));
   ProcessResult before = Cli(dir, {"plan", "--json", dir.File("job.yaml")});
   INFO(before.out, before.err);
   REQUIRE(before.exit_code == 0);
@@ -217,7 +237,7 @@ TEST_CASE("plan says per object what a run would do, for a few calls or none, an
   CHECK(first.at("objects").at(1).at("expected_rows") == 80);
   CHECK(first.at("objects").at(0).at("schema_changes").at(0).get<std::string>().rfind("create table", 0) == 0);
   CHECK(first.at("budget").at("max_api_calls") == 3);
-  CHECK(!std::filesystem::exists(dir.File("a.db")));  // planning wrote nothing
+  CHECK(store.Open(dir.File("a.db")) == nullptr);  // planning wrote nothing
   ProcessResult text = Cli(dir, {"plan", dir.File("job.yaml")});
   CHECK(text.out.find("budget: 3 API calls per run (max_api_calls)") != std::string::npos);
 
@@ -239,7 +259,8 @@ TEST_CASE("plan says per object what a run would do, for a few calls or none, an
 
   // Offline: no connection at all, from the database and its cached describes.
   const int64_t calls_offline = emu.Stats().at("api_calls");
-  // No secrets in the environment either: only the client id the job names as ${SF_CLIENT_ID}.
+  // No Salesforce secret in the environment either: only the client id the job names as
+  // ${SF_CLIENT_ID} (and a PostgreSQL store's password, inherited from this process).
   ProcessResult offline = RunProcess({SfsyncBinary(), "plan", "--offline", "--json", dir.File("job.yaml")},
                                      {{"SF_CLIENT_ID", kClientId}});
   INFO(offline.err);
@@ -251,7 +272,7 @@ TEST_CASE("plan says per object what a run would do, for a few calls or none, an
   CHECK(emu.Stats().at("api_calls").get<int64_t>() == calls_offline);
 
   // A field that does not exist fails the plan, not the run (exit 5), and names it.
-  WriteFile(dir.File("typo.yaml"), JobYaml(emu, dir.File("t.db"), "  - name: Account\n    fields: [Id, Nmae]\n"));
+  WriteFile(dir.File("typo.yaml"), store.Job(emu, dir.File("t.db"), "  - name: Account\n    fields: [Id, Nmae]\n"));
   ProcessResult typo = Cli(dir, {"plan", dir.File("typo.yaml")});
   CHECK(typo.exit_code == kExitApi);
   CHECK(typo.out.find("FAILS") != std::string::npos);

@@ -8,16 +8,22 @@
 
 #include "engine/core/time_format.h"
 #include "tests/testing/compare.h"
+#include "tests/testing/store_target.h"
 
 namespace sfsync::testing {
 namespace {
 
 using nlohmann::json;
 
-std::map<std::string, std::string> DeclaredTypes(const std::string& db, const std::string& table) {
+std::map<std::string, std::string> DeclaredTypes(TableSource& db, const std::string& table) {
   std::map<std::string, std::string> types;
-  for (auto& [name, type] : SqliteDb(db).Columns(table)) types[name] = type;
+  for (auto& [name, type] : db.Columns(table)) types[name] = type;
   return types;
+}
+
+std::map<std::string, std::string> DeclaredTypes(const std::string& db, const std::string& table) {
+  SqliteSource source(db);
+  return DeclaredTypes(source, table);
 }
 
 TEST_CASE("every field type round-trips with the right SQLite type and value") {
@@ -63,11 +69,15 @@ TEST_CASE("every field type round-trips with the right SQLite type and value") {
   CHECK(std::stoi(sql.Scalar("SELECT count(*) FROM Invoice__c WHERE LineCount__c > 2147483647")) > 0);
 }
 
-TEST_CASE("schema changes between runs: a field added, retyped, then removed keeps every row") {
+TEST_CASE_TEMPLATE("schema changes between runs: a field added, retyped, then removed keeps every row", S, OnSqlite,
+                   OnPostgres) {
+  const StoreTarget store(S::kind);
+  const std::string real = store.postgres() ? "double precision" : "REAL";
+  const std::string text = store.postgres() ? "text" : "TEXT";
   Emulator emu({"--rows", "Account=80", "--rows", "Contact=0", "--rows", "Opportunity=0"});
   TempDir dir;
   const std::string db = dir.File("schema.db");
-  WriteFile(dir.File("job.yaml"), JobYaml(emu, db, "  - name: Account\n    fields: \"*\"\n"));
+  WriteFile(dir.File("job.yaml"), store.Job(emu, db, "  - name: Account\n    fields: \"*\"\n"));
   REQUIRE(RunSfsync(dir.File("job.yaml")).exit_code == 0);
   json accounts = emu.Records("Account");
 
@@ -84,10 +94,10 @@ TEST_CASE("schema changes between runs: a field added, retyped, then removed kee
   ProcessResult added = RunSfsync(dir.File("job.yaml"));
   INFO(added.err);
   REQUIRE(added.exit_code == 0);
-  CHECK(DeclaredTypes(db, "Account")["Score__c"] == "REAL");
-  CheckTableEqualsEmulator(emu, db, "Account");
-  CHECK(SqliteDb(db).Scalar("SELECT count(*) FROM Account WHERE Score__c IS NOT NULL") == "10");
-  CHECK(SqliteDb(db).Scalar("SELECT count(*) FROM _sfsync_schema_history WHERE change = 'add_column' AND "
+  CHECK(DeclaredTypes(*store.Open(db), "Account")["Score__c"] == real);
+  CheckTableEqualsEmulator(emu, *store.Open(db), "Account");
+  CHECK(store.Open(db)->Scalar("SELECT count(*) FROM \"Account\" WHERE \"Score__c\" IS NOT NULL") == "10");
+  CHECK(store.Open(db)->Scalar("SELECT count(*) FROM _sfsync_schema_history WHERE change = 'add_column' AND "
                             "column_name = 'Score__c'") == "1");
 
   // (b) Its type changes: the old values stay in a versioned column, the new one is filled.
@@ -96,11 +106,11 @@ TEST_CASE("schema changes between runs: a field added, retyped, then removed kee
   ProcessResult retyped = RunSfsync(dir.File("job.yaml"));
   INFO(retyped.err);
   REQUIRE(retyped.exit_code == 0);
-  auto types = DeclaredTypes(db, "Account");
-  CHECK(types["Score__c"] == "TEXT");
-  CHECK(types["Score__c__v1"] == "REAL");
-  CHECK(SqliteDb(db).Scalar("SELECT count(*) FROM Account WHERE Score__c__v1 IS NOT NULL") == "10");
-  CheckTableEqualsEmulator(emu, db, "Account");
+  auto types = DeclaredTypes(*store.Open(db), "Account");
+  CHECK(types["Score__c"] == text);
+  CHECK(types["Score__c__v1"] == real);
+  CHECK(store.Open(db)->Scalar("SELECT count(*) FROM \"Account\" WHERE \"Score__c__v1\" IS NOT NULL") == "10");
+  CheckTableEqualsEmulator(emu, *store.Open(db), "Account");
 
   // (c) It is removed: the column and its data stay, marked removed; every row is still there.
   emu.Admin("DELETE", "/__emulator/schema/Account/fields/Score__c");
@@ -109,27 +119,29 @@ TEST_CASE("schema changes between runs: a field added, retyped, then removed kee
   ProcessResult removed = RunSfsync(dir.File("job.yaml"));
   INFO(removed.err);
   REQUIRE(removed.exit_code == 0);
-  SqliteDb sql(db);
-  CHECK(sql.Count("Account") == 80);
-  CHECK(sql.Scalar("SELECT count(*) FROM Account WHERE Score__c IS NOT NULL") != "0");
-  CHECK(sql.Scalar("SELECT status FROM _sfsync_columns WHERE table_name = 'Account' AND column_name = 'Score__c'") ==
+  std::unique_ptr<TableSource> sql = store.Open(db);
+  CHECK(sql->Count("Account") == 80);
+  CHECK(sql->Scalar("SELECT count(*) FROM \"Account\" WHERE \"Score__c\" IS NOT NULL") != "0");
+  CHECK(sql->Scalar("SELECT status FROM _sfsync_columns WHERE table_name = 'Account' AND column_name = 'Score__c'") ==
         "removed");
-  CHECK(sql.Scalar("SELECT Name FROM Account WHERE Id = '" + accounts[20].at("Id").get<std::string>() + "'") ==
-        "after the removal");
+  CHECK(sql->Scalar("SELECT \"Name\" FROM \"Account\" WHERE \"Id\" = '" + accounts[20].at("Id").get<std::string>() +
+                    "'") == "after the removal");
   // A field removed from Salesforce but still listed in a job is a clear error for that object.
-  WriteFile(dir.File("listed.yaml"), JobYaml(emu, db, "  - name: Account\n    fields: [Id, Name, Score__c]\n"));
+  WriteFile(dir.File("listed.yaml"), store.Job(emu, db, "  - name: Account\n    fields: [Id, Name, Score__c]\n"));
   ProcessResult listed = RunSfsync(dir.File("listed.yaml"));
   CHECK(listed.exit_code == 5);
   CHECK(listed.err.find("no field 'Score__c' on Account") != std::string::npos);
 }
 
-TEST_CASE("hard deletes, purges and a delete log that no longer reaches back, in both delete modes") {
+TEST_CASE_TEMPLATE("hard deletes, purges and a delete log that no longer reaches back, in both delete modes", S,
+                   OnSqlite, OnPostgres) {
+  const StoreTarget store(S::kind);
   Emulator emu({"--rows", "Account=50", "--rows", "Contact=50", "--rows", "Opportunity=0"});
   TempDir dir;
   const std::string db = dir.File("hard.db");
   // The test moves the emulator's clock 15 minutes ahead of this machine's: past the default
   // tolerance, after which sfsync would (rightly) use the earlier clock.
-  WriteFile(dir.File("job.yaml"), JobYaml(emu, db,
+  WriteFile(dir.File("job.yaml"), store.Job(emu, db,
                                           "  - name: Account\n    fields: [Id, Name, SystemModstamp]\n"
                                           "    deletes: soft\n"
                                           "  - name: Contact\n    fields: [Id, LastName, SystemModstamp]\n"
@@ -153,12 +165,15 @@ TEST_CASE("hard deletes, purges and a delete log that no longer reaches back, in
   ProcessResult r = RunSfsync(dir.File("job.yaml"));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  SqliteDb sql(db);
-  CHECK(sql.Scalar("SELECT group_concat(IsDeleted) FROM Account WHERE Id IN ('" + id(accounts[0]) + "', '" +
-                   id(accounts[1]) + "')") == "1,1");
-  CHECK(sql.Count("Account") == 50);
-  CHECK(sql.Count("Contact") == 48);
-  CheckTableEqualsEmulator(emu, db, "Contact");
+  std::unique_ptr<TableSource> sql = store.Open(db);
+  auto is_deleted = [&](const std::string& account) {
+    return sql->Scalar("SELECT \"IsDeleted\" FROM \"Account\" WHERE \"Id\" = '" + account + "'");
+  };
+  CHECK(is_deleted(id(accounts[0])) == "1");
+  CHECK(is_deleted(id(accounts[1])) == "1");
+  CHECK(sql->Count("Account") == 50);
+  CHECK(sql->Count("Contact") == 48);
+  CheckTableEqualsEmulator(emu, *sql, "Contact");
 
   // (c) The delete log is purged past the last check: a full pass finds what it lost.
   emu.AdvanceClock(180);
@@ -171,35 +186,33 @@ TEST_CASE("hard deletes, purges and a delete log that no longer reaches back, in
   INFO(resync.err);
   REQUIRE(resync.exit_code == 0);
   CHECK(resync.err.find("delete log no longer reaches back") != std::string::npos);
-  CHECK(SqliteDb(db).Scalar("SELECT IsDeleted FROM Account WHERE Id = '" + id(accounts[2]) + "'") == "1");
-  CHECK(SqliteDb(db).Count("Contact") == 47);
-  CheckTableEqualsEmulator(emu, db, "Contact");
+  CHECK(is_deleted(id(accounts[2])) == "1");
+  CHECK(sql->Count("Contact") == 47);
+  CheckTableEqualsEmulator(emu, *sql, "Contact");
 
   // (d) An undelete after a soft delete is reflected too.
   emu.Delete("Account", id(accounts[3]));
   emu.AdvanceClock(5);
   REQUIRE(RunSfsync(dir.File("job.yaml")).exit_code == 0);
-  CHECK(SqliteDb(db).Scalar("SELECT IsDeleted FROM Account WHERE Id = '" + id(accounts[3]) + "'") == "1");
+  CHECK(is_deleted(id(accounts[3])) == "1");
   emu.Admin("POST", "/__emulator/records/Account/" + id(accounts[3]) + "/undelete");
   emu.AdvanceClock(180);
   REQUIRE(RunSfsync(dir.File("job.yaml")).exit_code == 0);
-  CHECK(SqliteDb(db).Scalar("SELECT IsDeleted FROM Account WHERE Id = '" + id(accounts[3]) + "'") == "0");
+  CHECK(is_deleted(id(accounts[3])) == "0");
 }
 
-TEST_CASE("audit by CreatedDate month repairs only the months that disagree") {
+TEST_CASE_TEMPLATE("audit by CreatedDate month repairs only the months that disagree", S, OnSqlite, OnPostgres) {
+  const StoreTarget store(S::kind);
   Emulator emu({"--rows", "Account=300", "--rows", "Contact=0", "--rows", "Opportunity=0"});
   TempDir dir;
   const std::string db = dir.File("audit.db");
-  WriteFile(dir.File("job.yaml"), JobYaml(emu, db, "  - name: Account\n    fields: [Id, Name, CreatedDate, SystemModstamp]\n"
+  WriteFile(dir.File("job.yaml"), store.Job(emu, db, "  - name: Account\n    fields: [Id, Name, CreatedDate, SystemModstamp]\n"
                                                    "    deletes: hard\n"));
   REQUIRE(RunSfsync(dir.File("job.yaml")).exit_code == 0);
   json accounts = emu.Records("Account");
   // A row lost locally (a restored backup) and a hard delete the delete log has forgotten.
   const std::string lost = accounts[10].at("Id");
-  {
-    testing::ProcessResult rm = RunProcess({"/usr/bin/sqlite3", db, "DELETE FROM Account WHERE Id = '" + lost + "'"});
-    REQUIRE(rm.exit_code == 0);
-  }
+  store.Exec(db, "DELETE FROM \"Account\" WHERE \"Id\" = '" + lost + "'");
   emu.Delete("Account", accounts[200].at("Id"), /*hard=*/true);
   ProcessResult audit = RunProcess({SfsyncBinary(), "audit", dir.File("job.yaml")}, TestAuthEnv());
   INFO(audit.out);
@@ -207,7 +220,7 @@ TEST_CASE("audit by CreatedDate month repairs only the months that disagree") {
   CHECK(audit.exit_code == 0);
   CHECK(audit.out.find("1 missing locally") != std::string::npos);
   CHECK(audit.out.find("1 gone from the server") != std::string::npos);
-  CheckTableEqualsEmulator(emu, db, "Account");
+  CheckTableEqualsEmulator(emu, *store.Open(db), "Account");
 }
 
 TEST_CASE("rows that stop matching a job's where stay after a run, and audit removes them (deletes: hard)") {

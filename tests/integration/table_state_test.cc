@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "tests/testing/compare.h"
+#include "tests/testing/store_target.h"
 
 namespace sfsync::testing {
 namespace {
@@ -20,45 +21,50 @@ json Where(const json& records, const std::string& field, const std::string& val
   return out;
 }
 
-std::string JobNamed(const std::string& name, const Emulator& emu, const std::string& db, const std::string& objects) {
-  std::string yaml = JobYaml(emu, db, objects);
+std::string JobNamed(const std::string& name, const Emulator& emu, const std::string& db, const std::string& objects,
+                     const StoreTarget& store = StoreTarget(StoreKind::kSqlite)) {
+  std::string yaml = store.Job(emu, db, objects);
   return yaml.replace(yaml.find("name: it\n"), 9, "name: " + name + "\n");
 }
 
-TEST_CASE("regression: adding table: to a synced object loads the new table instead of reading 0 rows") {
+TEST_CASE_TEMPLATE("regression: adding table: to a synced object loads the new table instead of reading 0 rows", S,
+                   OnSqlite, OnPostgres) {
+  const StoreTarget store(S::kind);
   Emulator emu({"--rows", "Account=120", "--rows", "Contact=0", "--rows", "Opportunity=0"});
   TempDir dir;
   const std::string db = dir.File("copy.db");
-  WriteFile(dir.File("job.yaml"), JobYaml(emu, db, "  - name: Account\n    fields: [Id, Name, SystemModstamp]\n"));
+  WriteFile(dir.File("job.yaml"), store.Job(emu, db, "  - name: Account\n    fields: [Id, Name, SystemModstamp]\n"));
   REQUIRE(RunSfsync(dir.File("job.yaml")).exit_code == 0);
   WriteFile(dir.File("job.yaml"),
-            JobYaml(emu, db, "  - name: Account\n    table: AccountCopy\n    fields: [Id, Name, SystemModstamp]\n"));
+            store.Job(emu, db, "  - name: Account\n    table: AccountCopy\n    fields: [Id, Name, SystemModstamp]\n"));
   ProcessResult r = RunSfsync(dir.File("job.yaml"));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK(LastRunRowsRead(db, "AccountCopy") == 120);
-  CheckTableEqualsRecords(emu.Records("Account"), db, "AccountCopy");
-  SqliteDb sql(db);
-  CHECK(sql.Scalar("SELECT count(*) FROM _sfsync_state") == "2");
-  CHECK(sql.Scalar("SELECT object || ' ' || job FROM _sfsync_state WHERE table_name = 'AccountCopy'") ==
+  CHECK(store.LastRunRowsRead(db, "AccountCopy") == 120);
+  CheckTableEqualsRecords(emu.Records("Account"), *store.Open(db), "AccountCopy");
+  std::unique_ptr<TableSource> sql = store.Open(db);
+  CHECK(sql->Scalar("SELECT count(*) FROM _sfsync_state") == "2");
+  CHECK(sql->Scalar("SELECT object || ' ' || job FROM _sfsync_state WHERE table_name = 'AccountCopy'") ==
         "Account it");
   // The next run of the new table is incremental.
   REQUIRE(RunSfsync(dir.File("job.yaml")).exit_code == 0);
-  CHECK(LastRunRowsRead(db, "AccountCopy") == 0);
+  CHECK(store.LastRunRowsRead(db, "AccountCopy") == 0);
 }
 
-TEST_CASE("regression: two jobs on one database, each with its own table and where, keep their own watermarks") {
+TEST_CASE_TEMPLATE("regression: two jobs on one database, each with its own table and where, keep their own watermarks",
+                   S, OnSqlite, OnPostgres) {
+  const StoreTarget store(S::kind);
   Emulator emu({"--rows", "Account=200", "--rows", "Contact=0", "--rows", "Opportunity=0"});
   TempDir dir;
   const std::string db = dir.File("shared.db");
   WriteFile(dir.File("energy.yaml"), JobNamed("energy", emu, db,
                                               "  - name: Account\n    table: EnergyAccounts\n"
                                               "    fields: [Id, Name, Industry, SystemModstamp]\n"
-                                              "    where: \"Industry = 'Energy'\"\n"));
+                                              "    where: \"Industry = 'Energy'\"\n", store));
   WriteFile(dir.File("rest.yaml"), JobNamed("rest", emu, db,
                                             "  - name: Account\n    table: OtherAccounts\n"
                                             "    fields: [Id, Name, Industry, SystemModstamp]\n"
-                                            "    where: \"Industry != 'Energy'\"\n"));
+                                            "    where: \"Industry != 'Energy'\"\n", store));
   ProcessResult validate = RunProcess({SfsyncBinary(), "validate", dir.File("energy.yaml"), dir.File("rest.yaml")},
                                        TestAuthEnv());
   INFO(validate.err);
@@ -79,32 +85,34 @@ TEST_CASE("regression: two jobs on one database, each with its own table and whe
   REQUIRE(RunSfsync(dir.File("energy.yaml")).exit_code == 0);
   const json all = emu.Records("Account");
   REQUIRE(Where(all, "Industry", "Energy").size() > 0);
-  CheckTableEqualsRecords(Where(all, "Industry", "Energy"), db, "EnergyAccounts");
-  CheckTableEqualsRecords(Where(all, "Industry", "Energy", false), db, "OtherAccounts");
+  CheckTableEqualsRecords(Where(all, "Industry", "Energy"), *store.Open(db), "EnergyAccounts");
+  CheckTableEqualsRecords(Where(all, "Industry", "Energy", false), *store.Open(db), "OtherAccounts");
 }
 
-TEST_CASE("a table another job fills is refused (exit 7), and --take-over hands it to the new job") {
+TEST_CASE_TEMPLATE("a table another job fills is refused (exit 7), and --take-over hands it to the new job", S, OnSqlite,
+                   OnPostgres) {
+  const StoreTarget store(S::kind);
   Emulator emu({"--rows", "Account=40", "--rows", "Contact=0", "--rows", "Opportunity=0"});
   TempDir dir;
   const std::string db = dir.File("claim.db");
   const std::string objects = "  - name: Account\n    fields: [Id, Name, SystemModstamp]\n";
-  WriteFile(dir.File("old.yaml"), JobNamed("old-name", emu, db, objects));
-  WriteFile(dir.File("new.yaml"), JobNamed("new-name", emu, db, objects));
+  WriteFile(dir.File("old.yaml"), JobNamed("old-name", emu, db, objects, store));
+  WriteFile(dir.File("new.yaml"), JobNamed("new-name", emu, db, objects, store));
   REQUIRE(RunSfsync(dir.File("old.yaml")).exit_code == 0);
   ProcessResult refused = RunSfsync(dir.File("new.yaml"));
   CHECK(refused.exit_code == 7);
   CHECK(refused.err.find("table Account is filled by job 'old-name'") != std::string::npos);
   CHECK(refused.err.find("--take-over") != std::string::npos);
-  CHECK(SqliteDb(db).Scalar("SELECT job FROM _sfsync_state WHERE table_name = 'Account'") == "old-name");
+  CHECK(store.Open(db)->Scalar("SELECT job FROM _sfsync_state WHERE table_name = 'Account'") == "old-name");
 
   emu.Update("Account", emu.Records("Account")[0].at("Id"), {{"Name", "changed before the take-over"}});
   emu.AdvanceClock(2);
   ProcessResult taken = RunSfsync(dir.File("new.yaml"), {}, {"--take-over"});
   INFO(taken.err);
   REQUIRE(taken.exit_code == 0);
-  CHECK(SqliteDb(db).Scalar("SELECT job FROM _sfsync_state WHERE table_name = 'Account'") == "new-name");
-  CHECK(LastRunRowsRead(db, "Account") == 1);  // same query: the watermark carries over
-  CheckTableEqualsEmulator(emu, db, "Account");
+  CHECK(store.Open(db)->Scalar("SELECT job FROM _sfsync_state WHERE table_name = 'Account'") == "new-name");
+  CHECK(store.LastRunRowsRead(db, "Account") == 1);  // same query: the watermark carries over
+  CheckTableEqualsEmulator(emu, *store.Open(db), "Account");
   // Now the old job is the one refused.
   CHECK(RunSfsync(dir.File("old.yaml")).exit_code == 7);
 }
@@ -122,17 +130,19 @@ TEST_CASE("a table holding another object's rows is refused with exit 7 and left
   CheckTableEqualsRecords(emu.Records("Account"), db, "Things");
 }
 
-TEST_CASE("a changed where reads the rows that now match and removes the rows that no longer do") {
+TEST_CASE_TEMPLATE("a changed where reads the rows that now match and removes the rows that no longer do", S, OnSqlite,
+                   OnPostgres) {
+  const StoreTarget store(S::kind);
   Emulator emu({"--rows", "Account=150", "--rows", "Contact=0", "--rows", "Opportunity=0"});
   TempDir dir;
   const std::string db = dir.File("where.db");
   auto job = [&](const std::string& industry) {
-    return JobYaml(emu, db, "  - name: Account\n    fields: [Id, Name, Industry, SystemModstamp]\n    deletes: hard\n"
+    return store.Job(emu, db, "  - name: Account\n    fields: [Id, Name, Industry, SystemModstamp]\n    deletes: hard\n"
                             "    where: \"Industry = '" + industry + "'\"\n");
   };
   WriteFile(dir.File("job.yaml"), job("Energy"));
   REQUIRE(RunSfsync(dir.File("job.yaml")).exit_code == 0);
-  CheckTableEqualsRecords(Where(emu.Records("Account"), "Industry", "Energy"), db, "Account");
+  CheckTableEqualsRecords(Where(emu.Records("Account"), "Industry", "Energy"), *store.Open(db), "Account");
   // Rows of the new condition are all older than the watermark: only a full read finds them.
   WriteFile(dir.File("job.yaml"), job("Banking"));
   ProcessResult r = RunSfsync(dir.File("job.yaml"));
@@ -141,11 +151,11 @@ TEST_CASE("a changed where reads the rows that now match and removes the rows th
   CHECK(r.err.find("the where condition changed") != std::string::npos);
   const json banking = Where(emu.Records("Account"), "Industry", "Banking");
   REQUIRE(banking.size() > 0);
-  CheckTableEqualsRecords(banking, db, "Account");
-  CHECK(SqliteDb(db).Scalar("SELECT full_pass_reason FROM _sfsync_state") == "");
+  CheckTableEqualsRecords(banking, *store.Open(db), "Account");
+  CHECK(store.Open(db)->Scalar("SELECT full_pass_reason FROM _sfsync_state") == "");
   // And the run after is incremental again.
   REQUIRE(RunSfsync(dir.File("job.yaml")).exit_code == 0);
-  CHECK(LastRunRowsRead(db, "Account") == 0);
+  CHECK(store.LastRunRowsRead(db, "Account") == 0);
 }
 
 TEST_CASE("regression: a changed cursor field reloads cleanly instead of wedging on a backwards watermark") {
