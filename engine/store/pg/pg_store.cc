@@ -240,18 +240,34 @@ Status PgStore::WritePage(const TableSpec& spec, const PagePlan& plan, const Row
   SFSYNC_RETURN_IF_ERROR(CheckWatermarkForward(spec.table, state));
   Staged staged;
   if (rows.rows() > 0) {
-    // The page goes into the staging table (COPY, the fastest way in), then into the table with one
-    // upsert.
-    SFSYNC_ASSIGN_OR_RETURN(staged, StageRows(plan, rows));
+    std::vector<std::string> ids;
+    const std::string data = CopyData(plan, rows, &ids);
+    // A page none of whose Ids is stored yet (an initial load in Id order: each page lies past the
+    // rows already there) goes straight into the table with COPY, one pass. The probe is one index
+    // range scan, and exact: min and max are taken in the column's own collation, so every Id of the
+    // page lies between them.
+    SFSYNC_ASSIGN_OR_RETURN(
+        PgResult probe,
+        conn_.Query(fmt::format("SELECT EXISTS (SELECT 1 FROM {} WHERE \"Id\" BETWEEN (SELECT min(i) FROM "
+                                "unnest($1::text[]) i) AND (SELECT max(i) FROM unnest($1::text[]) i))",
+                                Qualified(spec.table)),
+                    {TextArray(ids)}));
+    if (probe.text(0, 0) == "f") {
+      SFSYNC_RETURN_IF_ERROR(
+          conn_.CopyIn(fmt::format("COPY {} ({}) FROM STDIN", Qualified(spec.table), ColumnList(plan)), data).status());
+    } else {
+      // Otherwise into the staging table (COPY), then into the table with one upsert.
+      SFSYNC_ASSIGN_OR_RETURN(staged, StageRows(plan, data));
     std::string assignments;
     for (const ColumnSpec* c : plan.columns) {
       if (c->name == "Id") continue;
       assignments += fmt::format("{}{} = EXCLUDED.{}", assignments.empty() ? "" : ", ", QuoteIdentifier(c->name),
                                  QuoteIdentifier(c->name));
     }
-    SFSYNC_RETURN_IF_ERROR(conn_.Exec(fmt::format("INSERT INTO {} ({}) SELECT {} FROM {} ON CONFLICT (\"Id\") DO {}",
-                                                  Qualified(spec.table), staged.list, staged.list, staged.table,
-                                                  assignments.empty() ? "NOTHING" : "UPDATE SET " + assignments)));
+      SFSYNC_RETURN_IF_ERROR(conn_.Exec(fmt::format("INSERT INTO {} ({}) SELECT {} FROM {} ON CONFLICT (\"Id\") DO {}",
+                                                    Qualified(spec.table), staged.list, staged.list, staged.table,
+                                                    assignments.empty() ? "NOTHING" : "UPDATE SET " + assignments)));
+    }
   }
   if (!delete_ids.empty()) {
     SFSYNC_RETURN_IF_ERROR(
@@ -266,25 +282,15 @@ Status PgStore::WritePage(const TableSpec& spec, const PagePlan& plan, const Row
   return Status::Ok();
 }
 
-StatusOr<PgStore::Staged> PgStore::StageRows(const PagePlan& plan, const RowBatch& rows) {
-  // A staging table per connection and page shape (temporary, emptied at each commit). A page that
-  // names an Id twice keeps its last row, as the SQLite store's row-by-row upsert does (one INSERT
-  // cannot touch a row twice).
-  Staged staged;
-  std::string shape;
-  for (const ColumnSpec* c : plan.columns) {
-    shape += fmt::format("{}{} {}", shape.empty() ? "" : ", ", QuoteIdentifier(c->name), PostgresColumnType(*c));
-    staged.list += (staged.list.empty() ? "" : ", ") + QuoteIdentifier(c->name);
-  }
-  auto known = stages_.find(shape);
-  if (known != stages_.end()) {
-    staged.table = known->second;
-  } else {
-    staged.table = fmt::format("_sfsync_stage_{}", stages_.size() + 1);
-    SFSYNC_RETURN_IF_ERROR(
-        conn_.Exec(fmt::format("CREATE TEMP TABLE IF NOT EXISTS {} ({}) ON COMMIT DELETE ROWS", staged.table, shape)));
-    staged.created_key = shape;
-  }
+std::string PgStore::ColumnList(const PagePlan& plan) {
+  std::string list;
+  for (const ColumnSpec* c : plan.columns) list += (list.empty() ? "" : ", ") + QuoteIdentifier(c->name);
+  return list;
+}
+
+std::string PgStore::CopyData(const PagePlan& plan, const RowBatch& rows, std::vector<std::string>* ids) {
+  // A page that names an Id twice keeps its last row, as the SQLite store's row-by-row upsert does
+  // (one INSERT cannot touch a row twice, and COPY would break the primary key).
   std::vector<bool> skip(rows.rows(), false);  // earlier rows of an Id the page names again
   {
     std::unordered_map<std::string_view, size_t> last;
@@ -304,6 +310,7 @@ StatusOr<PgStore::Staged> PgStore::StageRows(const PagePlan& plan, const RowBatc
   Cell scratch;
   for (size_t r = 0; r < rows.rows(); ++r) {
     if (skip[r]) continue;
+    if (ids != nullptr) ids->push_back(rows.at(r, plan.id_index).s);
     for (size_t c = 0; c < plan.columns.size(); ++c) {
       if (c > 0) data += '\t';
       const Cell& stored = ToStorage(rows.at(r, c), plan.columns[c]->type, &scratch);
@@ -314,6 +321,26 @@ StatusOr<PgStore::Staged> PgStore::StageRows(const PagePlan& plan, const RowBatc
       }
     }
     data += '\n';
+  }
+  return data;
+}
+
+StatusOr<PgStore::Staged> PgStore::StageRows(const PagePlan& plan, const std::string& data) {
+  // A staging table per connection and page shape (temporary, emptied at each commit).
+  Staged staged;
+  std::string shape;
+  for (const ColumnSpec* c : plan.columns) {
+    shape += fmt::format("{}{} {}", shape.empty() ? "" : ", ", QuoteIdentifier(c->name), PostgresColumnType(*c));
+  }
+  staged.list = ColumnList(plan);
+  auto known = stages_.find(shape);
+  if (known != stages_.end()) {
+    staged.table = known->second;
+  } else {
+    staged.table = fmt::format("_sfsync_stage_{}", stages_.size() + 1);
+    SFSYNC_RETURN_IF_ERROR(
+        conn_.Exec(fmt::format("CREATE TEMP TABLE IF NOT EXISTS {} ({}) ON COMMIT DELETE ROWS", staged.table, shape)));
+    staged.created_key = shape;
   }
   SFSYNC_RETURN_IF_ERROR(conn_.CopyIn(fmt::format("COPY {} ({}) FROM STDIN", staged.table, staged.list), data).status());
   return staged;
@@ -329,7 +356,7 @@ StatusOr<Store::RowComparison> PgStore::CompareRows(const TableSpec& spec, const
   // the columns' types), and the transaction rolled back: nothing is written.
   PgTransaction txn(&conn_);
   SFSYNC_RETURN_IF_ERROR(txn.status());
-  SFSYNC_ASSIGN_OR_RETURN(Staged staged, StageRows(plan, rows));
+  SFSYNC_ASSIGN_OR_RETURN(Staged staged, StageRows(plan, CopyData(plan, rows, nullptr)));
   std::string select = "SELECT s.\"Id\", t.\"Id\" IS NULL";
   std::vector<std::string> compared;  // SQL names, in the batch's order
   for (const ColumnSpec* c : plan.columns) {

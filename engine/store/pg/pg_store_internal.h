@@ -88,9 +88,14 @@ class PgStore final : public Store {
     std::string list;         // its quoted column list, in the page's order
     std::string created_key;  // set when this call created it (known to the store once committed)
   };
-  // COPYs `rows` (converted as ApplyPage stores them) into the staging table of their shape.
+  // The COPY text of `rows`, converted as ApplyPage stores them, a repeated Id's earlier rows left
+  // out; their Ids, in order, appended to `ids` when not null.
+  static std::string CopyData(const PagePlan& plan, const RowBatch& rows, std::vector<std::string>* ids);
+  // The quoted column list of a page, in its order.
+  static std::string ColumnList(const PagePlan& plan);
+  // COPYs `data` (CopyData's) into the staging table of the page's shape.
   // REQUIRES: a transaction is open.
-  StatusOr<Staged> StageRows(const PagePlan& plan, const RowBatch& rows);
+  StatusOr<Staged> StageRows(const PagePlan& plan, const std::string& data);
   StatusOr<std::vector<SchemaChange>> Evolve(const TableSpec& spec, const SyncState* state_on_backfill, bool commit);
 
   PgConn conn_;
