@@ -309,4 +309,13 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace sfsync::testing
 
-int main(int argc, char** argv) { return sfsync::testing::Main(argc, argv); }
+int main(int argc, char** argv) {
+  // Caught here, not left to std::terminate: unwinding runs the destructors that stop the emulator
+  // and the throw-away PostgreSQL cluster.
+  try {
+    return sfsync::testing::Main(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "suite_bench: %s\n", e.what());
+    return 1;
+  }
+}
