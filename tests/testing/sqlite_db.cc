@@ -65,13 +65,13 @@ std::vector<std::pair<std::string, std::string>> SqliteDb::Columns(const std::st
   return out;
 }
 
-std::string DumpDatabase(const std::string& path) {
-  SqliteDb db(path);
+std::string DumpTables(const std::function<std::vector<std::vector<SqlValue>>(const std::string&)>& query,
+                       const std::string& tables_sql) {
   std::string out;
-  for (auto& t : db.Query("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")) {
+  for (auto& t : query(tables_sql)) {
     out += "## " + t[0].text + "\n";
     std::vector<std::string> lines;
-    for (auto& row : db.Query("SELECT * FROM \"" + t[0].text + "\"")) {
+    for (auto& row : query("SELECT * FROM \"" + t[0].text + "\"")) {
       std::string line;
       for (auto& v : row) line += v.type + ":" + v.text + "|";
       lines.push_back(line);
@@ -80,6 +80,12 @@ std::string DumpDatabase(const std::string& path) {
     for (auto& l : lines) out += l + "\n";
   }
   return out;
+}
+
+std::string DumpDatabase(const std::string& path) {
+  SqliteDb db(path);
+  return DumpTables([&](const std::string& sql) { return db.Query(sql); },
+                    "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name");
 }
 
 bool WaitForRows(const std::string& db, const std::string& table, int64_t rows, BackgroundProcess* p) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,10 @@ class SqliteDb {
 
 // Every row of every table, sorted, as one string: to compare a database before and after.
 std::string DumpDatabase(const std::string& path);
+// Every table `tables_sql` lists (first column), its rows sorted, each value as type:text, through
+// `query`: DumpDatabase's form for any store.
+std::string DumpTables(const std::function<std::vector<std::vector<SqlValue>>(const std::string&)>& query,
+                       const std::string& tables_sql);
 
 // Polls `db` until `table` holds at least `rows` rows: true then; false when `p` ends first or after
 // 60 s. A missing file or table counts as no rows yet.

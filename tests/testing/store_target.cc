@@ -1,11 +1,10 @@
 #include "tests/testing/store_target.h"
 
-#include <algorithm>
 #include <chrono>
 #include <cstdlib>
-#include <thread>
 #include <filesystem>
 #include <stdexcept>
+#include <thread>
 
 #include "tests/testing/pg_cluster.h"
 #include "tests/testing/pg_reader.h"
@@ -40,12 +39,10 @@ std::unique_ptr<TableSource> StoreTarget::Open(const std::string& db_path) const
     return std::make_unique<SqliteSource>(db_path);
   }
   PgCluster& pg = PgCluster::Shared();
-  const std::string schema = SchemaFor(db_path);
-  if (pg.Psql(database_, "SELECT count(*) FROM information_schema.schemata WHERE schema_name = '" + schema + "'")
-          .rfind('0', 0) == 0) {
-    return nullptr;
-  }
-  return std::make_unique<PgReader>(pg.Url(database_), pg.password(), schema);
+  auto reader = std::make_unique<PgReader>(pg.Url(database_), pg.password(), SchemaFor(db_path));
+  // current_schema() is NULL while the search path names a schema that does not exist yet.
+  if (reader->Scalar("SELECT current_schema() IS NOT NULL") != "1") return nullptr;
+  return reader;
 }
 
 bool StoreTarget::WaitForRows(const std::string& db_path, const std::string& table, int64_t rows,
@@ -79,20 +76,9 @@ std::string StoreTarget::Dump(const std::string& db_path) const {
   if (!postgres()) return DumpDatabase(db_path);
   std::unique_ptr<TableSource> db = Open(db_path);
   if (db == nullptr) return "";
-  std::string out;
-  for (auto& t : db->Query("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
-                           "ORDER BY table_name")) {
-    out += "## " + t[0].text + "\n";
-    std::vector<std::string> lines;
-    for (auto& row : db->Query("SELECT * FROM \"" + t[0].text + "\"")) {
-      std::string line;
-      for (auto& v : row) line += v.type + ":" + v.text + "|";
-      lines.push_back(line);
-    }
-    std::sort(lines.begin(), lines.end());
-    for (auto& l : lines) out += l + "\n";
-  }
-  return out;
+  return DumpTables([&](const std::string& sql) { return db->Query(sql); },
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY "
+                    "table_name");
 }
 
 int64_t StoreTarget::LastRunRowsRead(const std::string& db_path, const std::string& table) const {
