@@ -10,6 +10,7 @@
 #include "engine/push/push_job.h"
 #include "engine/store/store.h"
 #include "engine/sync/job_context.h"
+#include "engine/sync/job_store.h"
 
 namespace sfsync::cli {
 namespace {
@@ -18,9 +19,13 @@ namespace {
 // no run lock: their writes are single transactions).
 StatusOr<std::unique_ptr<store::Store>> OpenJobStore(const config::Job& job) {
   if (job.store.is_postgres()) {
-    return Status(StatusCode::kFailedPrecondition,
-                  "push-back is not supported on the PostgreSQL store yet (store.postgres)",
-                  std::string(store::kRefusedReason));
+    auto store = sync::OpenPostgresUnlocked(job);
+    if (store.status().code() == StatusCode::kNotFound) {
+      return Status(StatusCode::kFailedPrecondition,
+                    fmt::format("{} holds no sfsync tables yet: run the job first (sfsync run)", sync::StoreName(job.store)),
+                    std::string(store::kRefusedReason));
+    }
+    return store;
   }
   if (!std::filesystem::exists(job.store.sqlite_path)) {
     return Status(StatusCode::kFailedPrecondition,

@@ -185,8 +185,9 @@ int StatusCommand(const CommonFlags& common, const StatusFlags& flags) {
   // Opening through the store refuses a file sfsync did not create and brings its metadata up to
   // date; counting the changes folds edits captured since the last look into the outbox.
   std::vector<std::tuple<std::string, std::string, int64_t>> changes;
-  if (!postgres) {
-    auto store = store::OpenSqliteStore(db_path);
+  {
+    auto store = postgres ? sync::OpenPostgresUnlocked(job) : store::OpenSqliteStore(db_path);
+    if (postgres && store.status().code() == StatusCode::kNotFound) return never_run();
     if (!store.ok()) {
       PrintError("database " + db_path + ": " + store.status().message());
       return ExitCodeFor(store.status());

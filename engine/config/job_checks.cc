@@ -281,7 +281,7 @@ std::string PostgresUrlProblem(std::string_view url) {
 
 namespace {
 
-// store.postgres: a URL (not a key=value string) that carries no password, and no push-back yet.
+// store.postgres: a URL (not a key=value string) that carries no password.
 void CheckStore(const Job& job, const JobDocument& doc, Diagnostics* diag) {
   const nlohmann::json& store = doc.root.at("store");
   if (store.contains("sqlite") == store.contains("postgres")) {
@@ -300,12 +300,6 @@ void CheckStore(const Job& job, const JobDocument& doc, Diagnostics* diag) {
   }
   if (std::string problem = PostgresUrlProblem(job.store.postgres_url); !problem.empty()) {
     diag->AtValue(doc.source.Find("/store/postgres"), std::move(problem));
-  }
-  for (size_t i = 0; i < job.objects.size(); ++i) {
-    if (!job.objects[i].push) continue;
-    diag->AtValue(doc.source.Find(ChildPointer(ChildPointer("/objects", i), "push")),
-                  "push-back is not supported on the PostgreSQL store yet (store.postgres); sync this object into "
-                  "an SQLite store to push its edits");
   }
 }
 

@@ -63,20 +63,17 @@ TEST_CASE("store.postgres URLs that are refused, and why") {
         "must be a URL, postgresql://user@host:port/database (key=value connection strings are not accepted)");
 }
 
-TEST_CASE("push-back on a PostgreSQL store is refused at each object that asks for it") {
+TEST_CASE("push-back loads on either store") {
   const std::string yaml =
       "version: 1\nname: t\nconnection:\n  login_url: https://login.salesforce.com\n  auth:\n    client_id: a\n"
       "    username: u\n    private_key_file: k.pem\nstore:\n  postgres: postgresql://sync@db/wh\nobjects:\n"
       "  - name: Account\n    fields: [Id]\n    push: true\n  - name: Contact\n    fields: [Id]\n    push: false\n"
       "  - name: Lead\n    fields: [Id]\n    push: true\n    external_id: Ext__c\n";
-  StatusOr<Job> job = ParseJob(yaml, "t.yaml", "/jobs", testing::FakeEnv({{"HOME", "/h"}}));
-  REQUIRE_FALSE(job.ok());
-  CHECK(job.status().message() ==
-        "t.yaml:14:11: objects[0].push: push-back is not supported on the PostgreSQL store yet (store.postgres); sync "
-        "this object into an SQLite store to push its edits\n"
-        "t.yaml:20:11: objects[2].push: push-back is not supported on the PostgreSQL store yet (store.postgres); sync "
-        "this object into an SQLite store to push its edits");
-  // The same objects into SQLite load.
+  StatusOr<Job> pg = ParseJob(yaml, "t.yaml", "/jobs", testing::FakeEnv({{"HOME", "/h"}}));
+  REQUIRE_MESSAGE(pg.ok(), pg.status().ToString());
+  CHECK(pg->objects[0].push);
+  CHECK_FALSE(pg->objects[1].push);
+  CHECK(pg->objects[2].push);
   std::string sqlite = yaml;
   sqlite.replace(sqlite.find("postgres: postgresql://sync@db/wh"), 33, "sqlite: t.db");
   StatusOr<Job> ok = ParseJob(sqlite, "t.yaml", "/jobs", testing::FakeEnv({{"HOME", "/h"}}));

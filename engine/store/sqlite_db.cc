@@ -132,6 +132,8 @@ std::string Statement::ColumnText(int index) const {
   return std::string(text, static_cast<size_t>(sqlite3_column_bytes(stmt_, index)));
 }
 
+int Statement::ColumnCount() const { return sqlite3_column_count(stmt_); }
+
 Cell Statement::ColumnValue(int index) const {
   switch (sqlite3_column_type(stmt_, index)) {
     case SQLITE_NULL: return Cell::Null();

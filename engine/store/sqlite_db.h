@@ -56,6 +56,7 @@ class Statement {
   // Ready to run again; bindings are kept until rebound.
   void Reset();
 
+  int ColumnCount() const;  // columns of the current row
   bool ColumnIsNull(int index) const;
   int64_t ColumnInt(int index) const;
   double ColumnDouble(int index) const;

@@ -11,6 +11,7 @@
 //     error cannot commit a later watermark over a page that was lost.
 #include "engine/core/ascii.h"
 #include "engine/store/sqlite_store.h"
+#include "engine/store/outbox.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -237,90 +238,39 @@ Status SqliteStore::WritePage(const TableSpec& spec, const std::vector<const Col
   // The check comes first so a refused page writes nothing; the state write comes last.
   SFSYNC_RETURN_IF_ERROR(CheckWatermarkForward(spec.table, state));
   // Edits captured since the engine last looked are folded first, so the pull sees every one.
-  SFSYNC_RETURN_IF_ERROR(FoldCapture());
+  SFSYNC_RETURN_IF_ERROR(outbox::Fold(session_));
   if (rows.rows() > 0) {
     size_t id_index = 0;
     for (size_t c = 0; c < columns.size(); ++c) {
       if (columns[c]->name == "Id") id_index = c;
     }
-    std::vector<std::string> ids;
-    ids.reserve(rows.rows());
-    for (size_t r = 0; r < rows.rows(); ++r) ids.push_back(rows.at(r, id_index).s);
     // Rows with local changes not yet pushed (push-back): usually none, found with one query.
-    SFSYNC_ASSIGN_OR_RETURN(auto pending, PendingRows(spec.table, ids));
+    SFSYNC_ASSIGN_OR_RETURN(outbox::PagePending pending,
+                            outbox::BeforePage(session_, spec.table, columns, rows, id_index));
     SFSYNC_ASSIGN_OR_RETURN(Statement * upsert, UpsertStatement(spec.table, columns));
     // One scratch cell per column: a converted value must stay alive until its row is stepped,
     // because text is bound without copying.
     std::vector<Cell> scratch(columns.size());
     for (size_t r = 0; r < rows.rows(); ++r) {
-      const PendingRow* local = nullptr;
-      PendingRow in_page;  // the row's pending columns this page carries
-      if (!pending.empty()) {
-        auto it = pending.find(ids[r]);
-        if (it != pending.end()) {
-          // A row deleted locally is not brought back; an insert's local Id is never the server's.
-          if (it->second.op != "update") continue;
-          in_page.change_id = it->second.change_id;
-          in_page.op = it->second.op;
-          for (const std::string& name : it->second.columns) {
-            for (const ColumnSpec* c : columns) {
-              if (EqualsIgnoringAsciiCase(c->name, name)) in_page.columns.push_back(c->name);
-            }
-          }
-          if (!in_page.columns.empty()) local = &in_page;
-        }
-      }
-      std::vector<Cell> local_values, server_values;
-      if (local != nullptr) {
-        SFSYNC_ASSIGN_OR_RETURN(Statement read, db_.Prepare(fmt::format(
-            "SELECT {} FROM {} WHERE \"Id\" = ?1",
-            [&] {
-              std::string list;
-              for (const std::string& c : local->columns) list += (list.empty() ? "" : ", ") + QuoteIdentifier(c);
-              return list;
-            }(),
-            QuoteIdentifier(spec.table))));
-        read.BindText(1, ids[r]);
-        SFSYNC_ASSIGN_OR_RETURN(bool found, read.Step());
-        for (size_t c = 0; c < local->columns.size(); ++c) {
-          local_values.push_back(found ? read.ColumnValue(static_cast<int>(c)) : Cell::Null());
-        }
-        read.Reset();
-        server_values.assign(local->columns.size(), Cell::Null());
-      }
+      if (!pending.skip.empty() && pending.skip[r]) continue;
       for (size_t c = 0; c < columns.size(); ++c) {
-        const Cell& stored = ToStorage(rows.at(r, c), columns[c]->type, &scratch[c]);
-        BindStorage(upsert, static_cast<int>(c + 1), stored);
-        if (local != nullptr) {
-          for (size_t p = 0; p < local->columns.size(); ++p) {
-            if (EqualsIgnoringAsciiCase(local->columns[p], columns[c]->name)) server_values[p] = stored;
-          }
-        }
+        BindStorage(upsert, static_cast<int>(c + 1), ToStorage(rows.at(r, c), columns[c]->type, &scratch[c]));
       }
       SFSYNC_RETURN_IF_ERROR(upsert->Run());
-      if (local != nullptr) {
-        SFSYNC_RETURN_IF_ERROR(KeepLocalValues(spec.table, ids[r], *local, local_values, server_values));
-      }
     }
+    SFSYNC_RETURN_IF_ERROR(outbox::AfterPage(session_, spec.table, pending));
   }
   if (!delete_ids.empty()) {
-    // A row edited locally is not deleted by the server's delete: its change is flagged, and the
-    // push reports the conflict.
-    SFSYNC_ASSIGN_OR_RETURN(auto pending, PendingRows(spec.table, delete_ids));
-    std::vector<std::string> kept;
+    // A row with a local change is not deleted by the server's delete: an edited one's change is
+    // flagged, and the push reports the conflict.
+    SFSYNC_ASSIGN_OR_RETURN(auto held, outbox::HoldDeletes(session_, spec.table, delete_ids));
     SFSYNC_ASSIGN_OR_RETURN(Statement * del,
                             Cached(fmt::format("DELETE FROM {} WHERE \"Id\" = ?1", QuoteIdentifier(spec.table))));
     for (const std::string& id : delete_ids) {
-      // A local insert is no server row a sweep could remove; a local delete needs no second one.
-      auto it = pending.find(id);
-      if (it != pending.end()) {
-        if (it->second.op == "update") kept.push_back(id);
-        continue;
-      }
+      if (held.count(id) != 0) continue;
       del->BindText(1, id);
       SFSYNC_RETURN_IF_ERROR(del->Run());
     }
-    SFSYNC_RETURN_IF_ERROR(FlagRemoteDeleted(spec.table, kept));
   }
   SFSYNC_RETURN_IF_ERROR(WriteState(spec.table, state));
   return txn.Commit();
@@ -344,23 +294,19 @@ StatusOr<int64_t> SqliteStore::ApplyServerDeletes(const TableSpec& spec, const s
     EngineWrite txn(&db_);
     SFSYNC_RETURN_IF_ERROR(txn.status());
     SFSYNC_RETURN_IF_ERROR(CheckWatermarkForward(spec.table, state));
-    SFSYNC_RETURN_IF_ERROR(FoldCapture());
+    SFSYNC_RETURN_IF_ERROR(outbox::Fold(session_));
     SFSYNC_ASSIGN_OR_RETURN(Statement * stmt, Cached(sql));
     std::vector<std::string> ids;
     for (const ServerDelete& d : deletes) ids.push_back(d.id);
-    SFSYNC_ASSIGN_OR_RETURN(auto pending, PendingRows(spec.table, ids));
-    std::vector<std::string> kept;
+    // Rows with a local change stay (an edited one is flagged: the push reports the conflict).
+    SFSYNC_ASSIGN_OR_RETURN(auto held, outbox::HoldDeletes(session_, spec.table, ids));
     for (const ServerDelete& d : deletes) {
-      if (auto it = pending.find(d.id); it != pending.end()) {
-        if (it->second.op == "update") kept.push_back(d.id);  // edited locally: the push reports the conflict
-        continue;
-      }
+      if (held.count(d.id) != 0) continue;
       stmt->BindText(1, d.id);
       if (guard != nullptr) stmt->BindText(2, d.deleted_at);
       SFSYNC_RETURN_IF_ERROR(stmt->Run());
       touched += db_.changes();
     }
-    SFSYNC_RETURN_IF_ERROR(FlagRemoteDeleted(spec.table, kept));
     SFSYNC_RETURN_IF_ERROR(WriteState(spec.table, state));
     return txn.Commit();
   }());

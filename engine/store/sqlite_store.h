@@ -6,9 +6,8 @@
 //   schema_evolution.cc  EnsureTable and the column catalog
 //   run_history.cc       _sfsync_runs and _sfsync_run_objects
 //   audit_reads.cc       the audit's reads: ListIdsWithoutMonth, CompareRows
-//   outbox.cc            push-back: capture triggers, pending rows for the pull, the outbox for pushes
-//   capture_fold.cc      push-back: the capture log folded into the outbox
-//   conflicts.cc         push-back: open conflicts and their resolutions
+//   sqlite_pushback.cc   push-back: the capture triggers (capture.h), and the outbox calls, which
+//                        run outbox.h's logic (shared with the PostgreSQL store) on a SqliteSession
 #pragma once
 
 #include <memory>
@@ -18,6 +17,7 @@
 
 #include "engine/core/clock.h"
 #include "engine/store/sqlite_db.h"
+#include "engine/store/sqlite_session.h"
 #include "engine/store/store.h"
 
 namespace sfsync::store {
@@ -37,16 +37,9 @@ class EngineWrite {
   Status status_;
 };
 
-// Open changes (PENDING, SENT, FAILED, CONFLICT) of some rows of one table, as the pull sees them.
-struct PendingRow {
-  int64_t change_id = 0;  // the open change holding the columns (0: only a SENT one)
-  std::string op;         // insert | update | delete (of the newest change)
-  std::vector<std::string> columns;  // update: the columns with a local value not yet pushed
-};
-
 class SqliteStore final : public Store {
  public:
-  SqliteStore(Db db, Clock* clock) : db_(std::move(db)), clock_(clock) {}
+  SqliteStore(Db db, Clock* clock) : db_(std::move(db)), clock_(clock), session_(&db_, &statements_, clock) {}
 
   StatusOr<std::vector<SchemaChange>> EnsureTable(const TableSpec& spec, const SyncState* state_on_backfill) override;
   StatusOr<std::vector<SchemaChange>> PreviewTable(const TableSpec& spec) override;
@@ -112,31 +105,10 @@ class SqliteStore final : public Store {
   Status CheckWatermarkForward(const std::string& table, const SyncState& state);
   Status WriteState(const std::string& table, const SyncState& state);
   StatusOr<bool> TableExists(const std::string& table);
-  // The open changes of `ids` in `table` (outbox.cc); empty without a query when the table has none.
-  StatusOr<std::unordered_map<std::string, PendingRow>> PendingRows(const std::string& table,
-                                                                    const std::vector<std::string>& ids);
-  // Keeps the local values of a row's pending columns over the page's row just written, and sets
-  // the server's values aside for the conflict check (outbox.cc). `server` holds the page's storage
-  // values of those columns, in the order of pending.columns.
-  Status KeepLocalValues(const std::string& table, const std::string& id, const PendingRow& pending,
-                         const std::vector<Cell>& local, const std::vector<Cell>& server);
-  // Flags the open update changes of `ids` remote_deleted (outbox.cc).
-  Status FlagRemoteDeleted(const std::string& table, const std::vector<std::string>& ids);
-  // Folds the capture log (_sfsync_capture) into the outbox, in order, inside the caller's write
-  // transaction (outbox.cc); nothing to do (one read) when the log is empty.
-  Status FoldCapture();
-  // Sets a new update change's base stamp from the row (the table's stamp column, if capture knows one).
-  Status SetBaseStamp(int64_t change_id, const std::string& table, const std::string& id);
-  // FoldCapture in a transaction of its own.
+  // outbox::Fold in an engine write of its own.
   Status Fold();
   // Drops the table's capture triggers, inside the caller's transaction.
   Status DropCaptureTriggers(const std::string& table);
-  // The table's columns, in order (PRAGMA table_info).
-  StatusOr<std::vector<std::string>> TableColumns(const std::string& table);
-  // Before a pushed insert's row (`local_id`) takes the record's `server_id`: when a pull already
-  // stored that record under `server_id`, the row takes the copy's values except in the columns
-  // with an open local change, and the copy is deleted. Inside the caller's EngineWrite.
-  Status AbsorbPulledCopy(const std::string& table, const std::string& local_id, const std::string& server_id);
   // kNotFound unless `table` has `column` (any case).
   Status CheckColumnExists(const std::string& table, const std::string& column);
 
@@ -147,6 +119,8 @@ class SqliteStore final : public Store {
   Status sticky_;
   std::unordered_map<std::string, Statement> statements_;
   std::unordered_map<std::string, Statement> upserts_;
+  // Declared after statements_, whose address it keeps.
+  SqliteSession session_;
 };
 
 }  // namespace sfsync::store

@@ -1,10 +1,10 @@
-// The push crash loop: local edits, inserts and deletes made with the sqlite3 shell; `sfsync push`
+// The push crash loop, on both stores: local edits, inserts and deletes made with the store's own
+// client (the sqlite3 shell, psql); `sfsync push`
 // SIGKILLed at a random moment; pushed again to completion. 30 rounds, then the org must hold
 // exactly what the model says: every edit once, every insert once (no duplicate from a retried
 // insert whose answer was lost to the kill), every delete done, and the outbox settled. The seed is
 // printed so a failure can be replayed (SFSYNC_KILL_SEED=...).
 #include <doctest/doctest.h>
-
 #include <signal.h>
 
 #include <chrono>
@@ -15,19 +15,16 @@
 #include <thread>
 
 #include "tests/testing/compare.h"
+#include "tests/testing/store_target.h"
 
 namespace sfsync::testing {
 namespace {
 
 using nlohmann::json;
 
-void Shell(const std::string& db, const std::string& sql) {
-  ProcessResult r = RunProcess({"/usr/bin/env", "sqlite3", db, sql});
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-}
-
-TEST_CASE("push kill loop: 30 rounds of edits, push SIGKILLed at a random moment, push again") {
+TEST_CASE_TEMPLATE("push kill loop: 30 rounds of edits, push SIGKILLed at a random moment, push again", S, OnSqlite,
+                   OnPostgres) {
+  StoreTarget store(S::kind);
   const char* seed_env = std::getenv("SFSYNC_KILL_SEED");
   const unsigned seed = seed_env ? static_cast<unsigned>(std::stoul(seed_env)) : std::random_device{}();
   MESSAGE("push kill loop seed " << seed);
@@ -38,15 +35,17 @@ TEST_CASE("push kill loop: 30 rounds of edits, push SIGKILLed at a random moment
   TempDir dir;
   const std::string db = dir.File("push.db");
   const std::string job = dir.File("job.yaml");
-  WriteFile(job, JobYaml(emu, db,
-                         "  - name: Account\n"
-                         "    fields: [Id, Name, Phone, NumberOfEmployees, SystemModstamp, Sfsync_Key__c]\n"
-                         "    push: true\n"
-                         "    external_id: Sfsync_Key__c\n"));
+  WriteFile(job, store.Job(emu, db,
+                           "  - name: Account\n"
+                           "    fields: [Id, Name, Phone, NumberOfEmployees, SystemModstamp, Sfsync_Key__c]\n"
+                           "    push: true\n"
+                           "    external_id: Sfsync_Key__c\n"));
   REQUIRE(RunSfsync(job).exit_code == 0);
 
   std::vector<std::string> seeded;  // deletes pick from these, so no inserted row is deleted
-  for (auto& row : SqliteDb(db).Query("SELECT Id FROM Account ORDER BY Id")) seeded.push_back(row[0].text);
+  for (auto& row : store.Open(db)->Query("SELECT \"Id\" FROM \"Account\" ORDER BY \"Id\"")) {
+    seeded.push_back(row[0].text);
+  }
   std::map<std::string, std::string> phone;  // Id -> the Phone the org must end with
   std::set<std::string> inserted;            // names of rows inserted locally
   std::set<std::string> deleted;             // Ids deleted locally
@@ -55,27 +54,29 @@ TEST_CASE("push kill loop: 30 rounds of edits, push SIGKILLed at a random moment
   for (int round = 0; round < 30; ++round) {
     CAPTURE(round);
     std::vector<std::string> ids;
-    for (auto& row : SqliteDb(db).Query("SELECT Id FROM Account WHERE Id NOT LIKE 'local-%' ORDER BY Id")) {
+    for (auto& row :
+         store.Open(db)->Query("SELECT \"Id\" FROM \"Account\" WHERE \"Id\" NOT LIKE 'local-%' ORDER BY \"Id\"")) {
       ids.push_back(row[0].text);
     }
     std::string sql;
     for (int i = 0; i < 40; ++i) {
       const std::string& id = ids[rng() % ids.size()];
       const std::string value = "r" + std::to_string(round) + "-" + std::to_string(i);
-      sql += "UPDATE Account SET Phone = '" + value + "' WHERE Id = '" + id + "';";
+      sql += "UPDATE \"Account\" SET \"Phone\" = '" + value + "' WHERE \"Id\" = '" + id + "';";
       phone[id] = value;
     }
     for (int i = 0; i < 5; ++i) {
       const std::string name = "kill loop " + std::to_string(round) + "-" + std::to_string(i);
-      sql += "INSERT INTO Account (Name, NumberOfEmployees) VALUES ('" + name + "', " + std::to_string(i) + ");";
+      sql += "INSERT INTO \"Account\" (\"Name\", \"NumberOfEmployees\") VALUES ('" + name + "', " + std::to_string(i) +
+             ");";
       inserted.insert(name);
     }
     const std::string victim = seeded[rng() % seeded.size()];
     if (!phone.count(victim) && !deleted.count(victim)) {
-      sql += "DELETE FROM Account WHERE Id = '" + victim + "';";
+      sql += "DELETE FROM \"Account\" WHERE \"Id\" = '" + victim + "';";
       deleted.insert(victim);
     }
-    Shell(db, sql);
+    store.Exec(db, sql);
 
     auto push = std::make_unique<BackgroundProcess>(
         std::vector<std::string>{SfsyncBinary(), "push", job, "--quiet"}, dir.path(),
@@ -87,7 +88,7 @@ TEST_CASE("push kill loop: 30 rounds of edits, push SIGKILLed at a random moment
     if (push->Running()) ++killed_mid_push;
     push->Signal(SIGKILL);
     push->Wait();
-    REQUIRE(SqliteDb(db).Scalar("PRAGMA integrity_check") == "ok");
+    REQUIRE(store.Open(db)->Integrity() == "ok");
 
     const auto started = std::chrono::steady_clock::now();
     ProcessResult r = RunSfsyncCommand({"push"}, job);
@@ -95,7 +96,7 @@ TEST_CASE("push kill loop: 30 rounds of edits, push SIGKILLed at a random moment
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
     INFO(r.out, r.err);
     REQUIRE(r.exit_code == 0);
-    REQUIRE(SqliteDb(db).Scalar("SELECT count(*) FROM _sfsync_outbox WHERE state <> 'DONE'") == "0");
+    REQUIRE(store.Open(db)->Scalar("SELECT count(*) FROM _sfsync_outbox WHERE state <> 'DONE'") == "0");
   }
   MESSAGE("kills that landed mid-push: " << killed_mid_push << " of 30");
   CHECK(killed_mid_push >= 10);
@@ -120,8 +121,9 @@ TEST_CASE("push kill loop: 30 rounds of edits, push SIGKILLed at a random moment
   for (const std::string& id : deleted) CHECK_FALSE(live.count(id));
   // And the mirror, after a pull, equals the org.
   REQUIRE(RunSfsync(job).exit_code == 0);
-  CheckTableEqualsEmulator(emu, db, "Account", {}, "include");  // deletes: soft keeps them, marked
-  CHECK(SqliteDb(db).Scalar("SELECT count(*) FROM Account WHERE Id LIKE 'local-%'") == "0");
+  auto mirror = store.Open(db);
+  CheckTableEqualsEmulator(emu, *mirror, "Account", {}, "include");  // deletes: soft keeps them, marked
+  CHECK(mirror->Scalar("SELECT count(*) FROM \"Account\" WHERE \"Id\" LIKE 'local-%'") == "0");
 }
 
 }  // namespace

@@ -121,9 +121,10 @@ std::vector<std::pair<std::string, std::string>> PgReader::Columns(const std::st
 }
 
 std::string PgReader::Integrity() {
-  // Every synced table (one with an "Id" column) keeps "Id" as its primary key, and no row lacks one.
+  // Every synced table (one with an "Id" column, not one of sfsync's _sfsync_* tables) keeps "Id"
+  // as its primary key, and no row lacks one.
   for (auto& row : Query("SELECT c.table_name FROM information_schema.columns c WHERE c.table_schema = current_schema() "
-                         "AND c.column_name = 'Id'")) {
+                         "AND c.column_name = 'Id' AND c.table_name NOT LIKE '\\_sfsync\\_%'")) {
     const std::string table = row[0].text;
     const std::string pk = Scalar(
         "SELECT count(*) FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "

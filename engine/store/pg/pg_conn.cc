@@ -180,7 +180,9 @@ bool PgConn::in_transaction() const { return PQtransactionStatus(conn_) != PQTRA
 int PgConn::server_version() const { return PQserverVersion(conn_); }
 
 PgTransaction::PgTransaction(PgConn* conn) : conn_(conn) {
-  begin_status_ = conn_->Exec("BEGIN");
+  // Every transaction on a store's connection is the engine's own: the capture triggers
+  // (pg_capture.cc) skip what it writes. SET LOCAL dies with the transaction, committed or not.
+  begin_status_ = conn_->Exec("BEGIN; SET LOCAL sfsync.applying TO '1'");
   open_ = begin_status_.ok();
 }
 

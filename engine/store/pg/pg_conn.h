@@ -81,6 +81,7 @@ class PgConn {
 };
 
 // BEGIN on construction (check status()); ROLLBACK on destruction unless Commit() succeeded.
+// Sets sfsync.applying to '1' for the transaction, so push-back capture triggers skip its writes.
 class PgTransaction {
  public:
   explicit PgTransaction(PgConn* conn);

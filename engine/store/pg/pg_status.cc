@@ -88,7 +88,15 @@ Status ReadTableDetails(PgConn* conn, const std::string& schema, int64_t seen, T
     s.started_millis = last.int64(0, 10);
     s.finished_millis = last.int64(0, 11);
   }
-  // No push-back on PostgreSQL yet: pending, failed and conflicts stay 0.
+  SFSYNC_ASSIGN_OR_RETURN(PgResult push,
+                          conn->Query("SELECT (SELECT count(*) FROM _sfsync_outbox WHERE table_name = $1 AND state IN "
+                                      "('PENDING', 'SENT')), (SELECT count(*) FROM _sfsync_outbox WHERE table_name = $1 "
+                                      "AND state = 'FAILED'), (SELECT count(*) FROM _sfsync_conflicts WHERE "
+                                      "table_name = $1 AND resolved_at IS NULL)",
+                                      {t->table}));
+  t->pending_changes = push.int64(0, 0);
+  t->failed_changes = push.int64(0, 1);
+  t->conflicts = push.int64(0, 2);
   SFSYNC_ASSIGN_OR_RETURN(PgResult changes,
                           conn->Query("SELECT seq, change, coalesce(column_name, ''), detail, at FROM "
                                       "_sfsync_schema_history WHERE table_name = $1 AND seq > $2::bigint ORDER BY seq",

@@ -14,6 +14,7 @@
 #include "engine/core/time_format.h"
 #include "engine/store/cell_conversion.h"
 #include "engine/store/pg/pg_store_internal.h"
+#include "engine/store/outbox.h"
 #include "engine/store/sqlite_db.h"  // kStoreReason
 #include "engine/store/store_common.h"
 
@@ -22,7 +23,9 @@ namespace pg {
 namespace {
 
 // The metadata tables: the SQLite store's (metadata.cc), in PostgreSQL types. Table names are kept
-// as given (PostgreSQL's quoted identifiers are case-sensitive).
+// as given (PostgreSQL's quoted identifiers are case-sensitive). The push-back tables hold values
+// of any column (a base, a server's value) as their storage-form text (pg_session.h), retyped by
+// the column they belong to when read; row_before is a jsonb object of storage-form values.
 constexpr const char* kMetadata = R"sql(
 CREATE TABLE IF NOT EXISTS _sfsync_meta (key text PRIMARY KEY, value text NOT NULL);
 CREATE TABLE IF NOT EXISTS _sfsync_state (
@@ -53,6 +56,31 @@ CREATE TABLE IF NOT EXISTS _sfsync_run_objects (
   rows_read bigint NOT NULL, rows_written bigint NOT NULL, rows_deleted bigint NOT NULL, api_calls bigint NOT NULL,
   watermark_before text NOT NULL, watermark_after text NOT NULL, error text NOT NULL,
   started_millis bigint NOT NULL, finished_millis bigint NOT NULL, PRIMARY KEY (run_id, table_name));
+CREATE TABLE IF NOT EXISTS _sfsync_capture (
+  seq bigserial PRIMARY KEY, table_name text NOT NULL, "Id" text NOT NULL, op text NOT NULL, column_name text,
+  base text, base_stamp text, row_before jsonb);
+CREATE TABLE IF NOT EXISTS _sfsync_capture_tables (table_name text PRIMARY KEY, stamp_column text NOT NULL);
+CREATE TABLE IF NOT EXISTS _sfsync_outbox (
+  change_id bigserial PRIMARY KEY, table_name text NOT NULL, "Id" text NOT NULL,
+  op text NOT NULL CHECK (op IN ('insert', 'update', 'delete')),
+  state text NOT NULL CHECK (state IN ('PENDING', 'SENT', 'DONE', 'FAILED', 'CONFLICT')),
+  base_stamp text, row_before jsonb, insert_key text NOT NULL DEFAULT '', remote_deleted integer NOT NULL DEFAULT 0,
+  attempts integer NOT NULL DEFAULT 0, status_code text NOT NULL DEFAULT '', message text NOT NULL DEFAULT '',
+  error_fields text NOT NULL DEFAULT '', server_id text NOT NULL DEFAULT '', run_id bigint,
+  created_at text NOT NULL, updated_at text NOT NULL);
+CREATE UNIQUE INDEX IF NOT EXISTS _sfsync_outbox_open ON _sfsync_outbox (table_name, "Id")
+  WHERE state IN ('PENDING', 'FAILED', 'CONFLICT');
+CREATE INDEX IF NOT EXISTS _sfsync_outbox_by_state ON _sfsync_outbox (table_name, state, "Id");
+CREATE TABLE IF NOT EXISTS _sfsync_outbox_columns (
+  change_id bigint NOT NULL, column_name text NOT NULL, base text, remote text,
+  remote_set integer NOT NULL DEFAULT 0, PRIMARY KEY (change_id, column_name));
+CREATE TABLE IF NOT EXISTS _sfsync_conflicts (
+  conflict_id bigserial PRIMARY KEY, change_id bigint NOT NULL, table_name text NOT NULL, "Id" text NOT NULL,
+  kind text NOT NULL CHECK (kind IN ('field', 'deleted_remotely', 'edited_remotely')),
+  column_name text NOT NULL DEFAULT '', base text, local text, remote text, detected_at text NOT NULL,
+  resolution text NOT NULL DEFAULT '' CHECK (resolution IN ('', 'local', 'remote', 'value')),
+  resolved_value text, resolved_at text);
+CREATE INDEX IF NOT EXISTS _sfsync_conflicts_open ON _sfsync_conflicts (table_name, "Id") WHERE resolved_at IS NULL;
 )sql";
 
 constexpr const char* kReadState =
@@ -232,47 +260,85 @@ Status PgStore::ApplyPage(const TableSpec& spec, const RowBatch& rows, const std
   return Remember(WritePage(spec, plan, rows, delete_ids, state));
 }
 
+Status PgStore::BeginEngineWrite(const std::string& table) {
+  SFSYNC_RETURN_IF_ERROR(LockTable(table));
+  // A table whose edits are captured (push-back) takes no client writes until this transaction
+  // ends, as SQLite's single writer gives: an edit is either folded below and kept by the pull, or
+  // made after the pull's rows and captured over them; never written under them and lost.
+  SFSYNC_ASSIGN_OR_RETURN(PgResult captured,
+                          conn_.Query("SELECT 1 FROM _sfsync_capture_tables WHERE table_name = $1", {table}));
+  if (captured.rows() > 0) {
+    // Bounded: a client that keeps a transaction open on the table fails this write after two
+    // minutes (the run reports it and the next one tries again) instead of hanging it.
+    SFSYNC_RETURN_IF_ERROR(conn_.Exec(fmt::format(
+        "SET LOCAL lock_timeout = '120s'; LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE; SET LOCAL lock_timeout = 0",
+        Qualified(table))));
+  }
+  // Edits captured since the engine last looked are folded first, so the pull sees every one.
+  return outbox::Fold(session_);
+}
+
+Status PgStore::UpsertStaged(const std::string& table, const PagePlan& plan, const std::string& data,
+                             Staged* staged) {
+  SFSYNC_ASSIGN_OR_RETURN(*staged, StageRows(plan, data));
+  std::string assignments;
+  for (const ColumnSpec* c : plan.columns) {
+    if (c->name == "Id") continue;
+    assignments += fmt::format("{}{} = EXCLUDED.{}", assignments.empty() ? "" : ", ", QuoteIdentifier(c->name),
+                               QuoteIdentifier(c->name));
+  }
+  return conn_.Exec(fmt::format("INSERT INTO {} ({}) SELECT {} FROM {} ON CONFLICT (\"Id\") DO {}", Qualified(table),
+                                staged->list, staged->list, staged->table,
+                                assignments.empty() ? "NOTHING" : "UPDATE SET " + assignments));
+}
+
 Status PgStore::WritePage(const TableSpec& spec, const PagePlan& plan, const RowBatch& rows,
                           const std::vector<std::string>& delete_ids, const SyncState& state) {
   PgTransaction txn(&conn_);
   SFSYNC_RETURN_IF_ERROR(txn.status());
-  SFSYNC_RETURN_IF_ERROR(LockTable(spec.table));
+  SFSYNC_RETURN_IF_ERROR(BeginEngineWrite(spec.table));
   SFSYNC_RETURN_IF_ERROR(CheckWatermarkForward(spec.table, state));
   Staged staged;
   if (rows.rows() > 0) {
+    // Rows with local changes not yet pushed (push-back): usually none, found with one query.
+    SFSYNC_ASSIGN_OR_RETURN(outbox::PagePending pending,
+                            outbox::BeforePage(session_, spec.table, plan.columns, rows, plan.id_index));
     std::vector<std::string> ids;
-    const std::string data = CopyData(plan, rows, &ids);
+    const std::string data = CopyData(plan, rows, &ids, pending.skip);
     // A page none of whose Ids is stored yet (an initial load in Id order: each page lies past the
     // rows already there) goes straight into the table with COPY, one pass. The probe is one index
     // range scan, and exact: min and max are taken in the column's own collation, so every Id of the
     // page lies between them.
-    SFSYNC_ASSIGN_OR_RETURN(
-        PgResult probe,
-        conn_.Query(fmt::format("SELECT EXISTS (SELECT 1 FROM {} WHERE \"Id\" BETWEEN (SELECT min(i) FROM "
-                                "unnest($1::text[]) i) AND (SELECT max(i) FROM unnest($1::text[]) i))",
-                                Qualified(spec.table)),
-                    {TextArray(ids)}));
-    if (probe.text(0, 0) == "f") {
+    bool any_stored = false;
+    if (!ids.empty()) {  // empty when every row has a pending local insert or delete
+      SFSYNC_ASSIGN_OR_RETURN(
+          PgResult probe,
+          conn_.Query(fmt::format("SELECT EXISTS (SELECT 1 FROM {} WHERE \"Id\" BETWEEN (SELECT min(i) FROM "
+                                  "unnest($1::text[]) i) AND (SELECT max(i) FROM unnest($1::text[]) i))",
+                                  Qualified(spec.table)),
+                      {TextArray(ids)}));
+      any_stored = probe.text(0, 0) != "f";
+    }
+    if (!ids.empty() && !any_stored) {
       SFSYNC_RETURN_IF_ERROR(
           conn_.CopyIn(fmt::format("COPY {} ({}) FROM STDIN", Qualified(spec.table), ColumnList(plan)), data).status());
-    } else {
+    } else if (any_stored) {
       // Otherwise into the staging table (COPY), then into the table with one upsert.
-      SFSYNC_ASSIGN_OR_RETURN(staged, StageRows(plan, data));
-    std::string assignments;
-    for (const ColumnSpec* c : plan.columns) {
-      if (c->name == "Id") continue;
-      assignments += fmt::format("{}{} = EXCLUDED.{}", assignments.empty() ? "" : ", ", QuoteIdentifier(c->name),
-                                 QuoteIdentifier(c->name));
+      SFSYNC_RETURN_IF_ERROR(UpsertStaged(spec.table, plan, data, &staged));
     }
-      SFSYNC_RETURN_IF_ERROR(conn_.Exec(fmt::format("INSERT INTO {} ({}) SELECT {} FROM {} ON CONFLICT (\"Id\") DO {}",
-                                                    Qualified(spec.table), staged.list, staged.list, staged.table,
-                                                    assignments.empty() ? "NOTHING" : "UPDATE SET " + assignments)));
-    }
+    SFSYNC_RETURN_IF_ERROR(outbox::AfterPage(session_, spec.table, pending));
   }
   if (!delete_ids.empty()) {
+    // A row with a local change is not deleted by the server's delete: an edited one's change is
+    // flagged, and the push reports the conflict.
+    SFSYNC_ASSIGN_OR_RETURN(auto held, outbox::HoldDeletes(session_, spec.table, delete_ids));
+    std::vector<std::string> gone;
+    for (const std::string& id : delete_ids) {
+      if (held.count(id) == 0) gone.push_back(id);
+    }
     SFSYNC_RETURN_IF_ERROR(
         conn_.Query(fmt::format("DELETE FROM {} WHERE \"Id\" = ANY($1::text[])", Qualified(spec.table)),
-                    {TextArray(delete_ids)})
+                    {TextArray(gone)})
             .status());
   }
   SFSYNC_RETURN_IF_ERROR(WriteState(spec.table, state));
@@ -288,7 +354,8 @@ std::string PgStore::ColumnList(const PagePlan& plan) {
   return list;
 }
 
-std::string PgStore::CopyData(const PagePlan& plan, const RowBatch& rows, std::vector<std::string>* ids) {
+std::string PgStore::CopyData(const PagePlan& plan, const RowBatch& rows, std::vector<std::string>* ids,
+                              const std::vector<bool>& leave_out) {
   // A page that names an Id twice keeps its last row, as the SQLite store's row-by-row upsert does
   // (one INSERT cannot touch a row twice, and COPY would break the primary key).
   std::vector<bool> skip(rows.rows(), false);  // earlier rows of an Id the page names again
@@ -309,7 +376,7 @@ std::string PgStore::CopyData(const PagePlan& plan, const RowBatch& rows, std::v
   data.reserve(rows.cells.size() * 16);
   Cell scratch;
   for (size_t r = 0; r < rows.rows(); ++r) {
-    if (skip[r]) continue;
+    if (skip[r] || (!leave_out.empty() && leave_out[r])) continue;
     if (ids != nullptr) ids->push_back(rows.at(r, plan.id_index).s);
     for (size_t c = 0; c < plan.columns.size(); ++c) {
       if (c > 0) data += '\t';
@@ -419,8 +486,20 @@ StatusOr<int64_t> PgStore::ApplyServerDeletes(const TableSpec& spec, const std::
   Status s = Remember([&]() -> Status {
     PgTransaction txn(&conn_);
     SFSYNC_RETURN_IF_ERROR(txn.status());
-    SFSYNC_RETURN_IF_ERROR(LockTable(spec.table));
+    SFSYNC_RETURN_IF_ERROR(BeginEngineWrite(spec.table));
     SFSYNC_RETURN_IF_ERROR(CheckWatermarkForward(spec.table, state));
+    // Rows with a local change stay (an edited one is flagged: the push reports the conflict).
+    SFSYNC_ASSIGN_OR_RETURN(auto held, outbox::HoldDeletes(session_, spec.table, ids));
+    if (!held.empty()) {
+      std::vector<std::string> kept_ids, kept_ats;
+      for (size_t i = 0; i < ids.size(); ++i) {
+        if (held.count(ids[i]) != 0) continue;
+        kept_ids.push_back(ids[i]);
+        kept_ats.push_back(ats[i]);
+      }
+      ids.swap(kept_ids);
+      ats.swap(kept_ats);
+    }
     if (!ids.empty()) {
       SFSYNC_ASSIGN_OR_RETURN(PgResult r, conn_.Query(sql, {TextArray(ids), TextArray(ats)}));
       touched = r.affected();
@@ -440,7 +519,7 @@ StatusOr<int64_t> PgStore::PurgeFlaggedRows(const TableSpec& spec, const std::st
   Status s = Remember([&]() -> Status {
     PgTransaction txn(&conn_);
     SFSYNC_RETURN_IF_ERROR(txn.status());
-    SFSYNC_RETURN_IF_ERROR(LockTable(spec.table));
+    SFSYNC_RETURN_IF_ERROR(BeginEngineWrite(spec.table));
     SFSYNC_RETURN_IF_ERROR(CheckWatermarkForward(spec.table, state));
     SFSYNC_ASSIGN_OR_RETURN(PgResult r, conn_.Query(fmt::format("DELETE FROM {} WHERE {} IS TRUE",
                                                                 Qualified(spec.table), QuoteIdentifier(flag->name))));
@@ -579,30 +658,6 @@ StatusOr<std::vector<std::string>> PgStore::ListIdsWithoutMonth(const std::strin
   std::vector<std::string> ids;
   for (int i = 0; i < r.rows(); ++i) ids.push_back(r.text(i, 0));
   return ids;
-}
-
-namespace {
-Status NotHere(std::string_view what) {
-  return UnimplementedError(fmt::format("{} is not supported on the PostgreSQL store yet", what));
-}
-}  // namespace
-
-Status PgStore::EnsureCapture(const CaptureSpec&) { return NotHere("push-back"); }
-Status PgStore::DropCapture(const std::string&) { return Status::Ok(); }  // nothing was ever installed
-StatusOr<std::vector<Change>> PgStore::ListChanges(const std::string&, const std::vector<std::string>&,
-                                                   const std::vector<std::string>&) {
-  return std::vector<Change>{};  // nothing is captured here
-}
-Status PgStore::MarkSent(const std::string&, const std::vector<SentChange>&, int64_t) { return NotHere("push-back"); }
-Status PgStore::RecordOutcomes(const TableSpec&, const std::vector<ChangeOutcome>&,
-                               const std::vector<std::pair<std::string, std::string>>&, const RowBatch&) {
-  return NotHere("push-back");
-}
-StatusOr<std::vector<Conflict>> PgStore::ListConflicts(const std::string&) { return std::vector<Conflict>{}; }
-Status PgStore::ResolveConflict(int64_t, const std::string&, const Cell&) { return NotHere("push-back"); }
-StatusOr<int64_t> PgStore::RequeueFailed(const std::string&) { return int64_t{0}; }
-StatusOr<std::vector<std::tuple<std::string, std::string, int64_t>>> PgStore::CountChanges() {
-  return std::vector<std::tuple<std::string, std::string, int64_t>>{};
 }
 
 }  // namespace pg

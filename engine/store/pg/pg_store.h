@@ -8,8 +8,8 @@
 // per-table advisory lock, so two writers on one table take turns); after the first storage error
 // nothing more is written (sticky).
 //
-// Not yet supported here (kUnimplemented, and refused when a job is loaded): push-back capture and
-// its outbox calls.
+// Push-back works as on SQLite: PL/pgSQL triggers capture edits made in any other session
+// (pg_capture.cc), and the outbox logic is the SQLite store's own (outbox.h, over PgSession).
 #pragma once
 
 #include <memory>

@@ -1,5 +1,5 @@
 // PgStore's class, shared by its source files (pg_store.cc: open, pages, state, reads;
-// pg_schema.cc: EnsureTable; pg_runs.cc: run history). Not part of the store's contract.
+// pg_schema.cc: EnsureTable; pg_runs.cc: run history; pg_capture.cc: push-back). Not part of the store's contract.
 #pragma once
 
 #include <map>
@@ -8,6 +8,7 @@
 
 #include "engine/core/clock.h"
 #include "engine/store/pg/pg_conn.h"
+#include "engine/store/pg/pg_session.h"
 #include "engine/store/pg/pg_store.h"
 #include "engine/store/store_common.h"
 
@@ -19,7 +20,7 @@ inline constexpr const char* kSchemaVersion = "pg1";
 class PgStore final : public Store {
  public:
   PgStore(PgConn conn, std::string schema, Clock* clock)
-      : conn_(std::move(conn)), schema_(std::move(schema)), clock_(clock) {}
+      : conn_(std::move(conn)), schema_(std::move(schema)), clock_(clock), session_(&conn_, schema_, clock) {}
 
   StatusOr<std::vector<SchemaChange>> EnsureTable(const TableSpec& spec, const SyncState* state_on_backfill) override;
   StatusOr<std::vector<SchemaChange>> PreviewTable(const TableSpec& spec) override;
@@ -90,18 +91,29 @@ class PgStore final : public Store {
   };
   // The COPY text of `rows`, converted as ApplyPage stores them, a repeated Id's earlier rows left
   // out; their Ids, in order, appended to `ids` when not null.
-  static std::string CopyData(const PagePlan& plan, const RowBatch& rows, std::vector<std::string>* ids);
+  // Rows marked in `leave_out` (when not empty) are left out too.
+  static std::string CopyData(const PagePlan& plan, const RowBatch& rows, std::vector<std::string>* ids,
+                              const std::vector<bool>& leave_out = {});
   // The quoted column list of a page, in its order.
   static std::string ColumnList(const PagePlan& plan);
   // COPYs `data` (CopyData's) into the staging table of the page's shape.
   // REQUIRES: a transaction is open.
   StatusOr<Staged> StageRows(const PagePlan& plan, const std::string& data);
+  // Stages `data` (CopyData's) and upserts it into `table` with one INSERT ... ON CONFLICT.
+  Status UpsertStaged(const std::string& table, const PagePlan& plan, const std::string& data, Staged* staged);
+  // The start of each engine write to `table`, inside its transaction: the table's advisory lock;
+  // for a table with capture triggers, a lock that holds clients' writes off until the commit; then
+  // the capture log folded into the outbox (pg_capture.cc).
+  Status BeginEngineWrite(const std::string& table);
+  // outbox::Fold in a transaction of its own.
+  Status Fold();
   StatusOr<std::vector<SchemaChange>> Evolve(const TableSpec& spec, const SyncState* state_on_backfill, bool commit);
 
   PgConn conn_;
   std::string schema_;
   Clock* clock_;
   Status sticky_ = Status::Ok();
+  PgSession session_;
   // Staging tables made on this connection (temporary, emptied at each commit), by column list.
   std::map<std::string, std::string> stages_;
 };
