@@ -87,6 +87,23 @@ struct PushFlags {
   bool quiet = false;
 };
 
+// `sfsync export JOB.yaml --object X [--format csv|jsonl] [--where SQL] [--columns A,B] --out PATH|-`
+// (cmd_export.cc).
+struct ExportFlags {
+  std::string job_path;
+  std::string object;                // name or table
+  std::string format = "csv";        // csv | jsonl
+  std::string where;                 // an SQL condition on the table's columns
+  std::vector<std::string> columns;  // empty: every column
+  std::string out;                   // a file (".gz": gzip), or "-" for standard output
+};
+
+// `sfsync snapshot JOB.yaml --out FILE.db` (cmd_snapshot.cc).
+struct SnapshotFlags {
+  std::string job_path;
+  std::string out;  // the new SQLite file (replaced if it exists)
+};
+
 // `sfsync conflicts list|resolve JOB.yaml` (cmd_push.cc).
 struct ConflictsFlags {
   std::string action;  // list | resolve
@@ -103,6 +120,8 @@ int PushCommand(const CommonFlags& common, const PushFlags& flags);
 int ConflictsCommand(const CommonFlags& common, const ConflictsFlags& flags);
 // `sfsync status JOB|DB` (cmd_status.cc): per object and per run, from the database. No connection.
 int StatusCommand(const CommonFlags& common, const StatusFlags& flags);
+int ExportCommand(const CommonFlags& common, const ExportFlags& flags);
+int SnapshotCommand(const CommonFlags& common, const SnapshotFlags& flags);
 int DaemonCommand(const CommonFlags& common, const DaemonFlags& flags);
 int AuditCommand(const CommonFlags& common, const AuditFlags& flags);
 int AuthCommand(const CommonFlags& common, const AuthFlags& flags);

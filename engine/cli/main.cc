@@ -143,6 +143,27 @@ int Main(int argc, char** argv) {
       ->capture_default_str();
   add_common(status_cmd_top);
 
+  ExportFlags export_flags;
+  CLI::App* export_cmd =
+      app.add_subcommand("export", "write one object's rows as CSV or JSON Lines, from one consistent read (no connection)");
+  export_cmd->add_option("job", export_flags.job_path, "job file (YAML)")->required();
+  export_cmd->add_option("--object", export_flags.object, "the object (name or table)")->required();
+  export_cmd->add_option("--format", export_flags.format, "csv (RFC 4180, with a header) or jsonl (types kept)")
+      ->check(CLI::IsMember({"csv", "jsonl"}))
+      ->capture_default_str();
+  export_cmd->add_option("--where", export_flags.where, "only rows matching this SQL condition");
+  export_cmd->add_option("--columns", export_flags.columns, "only these columns, in this order")->delimiter(',');
+  export_cmd->add_option("--out", export_flags.out, "output file (gzip when it ends in .gz), or - for standard output")
+      ->required();
+  add_common(export_cmd);
+
+  SnapshotFlags snapshot;
+  CLI::App* snapshot_cmd =
+      app.add_subcommand("snapshot", "copy the job's whole SQLite store into one file, consistently, while syncs run");
+  snapshot_cmd->add_option("job", snapshot.job_path, "job file (YAML)")->required();
+  snapshot_cmd->add_option("--out", snapshot.out, "the snapshot file to write (SQLite)")->required();
+  add_common(snapshot_cmd);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -155,6 +176,8 @@ int Main(int argc, char** argv) {
   if (audit_cmd->parsed()) return AuditCommand(common, audit);
   if (daemon_cmd->parsed()) return DaemonCommand(common, daemon);
   if (push_cmd->parsed()) return PushCommand(common, push);
+  if (export_cmd->parsed()) return ExportCommand(common, export_flags);
+  if (snapshot_cmd->parsed()) return SnapshotCommand(common, snapshot);
   if (conflicts_cmd->parsed()) {
     conflicts.action = conflicts_list->parsed() ? "list" : "resolve";
     return ConflictsCommand(common, conflicts);

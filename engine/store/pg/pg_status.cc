@@ -9,14 +9,9 @@
 #include "engine/store/store.h"
 
 namespace sfsync::store {
-namespace {
 
-using pg::PgConn;
-using pg::PgResult;
+namespace pg {
 
-constexpr const char* kSeenKey = "status.schema_seen";
-
-// Connects and points search_path at the schema; kNotFound when it holds no _sfsync_meta.
 StatusOr<PgConn> ConnectToSchema(const PostgresStoreOptions& options) {
   if (options.schema.empty()) return InvalidArgumentError("store.schema is empty");
   SFSYNC_ASSIGN_OR_RETURN(PgConn conn, PgConn::Connect(options.url, options.password, options.connect_timeout_seconds));
@@ -36,6 +31,18 @@ StatusOr<PgConn> ConnectToSchema(const PostgresStoreOptions& options) {
   }
   return conn;
 }
+
+}  // namespace pg
+
+namespace {
+
+using pg::ConnectToSchema;
+
+using pg::PgConn;
+using pg::PgResult;
+
+constexpr const char* kSeenKey = "status.schema_seen";
+
 
 Status ReadTables(PgConn* conn, const std::string& job, DatabaseStatus* out) {
   SFSYNC_ASSIGN_OR_RETURN(PgResult r, conn->Query("SELECT table_name, object, job, mode, cursor_field, watermark_ts, "

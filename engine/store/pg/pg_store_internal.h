@@ -118,6 +118,10 @@ class PgStore final : public Store {
   std::map<std::string, std::string> stages_;
 };
 
+// Connects for a reader (status, export): search_path set to the schema, its version checked;
+// kNotFound when the schema holds no _sfsync_meta (pg_status.cc).
+StatusOr<PgConn> ConnectToSchema(const PostgresStoreOptions& options);
+
 // A PostgreSQL text[] literal of `items` ({"a","b"}), for = ANY($1).
 std::string TextArray(const std::vector<std::string>& items);
 
