@@ -7,6 +7,7 @@
 #include "engine/core/ascii.h"
 #include "engine/core/exit_codes.h"
 #include "engine/core/log.h"
+#include "engine/core/time_format.h"
 #include "engine/export/formats.h"
 #include "engine/export/sink.h"
 #include "engine/store/pg/pg_export.h"
@@ -40,6 +41,20 @@ int ExportCommand(const CommonFlags& common, const ExportFlags& flags) {
     PrintError(fmt::format("job {} has no object {}", job->name, flags.object));
     return kExitUsage;
   }
+  std::string at;
+  if (!flags.at.empty()) {
+    StatusOr<int64_t> millis = ParseDateTime(flags.at);
+    if (!millis.ok()) {
+      PrintError(fmt::format("--at {}: not an ISO 8601 date and time (e.g. 2026-09-30T23:59:59Z): {}", flags.at,
+                             millis.status().message()));
+      return kExitUsage;
+    }
+    if (job->store.is_postgres()) {
+      PrintError("--at reads row versions, which only an SQLite store keeps for now (history: true)");
+      return kExitUsage;
+    }
+    at = FormatIsoUtc(*millis);
+  }
   auto sink = exporter::OpenSink(flags.out);
   if (!sink.ok()) {
     PrintError(sink.status().message());
@@ -49,7 +64,7 @@ int ExportCommand(const CommonFlags& common, const ExportFlags& flags) {
   std::vector<store::ExportColumn> columns;
   std::string block;
   int64_t rows = 0;
-  const store::ExportQuery query{object->table, flags.columns, flags.where};
+  const store::ExportQuery query{object->table, flags.columns, flags.where, at};
   auto on_header = [&](const std::vector<store::ExportColumn>& chosen) {
     columns = chosen;
     exporter::AppendHeader(format, columns, &block);

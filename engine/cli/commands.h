@@ -87,21 +87,24 @@ struct PushFlags {
   bool quiet = false;
 };
 
-// `sfsync export JOB.yaml --object X [--format csv|jsonl] [--where SQL] [--columns A,B] --out PATH|-`
-// (cmd_export.cc).
+// `sfsync export JOB.yaml --object X [--format csv|jsonl] [--at TIME] [--where SQL] [--columns A,B]
+// --out PATH|-` (cmd_export.cc).
 struct ExportFlags {
   std::string job_path;
   std::string object;                // name or table
   std::string format = "csv";        // csv | jsonl
   std::string where;                 // an SQL condition on the table's columns
+  std::string at;                    // ISO 8601: the rows as they were then (history); empty: now
   std::vector<std::string> columns;  // empty: every column
   std::string out;                   // a file (".gz": gzip), or "-" for standard output
 };
 
-// `sfsync snapshot JOB.yaml --out FILE.db` (cmd_snapshot.cc).
+// `sfsync snapshot JOB.yaml [--at TIME [--object X,Y]] --out FILE.db` (cmd_snapshot.cc).
 struct SnapshotFlags {
   std::string job_path;
-  std::string out;  // the new SQLite file (replaced if it exists)
+  std::string out;                   // the new SQLite file (replaced if it exists)
+  std::string at;                    // ISO 8601: the tables as they were then, from history; empty: now
+  std::vector<std::string> objects;  // with `at`: only these (name or table); empty: every history object
 };
 
 // `sfsync conflicts list|resolve JOB.yaml` (cmd_push.cc).

@@ -152,6 +152,7 @@ int Main(int argc, char** argv) {
       ->check(CLI::IsMember({"csv", "jsonl"}))
       ->capture_default_str();
   export_cmd->add_option("--where", export_flags.where, "only rows matching this SQL condition");
+  export_cmd->add_option("--at", export_flags.at, "the rows as they were at this instant (ISO 8601; history: true)");
   export_cmd->add_option("--columns", export_flags.columns, "only these columns, in this order")->delimiter(',');
   export_cmd->add_option("--out", export_flags.out, "output file (gzip when it ends in .gz), or - for standard output")
       ->required();
@@ -162,6 +163,10 @@ int Main(int argc, char** argv) {
       app.add_subcommand("snapshot", "copy the job's whole SQLite store into one file, consistently, while syncs run");
   snapshot_cmd->add_option("job", snapshot.job_path, "job file (YAML)")->required();
   snapshot_cmd->add_option("--out", snapshot.out, "the snapshot file to write (SQLite)")->required();
+  snapshot_cmd->add_option("--at", snapshot.at,
+                           "the tables as they were at this instant (ISO 8601), from history (history: true)");
+  snapshot_cmd->add_option("--object", snapshot.objects, "with --at: only these objects (name or table)")
+      ->delimiter(',');
   add_common(snapshot_cmd);
 
   try {

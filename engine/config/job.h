@@ -68,6 +68,7 @@ struct ObjectConfig {
   bool include_base64 = false;
   std::string api = "rest";         // rest | bulk | auto
   std::string cursor_field;         // empty: SystemModstamp, else LastModifiedDate, else CreatedDate
+  bool history = false;             // keep every version of the rows in <table>__history
   bool push = false;                // send local edits back (engine/push)
   std::string external_id;          // push: the external-id field inserts are upserted on; empty: none
   bool at_least_once_inserts = false;  // push without external_id: create (a lost answer may duplicate)

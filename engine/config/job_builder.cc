@@ -66,6 +66,7 @@ ObjectConfig BuildObject(const json& o) {
   Set(o, "api", &object.api);
   Set(o, "cursor_field", &object.cursor_field);
   Set(o, "push", &object.push);
+  Set(o, "history", &object.history);
   Set(o, "external_id", &object.external_id);
   Set(o, "at_least_once_inserts", &object.at_least_once_inserts);
   return object;

@@ -133,6 +133,11 @@ void CheckObjects(const Job& job, const JobDocument& doc, Diagnostics* diag) {
                                 o.table));
     }
 
+    if (o.history && job.store.is_postgres()) {
+      diag->AtValue(doc.source.Find(at + "/history"),
+                    "history: true needs an SQLite store for now (PostgreSQL keeps no row versions yet)");
+    }
+
     for (const char* key : {"external_id", "at_least_once_inserts"}) {
       if (raw.contains(key) && !o.push) {
         diag->AtKey(doc.source.Find(at + "/" + key), "applies only with push: true");

@@ -494,7 +494,7 @@ TEST_CASE("metadata is created once and survives reopening, and a newer schema v
     REQUIRE(store->SaveState("Account", StateAt("2024-05-01T10:00:00.000Z", "001A")).ok());
   }
   CHECK(QueryText(path, "PRAGMA journal_mode") == "wal");
-  CHECK(QueryText(path, "SELECT value FROM _sfsync_meta WHERE key = 'schema_version'") == "4");
+  CHECK(QueryText(path, "SELECT value FROM _sfsync_meta WHERE key = 'schema_version'") == "5");
   {
     auto store = MustOpen(path);
     CHECK(store->LoadState("Account")->watermark.id == "001A");

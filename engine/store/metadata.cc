@@ -237,6 +237,25 @@ ALTER TABLE _sfsync_state ADD COLUMN bulk_resume TEXT NOT NULL DEFAULT '';
 )sql";
 constexpr const char* kMigrateToV4 = "UPDATE _sfsync_meta SET value = '4' WHERE key = 'schema_version';";
 
+// Version 5: history mode (engine/store/README.md, "History"). The engine's write transactions also
+// set _sfsync_ctx.at (their time, storage form) and run_id (the run writing), and deletes the server
+// dated set delete_at, for the history triggers (history.h) to date and attribute the versions they
+// write. _sfsync_history_tables lists the tables whose versions are kept, and where.
+constexpr const char* kHistoryV5 = R"sql(
+ALTER TABLE _sfsync_ctx ADD COLUMN at TEXT;
+ALTER TABLE _sfsync_ctx ADD COLUMN run_id INTEGER;
+ALTER TABLE _sfsync_ctx ADD COLUMN delete_at TEXT;
+CREATE TABLE _sfsync_history_tables (
+  table_name    TEXT PRIMARY KEY COLLATE NOCASE,
+  history_table TEXT NOT NULL COLLATE NOCASE,
+  stamp_column  TEXT NOT NULL,
+  enabled       INTEGER NOT NULL DEFAULT 1,
+  created_at    TEXT NOT NULL,
+  updated_at    TEXT NOT NULL
+);
+)sql";
+constexpr const char* kMigrateToV5 = "UPDATE _sfsync_meta SET value = '5' WHERE key = 'schema_version';";
+
 }  // namespace
 
 Status InitMetadata(Db* db) {
@@ -247,7 +266,7 @@ Status InitMetadata(Db* db) {
       db->QueryText("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_sfsync_meta'"));
   if (has_meta == "0") {
     for (const char* ddl :
-         {kOtherTables, kStateTableV2, kDescribesTableV2, kRunObjectsTableV2, kPushTablesV3, kStateColumnsV4}) {
+         {kOtherTables, kStateTableV2, kDescribesTableV2, kRunObjectsTableV2, kPushTablesV3, kStateColumnsV4, kHistoryV5}) {
       SFSYNC_RETURN_IF_ERROR(db->Exec(ddl));
     }
     SFSYNC_RETURN_IF_ERROR(db->Exec(
@@ -279,6 +298,9 @@ Status InitMetadata(Db* db) {
   }
   if (version < 4) {
     for (const char* sql : {kStateColumnsV4, kMigrateToV4}) SFSYNC_RETURN_IF_ERROR(db->Exec(sql));
+  }
+  if (version < 5) {
+    for (const char* sql : {kHistoryV5, kMigrateToV5}) SFSYNC_RETURN_IF_ERROR(db->Exec(sql));
   }
   return txn.Commit();
 }

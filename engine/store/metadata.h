@@ -6,7 +6,7 @@
 
 namespace sfsync::store {
 
-inline constexpr int kMetadataSchemaVersion = 4;
+inline constexpr int kMetadataSchemaVersion = 5;
 
 // In one IMMEDIATE transaction: creates the metadata tables in a new database, or checks the stored
 // schema version of an existing one. kFailedPrecondition if the database was written by a newer

@@ -33,7 +33,11 @@ StatusOr<int64_t> SqliteStore::BeginRun(const std::string& job, int64_t started_
     SFSYNC_RETURN_IF_ERROR(txn.Commit());
     return id;
   }();
-  if (!run_id.ok()) Remember(run_id.status()).IgnoreError();
+  if (!run_id.ok()) {
+    Remember(run_id.status()).IgnoreError();
+  } else {
+    run_id_ = *run_id;
+  }
   return run_id;
 }
 

@@ -17,9 +17,9 @@ StatusOr<SyncState> SerializedStore::LoadState(const std::string& table) {
   return inner_->LoadState(table);
 }
 
-Status SerializedStore::ApplyPage(const TableSpec& spec, const RowBatch& rows, const std::vector<std::string>& delete_ids, const SyncState& state) {
+Status SerializedStore::ApplyPage(const TableSpec& spec, const RowBatch& rows, const std::vector<std::string>& delete_ids, const SyncState& state, const std::vector<std::string>& delete_times) {
   std::lock_guard<std::mutex> lock(mu_);
-  return inner_->ApplyPage(spec, rows, delete_ids, state);
+  return inner_->ApplyPage(spec, rows, delete_ids, state, delete_times);
 }
 
 Status SerializedStore::SaveState(const std::string& table, const SyncState& state) {
@@ -105,6 +105,16 @@ StatusOr<Store::RowComparison> SerializedStore::CompareRows(const TableSpec& spe
 Status SerializedStore::EnsureCapture(const CaptureSpec& spec) {
   std::lock_guard<std::mutex> lock(mu_);
   return inner_->EnsureCapture(spec);
+}
+
+Status SerializedStore::EnsureHistory(const HistorySpec& spec, bool enabled) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return inner_->EnsureHistory(spec, enabled);
+}
+
+void SerializedStore::SetServerClockOffset(int64_t millis) {
+  std::lock_guard<std::mutex> lock(mu_);
+  inner_->SetServerClockOffset(millis);
 }
 
 Status SerializedStore::DropCapture(const std::string& table) {

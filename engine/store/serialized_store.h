@@ -19,7 +19,7 @@ class SerializedStore : public Store {
   StatusOr<std::vector<SchemaChange>> EnsureTable(const TableSpec& spec, const SyncState* state_on_backfill) override;
   StatusOr<std::vector<SchemaChange>> PreviewTable(const TableSpec& spec) override;
   StatusOr<SyncState> LoadState(const std::string& table) override;
-  Status ApplyPage(const TableSpec& spec, const RowBatch& rows, const std::vector<std::string>& delete_ids, const SyncState& state) override;
+  Status ApplyPage(const TableSpec& spec, const RowBatch& rows, const std::vector<std::string>& delete_ids, const SyncState& state, const std::vector<std::string>& delete_times) override;
   Status SaveState(const std::string& table, const SyncState& state) override;
   StatusOr<int64_t> ApplyServerDeletes(const TableSpec& spec, const std::vector<ServerDelete>& deletes, const std::string& guard_source, bool mark_only, const SyncState& state) override;
   StatusOr<int64_t> PurgeFlaggedRows(const TableSpec& spec, const std::string& flag_source, const SyncState& state) override;
@@ -38,6 +38,8 @@ class SerializedStore : public Store {
   StatusOr<RowComparison> CompareRows(const TableSpec& spec, const RowBatch& rows) override;
   Status EnsureCapture(const CaptureSpec& spec) override;
   Status DropCapture(const std::string& table) override;
+  Status EnsureHistory(const HistorySpec& spec, bool enabled) override;
+  void SetServerClockOffset(int64_t millis) override;
   StatusOr<std::vector<Change>> ListChanges(const std::string& table, const std::vector<std::string>& states, const std::vector<std::string>& insert_columns) override;
   Status MarkSent(const std::string& table, const std::vector<SentChange>& sent, int64_t run_id) override;
   Status RecordOutcomes(const TableSpec& spec, const std::vector<ChangeOutcome>& outcomes, const std::vector<std::pair<std::string, std::string>>& lookups, const RowBatch& restore) override;

@@ -10,7 +10,10 @@
 #include <filesystem>
 
 #include "engine/core/time_format.h"
+#include "engine/store/capture.h"
+#include "engine/store/history.h"
 #include "engine/store/sqlite_db.h"
+#include "engine/store/table_export.h"
 #include "engine/store/store.h"
 
 namespace sfsync::store {
@@ -107,6 +110,86 @@ StatusOr<SnapshotInfo> SnapshotSqliteStore(const std::string& source, const std:
   SFSYNC_ASSIGN_OR_RETURN(std::string integrity, dst.QueryText("PRAGMA integrity_check"));
   if (integrity != "ok") return Refused(fmt::format("the snapshot failed its integrity check: {}", integrity));
   dst = Db();  // closed: everything is on disk before the rename
+  if (::rename(partial.c_str(), out.c_str()) != 0) {
+    return Refused(fmt::format("{}: cannot rename {} into place: {}", out, partial, std::strerror(errno)));
+  }
+  cleanup.Release();
+  return info;
+}
+
+StatusOr<SnapshotInfo> SnapshotSqliteStoreAt(const std::string& source, const std::string& out, const std::string& job,
+                                             const std::string& at, const std::vector<std::string>& tables,
+                                             int64_t now_millis) {
+  std::error_code ec;
+  if (!std::filesystem::exists(source, ec)) {
+    return Refused(fmt::format("{} does not exist yet: run the job first (sfsync run)", source));
+  }
+  const std::string partial = out + ".partial";
+  ::unlink(partial.c_str());
+  PartialFile cleanup(partial);
+  {
+    // Created here, 0600, in rollback-journal mode: the org's data stays the user's, and the file
+    // needs nothing beside it.
+    SFSYNC_ASSIGN_OR_RETURN(Db dst, Db::Open(partial, "", kBusyMillis));
+    SFSYNC_RETURN_IF_ERROR(dst.QueryText("PRAGMA journal_mode = DELETE").status());
+  }
+  SnapshotInfo info;
+  info.taken_at = FormatIsoUtc(now_millis);
+  {
+    SFSYNC_ASSIGN_OR_RETURN(Db src, Db::Open(source, "", kBusyMillis));
+    SFSYNC_ASSIGN_OR_RETURN(std::string meta,
+                            src.QueryText("SELECT count(*) FROM sqlite_master WHERE name = '_sfsync_meta'"));
+    if (meta != "1") return Refused(fmt::format("{} is not a database sfsync wrote", source));
+    SFSYNC_RETURN_IF_ERROR(src.Exec("ATTACH " + QuoteLiteral(partial) + " AS snap"));
+    // One transaction: every table read from the same committed state of the store.
+    SFSYNC_RETURN_IF_ERROR(src.Exec("BEGIN"));
+    for (const std::string& table : tables) {
+      SFSYNC_ASSIGN_OR_RETURN(std::string history, HistoryTableOf(&src, table));
+      SFSYNC_ASSIGN_OR_RETURN(Statement cols, src.Prepare("SELECT t.name, t.type, t.pk, h.name IS NOT NULL FROM "
+                                                          "pragma_table_info(?1, 'main') t LEFT JOIN "
+                                                          "pragma_table_info(?2, 'main') h ON h.name = t.name "
+                                                          "COLLATE NOCASE ORDER BY t.cid"));
+      cols.BindText(1, table);
+      cols.BindText(2, history);
+      std::string defs, names;
+      while (true) {
+        SFSYNC_ASSIGN_OR_RETURN(bool more, cols.Step());
+        if (!more) break;
+        const std::string name = QuoteIdentifier(cols.ColumnText(0));
+        defs += fmt::format("{}{} {}{}", defs.empty() ? "" : ", ", name, cols.ColumnText(1),
+                            cols.ColumnInt(2) > 0 ? " PRIMARY KEY" : "");
+        if (cols.ColumnInt(3) != 0) names += (names.empty() ? "" : ", ") + name;
+      }
+      if (defs.empty()) return Refused(fmt::format("no table {} in {}", table, source));
+      SFSYNC_RETURN_IF_ERROR(src.Exec(fmt::format("CREATE TABLE snap.{} ({})", QuoteIdentifier(table), defs)));
+      SFSYNC_RETURN_IF_ERROR(src.Exec(fmt::format("INSERT INTO snap.{0} ({1}) SELECT {1} FROM main.{2} WHERE {3} "
+                                                  "ORDER BY \"Id\"",
+                                                  QuoteIdentifier(table), names, QuoteIdentifier(history),
+                                                  HistoryAsOfCondition(at))));
+      info.rows += src.changes();
+      ++info.tables;
+    }
+    std::string list;
+    for (const std::string& t : tables) list += (list.empty() ? "" : ",") + t;
+    SFSYNC_RETURN_IF_ERROR(src.Exec("CREATE TABLE snap._sfsync_snapshot (key TEXT PRIMARY KEY, value TEXT NOT NULL)"));
+    SFSYNC_ASSIGN_OR_RETURN(Statement put,
+                            src.Prepare("INSERT INTO snap._sfsync_snapshot (key, value) VALUES (?1, ?2)"));
+    const std::vector<std::pair<std::string, std::string>> rows = {
+        {"at", at}, {"taken_at", info.taken_at}, {"source", std::filesystem::absolute(source).string()},
+        {"job", job}, {"tables", list}};
+    for (const auto& [key, value] : rows) {
+      put.BindText(1, key);
+      put.BindText(2, value);
+      SFSYNC_RETURN_IF_ERROR(put.Run());
+    }
+    SFSYNC_RETURN_IF_ERROR(src.Exec("COMMIT"));
+    SFSYNC_RETURN_IF_ERROR(src.Exec("DETACH snap"));
+  }
+  {
+    SFSYNC_ASSIGN_OR_RETURN(Db dst, Db::Open(partial, "", kBusyMillis));
+    SFSYNC_ASSIGN_OR_RETURN(std::string integrity, dst.QueryText("PRAGMA integrity_check"));
+    if (integrity != "ok") return Refused(fmt::format("the snapshot failed its integrity check: {}", integrity));
+  }
   if (::rename(partial.c_str(), out.c_str()) != 0) {
     return Refused(fmt::format("{}: cannot rename {} into place: {}", out, partial, std::strerror(errno)));
   }

@@ -56,7 +56,7 @@ Status SqliteStore::DropCapture(const std::string& table) {
 Status SqliteStore::Fold() {
   if (!sticky_.ok()) return sticky_;
   return Remember([&]() -> Status {
-    EngineWrite txn(&db_);
+    EngineWrite txn(&db_, ServerNow(), run_id_);
     SFSYNC_RETURN_IF_ERROR(txn.status());
     SFSYNC_RETURN_IF_ERROR(outbox::Fold(session_));
     return txn.Commit();
@@ -72,7 +72,7 @@ StatusOr<std::vector<Change>> SqliteStore::ListChanges(const std::string& table,
 Status SqliteStore::MarkSent(const std::string& table, const std::vector<SentChange>& sent, int64_t run_id) {
   if (!sticky_.ok()) return sticky_;
   return Remember([&]() -> Status {
-    EngineWrite txn(&db_);
+    EngineWrite txn(&db_, ServerNow(), run_id_);
     SFSYNC_RETURN_IF_ERROR(txn.status());
     SFSYNC_RETURN_IF_ERROR(outbox::Fold(session_));
     SFSYNC_RETURN_IF_ERROR(outbox::MarkSent(session_, table, sent, run_id));
@@ -85,7 +85,7 @@ Status SqliteStore::RecordOutcomes(const TableSpec& spec, const std::vector<Chan
                                    const RowBatch& restore) {
   if (!sticky_.ok()) return sticky_;
   return Remember([&]() -> Status {
-    EngineWrite txn(&db_);
+    EngineWrite txn(&db_, ServerNow(), run_id_);
     SFSYNC_RETURN_IF_ERROR(txn.status());
     SFSYNC_RETURN_IF_ERROR(outbox::Fold(session_));
     SFSYNC_RETURN_IF_ERROR(outbox::RecordOutcomes(session_, spec.table, outcomes, lookups));
@@ -112,7 +112,7 @@ StatusOr<std::vector<Conflict>> SqliteStore::ListConflicts(const std::string& ta
 Status SqliteStore::ResolveConflict(int64_t conflict_id, const std::string& take, const Cell& value) {
   if (!sticky_.ok()) return sticky_;
   return Remember([&]() -> Status {
-    EngineWrite txn(&db_);
+    EngineWrite txn(&db_, ServerNow(), run_id_);
     SFSYNC_RETURN_IF_ERROR(txn.status());
     SFSYNC_RETURN_IF_ERROR(outbox::Fold(session_));
     SFSYNC_RETURN_IF_ERROR(outbox::ResolveConflict(session_, conflict_id, take, value));
@@ -124,7 +124,7 @@ StatusOr<int64_t> SqliteStore::RequeueFailed(const std::string& table) {
   if (!sticky_.ok()) return sticky_;
   int64_t count = 0;
   Status s = Remember([&]() -> Status {
-    EngineWrite txn(&db_);
+    EngineWrite txn(&db_, ServerNow(), run_id_);
     SFSYNC_RETURN_IF_ERROR(txn.status());
     SFSYNC_RETURN_IF_ERROR(outbox::Fold(session_));
     SFSYNC_ASSIGN_OR_RETURN(count, outbox::RequeueFailed(session_, table));

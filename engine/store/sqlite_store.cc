@@ -73,9 +73,14 @@ Status CheckIsSfsyncStore(Db* db, const std::string& path) {
 
 }  // namespace
 
-EngineWrite::EngineWrite(Db* db) : db_(db), txn_(db) {
+EngineWrite::EngineWrite(Db* db, const std::string& at, int64_t run_id) : db_(db), txn_(db) {
   status_ = txn_.status();
-  if (status_.ok()) status_ = db_->Exec("UPDATE _sfsync_ctx SET applying = 1 WHERE k = 1");
+  // `at` is the storage datetime form (digits, '-', ':', '.', 'T', 'Z'): safe as a literal.
+  if (status_.ok()) {
+    status_ = db_->Exec(fmt::format("UPDATE _sfsync_ctx SET applying = 1, at = '{}', run_id = {}, delete_at = NULL "
+                                    "WHERE k = 1",
+                                    at, run_id > 0 ? std::to_string(run_id) : "NULL"));
+  }
 }
 
 Status EngineWrite::Commit() {
@@ -109,6 +114,8 @@ Status SqliteStore::Remember(Status status) {
 }
 
 std::string SqliteStore::Now() { return FormatIsoUtc(clock_->NowMillis()); }
+
+std::string SqliteStore::ServerNow() { return FormatIsoUtc(clock_->NowMillis() + server_offset_millis_); }
 
 StatusOr<Statement*> SqliteStore::Cached(const std::string& sql) {
   auto it = statements_.find(sql);
@@ -215,10 +222,13 @@ Status SqliteStore::SaveState(const std::string& table, const SyncState& state) 
 }
 
 Status SqliteStore::ApplyPage(const TableSpec& spec, const RowBatch& rows, const std::vector<std::string>& delete_ids,
-                              const SyncState& state) {
+                              const SyncState& state, const std::vector<std::string>& delete_times) {
   if (!sticky_.ok()) return sticky_;
+  if (!delete_times.empty() && delete_times.size() != delete_ids.size()) {
+    return InvalidArgumentError(fmt::format("{} delete times for {} deletes", delete_times.size(), delete_ids.size()));
+  }
   SFSYNC_ASSIGN_OR_RETURN(PagePlan plan, PlanPage(spec, rows));
-  return Remember(WritePage(spec, plan.columns, rows, delete_ids, state));
+  return Remember(WritePage(spec, plan.columns, rows, delete_ids, state, delete_times));
 }
 
 Status SqliteStore::CheckWatermarkForward(const std::string& table, const SyncState& state) {
@@ -232,8 +242,8 @@ Status SqliteStore::CheckWatermarkForward(const std::string& table, const SyncSt
 
 Status SqliteStore::WritePage(const TableSpec& spec, const std::vector<const ColumnSpec*>& columns,
                               const RowBatch& rows, const std::vector<std::string>& delete_ids,
-                              const SyncState& state) {
-  EngineWrite txn(&db_);
+                              const SyncState& state, const std::vector<std::string>& delete_times) {
+  EngineWrite txn(&db_, ServerNow(), run_id_);
   SFSYNC_RETURN_IF_ERROR(txn.status());
   // The check comes first so a refused page writes nothing; the state write comes last.
   SFSYNC_RETURN_IF_ERROR(CheckWatermarkForward(spec.table, state));
@@ -266,8 +276,14 @@ Status SqliteStore::WritePage(const TableSpec& spec, const std::vector<const Col
     SFSYNC_ASSIGN_OR_RETURN(auto held, outbox::HoldDeletes(session_, spec.table, delete_ids));
     SFSYNC_ASSIGN_OR_RETURN(Statement * del,
                             Cached(fmt::format("DELETE FROM {} WHERE \"Id\" = ?1", QuoteIdentifier(spec.table))));
-    for (const std::string& id : delete_ids) {
+    SFSYNC_ASSIGN_OR_RETURN(Statement * dated, Cached("UPDATE _sfsync_ctx SET delete_at = nullif(?1, '') WHERE k = 1"));
+    for (size_t i = 0; i < delete_ids.size(); ++i) {
+      const std::string& id = delete_ids[i];
       if (held.count(id) != 0) continue;
+      if (!delete_times.empty()) {  // the history triggers date the delete by it
+        dated->BindText(1, delete_times[i]);
+        SFSYNC_RETURN_IF_ERROR(dated->Run());
+      }
       del->BindText(1, id);
       SFSYNC_RETURN_IF_ERROR(del->Run());
     }
@@ -291,7 +307,7 @@ StatusOr<int64_t> SqliteStore::ApplyServerDeletes(const TableSpec& spec, const s
   if (guard != nullptr) sql += fmt::format(" AND ({0} IS NULL OR {0} <= ?2)", QuoteIdentifier(guard->name));
   int64_t touched = 0;
   Status s = Remember([&]() -> Status {
-    EngineWrite txn(&db_);
+    EngineWrite txn(&db_, ServerNow(), run_id_);
     SFSYNC_RETURN_IF_ERROR(txn.status());
     SFSYNC_RETURN_IF_ERROR(CheckWatermarkForward(spec.table, state));
     SFSYNC_RETURN_IF_ERROR(outbox::Fold(session_));
@@ -300,8 +316,12 @@ StatusOr<int64_t> SqliteStore::ApplyServerDeletes(const TableSpec& spec, const s
     for (const ServerDelete& d : deletes) ids.push_back(d.id);
     // Rows with a local change stay (an edited one is flagged: the push reports the conflict).
     SFSYNC_ASSIGN_OR_RETURN(auto held, outbox::HoldDeletes(session_, spec.table, ids));
+    // The history triggers date the delete by the server's deletion date.
+    SFSYNC_ASSIGN_OR_RETURN(Statement * dated, Cached("UPDATE _sfsync_ctx SET delete_at = nullif(?1, '') WHERE k = 1"));
     for (const ServerDelete& d : deletes) {
       if (held.count(d.id) != 0) continue;
+      dated->BindText(1, d.deleted_at);
+      SFSYNC_RETURN_IF_ERROR(dated->Run());
       stmt->BindText(1, d.id);
       if (guard != nullptr) stmt->BindText(2, d.deleted_at);
       SFSYNC_RETURN_IF_ERROR(stmt->Run());
@@ -320,7 +340,7 @@ StatusOr<int64_t> SqliteStore::PurgeFlaggedRows(const TableSpec& spec, const std
   SFSYNC_ASSIGN_OR_RETURN(const ColumnSpec* flag, FindFlagColumn(spec, flag_source));
   int64_t deleted = 0;
   Status s = Remember([&]() -> Status {
-    EngineWrite txn(&db_);
+    EngineWrite txn(&db_, ServerNow(), run_id_);
     SFSYNC_RETURN_IF_ERROR(txn.status());
     SFSYNC_RETURN_IF_ERROR(CheckWatermarkForward(spec.table, state));
     SFSYNC_RETURN_IF_ERROR(

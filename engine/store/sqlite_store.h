@@ -23,11 +23,12 @@
 namespace sfsync::store {
 
 // The engine's own write transaction: BEGIN IMMEDIATE, then _sfsync_ctx.applying = 1, so capture
-// triggers (capture.h) skip what it writes. Commit() sets applying back to 0 before COMMIT, so no
+// triggers (capture.h) skip what it writes, with its time (`at`, storage form) and run (0: none) for
+// the history triggers (history.h). Commit() sets applying back to 0 before COMMIT, so no
 // connection ever sees it committed as 1; a rollback undoes it as well.
 class EngineWrite {
  public:
-  explicit EngineWrite(Db* db);
+  EngineWrite(Db* db, const std::string& at, int64_t run_id);
   const Status& status() const { return status_; }
   Status Commit();
 
@@ -45,7 +46,7 @@ class SqliteStore final : public Store {
   StatusOr<std::vector<SchemaChange>> PreviewTable(const TableSpec& spec) override;
   StatusOr<SyncState> LoadState(const std::string& table) override;
   Status ApplyPage(const TableSpec& spec, const RowBatch& rows, const std::vector<std::string>& delete_ids,
-                   const SyncState& state) override;
+                   const SyncState& state, const std::vector<std::string>& delete_times) override;
   Status SaveState(const std::string& table, const SyncState& state) override;
   StatusOr<int64_t> ApplyServerDeletes(const TableSpec& spec, const std::vector<ServerDelete>& deletes,
                                        const std::string& guard_source, bool mark_only,
@@ -74,6 +75,8 @@ class SqliteStore final : public Store {
 
   Status EnsureCapture(const CaptureSpec& spec) override;
   Status DropCapture(const std::string& table) override;
+  Status EnsureHistory(const HistorySpec& spec, bool enabled) override;
+  void SetServerClockOffset(int64_t millis) override { server_offset_millis_ = millis; }
   StatusOr<std::vector<Change>> ListChanges(const std::string& table, const std::vector<std::string>& states,
                                             const std::vector<std::string>& insert_columns) override;
   Status MarkSent(const std::string& table, const std::vector<SentChange>& sent, int64_t run_id) override;
@@ -98,7 +101,8 @@ class SqliteStore final : public Store {
 
   // ApplyPage's transaction; `columns` are the spec columns of rows.columns, in order.
   Status WritePage(const TableSpec& spec, const std::vector<const ColumnSpec*>& columns, const RowBatch& rows,
-                   const std::vector<std::string>& delete_ids, const SyncState& state);
+                   const std::vector<std::string>& delete_ids, const SyncState& state,
+                   const std::vector<std::string>& delete_times);
   StatusOr<SyncState> ReadState(const std::string& table);
   // RefusedError (nothing to write) if `state` would move the table's watermark backwards. Call
   // inside the write transaction, so no other writer can move the stored one in between.
@@ -107,16 +111,22 @@ class SqliteStore final : public Store {
   StatusOr<bool> TableExists(const std::string& table);
   // outbox::Fold in an engine write of its own.
   Status Fold();
+  // Drops the table's history triggers, inside the caller's transaction.
+  Status DropHistoryTriggers(const std::string& table);
   // Drops the table's capture triggers, inside the caller's transaction.
   Status DropCaptureTriggers(const std::string& table);
   // kNotFound unless `table` has `column` (any case).
   Status CheckColumnExists(const std::string& table, const std::string& column);
 
   std::string Now();
+  // The org's clock now (history's time axis), in the storage form.
+  std::string ServerNow();
 
   Db db_;
   Clock* clock_;
   Status sticky_;
+  int64_t run_id_ = 0;  // the run BeginRun last started here: history versions name it
+  int64_t server_offset_millis_ = 0;  // the org's clock minus ours (SetServerClockOffset)
   std::unordered_map<std::string, Statement> statements_;
   std::unordered_map<std::string, Statement> upserts_;
   // Declared after statements_, whose address it keeps.

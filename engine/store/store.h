@@ -201,6 +201,13 @@ struct CaptureSpec {
   std::vector<Column> columns;  // not Id; table columns not listed refuse edits ("not synced any more")
 };
 
+// History mode (engine/store/README.md, "History"): the table's row versions kept in
+// `<table>__history`.
+struct HistorySpec {
+  std::string table;
+  std::string stamp_column;  // the SQL column holding SystemModstamp (or the cursor field); empty: none
+};
+
 // One captured change (a row of _sfsync_outbox with its columns).
 struct Change {
   int64_t change_id = 0;
@@ -302,8 +309,11 @@ class Store {
   // caller cannot commit a later page's watermark over a page that failed. Reads and the run-history
   // calls still run, so the failure can be recorded. Validation errors and the watermark check are
   // not sticky (nothing was written, the store is intact).
+  //
+  // `delete_times`, when not empty, holds for each of delete_ids when the server deleted it (storage
+  // datetime form; a queryAll row's SystemModstamp): history mode dates the deletes by them.
   virtual Status ApplyPage(const TableSpec& spec, const RowBatch& rows, const std::vector<std::string>& delete_ids,
-                           const SyncState& state) = 0;
+                           const SyncState& state, const std::vector<std::string>& delete_times = {}) = 0;
 
   // Replaces the table's sync state on its own; no monotonicity check: this is how a reload that
   // restarts the watermark (a new cursor field, another org) is committed before its first page.
@@ -398,6 +408,22 @@ class Store {
   // refuse for the same reasons (a column not in spec, no Id column, a row without a text Id);
   // kNotFound if spec.table does not exist.
   virtual StatusOr<RowComparison> CompareRows(const TableSpec& spec, const RowBatch& rows) = 0;
+
+  // ---- History (engine/store/README.md, "History") ----
+  //
+  // With `enabled`, creates `<spec.table>__history` if needed (every column of the table, untyped,
+  // plus _version, _valid_from, _valid_to, _is_deleted, _run_id), adds the columns the table gained,
+  // and (re)installs the triggers that write a version for every change the engine makes to the
+  // table, inside the engine's own transaction: pulls, deletes, and push-back's writes alike (local
+  // edits are not versions: they are not the org's state until pushed). A new history table starts
+  // with one version of every row already in the table. Without `enabled`, removes the triggers (the
+  // history table stays; turning history on again closes its open versions and starts over from the
+  // table's rows). kNotFound if the table does not exist; RefusedError if `<table>__history` exists
+  // and sfsync did not create it, or the store cannot keep history.
+  virtual Status EnsureHistory(const HistorySpec& spec, bool enabled) = 0;
+  // History dates a change the server gave no time for by this machine's clock plus `millis`: the
+  // org's clock (its Date header minus ours), so every version is on the org's time axis. 0 until set.
+  virtual void SetServerClockOffset(int64_t millis) = 0;
 
   // ---- Push-back (engine/store/README.md, "Push-back") ----
   //

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "engine/core/ascii.h"
+#include "engine/store/history.h"
 #include "engine/store/sqlite_db.h"
 #include "engine/store/store.h"
 
@@ -31,6 +32,24 @@ StatusOr<std::vector<ExportColumn>> CatalogColumns(Db* db, const std::string& ta
 }
 
 }  // namespace
+
+StatusOr<std::string> HistoryTableOf(Db* db, const std::string& table) {
+  SFSYNC_ASSIGN_OR_RETURN(Statement stmt, db->Prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+                                                      "name = '_sfsync_history_tables'"));
+  SFSYNC_ASSIGN_OR_RETURN(bool has, stmt.Step());
+  if (has && stmt.ColumnInt(0) > 0) {
+    SFSYNC_ASSIGN_OR_RETURN(Statement find, db->Prepare("SELECT history_table FROM _sfsync_history_tables WHERE "
+                                                        "table_name = ?1"));
+    find.BindText(1, table);
+    SFSYNC_ASSIGN_OR_RETURN(bool found, find.Step());
+    if (found) return find.ColumnText(0);
+  }
+  return Status(StatusCode::kFailedPrecondition,
+                fmt::format("table {} keeps no history: set history: true on its object and run the job; --at "
+                            "reads back to the first run after that",
+                            table),
+                "usage");
+}
 
 Status ExportSqliteTable(const std::string& path, const ExportQuery& query,
                          const std::function<Status(const std::vector<ExportColumn>&)>& header,
@@ -69,7 +88,13 @@ Status ExportSqliteTable(const std::string& path, const ExportQuery& query,
   }
   std::string list;
   for (const ExportColumn& c : chosen) list += (list.empty() ? "" : ", ") + QuoteIdentifier(c.name);
-  const std::string sql = fmt::format("SELECT {} FROM {}{} ORDER BY \"Id\"", list, QuoteIdentifier(query.table),
+  std::string from = QuoteIdentifier(query.table);
+  if (!query.at.empty()) {
+    SFSYNC_ASSIGN_OR_RETURN(std::string history, HistoryTableOf(&db, query.table));
+    from = fmt::format("(SELECT * FROM {} WHERE {}) AS {}", QuoteIdentifier(history), HistoryAsOfCondition(query.at),
+                       QuoteIdentifier(query.table));
+  }
+  const std::string sql = fmt::format("SELECT {} FROM {}{} ORDER BY \"Id\"", list, from,
                                       query.where.empty() ? "" : " WHERE (" + query.where + ")");
   StatusOr<Statement> stmt = db.Prepare(sql);
   if (!stmt.ok()) {

@@ -107,7 +107,7 @@ TEST_CASE("an empty file is a new store") {
   const std::string path = dir.File("empty.db");
   std::ofstream(path).close();
   auto store = MustOpen(path);
-  CHECK(QueryText(path, "SELECT value FROM _sfsync_meta WHERE key = 'schema_version'") == "4");
+  CHECK(QueryText(path, "SELECT value FROM _sfsync_meta WHERE key = 'schema_version'") == "5");
 }
 
 // The version 1 metadata (keyed by object), as sfsync 0.1 created it.
@@ -161,7 +161,7 @@ TEST_CASE("a version 1 database is migrated: state moves to its table, a state s
     REQUIRE(raw->Exec(kVersion1).ok());
   }
   auto store = MustOpen(path);
-  CHECK(QueryText(path, "SELECT value FROM _sfsync_meta WHERE key = 'schema_version'") == "4");
+  CHECK(QueryText(path, "SELECT value FROM _sfsync_meta WHERE key = 'schema_version'") == "5");
   // (a) One table per object: the state moves there, unclaimed and with no recorded shape.
   const SyncState contact = *store->LoadState("Contact");
   CHECK(contact.claim.object == "Contact");

@@ -163,6 +163,19 @@ Status ObjectSyncer::Prepare(const store::SyncState& stored, store::SyncState* s
   for (const store::SchemaChange& c : changes) {
     SFSYNC_LOG(kInfo, "{}: table {}: {}{}{}", plan_->object, table(), c.column, c.column.empty() ? "" : " ", c.detail);
   }
+  // History triggers follow the table's columns, so they are (re)made after every EnsureTable. A
+  // change the server gives no time for is dated by the org's clock (its Date header), like the
+  // stamps of the others, when the two clocks are within the skew allowed (else by ours).
+  if (plan_->history) {
+    const int64_t server = client_->server_info().server_date_millis;
+    const int64_t offset = server == 0 ? 0 : server - clock_->NowMillis();
+    store_->SetServerClockOffset(std::llabs(offset) <= settings_.max_clock_skew_millis ? offset : 0);
+  }
+  store::HistorySpec history{table(), ""};
+  for (const store::ColumnSpec& c : plan_->table.columns) {
+    if (!plan_->cursor_field.empty() && c.source == plan_->cursor_field) history.stamp_column = c.name;
+  }
+  SFSYNC_RETURN_IF_ERROR(store_->EnsureHistory(history, plan_->history));
   if (reload_on_backfill && store::NeedsBackfill(changes)) {
     SFSYNC_LOG(kInfo, "{}: schema changed; reading every row again to fill the new columns", plan_->object);
     *state = std::move(reload);
@@ -587,9 +600,19 @@ Status ObjectSyncer::Apply(const QueryPage& page, const store::SyncState& state)
   // Soft-deleted rows arrive only through queryAll. deletes: soft keeps them (IsDeleted = 1);
   // deletes: hard removes the local row.
   std::vector<std::string> delete_ids;
+  std::vector<std::string> delete_times;  // a deleted row's stamp is when it was deleted (history mode)
   if (plan_->deletes == "hard") {
     for (size_t r = 0; r < rows.rows(); ++r) {
-      if (IsDeletedRow(rows, r, plan_->is_deleted_column)) delete_ids.push_back(RowId(rows, r));
+      if (!IsDeletedRow(rows, r, plan_->is_deleted_column)) continue;
+      delete_ids.push_back(RowId(rows, r));
+      std::string when;
+      if (plan_->cursor_column >= 0) {
+        const Cell& stamp = rows.at(r, static_cast<size_t>(plan_->cursor_column));
+        if (stamp.kind == Cell::Kind::kText) {
+          if (StatusOr<std::string> ts = NormalizeDateTime(stamp.s); ts.ok()) when = std::move(*ts);
+        }
+      }
+      delete_times.push_back(std::move(when));
     }
   }
   Status s;
@@ -604,7 +627,7 @@ Status ObjectSyncer::Apply(const QueryPage& page, const store::SyncState& state)
       for (size_t c = 0; c < rows.columns.size(); ++c) kept.cells.push_back(rows.at(r, c));
     }
     upserted = kept.rows();
-    s = store_->ApplyPage(plan_->table, kept, delete_ids, state);
+    s = store_->ApplyPage(plan_->table, kept, delete_ids, state, delete_times);
   }
   if (!s.ok()) return s;
   stats_->rows_written += static_cast<int64_t>(upserted);

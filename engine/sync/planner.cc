@@ -59,6 +59,7 @@ class Planner {
     plan_.min_rows_per_slice = config_.min_rows_per_slice;
     plan_.bulk_max_records = config_.bulk_max_records;
     plan_.api = config_.api;
+    plan_.history = config_.history;
 
     SFSYNC_RETURN_IF_ERROR(ChooseCursor());
     SFSYNC_RETURN_IF_ERROR(Add("Id"));

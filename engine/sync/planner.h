@@ -43,6 +43,7 @@ struct ObjectPlan {
   int64_t min_rows_per_slice = 20000;
   int64_t bulk_max_records = 50000;  // rows per Bulk results page (maxRecords)  // REST loads of twice this are sliced (load_slices.h); 0: never
   std::string api = "rest";        // rest | bulk | auto: how loads read (load_cursor.h)
+  bool history = false;            // keep row versions (store.h EnsureHistory)
   // Parents whose fields are flattened into the table, with the field that tells when a parent
   // changed: a rename of an Account must reach the Account_Name of its Contacts, whose own stamps
   // do not move. {"Account", "SystemModstamp"}, {"Owner.Profile", "SystemModstamp"}, ...

@@ -155,6 +155,11 @@ Status PgStore::EnsureCapture(const CaptureSpec& spec) {
   }());
 }
 
+Status PgStore::EnsureHistory(const HistorySpec& spec, bool enabled) {
+  if (!enabled) return Status::Ok();
+  return RefusedError(fmt::format("table {}: history: true is not supported on a PostgreSQL store yet", spec.table));
+}
+
 Status PgStore::DropCapture(const std::string& table) {
   if (!sticky_.ok()) return sticky_;
   return Remember([&]() -> Status {

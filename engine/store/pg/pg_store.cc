@@ -254,7 +254,7 @@ Status PgStore::CheckWatermarkForward(const std::string& table, const SyncState&
 }
 
 Status PgStore::ApplyPage(const TableSpec& spec, const RowBatch& rows, const std::vector<std::string>& delete_ids,
-                          const SyncState& state) {
+                          const SyncState& state, const std::vector<std::string>& /*delete_times: no history yet*/) {
   if (!sticky_.ok()) return sticky_;
   SFSYNC_ASSIGN_OR_RETURN(PagePlan plan, PlanPage(spec, rows));
   return Remember(WritePage(spec, plan, rows, delete_ids, state));

@@ -26,7 +26,7 @@ class PgStore final : public Store {
   StatusOr<std::vector<SchemaChange>> PreviewTable(const TableSpec& spec) override;
   StatusOr<SyncState> LoadState(const std::string& table) override;
   Status ApplyPage(const TableSpec& spec, const RowBatch& rows, const std::vector<std::string>& delete_ids,
-                   const SyncState& state) override;
+                   const SyncState& state, const std::vector<std::string>& delete_times) override;
   Status SaveState(const std::string& table, const SyncState& state) override;
   StatusOr<int64_t> ApplyServerDeletes(const TableSpec& spec, const std::vector<ServerDelete>& deletes,
                                        const std::string& guard_source, bool mark_only,
@@ -55,6 +55,8 @@ class PgStore final : public Store {
 
   Status EnsureCapture(const CaptureSpec& spec) override;
   Status DropCapture(const std::string& table) override;
+  Status EnsureHistory(const HistorySpec& spec, bool enabled) override;
+  void SetServerClockOffset(int64_t /*millis: no history yet*/) override {}
   StatusOr<std::vector<Change>> ListChanges(const std::string& table, const std::vector<std::string>& states,
                                             const std::vector<std::string>& insert_columns) override;
   Status MarkSent(const std::string& table, const std::vector<SentChange>& sent, int64_t run_id) override;

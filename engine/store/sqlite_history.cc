@@ -1,0 +1,111 @@
+// SqliteStore, history mode (history.h; engine/store/README.md, "History").
+#include <fmt/format.h>
+
+#include "engine/core/ascii.h"
+#include "engine/store/capture.h"
+#include "engine/store/history.h"
+#include "engine/store/sqlite_store.h"
+#include "engine/store/store_common.h"
+
+namespace sfsync::store {
+
+Status SqliteStore::DropHistoryTriggers(const std::string& table) {
+  SFSYNC_ASSIGN_OR_RETURN(Statement find, db_.Prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND "
+                                                      "tbl_name = ?1 COLLATE NOCASE AND substr(name, 1, ?2) = ?3"));
+  const std::string prefix = HistoryTriggerPrefix(table);
+  find.BindText(1, table);
+  find.BindInt(2, static_cast<int64_t>(prefix.size()));
+  find.BindText(3, prefix);
+  SFSYNC_ASSIGN_OR_RETURN(std::vector<std::string> names, find.TextsOfColumn(0));
+  for (const std::string& name : names) SFSYNC_RETURN_IF_ERROR(db_.Exec("DROP TRIGGER " + QuoteIdentifier(name)));
+  return Status::Ok();
+}
+
+Status SqliteStore::EnsureHistory(const HistorySpec& spec, bool enabled) {
+  if (!sticky_.ok()) return sticky_;
+  SFSYNC_ASSIGN_OR_RETURN(bool exists, TableExists(spec.table));
+  if (!exists) return NotFoundError(fmt::format("no table {} to keep the history of", spec.table));
+  const std::string history = HistoryTableName(spec.table);
+  if (!enabled) {
+    // Most tables never had history: nothing to write, no write lock taken.
+    SFSYNC_ASSIGN_OR_RETURN(SqlRows on, session_.Query("SELECT 1 FROM _sfsync_history_tables WHERE table_name = ?1 "
+                                                       "AND enabled = 1",
+                                                       {Cell::Text(spec.table)}));
+    if (on.empty()) return Status::Ok();
+  }
+  Status s = Remember([&]() -> Status {
+    EngineWrite txn(&db_, ServerNow(), run_id_);
+    SFSYNC_RETURN_IF_ERROR(txn.status());
+    SFSYNC_ASSIGN_OR_RETURN(SqlRows registered,
+                            session_.Query("SELECT enabled FROM _sfsync_history_tables WHERE table_name = ?1",
+                                           {Cell::Text(spec.table)}));
+    SFSYNC_ASSIGN_OR_RETURN(bool history_exists, TableExists(history));
+    if (!enabled) {
+      SFSYNC_RETURN_IF_ERROR(DropHistoryTriggers(spec.table));
+      if (!registered.empty()) {
+        SFSYNC_RETURN_IF_ERROR(session_
+                                   .Run("UPDATE _sfsync_history_tables SET enabled = 0, updated_at = ?2 WHERE "
+                                        "table_name = ?1 AND enabled = 1",
+                                        {Cell::Text(spec.table), Cell::Text(Now())})
+                                   .status());
+      }
+      return txn.Commit();
+    }
+    if (history_exists && registered.empty()) {
+      return RefusedError(fmt::format(
+          "table {} exists and sfsync did not create it; history: true keeps versions of {} there: rename it",
+          history, spec.table));
+    }
+    SFSYNC_ASSIGN_OR_RETURN(std::vector<std::string> columns, session_.Columns(spec.table));
+    const std::string h = QuoteIdentifier(history);
+    std::string list;
+    for (const std::string& c : columns) list += (list.empty() ? "" : ", ") + QuoteIdentifier(c);
+    const std::string at = ServerNow();
+    const std::string from =
+        spec.stamp_column.empty() ? QuoteLiteral(at)
+                                  : fmt::format("coalesce({}, {})", QuoteIdentifier(spec.stamp_column),
+                                                QuoteLiteral(at));
+    const std::string run = run_id_ > 0 ? std::to_string(run_id_) : "NULL";
+    bool seed = false;
+    if (!history_exists) {
+      for (const std::string& sql : HistoryTableSql(spec.table, columns)) SFSYNC_RETURN_IF_ERROR(db_.Exec(sql));
+      seed = true;
+    } else {
+      SFSYNC_ASSIGN_OR_RETURN(std::vector<std::string> kept, session_.Columns(history));
+      for (const std::string& c : columns) {
+        bool found = false;
+        for (const std::string& k : kept) found = found || EqualsIgnoringAsciiCase(k, c);
+        if (!found) SFSYNC_RETURN_IF_ERROR(db_.Exec(fmt::format("ALTER TABLE {} ADD COLUMN {}", h, QuoteIdentifier(c))));
+      }
+      if (registered[0][0].kind == Cell::Kind::kInt && registered[0][0].i == 0) {
+        // History was off: what changed meanwhile is unknown. Close every open version now and
+        // start again from the table's rows.
+        SFSYNC_RETURN_IF_ERROR(db_.Exec(fmt::format(
+            "UPDATE {} SET _valid_to = max({}, _valid_from) WHERE _valid_to IS NULL", h, QuoteLiteral(at))));
+        seed = true;
+      }
+    }
+    if (seed) {
+      SFSYNC_RETURN_IF_ERROR(db_.Exec(fmt::format(
+          "INSERT INTO {h} ({list}, _valid_from, _is_deleted, _run_id) SELECT {list}, {from}, 0, {run} FROM {t}",
+          fmt::arg("h", h), fmt::arg("list", list), fmt::arg("from", from), fmt::arg("run", run),
+          fmt::arg("t", QuoteIdentifier(spec.table)))));
+    }
+    SFSYNC_RETURN_IF_ERROR(DropHistoryTriggers(spec.table));
+    for (const std::string& sql : HistoryTriggerSql(spec.table, columns, spec.stamp_column)) {
+      SFSYNC_RETURN_IF_ERROR(db_.Exec(sql));
+    }
+    SFSYNC_RETURN_IF_ERROR(
+        session_
+            .Run("INSERT INTO _sfsync_history_tables (table_name, history_table, stamp_column, enabled, created_at, "
+                 "updated_at) VALUES (?1, ?2, ?3, 1, ?4, ?4) ON CONFLICT (table_name) DO UPDATE SET stamp_column = "
+                 "excluded.stamp_column, enabled = 1, updated_at = excluded.updated_at",
+                 {Cell::Text(spec.table), Cell::Text(history), Cell::Text(spec.stamp_column), Cell::Text(at)})
+            .status());
+    return txn.Commit();
+  }());
+  ForgetStatements();
+  return s;
+}
+
+}  // namespace sfsync::store
