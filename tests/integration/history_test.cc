@@ -121,10 +121,6 @@ void History(const std::string& deletes) {
   Sync(job);
   remember();
 
-<<<<<<< Updated upstream
-  std::filesystem::copy_file(db, "/tmp/hist-debug-" + deletes + ".db", std::filesystem::copy_options::overwrite_existing);
-=======
->>>>>>> Stashed changes
   std::set<std::string> states;
   for (const Moment& m : moments) states.insert(m.rows);
   CHECK(states.size() == 5);  // one per run: each moment checks something
