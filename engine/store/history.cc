@@ -17,6 +17,9 @@ constexpr const char* kDeleteAt =
     "coalesce((SELECT delete_at FROM _sfsync_ctx WHERE k = 1), (SELECT at FROM _sfsync_ctx WHERE k = 1), "
     "strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))";
 
+// A row the org has: not a local insert waiting for its push (capture.h's local Ids).
+std::string OrgRow(const char* ref) { return fmt::format("{}.\"Id\" NOT LIKE 'local-%'", ref); }
+
 std::string List(const std::vector<std::string>& columns, const char* prefix) {
   std::string out;
   for (const std::string& c : columns) out += fmt::format("{}{}{}", out.empty() ? "" : ", ", prefix, QuoteIdentifier(c));
@@ -79,13 +82,13 @@ std::vector<std::string> HistoryTriggerSql(const std::string& table, const std::
     changed += fmt::format("{0}OLD.{1} IS NOT NEW.{1}", changed.empty() ? "" : " OR ", QuoteIdentifier(c));
   }
   return {
-      fmt::format("CREATE TRIGGER {} AFTER INSERT ON {} WHEN {} BEGIN\n  {}END", QuoteIdentifier(prefix + "ins"), t,
-                  kApplying, VersionBody(history, columns, "NEW", insert_when, false)),
-      fmt::format("CREATE TRIGGER {} AFTER UPDATE ON {} WHEN {} AND ({}) BEGIN\n  {}END",
-                  QuoteIdentifier(prefix + "upd"), t, kApplying, changed,
+      fmt::format("CREATE TRIGGER {} AFTER INSERT ON {} WHEN {} AND {} BEGIN\n  {}END", QuoteIdentifier(prefix + "ins"),
+                  t, kApplying, OrgRow("NEW"), VersionBody(history, columns, "NEW", insert_when, false)),
+      fmt::format("CREATE TRIGGER {} AFTER UPDATE ON {} WHEN {} AND {} AND ({}) BEGIN\n  {}END",
+                  QuoteIdentifier(prefix + "upd"), t, kApplying, OrgRow("NEW"), changed,
                   VersionBody(history, columns, "NEW", update_when, false)),
-      fmt::format("CREATE TRIGGER {} AFTER DELETE ON {} WHEN {} BEGIN\n  {}END", QuoteIdentifier(prefix + "del"), t,
-                  kApplying, VersionBody(history, columns, "OLD", kDeleteAt, true)),
+      fmt::format("CREATE TRIGGER {} AFTER DELETE ON {} WHEN {} AND {} BEGIN\n  {}END", QuoteIdentifier(prefix + "del"),
+                  t, kApplying, OrgRow("OLD"), VersionBody(history, columns, "OLD", kDeleteAt, true)),
   };
 }
 

@@ -12,8 +12,8 @@
 // The row as it was at instant T is the version with _valid_from <= T < coalesce(_valid_to, +inf)
 // and _is_deleted = 0.
 //
-// Triggers fire only inside the engine's own write transactions (_sfsync_ctx.applying = 1): local
-// edits are not the org's state until pushed. They date a version by the server's stamp when the
+// Triggers fire only inside the engine's own write transactions (_sfsync_ctx.applying = 1), and
+// never for a local insert's row (a local Id): local edits are not the org's state until pushed. They date a version by the server's stamp when the
 // change carries one (an inserted row's stamp; an update that moved the stamp), else by the
 // server's deletion date (_sfsync_ctx.delete_at, getDeleted), else by the engine write's own time
 // (_sfsync_ctx.at: a sweep, a backfill of a new column, a parent's field refreshed, a pushed insert

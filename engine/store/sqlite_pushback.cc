@@ -88,6 +88,7 @@ Status SqliteStore::RecordOutcomes(const TableSpec& spec, const std::vector<Chan
     EngineWrite txn(&db_, ServerNow(), run_id_);
     SFSYNC_RETURN_IF_ERROR(txn.status());
     SFSYNC_RETURN_IF_ERROR(outbox::Fold(session_));
+    SFSYNC_RETURN_IF_ERROR(VersionPushed(spec.table, outcomes));
     SFSYNC_RETURN_IF_ERROR(outbox::RecordOutcomes(session_, spec.table, outcomes, lookups));
     if (restore.rows() > 0) {
       // The server's values of restored rows, over what row_before held.

@@ -111,6 +111,9 @@ class SqliteStore final : public Store {
   StatusOr<bool> TableExists(const std::string& table);
   // outbox::Fold in an engine write of its own.
   Status Fold();
+  // History versions of pushed changes Salesforce took (DONE updates and deletes; a pushed insert's
+  // version comes from its Id write-back, through the triggers), inside RecordOutcomes' transaction.
+  Status VersionPushed(const std::string& table, const std::vector<ChangeOutcome>& outcomes);
   // Drops the table's history triggers, inside the caller's transaction.
   Status DropHistoryTriggers(const std::string& table);
   // Drops the table's capture triggers, inside the caller's transaction.

@@ -10,6 +10,7 @@
 #include <set>
 #include <thread>
 
+#include "tests/integration/push_support.h"
 #include "tests/testing/compare.h"
 #include "tests/testing/sqlite_db.h"
 #include "tests/testing/store_target.h"
@@ -179,6 +180,68 @@ void History(const std::string& deletes) {
 
 TEST_CASE("history rebuilds each moment between runs exactly, deletes: soft") { History("soft"); }
 TEST_CASE("history rebuilds each moment between runs exactly, deletes: hard") { History("hard"); }
+
+TEST_CASE("push-back writes versions when Salesforce takes the changes, not when they are made locally") {
+  Emulator emu({"--rows", "Account=10", "--rows", "Contact=0", "--rows", "Opportunity=0"});
+  AddKeyField(emu, "Account");
+  TempDir dir;
+  const StoreTarget store(StoreKind::kSqlite);
+  const std::string db = dir.File("h.db");
+  const std::string job = dir.File("job.yaml");
+  WriteFile(job, store.Job(emu, db,
+                           "  - name: Account\n"
+                           "    fields: [Id, Name, Phone, SystemModstamp, Sfsync_Key__c]\n"
+                           "    history: true\n    push: true\n    external_id: Sfsync_Key__c\n    deletes: hard\n"));
+  Sync(job);
+  const std::string loaded = MomentBetweenRuns(emu);
+  const std::string before = Dump(db, "Account", {"Id", "Name", "Phone"});
+  SqliteDb read(db);
+  const std::string edited = read.Scalar("SELECT \"Id\" FROM \"Account\" ORDER BY \"Id\" LIMIT 1");
+  const std::string gone = read.Scalar("SELECT \"Id\" FROM \"Account\" ORDER BY \"Id\" LIMIT 1 OFFSET 1");
+  Shell(db, "UPDATE \"Account\" SET \"Phone\" = '+1 555 0199' WHERE \"Id\" = '" + edited + "'");
+  Shell(db, "INSERT INTO \"Account\" (\"Name\") VALUES ('Made here')");
+  Shell(db, "DELETE FROM \"Account\" WHERE \"Id\" = '" + gone + "'");
+  // Local edits are not the org's state: no version yet.
+  CHECK(read.Scalar("SELECT count(*) FROM \"Account__history\"") == "10");
+  const std::string history = "\"Account__history\"";
+
+  ProcessResult pushed = RunSfsyncCommand({"push"}, job);
+  INFO(pushed.out << pushed.err);
+  REQUIRE(pushed.exit_code == 0);
+  const std::string created = read.Scalar("SELECT \"Id\" FROM \"Account\" WHERE \"Name\" = 'Made here'");
+  REQUIRE(created.rfind("001", 0) == 0);  // the Id Salesforce gave it
+  // The update: a second version with the pushed value, the first one closed where it begins.
+  CHECK(read.Scalar("SELECT count(*) FROM " + history + " WHERE \"Id\" = '" + edited + "'") == "2");
+  CHECK(read.Scalar("SELECT \"Phone\" FROM " + history + " WHERE \"Id\" = '" + edited + "' AND _valid_to IS NULL") ==
+        "+1 555 0199");
+  CHECK(read.Scalar("SELECT count(*) FROM " + history + " a JOIN " + history +
+                    " b ON a.\"Id\" = b.\"Id\" AND a._valid_to = b._valid_from WHERE a.\"Id\" = '" + edited +
+                    "'") == "1");
+  // The insert, under the Id Salesforce gave it; the delete, a tombstone.
+  CHECK(read.Scalar("SELECT \"Name\" FROM " + history + " WHERE \"Id\" = '" + created + "' AND _valid_to IS NULL") ==
+        "Made here");
+  CHECK(read.Scalar("SELECT count(*) FROM " + history + " WHERE \"Id\" LIKE 'local-%'") == "0");
+  CHECK(read.Scalar("SELECT _is_deleted FROM " + history + " WHERE \"Id\" = '" + gone + "' AND _valid_to IS NULL") ==
+        "1");
+  const std::string pushed_at = MomentBetweenRuns(emu);
+  const std::string after = Dump(db, "Account", {"Id", "Name", "Phone"});
+
+  // The next pull brings the server's stamps: the rows' open versions are the table's rows.
+  Sync(job);
+  CHECK(read.Scalar("SELECT count(*) FROM " + history + " h JOIN \"Account\" t ON t.\"Id\" = h.\"Id\" WHERE "
+                    "h._valid_to IS NULL AND h.\"Phone\" IS t.\"Phone\" AND h.\"SystemModstamp\" IS "
+                    "t.\"SystemModstamp\"") == std::to_string(read.Count("Account")));
+  CHECK(read.Count("Account") == 10);
+  // Point in time: before the push, and after it.
+  for (const auto& [at, rows] : {std::pair{loaded, before}, std::pair{pushed_at, after}}) {
+    CAPTURE(at);
+    ProcessResult snap = RunSfsyncCommand({"snapshot"}, job, {"--at", at, "--out", dir.File("p.db")});
+    INFO(snap.err);
+    REQUIRE(snap.exit_code == 0);
+    CHECK(Dump(dir.File("p.db"), "Account", {"Id", "Name", "Phone"}) == rows);
+  }
+  CHECK(before != after);
+}
 
 }  // namespace
 }  // namespace sfsync::testing
