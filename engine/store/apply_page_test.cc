@@ -502,7 +502,7 @@ TEST_CASE("metadata is created once and survives reopening, and a newer schema v
   {
     StatusOr<Db> raw = Db::Open(path, "", 1000);
     REQUIRE(raw.ok());
-    REQUIRE(raw->Exec("UPDATE _sfsync_meta SET value = '5' WHERE key = 'schema_version'").ok());
+    REQUIRE(raw->Exec("UPDATE _sfsync_meta SET value = '6' WHERE key = 'schema_version'").ok());
   }
   StatusOr<std::unique_ptr<Store>> newer = OpenSqliteStore(path);
   CHECK(newer.status().code() == StatusCode::kFailedPrecondition);

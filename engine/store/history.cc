@@ -60,8 +60,6 @@ std::vector<std::string> HistoryTableSql(const std::string& table, const std::ve
                   QuoteIdentifier("_sfsync_hist_open_" + table), QuoteIdentifier(history)),
       fmt::format("CREATE INDEX {} ON {} (\"Id\", _valid_from)", QuoteIdentifier("_sfsync_hist_by_id_" + table),
                   QuoteIdentifier(history)),
-      fmt::format("CREATE INDEX {} ON {} (_valid_from)", QuoteIdentifier("_sfsync_hist_by_time_" + table),
-                  QuoteIdentifier(history)),
   };
 }
 

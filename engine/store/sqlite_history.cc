@@ -159,8 +159,10 @@ Status SqliteStore::EnsureHistory(const HistorySpec& spec, bool enabled) {
       }
     }
     if (seed) {
+      // From the row's stamp, but never before a version it follows (history turned on again).
       SFSYNC_RETURN_IF_ERROR(db_.Exec(fmt::format(
-          "INSERT INTO {h} ({list}, _valid_from, _is_deleted, _run_id) SELECT {list}, {from}, 0, {run} FROM {t}",
+          "INSERT INTO {h} ({list}, _valid_from, _is_deleted, _run_id) SELECT {list}, max({from}, coalesce((SELECT "
+          "max(_valid_to) FROM {h} WHERE \"Id\" = {t}.\"Id\"), '')), 0, {run} FROM {t}",
           fmt::arg("h", h), fmt::arg("list", list), fmt::arg("from", from), fmt::arg("run", run),
           fmt::arg("t", QuoteIdentifier(spec.table)))));
     }

@@ -2,7 +2,7 @@
 // one run, printed as one table with its target.
 //
 //   build/bench/suite_bench --peer DIR [--rows 1000000] [--latency-ms 200] [--concurrency N]
-//                           [--only loopback,peer,latency,bulk,rss,quiet,postgres] [--check]
+//                           [--only loopback,peer,latency,bulk,rss,quiet,postgres,history] [--check]
 //
 // --peer DIR is a node_modules folder holding jsforce 3.10.16 and better-sqlite3 12 (scripts/bench
 // installs them into .deps/bench-node); without it the peer rows are skipped.
@@ -243,6 +243,51 @@ void Quiet(const Options& o) {
        "ceil(10/5) = 2 calls", Verdict(quiet.calls == 2)});
 }
 
+// History mode's cost (README "History and point in time"): the same load with and without
+// `history: true` (every loaded row is a changed row: one version each), medians of 3, and a full
+// pass over unchanged rows (each upsert checked, no version written).
+void History(const Options& o) {
+  const int64_t rows = std::min<int64_t>(o.rows, 200000);
+  std::fprintf(stderr, "history: %lld Accounts, with and without history...\n", static_cast<long long>(rows));
+  Emulator emu({"--rows", "Account=" + std::to_string(rows), "--rows", "Contact=0", "--rows", "Opportunity=0"});
+  std::vector<double> plain, kept, plain_full, kept_full;
+  Run last;
+  for (int i = 0; i < 3; ++i) {
+    for (bool history : {false, true}) {
+      TempDir dir;
+      const std::string objects =
+          ObjectsYaml({{"Account", kAccountFields}}, history ? "    history: true\n" : "");
+      Run load = Sfsync(emu, o, objects, dir, dir.File("h.db"));
+      if (!load.ok) return;
+      (history ? kept : plain).push_back(load.seconds);
+      if (history) last = load;
+      // A full pass: every row read and upserted again, none changed.
+      std::string job = JobYaml(emu, dir.File("h.db"), objects);
+      WriteFile(dir.File("job.yaml"), job);
+      const auto start = std::chrono::steady_clock::now();
+      ProcessResult full = RunSfsync(dir.File("job.yaml"), {}, {"--quiet", "--full"});
+      if (full.exit_code != 0) return;
+      (history ? kept_full : plain_full)
+          .push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+      if (history) {
+        const std::string versions = SqliteDb(dir.File("h.db")).Scalar("SELECT count(*) FROM \"Account__history\"");
+        if (versions != std::to_string(rows)) std::fprintf(stderr, "history: %s versions, not %lld\n", versions.c_str(),
+                                                           static_cast<long long>(rows));
+      }
+    }
+  }
+  const double with = Median(kept), without = Median(plain);
+  const double per_row_us = (with - without) / static_cast<double>(rows) * 1e6;
+  Add({"history: true, load of " + std::to_string(rows) + " rows x 15 fields (rows/s; each a version)",
+       Fmt("%.0f", static_cast<double>(rows) / with), "without history " + Fmt("%.0f", static_cast<double>(rows) / without),
+       Fmt("%.2f", without / with), std::to_string(last.calls), Fmt("%.0f MiB", last.rss_mib),
+       "measured: " + Fmt("%.1f us", per_row_us) + " per changed row (issue 15 sets no target)", "met"});
+  const double full_with = Median(kept_full), full_without = Median(plain_full);
+  Add({"history: true, full pass over " + std::to_string(rows) + " unchanged rows (seconds; no version written)",
+       Fmt("%.2f s", full_with), "without history " + Fmt("%.2f s", full_without), Fmt("%.2f", full_without / full_with),
+       "-", "-", "measured (issue 15 sets no target)", "met"});
+}
+
 // The same load as the loopback row, into PostgreSQL (a throw-away cluster on the same cores).
 void Postgres(const Options& o) {
   std::fprintf(stderr, "postgres: %lld Accounts...\n", static_cast<long long>(o.rows));
@@ -290,6 +335,7 @@ int Main(int argc, char** argv) {
   if (Wanted(o, "latency")) Latency(o);
   if (Wanted(o, "quiet")) Quiet(o);
   if (Wanted(o, "postgres")) Postgres(o);
+  if (Wanted(o, "history")) History(o);
   std::printf("sfsync benchmark suite: %lld rows, %d ms per page under latency, 2-core machine, emulator on the same "
               "cores (%.0f s)\n\n",
               static_cast<long long>(o.rows), o.latency_ms,
