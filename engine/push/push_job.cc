@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 
 #include "engine/core/ascii.h"
@@ -102,6 +103,12 @@ PushReport PushWithContext(const config::Job& job, sync::JobContext* context, Cl
       }
     }
     tables.push_back(std::move(*table));
+  }
+  // History versions of what Salesforce takes are dated by the org's clock (its Date header), as the
+  // pull dates the changes it reads, when the two clocks are within the skew allowed.
+  if (const int64_t server = context->client()->server_info().server_date_millis; server != 0) {
+    const int64_t offset = server - clock->NowMillis();
+    if (std::llabs(offset) <= job.max_clock_skew_seconds * 1000) store->SetServerClockOffset(offset);
   }
   if (!options.only_object.empty() && tables.empty()) {
     return finish(Status(StatusCode::kInvalidArgument,

@@ -85,7 +85,9 @@ EngineWrite::EngineWrite(Db* db, const std::string& at, int64_t run_id) : db_(db
 
 Status EngineWrite::Commit() {
   SFSYNC_RETURN_IF_ERROR(status_);
-  SFSYNC_RETURN_IF_ERROR(db_->Exec("UPDATE _sfsync_ctx SET applying = 0 WHERE k = 1"));
+  // Nothing of the transaction's context is committed: the row is as every connection sees it outside.
+  SFSYNC_RETURN_IF_ERROR(
+      db_->Exec("UPDATE _sfsync_ctx SET applying = 0, at = NULL, run_id = NULL, delete_at = NULL WHERE k = 1"));
   return txn_.Commit();
 }
 
