@@ -144,6 +144,17 @@ TEST_CASE_TEMPLATE("export --where and --columns choose rows and columns, and ba
   ProcessResult bad_object = RunSfsyncCommand({"export"}, job, {"--object", "Lead", "--out", dir.File("x.csv")});
   CHECK(bad_object.exit_code == 2);
   CHECK(bad_object.err.find("has no object Lead") != std::string::npos);
+  // --at reads history, which this object does not keep (and a PostgreSQL store keeps none yet).
+  ProcessResult no_history = RunSfsyncCommand(
+      {"export"}, job, {"--object", "Account", "--at", "2026-01-01T00:00:00Z", "--out", dir.File("x.csv")});
+  CHECK(no_history.exit_code == 2);
+  CHECK(no_history.err.find(store.postgres() ? "only an SQLite store keeps" : "table Account keeps no history") !=
+        std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.File("x.csv")));
+  ProcessResult bad_time =
+      RunSfsyncCommand({"export"}, job, {"--object", "Account", "--at", "yesterday", "--out", dir.File("x.csv")});
+  CHECK(bad_time.exit_code == 2);
+  CHECK(bad_time.err.find("--at yesterday: not an ISO 8601 date and time") != std::string::npos);
 }
 
 TEST_CASE_TEMPLATE("an export taken while a sync commits pages holds exactly what some commit held", S, OnSqlite,

@@ -181,6 +181,35 @@ void History(const std::string& deletes) {
 TEST_CASE("history rebuilds each moment between runs exactly, deletes: soft") { History("soft"); }
 TEST_CASE("history rebuilds each moment between runs exactly, deletes: hard") { History("hard"); }
 
+TEST_CASE("snapshot --at: what it refuses, with exit 2 and nothing written") {
+  Emulator emu({"--rows", "Account=5", "--rows", "Contact=5", "--rows", "Opportunity=0"});
+  TempDir dir;
+  const StoreTarget store(StoreKind::kSqlite);
+  const std::string job = dir.File("job.yaml");
+  WriteFile(job, store.Job(emu, dir.File("h.db"),
+                           "  - name: Account\n    fields: [Id, Name, SystemModstamp]\n    history: true\n"
+                           "  - name: Contact\n    fields: [Id, LastName, SystemModstamp]\n"));
+  Sync(job);
+  const std::string out = dir.File("at.db");
+  auto refused = [&](const std::vector<std::string>& args, const std::string& message) {
+    CAPTURE(message);
+    ProcessResult r = RunSfsyncCommand({"snapshot"}, job, args);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find(message) != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(out));
+    CHECK_FALSE(std::filesystem::exists(out + ".partial"));
+  };
+  refused({"--at", "2026-01-01T00:00:00Z", "--object", "Contact", "--out", out}, "table Contact keeps no history");
+  refused({"--at", "2026-01-01T00:00:00Z", "--object", "Lead", "--out", out}, "job it has no object Lead");
+  refused({"--object", "Account", "--out", out}, "--object applies only with --at");
+  refused({"--at", "31/12/2026", "--out", out}, "--at 31/12/2026: not an ISO 8601 date and time");
+  // Without --object: every object with history (Account), as of a time before any of it.
+  ProcessResult early = RunSfsyncCommand({"snapshot"}, job, {"--at", "2000-01-01T00:00:00Z", "--out", out});
+  REQUIRE(early.exit_code == 0);
+  CHECK(early.out.find("1 tables, 0 rows") != std::string::npos);
+  CHECK(SqliteDb(out).Count("Account") == 0);
+}
+
 TEST_CASE("push-back writes versions when Salesforce takes the changes, not when they are made locally") {
   Emulator emu({"--rows", "Account=10", "--rows", "Contact=0", "--rows", "Opportunity=0"});
   AddKeyField(emu, "Account");
