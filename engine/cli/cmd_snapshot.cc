@@ -75,8 +75,7 @@ int SnapshotCommand(const CommonFlags& common, const SnapshotFlags& flags) {
     return kExitUsage;
   }
   if (job->store.is_postgres()) {
-    PrintError(
-        "snapshot copies an SQLite store; for a PostgreSQL store use pg_dump, or sfsync export per object");
+    PrintError("snapshot copies an SQLite store; for a PostgreSQL store use pg_dump, or sfsync export per object");
     return kExitUsage;
   }
   if (!flags.at.empty()) return PointInTime(*job, flags);

@@ -144,8 +144,8 @@ int Main(int argc, char** argv) {
   add_common(status_cmd_top);
 
   ExportFlags export_flags;
-  CLI::App* export_cmd =
-      app.add_subcommand("export", "write one object's rows as CSV or JSON Lines, from one consistent read (no connection)");
+  CLI::App* export_cmd = app.add_subcommand(
+      "export", "write one object's rows as CSV or JSON Lines, from one consistent read (no connection)");
   export_cmd->add_option("job", export_flags.job_path, "job file (YAML)")->required();
   export_cmd->add_option("--object", export_flags.object, "the object (name or table)")->required();
   export_cmd->add_option("--format", export_flags.format, "csv (RFC 4180, with a header) or jsonl (types kept)")

@@ -128,7 +128,8 @@ TEST_CASE("the schema's defaults are the model's defaults") {
 TEST_CASE("unknown keys list what is allowed and suggest a near miss") {
   CHECK(Validate(Edit("    fields:", "    feilds: [Email]\n    fields:")) ==
         "job.yaml:11:5: objects[0].feilds: unknown key 'feilds' (allowed: name, table, fields, exclude, where, "
-        "mode, deletes, batch_size, min_rows_per_slice, bulk_max_records, formula_fields, include_base64, api, cursor_field, history, push, external_id, "
+        "mode, deletes, batch_size, min_rows_per_slice, bulk_max_records, formula_fields, include_base64, api, "
+        "cursor_field, history, push, external_id, "
         "at_least_once_inserts); did you mean 'fields'?");
   // Every unknown key of a mapping is reported, not just the first.
   CHECK(Validate(Edit("store:\n", "colour: red\nstore:\n  zzz: 1\n")) ==

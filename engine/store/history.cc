@@ -11,8 +11,7 @@ namespace {
 constexpr const char* kApplying = "coalesce((SELECT applying FROM _sfsync_ctx WHERE k = 1), 0) = 1";
 constexpr const char* kRunId = "(SELECT run_id FROM _sfsync_ctx WHERE k = 1)";
 // The engine write's time; the clock of this process if a write did not set it.
-constexpr const char* kAt =
-    "coalesce((SELECT at FROM _sfsync_ctx WHERE k = 1), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))";
+constexpr const char* kAt = "coalesce((SELECT at FROM _sfsync_ctx WHERE k = 1), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))";
 constexpr const char* kDeleteAt =
     "coalesce((SELECT delete_at FROM _sfsync_ctx WHERE k = 1), (SELECT at FROM _sfsync_ctx WHERE k = 1), "
     "strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))";
@@ -22,7 +21,8 @@ std::string OrgRow(const char* ref) { return fmt::format("{}.\"Id\" NOT LIKE 'lo
 
 std::string List(const std::vector<std::string>& columns, const char* prefix) {
   std::string out;
-  for (const std::string& c : columns) out += fmt::format("{}{}{}", out.empty() ? "" : ", ", prefix, QuoteIdentifier(c));
+  for (const std::string& c : columns)
+    out += fmt::format("{}{}{}", out.empty() ? "" : ", ", prefix, QuoteIdentifier(c));
   return out;
 }
 

@@ -8,18 +8,19 @@
 //   _valid_to    when the next version replaced it; NULL for the row's current version
 //   _is_deleted  1 for a tombstone: the row left the table (a hard delete; with `deletes: soft` a
 //                deleted record is an ordinary version whose IsDeleted is 1)
-//   _run_id      the run that wrote it (_sfsync_runs), NULL when written outside a run
+//   _run_id      the run that wrote it (_sfsync_runs); NULL outside a run (a standalone push)
 // The row as it was at instant T is the version with _valid_from <= T < coalesce(_valid_to, +inf)
 // and _is_deleted = 0.
 //
 // Triggers fire only inside the engine's own write transactions (_sfsync_ctx.applying = 1), and
-// never for a local insert's row (a local Id): local edits are not the org's state until pushed. They date a version by the server's stamp when the
-// change carries one (an inserted row's stamp; an update that moved the stamp), else by the
-// server's deletion date (_sfsync_ctx.delete_at, getDeleted), else by the engine write's own time
-// (_sfsync_ctx.at: a sweep, a backfill of a new column, a parent's field refreshed, a pushed insert
-// getting its Id). A version is never dated before the version it replaces (a clock behind is
-// clamped); a version replaced at the instant it began is dropped (it was never the state at any
-// instant). An update that changes no column writes nothing.
+// never for a local insert's row (a local Id): local edits are not the org's state until pushed.
+// They date a version by the server's stamp when the change carries one (an inserted row's stamp;
+// an update that moved the stamp), else by the server's deletion date (_sfsync_ctx.delete_at:
+// getDeleted, queryAll), else by the engine write's own time on the org's clock (_sfsync_ctx.at: a
+// sweep, a backfill of a new column, a parent's field refreshed, a pushed insert getting its Id).
+// A version is never dated before the version it replaces (a clock behind is clamped); a version
+// replaced at the instant it began is dropped (it was never the state at any instant). An update
+// that changes no column writes nothing.
 #pragma once
 
 #include <string>

@@ -34,30 +34,34 @@ struct Fixture {
     REQUIRE(store->EnsureHistory({"Account", with_stamp ? "SystemModstamp" : ""}, true).ok());
   }
   std::string Versions(const std::string& id) {
-    return QueryText(path, "SELECT group_concat(coalesce(\"Name\", '-') || '@' || _valid_from || '..' || "
-                           "coalesce(_valid_to, '') || (CASE WHEN _is_deleted THEN ' deleted' ELSE '' END), '; ') "
-                           "FROM (SELECT * FROM \"Account__history\" WHERE \"Id\" = '" + id + "' ORDER BY _version)");
+    return QueryText(path,
+                     "SELECT group_concat(coalesce(\"Name\", '-') || '@' || _valid_from || '..' || "
+                     "coalesce(_valid_to, '') || (CASE WHEN _is_deleted THEN ' deleted' ELSE '' END), '; ') "
+                     "FROM (SELECT * FROM \"Account__history\" WHERE \"Id\" = '" +
+                         id + "' ORDER BY _version)");
   }
 };
 
 TEST_CASE("versions are dated by the row's stamp, a no-op upsert writes none, a delete leaves a tombstone") {
   Fixture f;
   auto page = [&](const std::string& name, const std::string& stamp, const std::string& wm) {
-    return f.store->ApplyPage(Spec(), Batch({"Id", "Name", "SystemModstamp"},
-                                            {{Cell::Text("001A"), Cell::Text(name), Cell::Text(stamp)}}),
-                              {}, StateAt(wm, "001A"));
+    return f.store->ApplyPage(
+        Spec(), Batch({"Id", "Name", "SystemModstamp"}, {{Cell::Text("001A"), Cell::Text(name), Cell::Text(stamp)}}),
+        {}, StateAt(wm, "001A"));
   };
   REQUIRE(page("one", "2026-01-01T00:00:00.000+0000", "2026-01-01T00:00:00.000Z").ok());
   REQUIRE(page("one", "2026-01-01T00:00:00.000+0000", "2026-01-01T00:00:00.000Z").ok());  // unchanged
   REQUIRE(page("two", "2026-02-01T00:00:00.000+0000", "2026-02-01T00:00:00.000Z").ok());
   CHECK(f.Versions("001A") == "one@2026-01-01T00:00:00.000Z..2026-02-01T00:00:00.000Z; two@2026-02-01T00:00:00.000Z..");
   // A delete the server dated (queryAll's stamp), then one it did not (dated by the org's clock).
-  REQUIRE(f.store->ApplyPage(Spec(), Batch({"Id"}, {}), {"001A"}, StateAt("2026-03-01T00:00:00.000Z", "001A"),
-                             {"2026-03-01T00:00:00.000Z"})
+  REQUIRE(f.store
+              ->ApplyPage(Spec(), Batch({"Id"}, {}), {"001A"}, StateAt("2026-03-01T00:00:00.000Z", "001A"),
+                          {"2026-03-01T00:00:00.000Z"})
               .ok());
-  CHECK(f.Versions("001A") == "one@2026-01-01T00:00:00.000Z..2026-02-01T00:00:00.000Z; "
-                              "two@2026-02-01T00:00:00.000Z..2026-03-01T00:00:00.000Z; "
-                              "two@2026-03-01T00:00:00.000Z.. deleted");
+  CHECK(f.Versions("001A") ==
+        "one@2026-01-01T00:00:00.000Z..2026-02-01T00:00:00.000Z; "
+        "two@2026-02-01T00:00:00.000Z..2026-03-01T00:00:00.000Z; "
+        "two@2026-03-01T00:00:00.000Z.. deleted");
   // Undeleted: the tombstone closes.
   REQUIRE(page("three", "2026-04-01T00:00:00.000+0000", "2026-04-01T00:00:00.000Z").ok());
   CHECK(QueryText(f.path, "SELECT count(*) FROM \"Account__history\" WHERE _valid_to IS NULL") == "1");
@@ -77,23 +81,22 @@ TEST_CASE("versions are dated by the row's stamp, a no-op upsert writes none, a 
 
 TEST_CASE("a table without a stamp column: versions dated by the engine write's time") {
   Fixture f(/*with_stamp=*/false);
-  REQUIRE(f.store->ApplyPage(Spec(false), Batch({"Id", "Name"}, {{Cell::Text("001A"), Cell::Text("one")}}), {},
-                             SyncState{})
-              .ok());
+  REQUIRE(
+      f.store->ApplyPage(Spec(false), Batch({"Id", "Name"}, {{Cell::Text("001A"), Cell::Text("one")}}), {}, SyncState{})
+          .ok());
   f.clock.Advance(std::chrono::milliseconds(1000));
-  REQUIRE(f.store->ApplyPage(Spec(false), Batch({"Id", "Name"}, {{Cell::Text("001A"), Cell::Text("two")}}), {},
-                             SyncState{})
-              .ok());
-  CHECK(f.Versions("001A") ==
-        "one@2027-01-15T08:00:00.000Z..2027-01-15T08:00:01.000Z; two@2027-01-15T08:00:01.000Z..");
+  REQUIRE(
+      f.store->ApplyPage(Spec(false), Batch({"Id", "Name"}, {{Cell::Text("001A"), Cell::Text("two")}}), {}, SyncState{})
+          .ok());
+  CHECK(f.Versions("001A") == "one@2027-01-15T08:00:00.000Z..2027-01-15T08:00:01.000Z; two@2027-01-15T08:00:01.000Z..");
 }
 
 TEST_CASE("history turned off keeps the versions, and turned on again it starts over from the table") {
   Fixture f;
   auto page = [&](const std::string& name, const std::string& stamp) {
-    return f.store->ApplyPage(Spec(), Batch({"Id", "Name", "SystemModstamp"},
-                                            {{Cell::Text("001A"), Cell::Text(name), Cell::Text(stamp)}}),
-                              {}, StateAt(stamp, "001A"));
+    return f.store->ApplyPage(
+        Spec(), Batch({"Id", "Name", "SystemModstamp"}, {{Cell::Text("001A"), Cell::Text(name), Cell::Text(stamp)}}),
+        {}, StateAt(stamp, "001A"));
   };
   REQUIRE(page("one", "2026-01-01T00:00:00.000Z").ok());
   REQUIRE(f.store->EnsureHistory({"Account", "SystemModstamp"}, false).ok());
@@ -102,11 +105,11 @@ TEST_CASE("history turned off keeps the versions, and turned on again it starts 
   f.clock.Advance(std::chrono::milliseconds(5000));
   REQUIRE(f.store->EnsureHistory({"Account", "SystemModstamp"}, true).ok());
   // What happened meanwhile is unknown: the old version ends now, the row as it is starts then.
-  CHECK(f.Versions("001A") ==
-        "one@2026-01-01T00:00:00.000Z..2027-01-15T08:00:05.000Z; two@2027-01-15T08:00:05.000Z..");
+  CHECK(f.Versions("001A") == "one@2026-01-01T00:00:00.000Z..2027-01-15T08:00:05.000Z; two@2027-01-15T08:00:05.000Z..");
   // One version per instant.
-  CHECK(QueryText(f.path, "SELECT count(*) FROM \"Account__history\" WHERE _valid_from <= '2026-06-01T00:00:00.000Z' "
-                          "AND (_valid_to IS NULL OR _valid_to > '2026-06-01T00:00:00.000Z')") == "1");
+  CHECK(QueryText(f.path,
+                  "SELECT count(*) FROM \"Account__history\" WHERE _valid_from <= '2026-06-01T00:00:00.000Z' "
+                  "AND (_valid_to IS NULL OR _valid_to > '2026-06-01T00:00:00.000Z')") == "1");
   // Turning it off and on again with nothing changed in between writes no second copy... of course
   // it cannot know that: it closes and restarts, at one instant, which leaves one version open.
   REQUIRE(f.store->EnsureHistory({"Account", "SystemModstamp"}, false).ok());
@@ -128,20 +131,25 @@ TEST_CASE("a table named like a history table that sfsync did not make is refuse
 
 TEST_CASE("a retyped column keeps its versions: the history follows the table's columns") {
   Fixture f;
-  REQUIRE(f.store->ApplyPage(Spec(), Batch({"Id", "Name", "SystemModstamp"},
-                                           {{Cell::Text("001A"), Cell::Text("42"), Cell::Text("2026-01-01T00:00:00.000Z")}}),
-                             {}, StateAt("2026-01-01T00:00:00.000Z", "001A"))
-            .ok());
+  REQUIRE(f.store
+              ->ApplyPage(Spec(),
+                          Batch({"Id", "Name", "SystemModstamp"},
+                                {{Cell::Text("001A"), Cell::Text("42"), Cell::Text("2026-01-01T00:00:00.000Z")}}),
+                          {}, StateAt("2026-01-01T00:00:00.000Z", "001A"))
+              .ok());
   TableSpec retyped = Spec();
   retyped.columns[1].type = ColumnType::kInteger;
   REQUIRE(f.store->EnsureTable(retyped).ok());  // Name -> Name__v1 (text, kept), Name (integer)
   REQUIRE(f.store->EnsureHistory({"Account", "SystemModstamp"}, true).ok());
-  REQUIRE(f.store->ApplyPage(retyped, Batch({"Id", "Name", "SystemModstamp"},
-                                            {{Cell::Text("001A"), Cell::Int(43), Cell::Text("2026-02-01T00:00:00.000Z")}}),
-                             {}, StateAt("2026-02-01T00:00:00.000Z", "001A"))
-            .ok());
-  CHECK(QueryText(f.path, "SELECT group_concat(typeof(\"Name\") || ':' || \"Name\" || '/' || coalesce(\"Name__v1\", "
-                          "'-'), ' ') FROM (SELECT * FROM \"Account__history\" ORDER BY _version)") ==
+  REQUIRE(f.store
+              ->ApplyPage(retyped,
+                          Batch({"Id", "Name", "SystemModstamp"},
+                                {{Cell::Text("001A"), Cell::Int(43), Cell::Text("2026-02-01T00:00:00.000Z")}}),
+                          {}, StateAt("2026-02-01T00:00:00.000Z", "001A"))
+              .ok());
+  CHECK(QueryText(f.path,
+                  "SELECT group_concat(typeof(\"Name\") || ':' || \"Name\" || '/' || coalesce(\"Name__v1\", "
+                  "'-'), ' ') FROM (SELECT * FROM \"Account__history\" ORDER BY _version)") ==
         "text:42/- integer:43/42");
 }
 

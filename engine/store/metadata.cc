@@ -265,8 +265,8 @@ Status InitMetadata(Db* db) {
       std::string has_meta,
       db->QueryText("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_sfsync_meta'"));
   if (has_meta == "0") {
-    for (const char* ddl :
-         {kOtherTables, kStateTableV2, kDescribesTableV2, kRunObjectsTableV2, kPushTablesV3, kStateColumnsV4, kHistoryV5}) {
+    for (const char* ddl : {kOtherTables, kStateTableV2, kDescribesTableV2, kRunObjectsTableV2, kPushTablesV3,
+                            kStateColumnsV4, kHistoryV5}) {
       SFSYNC_RETURN_IF_ERROR(db->Exec(ddl));
     }
     SFSYNC_RETURN_IF_ERROR(db->Exec(

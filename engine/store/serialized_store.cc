@@ -17,7 +17,9 @@ StatusOr<SyncState> SerializedStore::LoadState(const std::string& table) {
   return inner_->LoadState(table);
 }
 
-Status SerializedStore::ApplyPage(const TableSpec& spec, const RowBatch& rows, const std::vector<std::string>& delete_ids, const SyncState& state, const std::vector<std::string>& delete_times) {
+Status SerializedStore::ApplyPage(const TableSpec& spec, const RowBatch& rows,
+                                  const std::vector<std::string>& delete_ids, const SyncState& state,
+                                  const std::vector<std::string>& delete_times) {
   std::lock_guard<std::mutex> lock(mu_);
   return inner_->ApplyPage(spec, rows, delete_ids, state, delete_times);
 }

@@ -19,7 +19,8 @@ class SerializedStore : public Store {
   StatusOr<std::vector<SchemaChange>> EnsureTable(const TableSpec& spec, const SyncState* state_on_backfill) override;
   StatusOr<std::vector<SchemaChange>> PreviewTable(const TableSpec& spec) override;
   StatusOr<SyncState> LoadState(const std::string& table) override;
-  Status ApplyPage(const TableSpec& spec, const RowBatch& rows, const std::vector<std::string>& delete_ids, const SyncState& state, const std::vector<std::string>& delete_times) override;
+  Status ApplyPage(const TableSpec& spec, const RowBatch& rows, const std::vector<std::string>& delete_ids,
+                   const SyncState& state, const std::vector<std::string>& delete_times) override;
   Status SaveState(const std::string& table, const SyncState& state) override;
   StatusOr<int64_t> ApplyServerDeletes(const TableSpec& spec, const std::vector<ServerDelete>& deletes, const std::string& guard_source, bool mark_only, const SyncState& state) override;
   StatusOr<int64_t> PurgeFlaggedRows(const TableSpec& spec, const std::string& flag_source, const SyncState& state) override;

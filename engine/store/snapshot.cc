@@ -13,8 +13,8 @@
 #include "engine/store/capture.h"
 #include "engine/store/history.h"
 #include "engine/store/sqlite_db.h"
-#include "engine/store/table_export.h"
 #include "engine/store/store.h"
+#include "engine/store/table_export.h"
 
 namespace sfsync::store {
 namespace {
@@ -162,10 +162,10 @@ StatusOr<SnapshotInfo> SnapshotSqliteStoreAt(const std::string& source, const st
       }
       if (defs.empty()) return Refused(fmt::format("no table {} in {}", table, source));
       SFSYNC_RETURN_IF_ERROR(src.Exec(fmt::format("CREATE TABLE snap.{} ({})", QuoteIdentifier(table), defs)));
-      SFSYNC_RETURN_IF_ERROR(src.Exec(fmt::format("INSERT INTO snap.{0} ({1}) SELECT {1} FROM main.{2} WHERE {3} "
-                                                  "ORDER BY \"Id\"",
-                                                  QuoteIdentifier(table), names, QuoteIdentifier(history),
-                                                  HistoryAsOfCondition(at))));
+      SFSYNC_RETURN_IF_ERROR(
+          src.Exec(fmt::format("INSERT INTO snap.{0} ({1}) SELECT {1} FROM main.{2} WHERE {3} "
+                               "ORDER BY \"Id\"",
+                               QuoteIdentifier(table), names, QuoteIdentifier(history), HistoryAsOfCondition(at))));
       info.rows += src.changes();
       ++info.tables;
     }
@@ -175,8 +175,11 @@ StatusOr<SnapshotInfo> SnapshotSqliteStoreAt(const std::string& source, const st
     SFSYNC_ASSIGN_OR_RETURN(Statement put,
                             src.Prepare("INSERT INTO snap._sfsync_snapshot (key, value) VALUES (?1, ?2)"));
     const std::vector<std::pair<std::string, std::string>> rows = {
-        {"at", at}, {"taken_at", info.taken_at}, {"source", std::filesystem::absolute(source).string()},
-        {"job", job}, {"tables", list}};
+        {"at", at},
+        {"taken_at", info.taken_at},
+        {"source", std::filesystem::absolute(source).string()},
+        {"job", job},
+        {"tables", list}};
     for (const auto& [key, value] : rows) {
       put.BindText(1, key);
       put.BindText(2, value);

@@ -77,7 +77,8 @@ Status SqliteStore::VersionPushed(const std::string& table, const std::vector<Ch
     if (last.empty()) continue;  // no version to follow
     const Cell version = last[0][0];
     SFSYNC_RETURN_IF_ERROR(
-        session_.Run(fmt::format("UPDATE {} SET _valid_to = max(?2, _valid_from) WHERE _version = ?1", h), {version, at})
+        session_
+            .Run(fmt::format("UPDATE {} SET _valid_to = max(?2, _valid_from) WHERE _version = ?1", h), {version, at})
             .status());
     SFSYNC_RETURN_IF_ERROR(
         session_
@@ -109,9 +110,9 @@ Status SqliteStore::EnsureHistory(const HistorySpec& spec, bool enabled) {
   Status s = Remember([&]() -> Status {
     EngineWrite txn(&db_, ServerNow(), run_id_);
     SFSYNC_RETURN_IF_ERROR(txn.status());
-    SFSYNC_ASSIGN_OR_RETURN(SqlRows registered,
-                            session_.Query("SELECT enabled FROM _sfsync_history_tables WHERE table_name = ?1",
-                                           {Cell::Text(spec.table)}));
+    SFSYNC_ASSIGN_OR_RETURN(
+        SqlRows registered,
+        session_.Query("SELECT enabled FROM _sfsync_history_tables WHERE table_name = ?1", {Cell::Text(spec.table)}));
     SFSYNC_ASSIGN_OR_RETURN(bool history_exists, TableExists(history));
     if (!enabled) {
       SFSYNC_RETURN_IF_ERROR(DropHistoryTriggers(spec.table));
@@ -126,8 +127,8 @@ Status SqliteStore::EnsureHistory(const HistorySpec& spec, bool enabled) {
     }
     if (history_exists && registered.empty()) {
       return RefusedError(fmt::format(
-          "table {} exists and sfsync did not create it; history: true keeps versions of {} there: rename it",
-          history, spec.table));
+          "table {} exists and sfsync did not create it; history: true keeps versions of {} there: rename it", history,
+          spec.table));
     }
     SFSYNC_ASSIGN_OR_RETURN(std::vector<std::string> columns, session_.Columns(spec.table));
     const std::string h = QuoteIdentifier(history);
@@ -135,9 +136,9 @@ Status SqliteStore::EnsureHistory(const HistorySpec& spec, bool enabled) {
     for (const std::string& c : columns) list += (list.empty() ? "" : ", ") + QuoteIdentifier(c);
     const std::string at = ServerNow();
     const std::string from =
-        spec.stamp_column.empty() ? QuoteLiteral(at)
-                                  : fmt::format("coalesce({}, {})", QuoteIdentifier(spec.stamp_column),
-                                                QuoteLiteral(at));
+        spec.stamp_column.empty()
+            ? QuoteLiteral(at)
+            : fmt::format("coalesce({}, {})", QuoteIdentifier(spec.stamp_column), QuoteLiteral(at));
     const std::string run = run_id_ > 0 ? std::to_string(run_id_) : "NULL";
     bool seed = false;
     if (!history_exists) {
@@ -148,7 +149,8 @@ Status SqliteStore::EnsureHistory(const HistorySpec& spec, bool enabled) {
       for (const std::string& c : columns) {
         bool found = false;
         for (const std::string& k : kept) found = found || EqualsIgnoringAsciiCase(k, c);
-        if (!found) SFSYNC_RETURN_IF_ERROR(db_.Exec(fmt::format("ALTER TABLE {} ADD COLUMN {}", h, QuoteIdentifier(c))));
+        if (!found)
+          SFSYNC_RETURN_IF_ERROR(db_.Exec(fmt::format("ALTER TABLE {} ADD COLUMN {}", h, QuoteIdentifier(c))));
       }
       if (registered[0][0].kind == Cell::Kind::kInt && registered[0][0].i == 0) {
         // History was off: what changed meanwhile is unknown. Close every open version now and

@@ -77,9 +77,10 @@ EngineWrite::EngineWrite(Db* db, const std::string& at, int64_t run_id) : db_(db
   status_ = txn_.status();
   // `at` is the storage datetime form (digits, '-', ':', '.', 'T', 'Z'): safe as a literal.
   if (status_.ok()) {
-    status_ = db_->Exec(fmt::format("UPDATE _sfsync_ctx SET applying = 1, at = '{}', run_id = {}, delete_at = NULL "
-                                    "WHERE k = 1",
-                                    at, run_id > 0 ? std::to_string(run_id) : "NULL"));
+    status_ =
+        db_->Exec(fmt::format("UPDATE _sfsync_ctx SET applying = 1, at = '{}', run_id = {}, delete_at = NULL "
+                              "WHERE k = 1",
+                              at, run_id > 0 ? std::to_string(run_id) : "NULL"));
   }
 }
 
@@ -243,8 +244,8 @@ Status SqliteStore::CheckWatermarkForward(const std::string& table, const SyncSt
 }
 
 Status SqliteStore::WritePage(const TableSpec& spec, const std::vector<const ColumnSpec*>& columns,
-                              const RowBatch& rows, const std::vector<std::string>& delete_ids,
-                              const SyncState& state, const std::vector<std::string>& delete_times) {
+                              const RowBatch& rows, const std::vector<std::string>& delete_ids, const SyncState& state,
+                              const std::vector<std::string>& delete_times) {
   EngineWrite txn(&db_, ServerNow(), run_id_);
   SFSYNC_RETURN_IF_ERROR(txn.status());
   // The check comes first so a refused page writes nothing; the state write comes last.

@@ -128,7 +128,7 @@ class SqliteStore final : public Store {
   Db db_;
   Clock* clock_;
   Status sticky_;
-  int64_t run_id_ = 0;  // the run BeginRun last started here: history versions name it
+  int64_t run_id_ = 0;                // the run BeginRun last started here: history versions name it
   int64_t server_offset_millis_ = 0;  // the org's clock minus ours (SetServerClockOffset)
   std::unordered_map<std::string, Statement> statements_;
   std::unordered_map<std::string, Statement> upserts_;

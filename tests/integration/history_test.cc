@@ -109,9 +109,10 @@ void History(const std::string& deletes) {
   emu.Admin("POST", "/__emulator/schema/Account/fields",
             {{"name", "Score__c"}, {"type", "double"}, {"precision", 18}, {"scale", 2}});
   for (size_t i = 5; i < 8; ++i) {
-    emu.Update("Account", id(i), {{"Score__c", 2.5 * static_cast<double>(i)},
-                                  {"SystemModstamp", accounts[i].at("SystemModstamp")},
-                                  {"LastModifiedDate", accounts[i].at("LastModifiedDate")}});
+    emu.Update("Account", id(i),
+               {{"Score__c", 2.5 * static_cast<double>(i)},
+                {"SystemModstamp", accounts[i].at("SystemModstamp")},
+                {"LastModifiedDate", accounts[i].at("LastModifiedDate")}});
   }
   emu.Update("Account", id(5), {{"Name", "after the new field"}});
   Sync(job);
@@ -145,9 +146,9 @@ void History(const std::string& deletes) {
     CHECK(file.Scalar("SELECT value FROM _sfsync_snapshot WHERE key = 'at'").substr(0, 19) ==
           moments[m].at.substr(0, 19));
     // export --at gives the same rows.
-    ProcessResult exported =
-        RunSfsyncCommand({"export"}, job, {"--object", "Account", "--at", moments[m].at, "--format", "jsonl",
-                                           "--columns", "Id,Name", "--out", "-"});
+    ProcessResult exported = RunSfsyncCommand(
+        {"export"}, job,
+        {"--object", "Account", "--at", moments[m].at, "--format", "jsonl", "--columns", "Id,Name", "--out", "-"});
     REQUIRE(exported.exit_code == 0);
     std::string rows;
     std::istringstream in(exported.out);
@@ -244,8 +245,8 @@ TEST_CASE("push-back writes versions when Salesforce takes the changes, not when
   CHECK(read.Scalar("SELECT \"Phone\" FROM " + history + " WHERE \"Id\" = '" + edited + "' AND _valid_to IS NULL") ==
         "+1 555 0199");
   CHECK(read.Scalar("SELECT count(*) FROM " + history + " a JOIN " + history +
-                    " b ON a.\"Id\" = b.\"Id\" AND a._valid_to = b._valid_from WHERE a.\"Id\" = '" + edited +
-                    "'") == "1");
+                    " b ON a.\"Id\" = b.\"Id\" AND a._valid_to = b._valid_from WHERE a.\"Id\" = '" + edited + "'") ==
+        "1");
   // The insert, under the Id Salesforce gave it; the delete, a tombstone.
   CHECK(read.Scalar("SELECT \"Name\" FROM " + history + " WHERE \"Id\" = '" + created + "' AND _valid_to IS NULL") ==
         "Made here");
@@ -257,7 +258,8 @@ TEST_CASE("push-back writes versions when Salesforce takes the changes, not when
 
   // The next pull brings the server's stamps: the rows' open versions are the table's rows.
   Sync(job);
-  CHECK(read.Scalar("SELECT count(*) FROM " + history + " h JOIN \"Account\" t ON t.\"Id\" = h.\"Id\" WHERE "
+  CHECK(read.Scalar("SELECT count(*) FROM " + history +
+                    " h JOIN \"Account\" t ON t.\"Id\" = h.\"Id\" WHERE "
                     "h._valid_to IS NULL AND h.\"Phone\" IS t.\"Phone\" AND h.\"SystemModstamp\" IS "
                     "t.\"SystemModstamp\"") == std::to_string(read.Count("Account")));
   CHECK(read.Count("Account") == 10);

@@ -65,7 +65,8 @@ void CheckHistory(TableSource& db, const std::string& table) {
                   " h WHERE h.\"Id\" = t.\"Id\" AND h._valid_to IS NULL AND h._is_deleted = 0" + same + ")") == "0");
   CHECK(db.Scalar("SELECT count(*) FROM " + h + " WHERE _valid_to IS NULL AND _is_deleted = 0") ==
         std::to_string(db.Count(table)));
-  CHECK(db.Scalar("SELECT count(*) FROM " + h + " a JOIN " + h + " b ON a.\"Id\" = b.\"Id\" AND a._version < "
+  CHECK(db.Scalar("SELECT count(*) FROM " + h + " a JOIN " + h +
+                  " b ON a.\"Id\" = b.\"Id\" AND a._version < "
                   "b._version AND (a._valid_to IS NULL OR a._valid_to > b._valid_from)") == "0");
 }
 
@@ -78,17 +79,20 @@ void KillLoop(const Target& target) {
   TempDir dir;
   const bool history = target.history;
   const std::string keep = history ? "    history: true\n" : "";
-  WriteFile(dir.File("job.yaml"),
-            target.job_yaml(emu, dir,
-                            "  - name: Account\n"
-                            "    fields: [Id, Name, Industry, AnnualRevenue, NumberOfEmployees, Description, CreatedDate,\n"
-                            "             SystemModstamp]\n"
-                            "    batch_size: 200\n"
-                            "    deletes: soft\n" + keep +
-                            "  - name: Contact\n"
-                            "    fields: [Id, FirstName, LastName, Email, AccountId, Account.Name, SystemModstamp]\n"
-                            "    batch_size: 500\n"
-                            "    deletes: hard\n" + keep));
+  WriteFile(
+      dir.File("job.yaml"),
+      target.job_yaml(emu, dir,
+                      "  - name: Account\n"
+                      "    fields: [Id, Name, Industry, AnnualRevenue, NumberOfEmployees, Description, CreatedDate,\n"
+                      "             SystemModstamp]\n"
+                      "    batch_size: 200\n"
+                      "    deletes: soft\n" +
+                          keep +
+                          "  - name: Contact\n"
+                          "    fields: [Id, FirstName, LastName, Email, AccountId, Account.Name, SystemModstamp]\n"
+                          "    batch_size: 500\n"
+                          "    deletes: hard\n" +
+                          keep));
   struct Sample {
     std::string at, accounts, contacts;
   };
@@ -153,8 +157,8 @@ void KillLoop(const Target& target) {
   // The tables at each sampled moment, rebuilt from history by `snapshot --at`.
   for (const Sample& s : samples) {
     CAPTURE(s.at);
-    ProcessResult snap = RunSfsyncCommand({"snapshot"}, dir.File("job.yaml"), {"--at", s.at, "--out", dir.File("at.db")},
-                                          target.env);
+    ProcessResult snap =
+        RunSfsyncCommand({"snapshot"}, dir.File("job.yaml"), {"--at", s.at, "--out", dir.File("at.db")}, target.env);
     INFO(snap.err);
     REQUIRE(snap.exit_code == 0);
     SqliteSource then(dir.File("at.db"));
@@ -173,17 +177,17 @@ void KillLoop(const Target& target) {
 TEST_CASE("kill loop: 50 rounds of run, SIGKILL at a random moment, rerun, on a changing org") {
   auto db = std::make_shared<std::string>();
   KillLoop({"sqlite",
-             [db](const Emulator& emu, const TempDir& dir, const std::string& objects) {
-               *db = dir.File("kill.db");
-               return JobYaml(emu, *db, objects);
-             },
-             {},
-             [db]() -> std::unique_ptr<TableSource> {
-               if (!FileExists(*db)) return nullptr;
-               return std::make_unique<SqliteSource>(*db);
-             },
-             50,
-             /*history=*/true});
+            [db](const Emulator& emu, const TempDir& dir, const std::string& objects) {
+              *db = dir.File("kill.db");
+              return JobYaml(emu, *db, objects);
+            },
+            {},
+            [db]() -> std::unique_ptr<TableSource> {
+              if (!FileExists(*db)) return nullptr;
+              return std::make_unique<SqliteSource>(*db);
+            },
+            50,
+            /*history=*/true});
 }
 
 TEST_CASE("kill loop on PostgreSQL: 50 rounds of run, SIGKILL at a random moment, rerun, on a changing org") {

@@ -43,7 +43,6 @@ using pg::PgResult;
 
 constexpr const char* kSeenKey = "status.schema_seen";
 
-
 Status ReadTables(PgConn* conn, const std::string& job, DatabaseStatus* out) {
   SFSYNC_ASSIGN_OR_RETURN(PgResult r, conn->Query("SELECT table_name, object, job, mode, cursor_field, watermark_ts, "
                                                   "watermark_id, load_in_progress, full_pass_reason FROM _sfsync_state "
