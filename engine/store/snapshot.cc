@@ -21,7 +21,6 @@ namespace {
 
 constexpr int kBusyMillis = 5000;
 
-Status Refused(const std::string& message) { return Status(StatusCode::kFailedPrecondition, message, "store.refused"); }
 
 // Removes `path` (and its journal) unless released: a failed snapshot leaves nothing behind.
 class PartialFile {
@@ -40,18 +39,37 @@ class PartialFile {
   bool released_ = false;
 };
 
-}  // namespace
-
-StatusOr<SnapshotInfo> SnapshotSqliteStore(const std::string& source, const std::string& out, const std::string& job,
-                                           int64_t now_millis) {
+// The store at `source`, refused unless it exists and sfsync wrote it.
+StatusOr<Db> OpenSource(const std::string& source) {
   std::error_code ec;
   if (!std::filesystem::exists(source, ec)) {
-    return Refused(fmt::format("{} does not exist yet: run the job first (sfsync run)", source));
+    return RefusedError(fmt::format("{} does not exist yet: run the job first (sfsync run)", source));
   }
   SFSYNC_ASSIGN_OR_RETURN(Db src, Db::Open(source, "", kBusyMillis));
   SFSYNC_ASSIGN_OR_RETURN(std::string meta,
                           src.QueryText("SELECT count(*) FROM sqlite_master WHERE name = '_sfsync_meta'"));
-  if (meta != "1") return Refused(fmt::format("{} is not a database sfsync wrote", source));
+  if (meta != "1") return RefusedError(fmt::format("{} is not a database sfsync wrote", source));
+  return src;
+}
+
+// PRAGMA integrity_check of the finished (closed) `partial`, then its rename to `out`.
+Status CheckAndRename(const std::string& partial, const std::string& out) {
+  {
+    SFSYNC_ASSIGN_OR_RETURN(Db dst, Db::Open(partial, "", kBusyMillis));
+    SFSYNC_ASSIGN_OR_RETURN(std::string integrity, dst.QueryText("PRAGMA integrity_check"));
+    if (integrity != "ok") return RefusedError(fmt::format("the snapshot failed its integrity check: {}", integrity));
+  }
+  if (::rename(partial.c_str(), out.c_str()) != 0) {
+    return RefusedError(fmt::format("{}: cannot rename {} into place: {}", out, partial, std::strerror(errno)));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+StatusOr<SnapshotInfo> SnapshotSqliteStore(const std::string& source, const std::string& out, const std::string& job,
+                                           int64_t now_millis) {
+  SFSYNC_ASSIGN_OR_RETURN(Db src, OpenSource(source));
 
   const std::string partial = out + ".partial";
   ::unlink(partial.c_str());
@@ -71,7 +89,7 @@ StatusOr<SnapshotInfo> SnapshotSqliteStore(const std::string& source, const std:
   info.taken_at = FormatIsoUtc(now_millis);
   // A file to carry around: no -wal beside it, and no push-back capture (edits here go nowhere).
   SFSYNC_ASSIGN_OR_RETURN(std::string mode, dst.QueryText("PRAGMA journal_mode = DELETE"));
-  if (mode != "delete") return Refused(fmt::format("{}: cannot leave WAL mode ({})", partial, mode));
+  if (mode != "delete") return RefusedError(fmt::format("{}: cannot leave WAL mode ({})", partial, mode));
   {
     SFSYNC_ASSIGN_OR_RETURN(Statement triggers,
                             dst.Prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE "
@@ -107,12 +125,8 @@ StatusOr<SnapshotInfo> SnapshotSqliteStore(const std::string& source, const std:
       SFSYNC_RETURN_IF_ERROR(put.Run());
     }
   }
-  SFSYNC_ASSIGN_OR_RETURN(std::string integrity, dst.QueryText("PRAGMA integrity_check"));
-  if (integrity != "ok") return Refused(fmt::format("the snapshot failed its integrity check: {}", integrity));
-  dst = Db();  // closed: everything is on disk before the rename
-  if (::rename(partial.c_str(), out.c_str()) != 0) {
-    return Refused(fmt::format("{}: cannot rename {} into place: {}", out, partial, std::strerror(errno)));
-  }
+  dst = Db();  // closed: everything is on disk before the check and the rename
+  SFSYNC_RETURN_IF_ERROR(CheckAndRename(partial, out));
   cleanup.Release();
   return info;
 }
@@ -120,10 +134,7 @@ StatusOr<SnapshotInfo> SnapshotSqliteStore(const std::string& source, const std:
 StatusOr<SnapshotInfo> SnapshotSqliteStoreAt(const std::string& source, const std::string& out, const std::string& job,
                                              const std::string& at, const std::vector<std::string>& tables,
                                              int64_t now_millis) {
-  std::error_code ec;
-  if (!std::filesystem::exists(source, ec)) {
-    return Refused(fmt::format("{} does not exist yet: run the job first (sfsync run)", source));
-  }
+  SFSYNC_ASSIGN_OR_RETURN(Db src, OpenSource(source));
   const std::string partial = out + ".partial";
   ::unlink(partial.c_str());
   PartialFile cleanup(partial);
@@ -136,10 +147,6 @@ StatusOr<SnapshotInfo> SnapshotSqliteStoreAt(const std::string& source, const st
   SnapshotInfo info;
   info.taken_at = FormatIsoUtc(now_millis);
   {
-    SFSYNC_ASSIGN_OR_RETURN(Db src, Db::Open(source, "", kBusyMillis));
-    SFSYNC_ASSIGN_OR_RETURN(std::string meta,
-                            src.QueryText("SELECT count(*) FROM sqlite_master WHERE name = '_sfsync_meta'"));
-    if (meta != "1") return Refused(fmt::format("{} is not a database sfsync wrote", source));
     SFSYNC_RETURN_IF_ERROR(src.Exec("ATTACH " + QuoteLiteral(partial) + " AS snap"));
     // One transaction: every table read from the same committed state of the store.
     SFSYNC_RETURN_IF_ERROR(src.Exec("BEGIN"));
@@ -160,7 +167,7 @@ StatusOr<SnapshotInfo> SnapshotSqliteStoreAt(const std::string& source, const st
                             cols.ColumnInt(2) > 0 ? " PRIMARY KEY" : "");
         if (cols.ColumnInt(3) != 0) names += (names.empty() ? "" : ", ") + name;
       }
-      if (defs.empty()) return Refused(fmt::format("no table {} in {}", table, source));
+      if (defs.empty()) return RefusedError(fmt::format("no table {} in {}", table, source));
       SFSYNC_RETURN_IF_ERROR(src.Exec(fmt::format("CREATE TABLE snap.{} ({})", QuoteIdentifier(table), defs)));
       SFSYNC_RETURN_IF_ERROR(
           src.Exec(fmt::format("INSERT INTO snap.{0} ({1}) SELECT {1} FROM main.{2} WHERE {3} "
@@ -188,14 +195,7 @@ StatusOr<SnapshotInfo> SnapshotSqliteStoreAt(const std::string& source, const st
     SFSYNC_RETURN_IF_ERROR(src.Exec("COMMIT"));
     SFSYNC_RETURN_IF_ERROR(src.Exec("DETACH snap"));
   }
-  {
-    SFSYNC_ASSIGN_OR_RETURN(Db dst, Db::Open(partial, "", kBusyMillis));
-    SFSYNC_ASSIGN_OR_RETURN(std::string integrity, dst.QueryText("PRAGMA integrity_check"));
-    if (integrity != "ok") return Refused(fmt::format("the snapshot failed its integrity check: {}", integrity));
-  }
-  if (::rename(partial.c_str(), out.c_str()) != 0) {
-    return Refused(fmt::format("{}: cannot rename {} into place: {}", out, partial, std::strerror(errno)));
-  }
+  SFSYNC_RETURN_IF_ERROR(CheckAndRename(partial, out));
   cleanup.Release();
   return info;
 }

@@ -9,18 +9,6 @@
 
 namespace sfsync::store {
 
-Status SqliteStore::DropHistoryTriggers(const std::string& table) {
-  SFSYNC_ASSIGN_OR_RETURN(Statement find, db_.Prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND "
-                                                      "tbl_name = ?1 COLLATE NOCASE AND substr(name, 1, ?2) = ?3"));
-  const std::string prefix = HistoryTriggerPrefix(table);
-  find.BindText(1, table);
-  find.BindInt(2, static_cast<int64_t>(prefix.size()));
-  find.BindText(3, prefix);
-  SFSYNC_ASSIGN_OR_RETURN(std::vector<std::string> names, find.TextsOfColumn(0));
-  for (const std::string& name : names) SFSYNC_RETURN_IF_ERROR(db_.Exec("DROP TRIGGER " + QuoteIdentifier(name)));
-  return Status::Ok();
-}
-
 Status SqliteStore::VersionPushed(const std::string& table, const std::vector<ChangeOutcome>& outcomes) {
   bool any = false;
   for (const ChangeOutcome& o : outcomes) any = any || o.state == "DONE";
@@ -115,7 +103,7 @@ Status SqliteStore::EnsureHistory(const HistorySpec& spec, bool enabled) {
         session_.Query("SELECT enabled FROM _sfsync_history_tables WHERE table_name = ?1", {Cell::Text(spec.table)}));
     SFSYNC_ASSIGN_OR_RETURN(bool history_exists, TableExists(history));
     if (!enabled) {
-      SFSYNC_RETURN_IF_ERROR(DropHistoryTriggers(spec.table));
+      SFSYNC_RETURN_IF_ERROR(DropTriggers(spec.table, HistoryTriggerPrefix(spec.table)));
       if (!registered.empty()) {
         SFSYNC_RETURN_IF_ERROR(session_
                                    .Run("UPDATE _sfsync_history_tables SET enabled = 0, updated_at = ?2 WHERE "
@@ -168,7 +156,7 @@ Status SqliteStore::EnsureHistory(const HistorySpec& spec, bool enabled) {
           fmt::arg("h", h), fmt::arg("list", list), fmt::arg("from", from), fmt::arg("run", run),
           fmt::arg("t", QuoteIdentifier(spec.table)))));
     }
-    SFSYNC_RETURN_IF_ERROR(DropHistoryTriggers(spec.table));
+    SFSYNC_RETURN_IF_ERROR(DropTriggers(spec.table, HistoryTriggerPrefix(spec.table)));
     for (const std::string& sql : HistoryTriggerSql(spec.table, columns, spec.stamp_column)) {
       SFSYNC_RETURN_IF_ERROR(db_.Exec(sql));
     }

@@ -20,7 +20,7 @@ Status SqliteStore::EnsureCapture(const CaptureSpec& spec) {
   return Remember([&]() -> Status {
     Transaction txn(&db_);
     SFSYNC_RETURN_IF_ERROR(txn.status());
-    SFSYNC_RETURN_IF_ERROR(DropCaptureTriggers(spec.table));
+    SFSYNC_RETURN_IF_ERROR(DropTriggers(spec.table, CaptureTriggerPrefix(spec.table)));
     for (const std::string& create : sql) SFSYNC_RETURN_IF_ERROR(db_.Exec(create));
     SFSYNC_RETURN_IF_ERROR(session_
                                .Run("INSERT INTO _sfsync_capture_tables (table_name, stamp_column) VALUES (?1, ?2) "
@@ -31,10 +31,9 @@ Status SqliteStore::EnsureCapture(const CaptureSpec& spec) {
   }());
 }
 
-Status SqliteStore::DropCaptureTriggers(const std::string& table) {
+Status SqliteStore::DropTriggers(const std::string& table, const std::string& prefix) {
   SFSYNC_ASSIGN_OR_RETURN(Statement find, db_.Prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND "
                                                       "tbl_name = ?1 COLLATE NOCASE AND substr(name, 1, ?2) = ?3"));
-  const std::string prefix = CaptureTriggerPrefix(table);
   find.BindText(1, table);
   find.BindInt(2, static_cast<int64_t>(prefix.size()));
   find.BindText(3, prefix);
@@ -48,7 +47,7 @@ Status SqliteStore::DropCapture(const std::string& table) {
   return Remember([&]() -> Status {
     Transaction txn(&db_);
     SFSYNC_RETURN_IF_ERROR(txn.status());
-    SFSYNC_RETURN_IF_ERROR(DropCaptureTriggers(table));
+    SFSYNC_RETURN_IF_ERROR(DropTriggers(table, CaptureTriggerPrefix(table)));
     return txn.Commit();
   }());
 }

@@ -114,10 +114,9 @@ class SqliteStore final : public Store {
   // History versions of pushed changes Salesforce took (DONE updates and deletes; a pushed insert's
   // version comes from its Id write-back, through the triggers), inside RecordOutcomes' transaction.
   Status VersionPushed(const std::string& table, const std::vector<ChangeOutcome>& outcomes);
-  // Drops the table's history triggers, inside the caller's transaction.
-  Status DropHistoryTriggers(const std::string& table);
-  // Drops the table's capture triggers, inside the caller's transaction.
-  Status DropCaptureTriggers(const std::string& table);
+  // Drops the table's triggers whose names start with `prefix` (CaptureTriggerPrefix,
+  // HistoryTriggerPrefix), inside the caller's transaction.
+  Status DropTriggers(const std::string& table, const std::string& prefix);
   // kNotFound unless `table` has `column` (any case).
   Status CheckColumnExists(const std::string& table, const std::string& column);
 
